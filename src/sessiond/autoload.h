@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Loading of saved session configurations at start-up (lttng-sessiond(8),
+ * "Automatic loading of tracing session configurations"). */
+#ifndef SESSIOND_AUTOLOAD_H
+#define SESSIOND_AUTOLOAD_H
+
+#include "daemon.h"
+
+/* Loads --load PATH, or the two default sessions/auto directories. Problems with a
+ * file are reported and do not stop the other files. */
+void autoload_sessions(struct daemon *d);
+
+#endif

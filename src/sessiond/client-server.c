@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Client connections. Each connection carries one request: a 13156-byte header that
+ * must come with SCM_CREDENTIALS, an optional payload whose length the header
+ * announces, then optional fds. The reader never allocates more than what actually
+ * arrived, refuses claims over CLIENT_MAX_PAYLOAD, and drops connections that stall.
+ * Liveness probes (connect then close) are closed silently.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client-server.h"
+#include "dispatch.h"
+#include "list.h"
+#include "log.h"
+#include "macros.h"
+#include "unix-io.h"
+
+enum conn_state {
+	CONN_READ_HEADER,
+	CONN_READ_PAYLOAD,
+	CONN_READ_FDS,
+	CONN_WRITE_REPLY,
+};
+
+struct connection {
+	struct list_node link;
+	struct client_server *server;
+	int fd;
+	sd_event_source *io;
+	sd_event_source *timeout;
+	enum conn_state state;
+	struct wire_request header;
+	size_t header_received;
+	struct peer_creds creds;
+	bool has_creds;
+	struct buffer payload;
+	size_t payload_expected;
+	int fds[CLIENT_MAX_FDS];
+	int fd_count;
+	int fd_expected;
+	struct buffer reply;
+	size_t reply_sent;
+};
+
+struct client_server {
+	struct daemon *daemon;
+	int listen_fd;
+	sd_event_source *accept_source;
+	struct list_node connections;
+	size_t connection_count;
+};
+
+static void connection_free(struct connection *c)
+{
+	if (!c)
+		return;
+	list_remove(&c->link);
+	c->server->connection_count--;
+	sd_event_source_disable_unref(c->io);
+	sd_event_source_disable_unref(c->timeout);
+	for (int i = 0; i < c->fd_count; i++)
+		close(c->fds[i]);
+	buffer_fini(&c->payload);
+	buffer_fini(&c->reply);
+	close(c->fd);
+	free(c);
+}
+
+static int connection_write_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
+static void connection_start_reply(struct connection *c, struct client_reply *reply)
+{
+	struct wire_reply header = {
+		.cmd_type = c->header.cmd_type,
+		.ret_code = (uint32_t) reply->ret_code,
+		.pid = (uint32_t) c->header.domain.attr.pid,
+	};
+
+	if (reply->ret_code < LTTNG_OK || reply->ret_code >= LTTNG_ERR_NR)
+		header.ret_code = LTTNG_ERR_UNK;
+	if (header.ret_code == LTTNG_OK) {
+		header.cmd_header_size = (uint32_t) reply->cmd_header.size;
+		header.data_size = (uint32_t) reply->data.size;
+	}
+	if (buffer_append(&c->reply, &header, sizeof(header)) < 0 ||
+	    (header.ret_code == LTTNG_OK &&
+	     (buffer_append(&c->reply, reply->cmd_header.data, reply->cmd_header.size) < 0 ||
+	      buffer_append(&c->reply, reply->data.data, reply->data.size) < 0))) {
+		/* Out of memory for the reply: send the bare error header instead. */
+		header.ret_code = LTTNG_ERR_NOMEM;
+		header.cmd_header_size = header.data_size = 0;
+		c->reply.size = 0;
+		(void) buffer_append(&c->reply, &header, sizeof(header));
+	}
+	c->state = CONN_WRITE_REPLY;
+	c->reply_sent = 0;
+	sd_event_source_disable_unref(c->io);
+	c->io = NULL;
+	if (sd_event_add_io(c->server->daemon->loop, &c->io, c->fd, EPOLLOUT,
+			    connection_write_cb, c) < 0)
+		connection_free(c);
+}
+
+static void connection_reply_error(struct connection *c, int code)
+{
+	struct client_reply reply = { .ret_code = code };
+
+	connection_start_reply(c, &reply);
+}
+
+static void connection_dispatch(struct connection *c)
+{
+	struct client_reply reply = { .ret_code = LTTNG_ERR_UNK };
+	struct client_request req = {
+		.header = &c->header,
+		.domain_type = c->header.domain.type,
+		.buffer_type = c->header.domain.buf_type,
+		.payload = c->payload.data,
+		.payload_len = c->payload.size,
+		.fd_count = c->fd_count,
+		.creds = c->creds,
+	};
+
+	memcpy(req.session_name, c->header.session.name, sizeof(req.session_name));
+	req.session_name[sizeof(req.session_name) - 1] = '\0';
+	memcpy(req.fds, c->fds, sizeof(int) * (size_t) c->fd_count);
+	buffer_init(&reply.cmd_header);
+	buffer_init(&reply.data);
+	dispatch_request(c->server->daemon, &req, &reply);
+	/* The handlers never keep request fds; they are ours to close. */
+	for (int i = 0; i < c->fd_count; i++)
+		close(c->fds[i]);
+	c->fd_count = 0;
+	connection_start_reply(c, &reply);
+	buffer_fini(&reply.cmd_header);
+	buffer_fini(&reply.data);
+}
+
+/* Decides what follows a complete header. */
+static void connection_header_done(struct connection *c)
+{
+	long long payload = dispatch_payload_length(&c->header);
+
+	if (payload < 0) {
+		connection_reply_error(c, LTTNG_ERR_INVALID);
+		return;
+	}
+	if ((unsigned long long) payload > CLIENT_MAX_PAYLOAD) {
+		log_debug("Client pid %d announced a %lld-byte payload; refusing", c->creds.pid,
+			  payload);
+		connection_reply_error(c, LTTNG_ERR_INVALID);
+		return;
+	}
+	if (c->header.fd_count > CLIENT_MAX_FDS) {
+		connection_reply_error(c, LTTNG_ERR_INVALID);
+		return;
+	}
+	c->payload_expected = (size_t) payload;
+	c->fd_expected = (int) c->header.fd_count;
+	c->state = c->payload_expected ? CONN_READ_PAYLOAD
+					: (c->fd_expected ? CONN_READ_FDS : c->state);
+	if (!c->payload_expected && !c->fd_expected)
+		connection_dispatch(c);
+}
+
+/* Reads what is available; returns false when the connection was freed. */
+static bool connection_read_some(struct connection *c)
+{
+	if (c->state == CONN_READ_HEADER) {
+		bool has_creds = false;
+		struct peer_creds creds;
+		ssize_t n = unix_recv_with_creds(c->fd, (char *) &c->header + c->header_received,
+						 sizeof(c->header) - c->header_received, &creds,
+						 &has_creds);
+
+		if (n == -EAGAIN || n == -EINTR)
+			return true;
+		if (n <= 0) {
+			/* Liveness probe or client gone before a full header. */
+			connection_free(c);
+			return false;
+		}
+		if (c->header_received == 0) {
+			if (!has_creds) {
+				log_debug("Client request without credentials; closing");
+				connection_free(c);
+				return false;
+			}
+			c->creds = creds;
+			c->has_creds = true;
+		}
+		c->header_received += (size_t) n;
+		if (c->header_received == sizeof(c->header))
+			connection_header_done(c);
+		return true;
+	}
+	if (c->state == CONN_READ_PAYLOAD) {
+		uint8_t chunk[65536];
+		size_t want = MIN(sizeof(chunk), c->payload_expected - c->payload.size);
+		bool has_creds;
+		struct peer_creds creds;
+		ssize_t n = unix_recv_with_creds(c->fd, chunk, want, &creds, &has_creds);
+
+		if (n == -EAGAIN || n == -EINTR)
+			return true;
+		if (n <= 0 || buffer_append(&c->payload, chunk, (size_t) n) < 0) {
+			connection_free(c);
+			return false;
+		}
+		if (c->payload.size == c->payload_expected) {
+			if (c->fd_expected)
+				c->state = CONN_READ_FDS;
+			else
+				connection_dispatch(c);
+		}
+		return true;
+	}
+	if (c->state == CONN_READ_FDS) {
+		int n = unix_recv_fds(c->fd, c->fds + c->fd_count, CLIENT_MAX_FDS - c->fd_count);
+
+		if (n == -EAGAIN || n == -EINTR)
+			return true;
+		if (n <= 0) {
+			connection_free(c);
+			return false;
+		}
+		c->fd_count += n;
+		if (c->fd_count >= c->fd_expected)
+			connection_dispatch(c);
+		return true;
+	}
+	return true;
+}
+
+static int connection_read_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct connection *c = userdata;
+
+	/* Keep reading while the connection stays in a reading state: a header and its
+	 * payload often arrive together. */
+	for (int i = 0; i < 64 && c->state != CONN_WRITE_REPLY; i++) {
+		enum conn_state before = c->state;
+		size_t progress = c->header_received + c->payload.size + (size_t) c->fd_count;
+
+		if (!connection_read_some(c))
+			return 0;
+		if (c->state == before &&
+		    progress == c->header_received + c->payload.size + (size_t) c->fd_count)
+			break;
+	}
+	return 0;
+}
+
+static int connection_write_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct connection *c = userdata;
+
+	while (c->reply_sent < c->reply.size) {
+		ssize_t n = send(c->fd, c->reply.data + c->reply_sent, c->reply.size - c->reply_sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			connection_free(c);
+			return 0;
+		}
+		c->reply_sent += (size_t) n;
+	}
+	/* One request per connection: the client reads the reply and closes. */
+	connection_free(c);
+	return 0;
+}
+
+static int connection_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct connection *c = userdata;
+
+	log_debug("Client pid %d stalled; closing its connection", c->creds.pid);
+	connection_free(c);
+	return 0;
+}
+
+static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct client_server *server = userdata;
+
+	for (;;) {
+		int one = 1;
+		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		struct connection *c;
+
+		if (cfd < 0)
+			return 0;
+		if (server->connection_count >= CLIENT_MAX_CONNECTIONS) {
+			log_warn("Too many client connections; refusing one");
+			close(cfd);
+			continue;
+		}
+		if (setsockopt(cfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+		    !(c = calloc(1, sizeof(*c)))) {
+			close(cfd);
+			continue;
+		}
+		c->server = server;
+		c->fd = cfd;
+		buffer_init(&c->payload);
+		buffer_init(&c->reply);
+		list_append(&server->connections, &c->link);
+		server->connection_count++;
+		if (sd_event_add_io(server->daemon->loop, &c->io, cfd, EPOLLIN, connection_read_cb,
+				    c) < 0 ||
+		    sd_event_add_time_relative(server->daemon->loop, &c->timeout, CLOCK_MONOTONIC,
+					       CLIENT_REQUEST_TIMEOUT_US, 0, connection_timeout_cb,
+					       c) < 0)
+			connection_free(c);
+	}
+}
+
+int client_server_start(struct daemon *d)
+{
+	const struct sessiond_config *cfg = d->cfg;
+	struct client_server *server = calloc(1, sizeof(*server));
+	int r;
+
+	if (!server)
+		return -ENOMEM;
+	server->daemon = d;
+	list_init(&server->connections);
+	d->clients = server;
+	server->listen_fd = unix_listen(cfg->client_sock_path, 0660, 64);
+	if (server->listen_fd < 0)
+		return log_error_errno(server->listen_fd, "Cannot listen on %s",
+				       cfg->client_sock_path);
+	/* Members of the tracing group may use a root daemon (lttng-sessiond(8)). */
+	if (cfg->is_root && chown(cfg->client_sock_path, 0, d->tracing_gid) < 0)
+		log_warn("Cannot give %s to the tracing group: %s", cfg->client_sock_path,
+			 strerror(errno));
+	r = sd_event_add_io(d->loop, &server->accept_source, server->listen_fd, EPOLLIN,
+			    accept_cb, server);
+	if (r < 0)
+		return log_error_errno(r, "Cannot watch the client socket");
+	return 0;
+}
+
+void client_server_stop(struct daemon *d)
+{
+	struct client_server *server = d->clients;
+	struct connection *c, *tmp;
+
+	if (!server)
+		return;
+	list_for_each_entry_safe(c, tmp, &server->connections, link)
+		connection_free(c);
+	sd_event_source_disable_unref(server->accept_source);
+	if (server->listen_fd >= 0) {
+		close(server->listen_fd);
+		(void) unlink(d->cfg->client_sock_path);
+	}
+	free(server);
+	d->clients = NULL;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * struct daemon: the one object that owns the event loop and all daemon state. Only
+ * the loop thread touches it.
+ */
+#ifndef SESSIOND_DAEMON_H
+#define SESSIOND_DAEMON_H
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "model.h"
+
+struct client_server;
+
+struct daemon {
+	const struct sessiond_config *cfg;
+	sd_event *loop;
+	struct session_registry sessions;
+	struct client_server *clients;
+	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
+	bool kernel_available;
+	char hostname[256];
+	int health_fd;
+	sd_event_source *health_source;
+};
+
+#endif

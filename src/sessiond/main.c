@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * lttng-sessiond entry point: configuration, single-instance checks, daemonizing
+ * with a readiness handshake, then the daemon's one event loop until SIGTERM/SIGINT.
+ * Exit status (lttng-sessiond(8)): 0 success, 1 error, 3 fatal error while running.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "autoload.h"
+#include "client-server.h"
+#include "config.h"
+#include "daemon.h"
+#include "health.h"
+#include "log.h"
+#include "rundir.h"
+
+enum { EXIT_FATAL = 3 };
+
+static volatile sig_atomic_t child_is_ready;
+
+static void on_sigusr1(int signo)
+{
+	child_is_ready = 1;
+}
+
+/* Parent side of -d/-b: wait until the daemon says it is ready, or dies. */
+static int wait_for_daemon_child(pid_t child)
+{
+	for (;;) {
+		int status;
+		pid_t r;
+
+		if (child_is_ready)
+			return EXIT_SUCCESS;
+		r = waitpid(child, &status, WNOHANG);
+		if (r == child)
+			return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status)
+									: EXIT_FAILURE;
+		usleep(10000);
+	}
+}
+
+/* Forks; returns in the child only. With close_console the child detaches from the
+ * terminal and points stdio at /dev/null. */
+static int daemonize(bool close_console, pid_t *ret_parent)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	pid_t child;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	child = fork();
+	if (child < 0)
+		return log_error_errno(-errno, "Cannot fork");
+	if (child > 0)
+		exit(wait_for_daemon_child(child));
+	*ret_parent = getppid();
+	signal(SIGUSR1, SIG_DFL);
+	if (setsid() < 0)
+		return log_error_errno(-errno, "setsid");
+	if (chdir("/") < 0)
+		return log_error_errno(-errno, "chdir");
+	if (close_console) {
+		int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (null_fd < 0)
+			return log_error_errno(-errno, "Cannot open /dev/null");
+		dup2(null_fd, STDIN_FILENO);
+		dup2(null_fd, STDOUT_FILENO);
+		dup2(null_fd, STDERR_FILENO);
+		if (null_fd > STDERR_FILENO)
+			close(null_fd);
+	}
+	return 0;
+}
+
+static int on_quit_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	log_info("Signal %u received; shutting down", si->ssi_signo);
+	return sd_event_exit(d->loop, 0);
+}
+
+static gid_t lookup_tracing_gid(const char *group_name)
+{
+	struct group *gr = getgrnam(group_name);
+
+	return gr ? gr->gr_gid : 0;
+}
+
+static int daemon_start(struct daemon *d)
+{
+	sigset_t quit_signals;
+	int r;
+
+	session_registry_init(&d->sessions);
+	d->health_fd = -1;
+	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
+	/* No kernel tracer can be loaded here: LTTng's modules are not used by this
+	 * daemon, and the tracefs domain is not served yet. */
+	d->kernel_available = false;
+	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
+		strcpy(d->hostname, "localhost");
+	r = sd_event_new(&d->loop);
+	if (r < 0)
+		return log_error_errno(r, "Cannot create the event loop");
+	sigemptyset(&quit_signals);
+	sigaddset(&quit_signals, SIGTERM);
+	sigaddset(&quit_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &quit_signals, NULL);
+	if ((r = sd_event_add_signal(d->loop, NULL, SIGTERM, on_quit_signal, d)) < 0 ||
+	    (r = sd_event_add_signal(d->loop, NULL, SIGINT, on_quit_signal, d)) < 0)
+		return log_error_errno(r, "Cannot watch quit signals");
+	r = health_start(d);
+	if (r < 0)
+		return r;
+	r = client_server_start(d);
+	if (r < 0)
+		return r;
+	rundir_publish(d->cfg, d->tracing_gid);
+	return rundir_write_pid_file(d->cfg);
+}
+
+static void daemon_stop(struct daemon *d)
+{
+	client_server_stop(d);
+	health_stop(d);
+	session_registry_fini(&d->sessions);
+	d->loop = sd_event_unref(d->loop);
+}
+
+int main(int argc, char **argv)
+{
+	struct sessiond_config cfg;
+	struct daemon d = { .cfg = &cfg };
+	pid_t original_parent = getppid();
+	pid_t daemon_parent = 0;
+	int lock_fd, r, exit_code = EXIT_SUCCESS;
+
+	signal(SIGPIPE, SIG_IGN);
+	switch (config_load(&cfg, argc, argv)) {
+	case CONFIG_EXIT_SUCCESS:
+		return EXIT_SUCCESS;
+	case CONFIG_EXIT_FAILURE:
+		return EXIT_FAILURE;
+	case CONFIG_RUN:
+		break;
+	}
+	log_set_level(cfg.verbosity);
+	if (rundir_create(&cfg) < 0)
+		return EXIT_FAILURE;
+	if (rundir_daemon_is_alive(&cfg)) {
+		log_error("A session daemon is already running.");
+		return EXIT_FAILURE;
+	}
+	lock_fd = rundir_lock(&cfg);
+	if (lock_fd < 0) {
+		log_error("A session daemon is already running.");
+		return EXIT_FAILURE;
+	}
+	if ((cfg.daemonize || cfg.background) &&
+	    daemonize(cfg.daemonize, &daemon_parent) < 0) {
+		rundir_cleanup(&cfg, lock_fd);
+		return EXIT_FAILURE;
+	}
+	if (daemon_start(&d) < 0) {
+		daemon_stop(&d);
+		rundir_cleanup(&cfg, lock_fd);
+		return EXIT_FAILURE;
+	}
+	autoload_sessions(&d);
+	/* Ready: every socket is up and saved sessions are loaded. */
+	if (cfg.sig_parent)
+		kill(original_parent, SIGUSR1);
+	if (daemon_parent > 0)
+		kill(daemon_parent, SIGUSR1);
+	r = sd_event_loop(d.loop);
+	if (r < 0) {
+		log_error_errno(r, "Event loop failed");
+		exit_code = EXIT_FATAL;
+	}
+	daemon_stop(&d);
+	rundir_cleanup(&cfg, lock_fd);
+	return exit_code;
+}

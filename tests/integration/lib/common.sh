@@ -1,0 +1,119 @@
+# shellcheck shell=bash
+# Helpers shared by run-oracle.sh (host side) and inner.sh (namespace side).
+# This file is sourced, never executed.
+
+# Default unprivileged account used by the `user` mode.
+ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
+
+# parse_case FILE
+#   Reads a *.case file and fills these globals:
+#     CASE_MODES        array: modes to run (root, user); default both
+#     CASE_DAEMON_ARGS  array: extra daemon options (@daemon-args)
+#     CASE_TIMEOUT      per-case timeout in seconds ("" = runner default)
+#     CASE_STEPS        array: shell command lines, one per step
+#   On a malformed file sets CASE_ERROR to a message and returns 1.
+#
+#   Syntax (see tests/integration/README.md):
+#     # comment             blank lines are ignored too
+#     @modes root user      which modes to run
+#     @daemon-args ARGS...  extra arguments for `lttng-sessiond --daemonize`
+#     @timeout SECONDS      per-case timeout override
+#     !mi COMMAND           two steps: COMMAND, then COMMAND with `--mi xml`
+#                           inserted after its first `lttng` word
+#     COMMAND               any other line: one step, run with `bash -c`
+#   A line ending with a backslash continues on the next line.
+parse_case() {
+    local file=$1 raw line trimmed pending="" lineno=0
+    local -a words
+    CASE_MODES=()
+    CASE_DAEMON_ARGS=()
+    CASE_STEPS=()
+    CASE_TIMEOUT=""
+    CASE_ERROR=""
+
+    if [[ ! -r $file ]]; then
+        CASE_ERROR="cannot read case file: $file"
+        return 1
+    fi
+
+    while IFS= read -r raw || [[ -n $raw ]]; do
+        lineno=$((lineno + 1))
+        line=${raw%$'\r'}
+        if [[ -z $pending ]]; then
+            # Leading whitespace is not significant.
+            trimmed=${line#"${line%%[![:space:]]*}"}
+            [[ -z $trimmed || $trimmed == '#'* ]] && continue
+        else
+            trimmed=$pending$line
+            pending=""
+        fi
+        if [[ $trimmed == *\\ ]]; then
+            pending=${trimmed%\\}
+            continue
+        fi
+        # Trailing whitespace is not significant either.
+        trimmed=${trimmed%"${trimmed##*[![:space:]]}"}
+
+        case $trimmed in
+        @modes | @modes[[:space:]]*)
+            read -ra words <<<"${trimmed#@modes}"
+            local m
+            for m in "${words[@]}"; do
+                if [[ $m != root && $m != user ]]; then
+                    CASE_ERROR="$file:$lineno: unknown mode '$m' (expected root or user)"
+                    return 1
+                fi
+            done
+            CASE_MODES+=("${words[@]}")
+            ;;
+        @daemon-args | @daemon-args[[:space:]]*)
+            read -ra words <<<"${trimmed#@daemon-args}"
+            CASE_DAEMON_ARGS+=("${words[@]}")
+            ;;
+        @timeout | @timeout[[:space:]]*)
+            read -ra words <<<"${trimmed#@timeout}"
+            if [[ ${#words[@]} -ne 1 || ! ${words[0]} =~ ^[0-9]+$ ]]; then
+                CASE_ERROR="$file:$lineno: @timeout takes one number of seconds"
+                return 1
+            fi
+            CASE_TIMEOUT=${words[0]}
+            ;;
+        @*)
+            CASE_ERROR="$file:$lineno: unknown directive '${trimmed%%[[:space:]]*}'"
+            return 1
+            ;;
+        '!mi '*)
+            local cmd=${trimmed#'!mi '} micmd
+            micmd=$(mi_variant "$cmd")
+            if [[ $micmd == "$cmd" ]]; then
+                CASE_ERROR="$file:$lineno: !mi step has no 'lttng' word: $cmd"
+                return 1
+            fi
+            CASE_STEPS+=("$cmd" "$micmd")
+            ;;
+        '!'*)
+            CASE_ERROR="$file:$lineno: unknown step prefix '${trimmed%%[[:space:]]*}'"
+            return 1
+            ;;
+        *)
+            CASE_STEPS+=("$trimmed")
+            ;;
+        esac
+    done <"$file"
+
+    if [[ -n $pending ]]; then
+        CASE_ERROR="$file: last line ends with a backslash"
+        return 1
+    fi
+    if [[ ${#CASE_MODES[@]} -eq 0 ]]; then
+        CASE_MODES=(root user)
+    fi
+    return 0
+}
+
+# mi_variant COMMAND
+#   Prints COMMAND with `--mi xml` inserted after its first `lttng` word
+#   (a word `lttng` at the start, or after a blank, `;`, `|`, `&`, `(` or `/`).
+mi_variant() {
+    printf '%s\n' "$1" | sed -E 's#(^|[[:space:];|&(/])lttng([[:space:]]|$)#\1lttng --mi xml\2#'
+}

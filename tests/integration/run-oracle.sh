@@ -1,0 +1,274 @@
+#!/bin/bash
+# Oracle test harness: run each case's `lttng` command sequence against the
+# real LTTng 2.13 session daemon and against ours, each in a private
+# namespace, and compare the normalised transcripts. Output is TAP.
+#
+# Usage: tests/integration/run-oracle.sh [--real-only|--ours-only] [CASE...]
+# See tests/integration/README.md.
+
+set -u
+shopt -s nullglob
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_root=$(cd "$script_dir/../.." && pwd)
+lib=$script_dir/lib
+# shellcheck source=lib/common.sh
+. "$lib/common.sh"
+
+real_sessiond=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
+our_sessiond=${OUR_SESSIOND:-build/src/sessiond/lttng-sessiond}
+[[ $our_sessiond == /* ]] || our_sessiond=$repo_root/$our_sessiond
+results=${ORACLE_RESULTS:-$repo_root/build/oracle-results}
+case_timeout_default=${ORACLE_CASE_TIMEOUT:-60}
+step_timeout=${ORACLE_STEP_TIMEOUT:-20}
+# Parent of the per-run directories; the test user must be able to traverse
+# it (its private HOME lives below).
+tmp_root=${ORACLE_TMPDIR:-/tmp}
+
+usage() {
+    cat <<EOF
+Usage: $0 [--real-only|--ours-only] [CASE_FILE...]
+
+  (default)    run every case against both daemons and diff the transcripts
+  --real-only  run only the real daemon, print its transcripts
+  --ours-only  run only our daemon; compare with the real transcript cached
+               in the results dir by an earlier run, if any
+
+Cases default to tests/cases/*.case. Environment:
+  OUR_SESSIOND         our daemon (default build/src/sessiond/lttng-sessiond)
+  REAL_SESSIOND        real daemon (default /usr/bin/lttng-sessiond)
+  ORACLE_RESULTS       transcripts dir (default build/oracle-results)
+  ORACLE_CASE_TIMEOUT  seconds per case and daemon (default 60)
+  ORACLE_STEP_TIMEOUT  seconds per step (default 20)
+  ORACLE_TEST_USER     account of the user mode (default lttng-test-user)
+  ORACLE_TMPDIR        where per-run directories are made (default /tmp)
+EOF
+}
+
+what=both
+cases=()
+while (($#)); do
+    case $1 in
+    --real-only) what=real ;;
+    --ours-only) what=ours ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    --)
+        shift
+        cases+=("$@")
+        break
+        ;;
+    -*)
+        usage >&2
+        exit 2
+        ;;
+    *) cases+=("$1") ;;
+    esac
+    shift
+done
+if ((${#cases[@]} == 0)); then
+    cases=("$repo_root"/tests/cases/*.case)
+fi
+if ((${#cases[@]} == 0)); then
+    echo "Bail out! no case files"
+    exit 2
+fi
+
+# --- Preconditions ----------------------------------------------------------
+if ((EUID != 0)); then
+    echo "Bail out! must run as root (namespaces, tmpfs mounts, user switching)"
+    exit 2
+fi
+for tool in unshare setpriv timeout python3 ip; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "Bail out! missing tool: $tool"
+        exit 2
+    fi
+done
+if [[ $what != ours && ! -x $real_sessiond ]]; then
+    echo "Bail out! real daemon not found: $real_sessiond"
+    exit 2
+fi
+if ! getent passwd "$ORACLE_TEST_USER" >/dev/null; then
+    if ! useradd --system --no-create-home --shell /usr/sbin/nologin "$ORACLE_TEST_USER"; then
+        echo "Bail out! cannot create user $ORACLE_TEST_USER"
+        exit 2
+    fi
+fi
+# The user mode must be a plain user: not root, not in group `tracing`
+# (which would let it talk to a root daemon).
+if (($(id -u "$ORACLE_TEST_USER") == 0)) || id -nG "$ORACLE_TEST_USER" | grep -qw tracing; then
+    echo "Bail out! $ORACLE_TEST_USER must be unprivileged and not in group tracing"
+    exit 2
+fi
+mkdir -p "$results" || {
+    echo "Bail out! cannot create $results"
+    exit 2
+}
+results=$(cd "$results" && pwd)
+
+# --- One run ------------------------------------------------------------------
+current_base=""
+cleanup() {
+    if [[ -n $current_base ]]; then
+        rm -rf -- "$current_base"
+        current_base=""
+    fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+# run_one KIND MODE CASE_FILE TIMEOUT
+#   KIND is real or ours. Writes <results>/<case>.<mode>.<kind>.{raw.txt,txt,log}.
+#   Returns 0, or 1 with a reason in $run_error if the harness itself saw
+#   something wrong (timeout, auto-spawned daemon, ...).
+run_one() {
+    local kind=$1 mode=$2 file=$3 timeout=$4 name sessiond rc stem
+    name=$(basename "$file" .case)
+    stem=$results/$name.$mode.$kind
+    run_error=""
+    if [[ $kind == real ]]; then sessiond=$real_sessiond; else sessiond=$our_sessiond; fi
+
+    current_base=$(mktemp -d "$tmp_root/lttng-oracle.XXXXXX") || {
+        run_error="mktemp failed"
+        return 1
+    }
+    chmod 0755 "$current_base"
+
+    # The case timeout kills unshare outright (it ignores SIGTERM while it
+    # waits); --kill-child then kills the namespace's init, which takes every
+    # process of the namespace down with it. The subshell (kept alive by the
+    # `exit $?`) sends the shell's "Killed" notice to the log, not to our output.
+    (
+        ORACLE_LIB=$lib \
+            ORACLE_CASE=$file \
+            ORACLE_MODE=$mode \
+            ORACLE_SESSIOND=$sessiond \
+            ORACLE_BASE=$current_base \
+            ORACLE_RAW=$stem.raw.txt \
+            ORACLE_STEP_TIMEOUT=$step_timeout \
+            ORACLE_PROTECT="$repo_root:$results:$script_dir" \
+            ORACLE_TEST_USER=$ORACLE_TEST_USER \
+            timeout --signal=KILL "$timeout" \
+            unshare --mount --pid --net --ipc --fork --mount-proc \
+            --propagation private --kill-child \
+            bash "$lib/inner.sh"
+        exit $?
+    ) </dev/null >"$stem.log" 2>&1
+    rc=$?
+    if ((rc == 124 || rc == 137)); then
+        printf '[harness] case timed out after %ss\n' "$timeout" >>"$stem.raw.txt"
+        run_error="timed out after ${timeout}s"
+    elif ((rc != 0)); then
+        run_error="inner script failed (exit $rc), see $stem.log"
+    fi
+
+    python3 "$lib/normalize.py" \
+        --path "$current_base/home=\$HOME" \
+        --path "$current_base/tmp=\$TMPDIR" \
+        --path "$current_base=\$ORACLE_BASE" \
+        <"$stem.raw.txt" >"$stem.txt"
+    cleanup
+
+    # For the real daemon, any harness note means the harness is broken.
+    if [[ $kind == real ]] && grep -q '^\[harness\]' "$stem.raw.txt"; then
+        run_error="${run_error:-harness note in the real transcript}"
+    fi
+    if grep -q 'Spawning a session daemon' "$stem.raw.txt"; then
+        echo "HARNESS ERROR: lttng spawned a session daemon ($name, $mode, $kind)" >&2
+        run_error="${run_error:+$run_error; }lttng auto-spawned a session daemon"
+    fi
+    [[ -z $run_error ]]
+}
+
+# --- Main loop ---------------------------------------------------------------
+# Validate the cases and count the tests for the TAP plan first.
+declare -a plan_files=() plan_modes=() plan_timeouts=() plan_errors=()
+for file in "${cases[@]}"; do
+    if parse_case "$file"; then
+        for mode in "${CASE_MODES[@]}"; do
+            plan_files+=("$file")
+            plan_modes+=("$mode")
+            plan_timeouts+=("${CASE_TIMEOUT:-$case_timeout_default}")
+            plan_errors+=("")
+        done
+    else
+        plan_files+=("$file")
+        plan_modes+=("-")
+        plan_timeouts+=(0)
+        plan_errors+=("$CASE_ERROR")
+    fi
+done
+
+echo "TAP version 13"
+echo "1..${#plan_files[@]}"
+if [[ $what != real && ! -x $our_sessiond ]]; then
+    echo "# warning: our daemon is not built: $our_sessiond"
+fi
+
+passed=0
+failed=0
+comment() { sed 's/^/# /'; }
+for i in "${!plan_files[@]}"; do
+    n=$((i + 1))
+    file=${plan_files[i]}
+    mode=${plan_modes[i]}
+    name=$(basename "$file" .case)
+    title="$name ($mode)"
+    ok=1
+    details=""
+    directive=""
+
+    if [[ -n ${plan_errors[i]} ]]; then
+        ok=0
+        details="bad case file: ${plan_errors[i]}"
+    else
+        stem=$results/$name.$mode
+        if [[ $what != ours ]]; then
+            if ! run_one real "$mode" "$file" "${plan_timeouts[i]}"; then
+                ok=0
+                details+="real daemon run: $run_error"$'\n'
+            fi
+        fi
+        if [[ $what != real ]]; then
+            if ! run_one ours "$mode" "$file" "${plan_timeouts[i]}"; then
+                ok=0
+                details+="our daemon run: $run_error"$'\n'
+            fi
+        fi
+
+        case $what in
+        real)
+            details+=$(cat "$stem.real.txt")
+            ;;
+        ours | both)
+            if [[ ! -f $stem.real.txt ]]; then
+                directive=" # SKIP no cached real transcript"
+                details+="our transcript:"$'\n'
+                details+=$(cat "$stem.ours.txt")
+            elif ! diff -u --label "real $title" --label "ours $title" \
+                "$stem.real.txt" "$stem.ours.txt" >"$stem.diff"; then
+                ok=0
+                [[ $what == ours ]] && details+="(compared with the cached $stem.real.txt)"$'\n'
+                details+=$(cat "$stem.diff")
+            else
+                rm -f "$stem.diff"
+            fi
+            ;;
+        esac
+    fi
+
+    if ((ok)); then
+        passed=$((passed + 1))
+        echo "ok $n - $title$directive"
+    else
+        failed=$((failed + 1))
+        echo "not ok $n - $title"
+    fi
+    [[ -n $details ]] && printf '%s\n' "$details" | comment
+done
+
+echo "$passed passed, $failed failed"
+((failed == 0))
