@@ -31,6 +31,14 @@ static inline void list_append(struct list_node *head, struct list_node *node)
 	head->prev = node;
 }
 
+static inline void list_prepend(struct list_node *head, struct list_node *node)
+{
+	node->next = head->next;
+	node->prev = head;
+	head->next->prev = node;
+	head->next = node;
+}
+
 static inline void list_remove(struct list_node *node)
 {
 	node->prev->next = node->next;

@@ -46,11 +46,12 @@ static bool session_name_is_valid(const char *name)
 	return strchr(name, '/') == NULL;
 }
 
-/* Network URIs get the same printable form as the real daemon's session path. */
+/* The printable form of an output URI: local outputs as a plain path, network ones
+ * as the real daemon prints them (T:src/common/uri.c uri_to_str_url). */
 static void uri_to_url(const struct wire_uri *uri, char *dst, size_t size)
 {
 	if (uri->dtype == WIRE_URI_PATH) {
-		snprintf(dst, size, "file://%s/%s", uri->dst.path, uri->subdir);
+		snprintf(dst, size, "%s", uri->dst.path);
 		return;
 	}
 	if (uri->dtype == WIRE_URI_IPV6)
@@ -89,12 +90,31 @@ static int session_set_output(struct session *s, struct decoded_descriptor *desc
 			return LTTNG_ERR_SET_URL;
 		desc->uri_count = 1;
 	} else if (desc->output_type == WIRE_OUTPUT_NETWORK && desc->uri_count == 0) {
-		return LTTNG_ERR_INVALID;
+		/* Default network output: net://127.0.0.1 (control 5342, data 5343). */
+		for (int i = 0; i < 2; i++) {
+			memset(&desc->uris[i], 0, sizeof(desc->uris[i]));
+			desc->uris[i].dtype = WIRE_URI_IPV4;
+			desc->uris[i].stype = i == 0 ? WIRE_URI_CONTROL : WIRE_URI_DATA;
+			desc->uris[i].proto = 1; /* TCP */
+			desc->uris[i].port = i == 0 ? 5342 : 5343;
+			strcpy(desc->uris[i].dst.ipv4, "127.0.0.1");
+		}
+		desc->uri_count = 2;
+	}
+	for (uint32_t i = 0; i < desc->uri_count; i++) {
+		const struct wire_uri *u = &desc->uris[i];
+
+		/* Outputs may not walk up the directory tree (LTTng's own rule). */
+		if (u->dtype == WIRE_URI_PATH &&
+		    (u->dst.path[0] != '/' || strstr(u->dst.path, "../")))
+			return LTTNG_ERR_INVALID;
+		if (u->dtype != WIRE_URI_PATH && strstr(u->subdir, "../"))
+			return LTTNG_ERR_INVALID;
 	}
 	memcpy(s->uris, desc->uris, sizeof(s->uris));
 	s->uri_count = desc->uri_count;
 	if (desc->output_type == WIRE_OUTPUT_LOCAL) {
-		if (desc->uris[0].dtype != WIRE_URI_PATH || desc->uris[0].dst.path[0] != '/')
+		if (desc->uris[0].dtype != WIRE_URI_PATH)
 			return LTTNG_ERR_INVALID;
 		s->output = SESSION_OUTPUT_LOCAL;
 		(void) copy_string(s->output_path, sizeof(s->output_path), desc->uris[0].dst.path);

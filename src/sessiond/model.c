@@ -60,7 +60,8 @@ struct session *session_add(struct session_registry *reg, const char *name, uid_
 	domain_init(&s->ust, LTTNG_DOMAIN_UST);
 	list_init(&s->snapshot_outputs);
 	s->next_snapshot_output_id = 1;
-	list_append(&reg->sessions, &s->link);
+	/* Newest first: the order in which LTTng lists and destroys sessions. */
+	list_prepend(&reg->sessions, &s->link);
 	return s;
 }
 
