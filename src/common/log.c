@@ -7,7 +7,6 @@
 #include "log.h"
 
 static int current_level = LOG_LEVEL_ERROR;
-static const char *program = "lttng-sessiond";
 static int abort_on_error;
 
 void log_set_level(int level)
@@ -18,11 +17,6 @@ void log_set_level(int level)
 int log_get_level(void)
 {
 	return current_level;
-}
-
-void log_set_program(const char *name)
-{
-	program = name;
 }
 
 void log_set_abort_on_error(int enabled)
@@ -40,7 +34,8 @@ static void log_vmessage(int level, const char *suffix, const char *fmt, va_list
 	len = vsnprintf(line, sizeof(line), fmt, ap);
 	if (len < 0)
 		return;
-	fprintf(stderr, "%s: %s%s\n", program, line, suffix ? suffix : "");
+	/* Same shape as LTTng's own messages: "Error: ...", "Warning: ...". */
+	fprintf(stderr, "%s%s\n", line, suffix ? suffix : "");
 	if (abort_on_error && strncmp(line, "Error:", 6) == 0)
 		abort();
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Process-wide logging to stderr, with the levels of lttng-sessiond's -q/-v/-vv/-vvv. */
+/* Process-wide logging to stderr ("Error: ..." lines as LTTng prints them), with the levels of lttng-sessiond's -q/-v/-vv/-vvv. */
 #ifndef COMMON_LOG_H
 #define COMMON_LOG_H
 
@@ -16,7 +16,6 @@ enum log_level {
 
 void log_set_level(int level);
 int log_get_level(void);
-void log_set_program(const char *name);
 /* LTTNG_ABORT_ON_ERROR=1: abort() after the first error is logged. */
 void log_set_abort_on_error(int enabled);
 

@@ -121,6 +121,9 @@ static int daemon_start(struct daemon *d)
 	if ((r = sd_event_add_signal(d->loop, NULL, SIGTERM, on_quit_signal, d)) < 0 ||
 	    (r = sd_event_add_signal(d->loop, NULL, SIGINT, on_quit_signal, d)) < 0)
 		return log_error_errno(r, "Cannot watch quit signals");
+	r = rundir_create_consumer_dirs(d->cfg, d->tracing_gid);
+	if (r < 0)
+		return r;
 	r = health_start(d);
 	if (r < 0)
 		return r;

@@ -16,10 +16,20 @@ int rundir_create(const struct sessiond_config *cfg)
 {
 	if (mkdir(cfg->rundir, 0700) < 0 && errno != EEXIST)
 		return log_error_errno(-errno, "Cannot create run directory %s", cfg->rundir);
-	if (mkdir(cfg->ustconsumerd64_dir, 0750) < 0 && errno != EEXIST)
-		return log_error_errno(-errno, "Cannot create %s", cfg->ustconsumerd64_dir);
-	if (mkdir(cfg->ustconsumerd32_dir, 0750) < 0 && errno != EEXIST)
-		return log_error_errno(-errno, "Cannot create %s", cfg->ustconsumerd32_dir);
+	return 0;
+}
+
+/* Consumer socket directories: 0750, group = tracing group for a root daemon. */
+int rundir_create_consumer_dirs(const struct sessiond_config *cfg, gid_t tracing_gid)
+{
+	const char *dirs[] = { cfg->ustconsumerd64_dir, cfg->ustconsumerd32_dir };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (mkdir(dirs[i], 0750) < 0 && errno != EEXIST)
+			return log_error_errno(-errno, "Cannot create %s", dirs[i]);
+		if (cfg->is_root && chown(dirs[i], 0, tracing_gid) < 0)
+			return log_error_errno(-errno, "Cannot set the group of %s", dirs[i]);
+	}
 	return 0;
 }
 

@@ -5,11 +5,14 @@
 #define SESSIOND_RUNDIR_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "config.h"
 
 /* Creates the run directory. Returns 0 or -errno (logged). */
 int rundir_create(const struct sessiond_config *cfg);
+/* Creates the consumer socket directories (after the lock is held). */
+int rundir_create_consumer_dirs(const struct sessiond_config *cfg, gid_t tracing_gid);
 /* True when a daemon already answers on a socket this daemon would serve, following
  * liblttng-ctl's own liveness check (including the tracing-group global socket for
  * non-root users). */
