@@ -18,7 +18,7 @@ void buffer_fini(struct buffer *buf)
 	buffer_init(buf);
 }
 
-static int buffer_reserve(struct buffer *buf, size_t extra)
+int buffer_reserve(struct buffer *buf, size_t extra)
 {
 	size_t needed, capacity;
 	uint8_t *data;

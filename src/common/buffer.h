@@ -14,6 +14,8 @@ struct buffer {
 
 void buffer_init(struct buffer *buf);
 void buffer_fini(struct buffer *buf);
+/* Makes room for extra more bytes without changing the size; 0 or -ENOMEM. */
+int buffer_reserve(struct buffer *buf, size_t extra);
 /* Appends len bytes; returns 0 or -ENOMEM. */
 int buffer_append(struct buffer *buf, const void *data, size_t len);
 /* Appends len zero bytes and returns a pointer to them, or NULL. The pointer is valid

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,7 +45,9 @@ struct connection {
 	int fds[CLIENT_MAX_FDS];
 	int fd_count;
 	int fd_expected;
-	struct buffer reply;
+	struct wire_reply reply_header;
+	struct buffer reply_cmd_header; /* owned, taken from the handler's reply */
+	struct buffer reply_data;       /* owned, taken from the handler's reply */
 	size_t reply_sent;
 };
 
@@ -67,39 +70,84 @@ static void connection_free(struct connection *c)
 	for (int i = 0; i < c->fd_count; i++)
 		close(c->fds[i]);
 	buffer_fini(&c->payload);
-	buffer_fini(&c->reply);
+	buffer_fini(&c->reply_cmd_header);
+	buffer_fini(&c->reply_data);
 	close(c->fd);
 	free(c);
 }
 
 static int connection_write_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
 
+/* Sends what is left of the reply (header, command header, data) without copying it
+ * into one buffer. Returns true when everything was sent. */
+static bool connection_send_pending(struct connection *c, int *ret_error)
+{
+	for (;;) {
+		struct iovec iov[3];
+		struct msghdr msg = { .msg_iov = iov };
+		size_t skip = c->reply_sent;
+		const struct { const void *p; size_t n; } parts[3] = {
+			{ &c->reply_header, sizeof(c->reply_header) },
+			{ c->reply_cmd_header.data, c->reply_cmd_header.size },
+			{ c->reply_data.data, c->reply_data.size },
+		};
+		ssize_t n;
+
+		for (size_t i = 0; i < 3; i++) {
+			if (skip >= parts[i].n) {
+				skip -= parts[i].n;
+				continue;
+			}
+			iov[msg.msg_iovlen].iov_base = (char *) parts[i].p + skip;
+			iov[msg.msg_iovlen].iov_len = parts[i].n - skip;
+			msg.msg_iovlen++;
+			skip = 0;
+		}
+		if (msg.msg_iovlen == 0)
+			return true;
+		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			*ret_error = errno == EINTR ? 0 : errno;
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		c->reply_sent += (size_t) n;
+	}
+}
+
+/* Takes the reply's buffers and starts sending. */
 static void connection_start_reply(struct connection *c, struct client_reply *reply)
 {
-	struct wire_reply header = {
-		.cmd_type = c->header.cmd_type,
-		.ret_code = (uint32_t) reply->ret_code,
-		.pid = (uint32_t) c->header.domain.attr.pid,
-	};
+	struct wire_reply *header = &c->reply_header;
+	int error = 0;
 
+	memset(header, 0, sizeof(*header));
+	header->cmd_type = c->header.cmd_type;
+	header->ret_code = (uint32_t) reply->ret_code;
+	header->pid = (uint32_t) c->header.domain.attr.pid;
 	if (reply->ret_code < LTTNG_OK || reply->ret_code >= LTTNG_ERR_NR)
-		header.ret_code = LTTNG_ERR_UNK;
-	if (header.ret_code == LTTNG_OK) {
-		header.cmd_header_size = (uint32_t) reply->cmd_header.size;
-		header.data_size = (uint32_t) reply->data.size;
-	}
-	if (buffer_append(&c->reply, &header, sizeof(header)) < 0 ||
-	    (header.ret_code == LTTNG_OK &&
-	     (buffer_append(&c->reply, reply->cmd_header.data, reply->cmd_header.size) < 0 ||
-	      buffer_append(&c->reply, reply->data.data, reply->data.size) < 0))) {
-		/* Out of memory for the reply: send the bare error header instead. */
-		header.ret_code = LTTNG_ERR_NOMEM;
-		header.cmd_header_size = header.data_size = 0;
-		c->reply.size = 0;
-		(void) buffer_append(&c->reply, &header, sizeof(header));
+		header->ret_code = LTTNG_ERR_UNK;
+	if (header->ret_code == LTTNG_OK) {
+		header->cmd_header_size = (uint32_t) reply->cmd_header.size;
+		header->data_size = (uint32_t) reply->data.size;
+		c->reply_cmd_header = reply->cmd_header;
+		c->reply_data = reply->data;
+		buffer_init(&reply->cmd_header);
+		buffer_init(&reply->data);
 	}
 	c->state = CONN_WRITE_REPLY;
 	c->reply_sent = 0;
+	if (connection_send_pending(c, &error)) {
+		/* One request per connection: the client reads the reply and closes. */
+		connection_free(c);
+		return;
+	}
+	if (error != EAGAIN) {
+		connection_free(c);
+		return;
+	}
+	/* The client reads slowly: finish from the loop when the socket drains. */
 	sd_event_source_disable_unref(c->io);
 	c->io = NULL;
 	if (sd_event_add_io(c->server->daemon->loop, &c->io, c->fd, EPOLLOUT,
@@ -260,21 +308,10 @@ static int connection_read_cb(sd_event_source *s, int fd, uint32_t revents, void
 static int connection_write_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct connection *c = userdata;
+	int error = 0;
 
-	while (c->reply_sent < c->reply.size) {
-		ssize_t n = send(c->fd, c->reply.data + c->reply_sent, c->reply.size - c->reply_sent,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return 0;
-			connection_free(c);
-			return 0;
-		}
-		c->reply_sent += (size_t) n;
-	}
-	/* One request per connection: the client reads the reply and closes. */
-	connection_free(c);
+	if (connection_send_pending(c, &error) || error != EAGAIN)
+		connection_free(c);
 	return 0;
 }
 
@@ -311,7 +348,8 @@ static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		c->server = server;
 		c->fd = cfd;
 		buffer_init(&c->payload);
-		buffer_init(&c->reply);
+		buffer_init(&c->reply_cmd_header);
+		buffer_init(&c->reply_data);
 		list_append(&server->connections, &c->link);
 		server->connection_count++;
 		if (sd_event_add_io(server->daemon->loop, &c->io, cfd, EPOLLIN, connection_read_cb,

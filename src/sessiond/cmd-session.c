@@ -219,6 +219,11 @@ int cmd_list_sessions(struct command_ctx *ctx)
 	struct session *s;
 	size_t count = 0;
 
+	if (buffer_reserve(data, list_count(&ctx->daemon->sessions.sessions) *
+					 (sizeof(struct wire_session) +
+					  sizeof(struct wire_session_extended))) < 0)
+		return LTTNG_ERR_NOMEM;
+
 	list_for_each_entry(s, &ctx->daemon->sessions.sessions, link) {
 		struct wire_session *w;
 
