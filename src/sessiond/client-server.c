@@ -34,7 +34,7 @@ struct connection {
 	struct client_server *server;
 	int fd;
 	sd_event_source *io;
-	sd_event_source *timeout;
+	uint64_t deadline_us; /* CLOCK_MONOTONIC; the sweep closes it after that */
 	enum conn_state state;
 	struct wire_request header;
 	size_t header_received;
@@ -57,6 +57,7 @@ struct client_server {
 	sd_event_source *accept_source;
 	struct list_node connections;
 	size_t connection_count;
+	sd_event_source *sweep; /* periodic check for stalled connections */
 };
 
 static void connection_free(struct connection *c)
@@ -66,7 +67,6 @@ static void connection_free(struct connection *c)
 	list_remove(&c->link);
 	c->server->connection_count--;
 	sd_event_source_disable_unref(c->io);
-	sd_event_source_disable_unref(c->timeout);
 	for (int i = 0; i < c->fd_count; i++)
 		close(c->fds[i]);
 	buffer_fini(&c->payload);
@@ -315,12 +315,20 @@ static int connection_write_cb(sd_event_source *s, int fd, uint32_t revents, voi
 	return 0;
 }
 
-static int connection_timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
+/* Closes connections whose request or reply has taken too long. One periodic timer
+ * serves every connection, so accepting one costs no timer syscall. */
+static int sweep_cb(sd_event_source *s, uint64_t now_us, void *userdata)
 {
-	struct connection *c = userdata;
+	struct client_server *server = userdata;
+	struct connection *c, *tmp;
 
-	log_debug("Client pid %d stalled; closing its connection", c->creds.pid);
-	connection_free(c);
+	list_for_each_entry_safe(c, tmp, &server->connections, link) {
+		if (c->deadline_us > now_us)
+			continue;
+		log_debug("Client pid %d stalled; closing its connection", c->creds.pid);
+		connection_free(c);
+	}
+	(void) sd_event_source_set_time(s, now_us + CLIENT_SWEEP_PERIOD_US);
 	return 0;
 }
 
@@ -352,12 +360,15 @@ static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		buffer_init(&c->reply_data);
 		list_append(&server->connections, &c->link);
 		server->connection_count++;
+		(void) sd_event_now(server->daemon->loop, CLOCK_MONOTONIC, &c->deadline_us);
+		c->deadline_us += CLIENT_REQUEST_TIMEOUT_US;
 		if (sd_event_add_io(server->daemon->loop, &c->io, cfd, EPOLLIN, connection_read_cb,
-				    c) < 0 ||
-		    sd_event_add_time_relative(server->daemon->loop, &c->timeout, CLOCK_MONOTONIC,
-					       CLIENT_REQUEST_TIMEOUT_US, 0, connection_timeout_cb,
-					       c) < 0)
+				    c) < 0) {
 			connection_free(c);
+			continue;
+		}
+		/* The request usually arrived with the connection: serve it now. */
+		connection_read_cb(c->io, cfd, EPOLLIN, c);
 	}
 }
 
@@ -384,6 +395,12 @@ int client_server_start(struct daemon *d)
 			    accept_cb, server);
 	if (r < 0)
 		return log_error_errno(r, "Cannot watch the client socket");
+	r = sd_event_add_time_relative(d->loop, &server->sweep, CLOCK_MONOTONIC,
+				       CLIENT_SWEEP_PERIOD_US, CLIENT_SWEEP_PERIOD_US / 4, sweep_cb,
+				       server);
+	if (r < 0)
+		return log_error_errno(r, "Cannot arm the client sweep timer");
+	(void) sd_event_source_set_enabled(server->sweep, SD_EVENT_ON);
 	return 0;
 }
 
@@ -397,6 +414,7 @@ void client_server_stop(struct daemon *d)
 	list_for_each_entry_safe(c, tmp, &server->connections, link)
 		connection_free(c);
 	sd_event_source_disable_unref(server->accept_source);
+	sd_event_source_disable_unref(server->sweep);
 	if (server->listen_fd >= 0) {
 		close(server->listen_fd);
 		(void) unlink(d->cfg->client_sock_path);

@@ -15,6 +15,7 @@
 #define CLIENT_MAX_CONNECTIONS 1024
 #define CLIENT_MAX_FDS 16
 #define CLIENT_REQUEST_TIMEOUT_US (30ULL * 1000000ULL)
+#define CLIENT_SWEEP_PERIOD_US (1000000ULL)
 
 int client_server_start(struct daemon *d);
 void client_server_stop(struct daemon *d);

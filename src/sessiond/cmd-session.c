@@ -46,26 +46,12 @@ static bool session_name_is_valid(const char *name)
 	return strchr(name, '/') == NULL;
 }
 
-/* The printable form of an output URI: local outputs as a plain path, network ones
- * as the real daemon prints them (T:src/common/uri.c uri_to_str_url). */
-static void uri_to_url(const struct wire_uri *uri, char *dst, size_t size)
-{
-	if (uri->dtype == WIRE_URI_PATH) {
-		snprintf(dst, size, "%s", uri->dst.path);
-		return;
-	}
-	if (uri->dtype == WIRE_URI_IPV6)
-		snprintf(dst, size, "tcp6://[%s]:%u/%s", uri->dst.ipv6, uri->port, uri->subdir);
-	else
-		snprintf(dst, size, "tcp4://%.16s:%u/%s", uri->dst.ipv4, uri->port, uri->subdir);
-}
-
 static void session_set_network_path(struct session *s)
 {
 	char control[PATH_MAX + 64];
 	unsigned data_port = s->uri_count > 1 ? s->uris[1].port : 5343;
 
-	uri_to_url(&s->uris[0], control, sizeof(control));
+	uri_to_display(&s->uris[0], control, sizeof(control));
 	snprintf(s->output_path, sizeof(s->output_path), "%.4000s [data: %u]", control, data_port);
 }
 
@@ -129,9 +115,7 @@ static int session_set_output(struct session *s, struct decoded_descriptor *desc
 			return LTTNG_ERR_NOMEM;
 		o->id = s->next_snapshot_output_id++;
 		snprintf(o->name, sizeof(o->name), "snapshot-%u", o->id);
-		uri_to_url(&s->uris[0], o->ctrl_url, sizeof(o->ctrl_url));
-		if (s->uri_count > 1)
-			uri_to_url(&s->uris[1], o->data_url, sizeof(o->data_url));
+		snapshot_output_set_uris(o, s->uris, s->uri_count);
 		list_append(&s->snapshot_outputs, &o->link);
 		/* A snapshot session records nothing continuously. */
 		s->output = SESSION_OUTPUT_NONE;
@@ -290,8 +274,12 @@ int cmd_start_trace(struct command_ctx *ctx)
 	if (s->output == SESSION_OUTPUT_LOCAL && !s->has_been_started) {
 		/* The first start creates the session's output directory, owned by the
 		 * session's user, as the first trace chunk does in LTTng. */
+		char ust_dir[PATH_MAX + 8];
 		int r = mkdir_owned(s->output_path, 0770, s->uid, s->gid);
 
+		snprintf(ust_dir, sizeof(ust_dir), "%s/ust", s->output_path);
+		if (r == 0 && s->ust.exists)
+			r = mkdir_owned(ust_dir, 0770, s->uid, s->gid);
 		if (r < 0) {
 			log_error_errno(r, "Cannot create output directory %s of session \"%s\"",
 					s->output_path, s->name);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,4 +207,25 @@ struct tracker_value *tracker_find(struct tracker *tracker, int type, int64_t in
 			return v;
 	}
 	return NULL;
+}
+
+void uri_to_display(const struct wire_uri *uri, char *dst, size_t size)
+{
+	if (uri->dtype == WIRE_URI_PATH)
+		snprintf(dst, size, "%s", uri->dst.path);
+	else if (uri->dtype == WIRE_URI_IPV6)
+		snprintf(dst, size, "tcp6://[%s]:%u/%s", uri->dst.ipv6, uri->port, uri->subdir);
+	else
+		snprintf(dst, size, "tcp4://%.16s:%u/%s", uri->dst.ipv4, uri->port, uri->subdir);
+}
+
+void snapshot_output_set_uris(struct snapshot_output *o, const struct wire_uri *uris,
+			      uint32_t count)
+{
+	memcpy(o->uris, uris, count * sizeof(*uris));
+	o->uri_count = count;
+	uri_to_display(&uris[0], o->ctrl_url, sizeof(o->ctrl_url));
+	o->data_url[0] = '\0';
+	if (count > 1)
+		uri_to_display(&uris[1], o->data_url, sizeof(o->data_url));
 }

@@ -8,6 +8,7 @@
 #define SESSIOND_MODEL_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -74,9 +75,11 @@ struct domain {
 struct snapshot_output {
 	struct list_node link;
 	uint32_t id;
-	uint64_t max_size;
+	uint64_t max_size; /* 0 = unlimited */
 	char name[SESSION_NAME_MAX];
-	char ctrl_url[PATH_MAX];
+	struct wire_uri uris[2];
+	uint32_t uri_count;
+	char ctrl_url[PATH_MAX]; /* printable: a plain path, or tcp4://host:port/subdir */
 	char data_url[PATH_MAX];
 };
 
@@ -106,6 +109,7 @@ struct session {
 	struct domain ust;
 	struct list_node snapshot_outputs; /* struct snapshot_output */
 	uint32_t next_snapshot_output_id;
+	uint32_t snapshot_count; /* records taken, numbers the record directories */
 	bool rotate_periodic_set;
 	uint64_t rotate_periodic_us;
 	bool rotate_size_set;
@@ -128,6 +132,12 @@ struct session *session_add(struct session_registry *reg, const char *name, uid_
 void session_free(struct session *session);
 
 void domain_init(struct domain *domain, int type);
+/* Sets a snapshot output's URIs and their printable forms. */
+void snapshot_output_set_uris(struct snapshot_output *o, const struct wire_uri *uris,
+			      uint32_t count);
+/* Printable form of an output URI: a plain path, or tcp4://host:port/subdir as
+ * LTTng prints network outputs. */
+void uri_to_display(const struct wire_uri *uri, char *dst, size_t size);
 struct domain *session_domain(struct session *session, int domain_type);
 struct channel *domain_find_channel(struct domain *domain, const char *name);
 struct channel *channel_new(const char *name, const struct channel_attr *attr);

@@ -12,7 +12,7 @@ shopt -s nullglob
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd "$script_dir/../.." && pwd)
 lib=$script_dir/lib
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$lib/common.sh"
 
 real_sessiond=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
@@ -24,6 +24,9 @@ step_timeout=${ORACLE_STEP_TIMEOUT:-20}
 # Parent of the per-run directories; the test user must be able to traverse
 # it (its private HOME lives below).
 tmp_root=${ORACLE_TMPDIR:-/tmp}
+# Run each namespace on a single CPU, the daemon at SCHED_IDLE (see
+# README.md, "Known behaviour"): set to 0 to disable.
+serialize=${ORACLE_SERIALIZE:-1}
 
 usage() {
     cat <<EOF
@@ -42,6 +45,7 @@ Cases default to tests/cases/*.case. Environment:
   ORACLE_STEP_TIMEOUT  seconds per step (default 20)
   ORACLE_TEST_USER     account of the user mode (default lttng-test-user)
   ORACLE_TMPDIR        where per-run directories are made (default /tmp)
+  ORACLE_SERIALIZE     1 (default): one CPU per run, daemon at SCHED_IDLE
 EOF
 }
 
@@ -81,7 +85,7 @@ if ((EUID != 0)); then
     echo "Bail out! must run as root (namespaces, tmpfs mounts, user switching)"
     exit 2
 fi
-for tool in unshare setpriv timeout python3 ip; do
+for tool in unshare setpriv timeout python3 ip taskset chrt; do
     if ! command -v "$tool" >/dev/null; then
         echo "Bail out! missing tool: $tool"
         exit 2
@@ -102,6 +106,12 @@ fi
 if (($(id -u "$ORACLE_TEST_USER") == 0)) || id -nG "$ORACLE_TEST_USER" | grep -qw tracing; then
     echo "Bail out! $ORACLE_TEST_USER must be unprivileged and not in group tracing"
     exit 2
+fi
+# The CPU each run is pinned to: the first one we may use.
+pin=()
+if [[ $serialize == 1 ]]; then
+    cpu=$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
+    pin=(taskset -c "$cpu")
 fi
 mkdir -p "$results" || {
     echo "Bail out! cannot create $results"
@@ -151,7 +161,8 @@ run_one() {
             ORACLE_STEP_TIMEOUT=$step_timeout \
             ORACLE_PROTECT="$repo_root:$results:$script_dir" \
             ORACLE_TEST_USER=$ORACLE_TEST_USER \
-            timeout --signal=KILL "$timeout" \
+            ORACLE_SERIALIZE=$serialize \
+            timeout --signal=KILL "$timeout" "${pin[@]}" \
             unshare --mount --pid --net --ipc --fork --mount-proc \
             --propagation private --kill-child \
             bash "$lib/inner.sh"
@@ -187,6 +198,8 @@ run_one() {
 # Validate the cases and count the tests for the TAP plan first.
 declare -a plan_files=() plan_modes=() plan_timeouts=() plan_errors=()
 for file in "${cases[@]}"; do
+    # Absolute paths: the namespace side does not run in our directory.
+    [[ -e $file ]] && file=$(realpath "$file")
     if parse_case "$file"; then
         for mode in "${CASE_MODES[@]}"; do
             plan_files+=("$file")

@@ -22,6 +22,7 @@ ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
 #                           inserted after its first `lttng` word
 #     COMMAND               any other line: one step, run with `bash -c`
 #   A line ending with a backslash continues on the next line.
+# shellcheck disable=SC2034 # the CASE_* globals are this function's output
 parse_case() {
     local file=$1 raw line trimmed pending="" lineno=0
     local -a words

@@ -17,11 +17,13 @@
 #   ORACLE_PROTECT    colon-separated paths that must stay visible
 #                     (repository, results dir, ...)
 #   ORACLE_TEST_USER  account of the `user` mode
+#   ORACLE_SERIALIZE  1: start the daemon at SCHED_IDLE (the whole namespace
+#                     is pinned to one CPU by run-oracle.sh)
 # The daemon's own stdout/stderr and our diagnostics go to this script's
 # stderr, which run-oracle.sh sends to a per-run log file.
 
 set -u
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$ORACLE_LIB/common.sh"
 
 raw=$ORACLE_RAW
@@ -29,7 +31,7 @@ base=$ORACLE_BASE
 step_timeout=${ORACLE_STEP_TIMEOUT:-20}
 daemon_start_timeout=20
 daemon_stop_timeout=10
-sigpipe_retries=5
+sigpipe_retries=20
 
 log() { printf 'oracle-inner: %s\n' "$*" >&2; }
 # A "[harness]" line in a transcript records something abnormal; it is part
@@ -47,6 +49,33 @@ parse_case "$ORACLE_CASE" || die "malformed case file: $CASE_ERROR"
 # ---------------------------------------------------------------------------
 # Private file system view
 # ---------------------------------------------------------------------------
+# is_protected DIR [PATH...]: true if mounting over DIR would hide one of
+# the paths we need (repository, results, this library, the daemon) or one
+# of the extra PATHs.
+is_protected() {
+    local dir=$1 p
+    local -a paths
+    shift
+    IFS=: read -ra paths <<<"${ORACLE_PROTECT:-}"
+    paths+=("$raw" "$ORACLE_LIB" "$ORACLE_SESSIOND" "$@")
+    for p in "${paths[@]}"; do
+        [[ -z $p ]] && continue
+        if [[ $p == "$dir" || $p == "$dir"/* ]]; then
+            return 0
+        fi
+    done
+    return 1
+}
+
+# A private /tmp, so that nothing a case does (e.g. a snapshot output under
+# /tmp) reaches the host. The per-run directory, usually under /tmp, is
+# recreated inside it.
+if is_protected /tmp; then
+    log "/tmp holds a needed path; it stays shared with the host"
+else
+    mount -t tmpfs -o mode=1777 oracle-tmp /tmp || die "cannot mount tmpfs on /tmp"
+    mkdir -p "$base" || die "cannot create $base"
+fi
 # Everything the run writes lives in RAM and vanishes with the namespace.
 mount -t tmpfs -o mode=0755 oracle-base "$base" || die "cannot mount tmpfs on $base"
 # Global run directory of a root session daemon. mkdir only matters when the
@@ -83,21 +112,6 @@ esac
 chown "$uid:$gid" "$home" "$tmp"
 chmod 0700 "$home" "$tmp"
 
-# is_protected DIR: true if mounting over DIR would hide a path we need.
-is_protected() {
-    local dir=$1 p
-    local -a paths
-    IFS=: read -ra paths <<<"${ORACLE_PROTECT:-}"
-    paths+=("$base" "$raw" "$ORACLE_LIB" "$ORACLE_SESSIOND")
-    for p in "${paths[@]}"; do
-        [[ -z $p ]] && continue
-        if [[ $p == "$dir" || $p == "$dir"/* ]]; then
-            return 0
-        fi
-    done
-    return 1
-}
-
 # Some daemon commands ignore $HOME and use the account's passwd home
 # (e.g. `lttng save` without -o writes to <pw home>/.lttng/sessions). Give
 # that home a private tmpfs too so nothing leaks to, or from, the host.
@@ -107,7 +121,7 @@ if [[ -n $pwhome && $pwhome == /?* ]]; then
     while [[ ! -d $mnt ]]; do mnt=$(dirname "$mnt"); done
     if [[ $mnt == / ]]; then
         log "passwd home $pwhome: no directory to mount over; left alone"
-    elif is_protected "$mnt"; then
+    elif is_protected "$mnt" "$base"; then
         log "passwd home $pwhome: $mnt holds a needed path; not hidden"
     else
         mount -t tmpfs -o mode=0755 oracle-pwhome "$mnt" || die "cannot mount tmpfs on $mnt"
@@ -196,8 +210,13 @@ wait_gone() {
 # ---------------------------------------------------------------------------
 # Start the daemon. `--daemonize` returns only once the daemon is ready.
 # ---------------------------------------------------------------------------
+# On one CPU, a SCHED_IDLE daemon never preempts a client in the middle of a
+# request, which removes the SIGPIPE race described below (retried anyway).
+# Its children (consumer daemons) inherit the policy; only timing changes.
+idle=()
+[[ ${ORACLE_SERIALIZE:-1} == 1 ]] && idle=(chrt --idle 0)
 log "mode=$ORACLE_MODE daemon=$ORACLE_SESSIOND args=${CASE_DAEMON_ARGS[*]}"
-(cd "$home" && exec timeout -k 2 "$daemon_start_timeout" "${as_user[@]}" "${run_env[@]}" \
+(cd "$home" && exec timeout -k 2 "$daemon_start_timeout" "${idle[@]}" "${as_user[@]}" "${run_env[@]}" \
     "$ORACLE_SESSIOND" --daemonize "${CASE_DAEMON_ARGS[@]}") </dev/null >&2
 rc=$?
 if ((rc == 124 || rc == 137)); then
@@ -238,6 +257,7 @@ for cmd in "${CASE_STEPS[@]}"; do
         # output. That race is not behaviour to reproduce; retry.
         if ((rc == 141)) && [[ ! -s $out && ! -s $err ]] && ((attempt < sigpipe_retries)); then
             log "step died of SIGPIPE without output, retrying: $cmd"
+            sleep 0.05
             continue
         fi
         break

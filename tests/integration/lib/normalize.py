@@ -2,9 +2,13 @@
 """Normalise an oracle transcript so that two runs can be compared.
 
 Reads a raw transcript on stdin, writes the normalised one on stdout.
-Only values that legitimately differ from run to run are replaced:
-private paths, dates and times, PIDs, and the progress dots the lttng
-client prints while it polls the daemon.
+Only what legitimately differs from run to run is touched:
+  - private paths, dates and times, PIDs, and the progress dots the lttng
+    client prints while it polls the daemon are replaced by placeholders;
+  - lists the real daemon keeps in hash tables (so their order changes from
+    one daemon run to the next: channels, event rules, tracker values) are
+    sorted, both in `lttng list` text and in XML (MI output, saved
+    sessions).
 
 Usage: normalize.py --path PATH=NAME [--path PATH=NAME ...] < raw > out
 """
@@ -53,7 +57,132 @@ RULES = [
         re.compile(r"^((?:\[stderr\] )?(?:Waiting for [^\n.]*|Destroying session [^\n]*?))\.*$", re.M),
         r"\1[dots]",
     ),
+    # "Destroying session X..." only appears while the daemon is still tearing the
+    # session down when the client first polls. The real daemon takes ~500 ms; ours
+    # answers at once (a deliberate improvement, see README), so the progress line
+    # is dropped from both transcripts.
+    (re.compile(r"^(?:\[stderr\] )?Destroying session [^\n]*\[dots\]\n", re.M), ""),
 ]
+
+
+# --- Canonical order of hash-table backed lists ------------------------------
+
+# Tracker value lines of `lttng list`: "  Virtual process IDs:  3, 1, 2".
+TRACKER_LINE = re.compile(
+    r"^(\s+(?:Virtual )?(?:[Pp]rocess|[Uu]ser|[Gg]roup) IDs:\s+)(.*,.*)$"
+)
+
+
+def value_key(value):
+    """Numbers in numeric order first, then names."""
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+def sort_text_lists(lines):
+    """Sort hash-ordered lists in `lttng list` text output."""
+    out = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        m = TRACKER_LINE.match(line)
+        if m:
+            values = sorted(m.group(2).split(", "), key=value_key)
+            out.append(m.group(1) + ", ".join(values))
+            i += 1
+            continue
+        if line.strip() in ("Recording event rules:", "Event rules:"):
+            # Rule lines are indented deeper than the header, up to a blank.
+            indent = len(line) - len(line.lstrip()) + 1
+            j = i + 1
+            while j < n and lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) >= indent:
+                j += 1
+            out.append(line)
+            out.extend(sorted(lines[i + 1 : j]))
+            i = j
+            continue
+        if line == "Channels:" and i + 1 < n and lines[i + 1].startswith("-----"):
+            # Channel blocks start with "- name: [state]" at column 0 and
+            # hold only indented or blank lines.
+            out.extend(lines[i : i + 2])
+            j = i + 2
+            blocks = []
+            while j < n and lines[j].startswith("- "):
+                k = j + 1
+                while k < n and (not lines[k].strip() or lines[k][0] in " \t"):
+                    k += 1
+                blocks.append(lines[j:k])
+                j = k
+            for block in sorted(blocks, key=lambda b: "\n".join(b)):
+                # Event rules inside a block are sorted too.
+                out.extend(sort_text_lists(block))
+            i = j
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
+TAG = re.compile(r"<(/?)([A-Za-z_][\w.:-]*)((?:\s[^<>]*?)?)(/?)>")
+
+# container element -> child element whose order is not meaningful
+# (None: any child).
+XML_UNORDERED = [
+    ("events", "event"),
+    ("process_attr_values", None),
+    ("channels", "channel"),
+]
+
+
+def sort_xml_children(text, container, child):
+    """Sort the children of every <container> element, in place.
+
+    Children are permuted among their own slots, so the separators between
+    them (none in MI output, indentation in saved sessions) stay put and the
+    text keeps its length.
+    """
+    pos = 0
+    opening = "<%s>" % container
+    while True:
+        start = text.find(opening, pos)
+        if start < 0:
+            return text
+        depth = 0
+        spans = []
+        child_start = None
+        end = None
+        for m in TAG.finditer(text, start + len(opening)):
+            closing, name, selfclosing = m.group(1), m.group(2), m.group(4)
+            if selfclosing:
+                if depth == 0 and (child is None or name == child):
+                    spans.append((m.start(), m.end()))
+                continue
+            if closing:
+                if depth == 0:
+                    end = m.start()
+                    break
+                depth -= 1
+                if depth == 0 and child_start is not None:
+                    spans.append((child_start, m.end()))
+                    child_start = None
+            else:
+                if depth == 0 and (child is None or name == child):
+                    child_start = m.start()
+                depth += 1
+        if end is None:
+            return text
+        if len(spans) > 1:
+            parts = sorted(text[a:b] for a, b in spans)
+            pieces = []
+            last = spans[0][0]
+            pieces.append(text[:last])
+            for idx, (a, b) in enumerate(spans):
+                pieces.append(text[last:a])
+                pieces.append(parts[idx])
+                last = b
+            pieces.append(text[last:])
+            text = "".join(pieces)
+        pos = start + len(opening)
 
 
 def main():
@@ -80,6 +209,14 @@ def main():
 
     for pattern, repl in RULES:
         text = pattern.sub(repl, text)
+
+    for container, child in XML_UNORDERED:
+        text = sort_xml_children(text, container, child)
+
+    trailing_newline = text.endswith("\n")
+    text = "\n".join(sort_text_lists(text.split("\n")))
+    if trailing_newline and not text.endswith("\n"):
+        text += "\n"
 
     sys.stdout.write(text)
 
