@@ -334,9 +334,10 @@ int cmd_list_tracepoints(struct command_ctx *ctx)
 {
 	int domain = ctx->req->domain_type;
 
-	if (domain != LTTNG_DOMAIN_UST)
+	if (domain != LTTNG_DOMAIN_UST && domain != LTTNG_DOMAIN_JUL &&
+	    domain != LTTNG_DOMAIN_LOG4J && domain != LTTNG_DOMAIN_PYTHON)
 		return LTTNG_ERR_UND;
-	/* No application registry yet: nothing to list (issue 4 adds apps). */
+	/* No application or agent registry yet: nothing to list (issue 4 adds apps). */
 	return reply_count_header(ctx, 0);
 }
 

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "relayd-probe.h"
 
 enum command_flags {
 	NEEDS_SESSION = 1 << 0,
@@ -136,10 +137,10 @@ static int prepare_domain(struct command_ctx *ctx)
 		return LTTNG_OK;
 	}
 	if (type == LTTNG_DOMAIN_UST || domain_is_agent(type)) {
-		if (domain_is_agent(type))
-			return LTTNG_ERR_UNKNOWN_DOMAIN; /* agents: not served yet */
 		if (!ctx->session)
 			return LTTNG_OK;
+		if (domain_is_agent(type))
+			return LTTNG_ERR_UNKNOWN_DOMAIN; /* agent sessions: not served yet */
 		ctx->domain = &ctx->session->ust;
 		if (!ctx->domain->exists) {
 			ctx->domain->exists = true;
@@ -178,6 +179,12 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 	}
 	if (spec->flags & NEEDS_DOMAIN) {
 		r = prepare_domain(ctx);
+		if (r != LTTNG_OK)
+			return r;
+	}
+	if ((spec->flags & NEEDS_DOMAIN) && ctx->session &&
+	    ctx->session->output == SESSION_OUTPUT_NETWORK && ctx->session->ust.exists) {
+		r = relayd_probe(ctx->session);
 		if (r != LTTNG_OK)
 			return r;
 	}
