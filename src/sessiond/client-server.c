@@ -26,12 +26,14 @@ enum conn_state {
 	CONN_READ_HEADER,
 	CONN_READ_PAYLOAD,
 	CONN_READ_FDS,
+	CONN_WAIT_HANDLER, /* the handler answers later (client_server_complete) */
 	CONN_WRITE_REPLY,
 };
 
 struct connection {
 	struct list_node link;
 	struct client_server *server;
+	uint64_t id;
 	int fd;
 	sd_event_source *io;
 	uint64_t deadline_us; /* CLOCK_MONOTONIC; the sweep closes it after that */
@@ -57,6 +59,7 @@ struct client_server {
 	sd_event_source *accept_source;
 	struct list_node connections;
 	size_t connection_count;
+	uint64_t next_connection_id;
 	sd_event_source *sweep; /* periodic check for stalled connections */
 };
 
@@ -173,6 +176,7 @@ static void connection_dispatch(struct connection *c)
 		.payload_len = c->payload.size,
 		.fd_count = c->fd_count,
 		.creds = c->creds,
+		.connection_id = c->id,
 	};
 
 	memcpy(req.session_name, c->header.session.name, sizeof(req.session_name));
@@ -185,39 +189,56 @@ static void connection_dispatch(struct connection *c)
 	for (int i = 0; i < c->fd_count; i++)
 		close(c->fds[i]);
 	c->fd_count = 0;
+	if (reply.deferred) {
+		uint64_t now;
+
+		c->state = CONN_WAIT_HANDLER;
+		(void) sd_event_source_set_enabled(c->io, SD_EVENT_OFF);
+		(void) sd_event_now(c->server->daemon->loop, CLOCK_MONOTONIC, &now);
+		c->deadline_us = now + CLIENT_DEFERRED_TIMEOUT_US;
+		return;
+	}
 	connection_start_reply(c, &reply);
 	buffer_fini(&reply.cmd_header);
 	buffer_fini(&reply.data);
 }
 
-/* Decides what follows a complete header. */
-static void connection_header_done(struct connection *c)
+/* Decides what follows a complete header. Returns true when the connection still
+ * expects bytes; false when it was answered (and may already be freed). */
+static bool connection_header_done(struct connection *c)
 {
 	long long payload = dispatch_payload_length(&c->header);
 
 	if (payload < 0) {
 		connection_reply_error(c, LTTNG_ERR_INVALID);
-		return;
+		return false;
 	}
 	if ((unsigned long long) payload > CLIENT_MAX_PAYLOAD) {
 		log_debug("Client pid %d announced a %lld-byte payload; refusing", c->creds.pid,
 			  payload);
 		connection_reply_error(c, LTTNG_ERR_INVALID);
-		return;
+		return false;
 	}
 	if (c->header.fd_count > CLIENT_MAX_FDS) {
 		connection_reply_error(c, LTTNG_ERR_INVALID);
-		return;
+		return false;
 	}
 	c->payload_expected = (size_t) payload;
 	c->fd_expected = (int) c->header.fd_count;
-	c->state = c->payload_expected ? CONN_READ_PAYLOAD
-					: (c->fd_expected ? CONN_READ_FDS : c->state);
-	if (!c->payload_expected && !c->fd_expected)
-		connection_dispatch(c);
+	if (c->payload_expected) {
+		c->state = CONN_READ_PAYLOAD;
+		return true;
+	}
+	if (c->fd_expected) {
+		c->state = CONN_READ_FDS;
+		return true;
+	}
+	connection_dispatch(c);
+	return false;
 }
 
-/* Reads what is available; returns false when the connection was freed. */
+/* Reads what is available. Returns false when reading must stop: the connection was
+ * answered or closed, and c may no longer exist. */
 static bool connection_read_some(struct connection *c)
 {
 	if (c->state == CONN_READ_HEADER) {
@@ -245,7 +266,7 @@ static bool connection_read_some(struct connection *c)
 		}
 		c->header_received += (size_t) n;
 		if (c->header_received == sizeof(c->header))
-			connection_header_done(c);
+			return connection_header_done(c);
 		return true;
 	}
 	if (c->state == CONN_READ_PAYLOAD) {
@@ -262,10 +283,11 @@ static bool connection_read_some(struct connection *c)
 			return false;
 		}
 		if (c->payload.size == c->payload_expected) {
-			if (c->fd_expected)
-				c->state = CONN_READ_FDS;
-			else
+			if (!c->fd_expected) {
 				connection_dispatch(c);
+				return false;
+			}
+			c->state = CONN_READ_FDS;
 		}
 		return true;
 	}
@@ -279,8 +301,10 @@ static bool connection_read_some(struct connection *c)
 			return false;
 		}
 		c->fd_count += n;
-		if (c->fd_count >= c->fd_expected)
+		if (c->fd_count >= c->fd_expected) {
 			connection_dispatch(c);
+			return false;
+		}
 		return true;
 	}
 	return true;
@@ -292,7 +316,7 @@ static int connection_read_cb(sd_event_source *s, int fd, uint32_t revents, void
 
 	/* Keep reading while the connection stays in a reading state: a header and its
 	 * payload often arrive together. */
-	for (int i = 0; i < 64 && c->state != CONN_WRITE_REPLY; i++) {
+	for (int i = 0; i < 64 && c->state < CONN_WAIT_HANDLER; i++) {
 		enum conn_state before = c->state;
 		size_t progress = c->header_received + c->payload.size + (size_t) c->fd_count;
 
@@ -354,6 +378,7 @@ static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 			continue;
 		}
 		c->server = server;
+		c->id = ++server->next_connection_id;
 		c->fd = cfd;
 		buffer_init(&c->payload);
 		buffer_init(&c->reply_cmd_header);
@@ -369,6 +394,24 @@ static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		}
 		/* The request usually arrived with the connection: serve it now. */
 		connection_read_cb(c->io, cfd, EPOLLIN, c);
+	}
+}
+
+void client_server_complete(struct daemon *d, uint64_t connection_id, struct client_reply *reply)
+{
+	struct connection *c;
+
+	if (!d->clients)
+		return;
+	list_for_each_entry(c, &d->clients->connections, link) {
+		if (c->id == connection_id && c->state == CONN_WAIT_HANDLER) {
+			if (reply->ret_code != LTTNG_OK) {
+				reply->cmd_header.size = 0;
+				reply->data.size = 0;
+			}
+			connection_start_reply(c, reply);
+			return;
+		}
 	}
 }
 

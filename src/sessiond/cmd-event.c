@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ust-app.h"
 
 /* Collapses runs of unescaped '*' as LTTng does before storing a pattern. */
 static void normalize_glob(char *pattern)
@@ -330,6 +331,19 @@ int cmd_add_context(struct command_ctx *ctx)
 	return r;
 }
 
+/* Every registered application is asked; the reply follows their answers. */
+static int list_from_apps(struct command_ctx *ctx, bool with_fields)
+{
+	int asked = ust_apps_list_tracepoints(ctx->daemon, ctx->req->connection_id, with_fields);
+
+	if (asked < 0)
+		return LTTNG_ERR_NOMEM;
+	if (asked == 0)
+		return reply_count_header(ctx, 0);
+	ctx->reply->deferred = true;
+	return LTTNG_OK;
+}
+
 int cmd_list_tracepoints(struct command_ctx *ctx)
 {
 	int domain = ctx->req->domain_type;
@@ -337,15 +351,16 @@ int cmd_list_tracepoints(struct command_ctx *ctx)
 	if (domain != LTTNG_DOMAIN_UST && domain != LTTNG_DOMAIN_JUL &&
 	    domain != LTTNG_DOMAIN_LOG4J && domain != LTTNG_DOMAIN_PYTHON)
 		return LTTNG_ERR_UND;
-	/* No application or agent registry yet: nothing to list (issue 4 adds apps). */
-	return reply_count_header(ctx, 0);
+	if (domain != LTTNG_DOMAIN_UST)
+		return reply_count_header(ctx, 0); /* no agent registry yet */
+	return list_from_apps(ctx, false);
 }
 
 int cmd_list_tracepoint_fields(struct command_ctx *ctx)
 {
 	if (ctx->req->domain_type != LTTNG_DOMAIN_UST)
 		return LTTNG_ERR_UND;
-	return reply_count_header(ctx, 0);
+	return list_from_apps(ctx, true);
 }
 
 int cmd_list_syscalls(struct command_ctx *ctx)

@@ -13,12 +13,14 @@
 #include "model.h"
 
 struct client_server;
+struct ust_apps;
 
 struct daemon {
 	const struct sessiond_config *cfg;
 	sd_event *loop;
 	struct session_registry sessions;
 	struct client_server *clients;
+	struct ust_apps *apps; /* instrumented applications */
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
 	bool kernel_available;
 	char hostname[256];

@@ -220,6 +220,8 @@ void dispatch_request(struct daemon *d, const struct client_request *req,
 	}
 	log_debug("Client pid %d: %s (%u)", req->creds.pid, spec->name, cmd);
 	reply->ret_code = run_command(&ctx, spec);
+	if (reply->deferred)
+		return;
 	if (reply->ret_code != LTTNG_OK) {
 		/* An error reply carries nothing but the code. */
 		reply->cmd_header.size = 0;

@@ -3,6 +3,7 @@
 #ifndef SESSIOND_DISPATCH_H
 #define SESSIOND_DISPATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,11 +23,13 @@ struct client_request {
 	int fds[16];
 	int fd_count;
 	struct peer_creds creds;
+	uint64_t connection_id; /* for handlers that answer later */
 };
 
 /* What a handler produces: an LTTng code plus optional command header and data. */
 struct client_reply {
-	int ret_code; /* enum lttng_error_code */
+	bool deferred; /* the handler will answer with client_server_complete() */
+	int ret_code;  /* enum lttng_error_code */
 	struct buffer cmd_header;
 	struct buffer data;
 };

@@ -22,6 +22,7 @@
 #include "health.h"
 #include "log.h"
 #include "rundir.h"
+#include "ust-app.h"
 
 enum { EXIT_FATAL = 3 };
 
@@ -130,12 +131,16 @@ static int daemon_start(struct daemon *d)
 	r = client_server_start(d);
 	if (r < 0)
 		return r;
+	r = ust_apps_start(d);
+	if (r < 0)
+		return r;
 	rundir_publish(d->cfg, d->tracing_gid);
 	return rundir_write_pid_file(d->cfg);
 }
 
 static void daemon_stop(struct daemon *d)
 {
+	ust_apps_stop(d);
 	client_server_stop(d);
 	health_stop(d);
 	session_registry_fini(&d->sessions);

@@ -342,12 +342,14 @@ struct session_xml_schema *session_xml_schema_open(const char *xsd_path)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
+	xmlSetStructuredErrorFunc(&messages, log_xml_message);
 	parser = xmlSchemaNewParserCtxt(path);
 	if (parser) {
 		xmlSchemaSetParserStructuredErrors(parser, log_xml_message, &messages);
 		s->schema = xmlSchemaParse(parser);
 		xmlSchemaFreeParserCtxt(parser);
 	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (s->schema)
 		s->valid = xmlSchemaNewValidCtxt(s->schema);
 	if (!s->valid) {

@@ -13,7 +13,6 @@
 #include <libxml/xmlwriter.h>
 #include <lttng/lttng.h>
 
-#include "session-xml-load.h"
 #include "session-xml-save.h"
 
 /* --- Names shared with the loader ------------------------------------------------- */
@@ -533,20 +532,15 @@ static void write_destination_net(struct writer *wr, const struct wire_uri *cont
 	close_element(wr);
 }
 
-/* Snapshot outputs keep the URLs the client gave; they are resolved the way the real
- * daemon resolves them when the output is added. */
 static void write_snapshot_output(struct writer *wr, const struct snapshot_output *o)
 {
-	struct wire_uri uris[2];
-	int count = session_url_parse(o->ctrl_url, o->data_url[0] ? o->data_url : NULL, uris);
-
 	open_element(wr, "output");
 	write_string(wr, "name", o->name);
 	write_uint(wr, "max_size", o->max_size);
-	if (count == 1 && uris[0].dtype == WIRE_URI_PATH)
-		write_destination_path(wr, uris[0].dst.path);
-	else if (count == 2)
-		write_destination_net(wr, &uris[0], &uris[1]);
+	if (o->uri_count == 1 && o->uris[0].dtype == WIRE_URI_PATH)
+		write_destination_path(wr, o->uris[0].dst.path);
+	else if (o->uri_count == 2)
+		write_destination_net(wr, &o->uris[0], &o->uris[1]);
 	else
 		fail(wr, LTTNG_ERR_INVALID);
 	close_element(wr);

@@ -222,11 +222,17 @@ int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_ev
 
 int codec_encode_event(struct buffer *out, const struct decoded_event *event)
 {
+	return codec_encode_event_enabled(out, event, event->enabled ? 1 : 0);
+}
+
+int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *event,
+			       int8_t enabled)
+{
 	struct wire_event we = {
 		.event_type = (int8_t) event->type,
 		.loglevel_type = (int8_t) event->loglevel_type,
 		.loglevel = event->loglevel,
-		.enabled = event->enabled,
+		.enabled = enabled,
 		.pid = event->pid,
 		.name_len = (uint32_t) strlen(event->name) + 1,
 		.exclusion_count = event->exclusion_count,

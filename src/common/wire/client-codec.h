@@ -80,6 +80,9 @@ int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_ev
 void decoded_event_fini(struct decoded_event *event);
 /* Listing form: filter expression but no bytecode (doc/protocol/client.md, LIST_EVENTS). */
 int codec_encode_event(struct buffer *out, const struct decoded_event *event);
+/* Same, with an explicit "enabled" byte (listed tracepoints carry -1). */
+int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *event,
+			       int8_t enabled);
 
 int codec_decode_context(const void *buf, size_t len, struct decoded_context *ret_context);
 void decoded_context_fini(struct decoded_context *context);
