@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The README's first command: installs what is needed, builds, starts OUR
+# lttng-sessiond in a private namespace and drives it with Debian's `lttng` while the
+# bundled sample application runs. Run as root on Debian bookworm.
+#
+# Today the daemon registers applications and answers every control command; the
+# recording step (our lttng-consumerd writing CTF, read back with babeltrace2) is
+# issue 4 and is reported as not available yet instead of being faked.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${DEMO_SKIP_INSTALL:-0}" != 1 ]; then
+	bash tools/install-deps.sh
+fi
+[ -d build ] || meson setup build
+ninja -C build
+
+exec unshare --mount --pid --fork --mount-proc --propagation private bash -s "$PWD" <<'INNER'
+set -euo pipefail
+repo=$1
+mkdir -p /var/run/lttng
+mount -t tmpfs tmpfs /var/run/lttng
+mount -t tmpfs tmpfs /dev/shm
+export HOME=$(mktemp -d)
+export LTTNG_SESSIOND_PATH=$repo/build/src/sessiond/lttng-sessiond
+app=$repo/build/tests/apps/sample/lttng-sample-app
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+step "$LTTNG_SESSIOND_PATH" --daemonize --no-kernel
+pid=$(cat /var/run/lttng/lttng-sessiond.pid)
+trap 'kill -TERM "$pid" 2>/dev/null || true' EXIT
+
+"$app" -n 3 -t 2 --wait-file "$HOME/go" &
+app_pid=$!
+sleep 0.5
+step lttng list -u
+step lttng create demo
+step lttng enable-event -u 'sample:*'
+step lttng add-context -u -t vpid -t vtid -t procname
+step lttng start
+touch "$HOME/go"
+wait "$app_pid"
+step lttng stop
+step lttng list demo
+printf '\nRecording (our lttng-consumerd writing a CTF trace for babeltrace2) is not\n'
+printf 'available yet: see issue 4. Nothing was recorded in %s.\n' "$HOME/lttng-traces"
+step lttng destroy demo
+INNER
