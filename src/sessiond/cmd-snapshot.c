@@ -29,7 +29,7 @@ static int snapshot_output_from_wire(const struct wire_snapshot_output *w, uint3
 	struct wire_uri uris[2];
 	int n = uri_parse_output(w->ctrl_url, w->data_url, uris);
 
-	if (n < 0)
+	if (n <= 0)
 		return LTTNG_ERR_INVALID;
 	memset(ret, 0, sizeof(*ret));
 	ret->id = id;

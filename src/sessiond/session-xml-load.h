@@ -17,17 +17,6 @@
 #include "daemon.h"
 #include "wire/client-wire.h"
 
-/*
- * Parses an output URL pair as liblttng-ctl does: a control URL that is a local path
- * ("/dir" or "file:///dir", one URI), "net[4|6]://host[:ctrl_port[:data_port]][/subdir]"
- * (a control and a data URI) or "tcp[4|6]://host[:port][/subdir]" (one URI), and an
- * optional data URL ("tcp..." only). Host names resolve through the system resolver,
- * "localhost" falling back to the loopback address. Default ports: 5342 control, 5343
- * data. Returns the number of URIs written to uris (0 when both URLs are NULL), or -1
- * when the URLs are invalid.
- */
-int session_url_parse(const char *ctrl_url, const char *data_url, struct wire_uri uris[2]);
-
 /* A loaded XSD, reused for every file of a load. */
 struct session_xml_schema;
 
