@@ -19,6 +19,8 @@ static char *trim(char *s)
 /* Cuts an inline comment: ';' or '#' preceded by white space. */
 static void strip_inline_comment(char *s)
 {
+	if (!*s)
+		return;
 	for (char *p = s + 1; *p; p++) {
 		if ((*p == ';' || *p == '#') && isspace((unsigned char) p[-1])) {
 			*p = '\0';

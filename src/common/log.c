@@ -24,7 +24,8 @@ void log_set_abort_on_error(int enabled)
 	abort_on_error = enabled;
 }
 
-static void log_vmessage(int level, const char *suffix, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void log_vmessage(int level, const char *suffix,
+							  const char *fmt, va_list ap)
 {
 	char line[2048];
 	int len;

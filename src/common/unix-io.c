@@ -31,7 +31,7 @@ int unix_listen(const char *path, mode_t mode, int backlog)
 	(void) unlink(path);
 	if (bind(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0)
 		return -errno;
-	if (chmod(path, mode) < 0)
+	if (mode && chmod(path, mode) < 0)
 		return -errno;
 	if (listen(fd, backlog) < 0)
 		return -errno;

@@ -14,7 +14,7 @@ struct peer_creds {
 };
 
 /* Creates a non-blocking SOCK_STREAM listening socket at path (unlinking any stale
- * one), with the given mode. Returns the fd or -errno. */
+ * one), with the given mode (0: leave it to the umask). Returns the fd or -errno. */
 int unix_listen(const char *path, mode_t mode, int backlog);
 /* Connects to path; returns the fd or -errno. */
 int unix_connect(const char *path);

@@ -126,24 +126,24 @@ static void load_directory(struct autoload *al, const char *dir)
 }
 
 /* A directory, or a single file. A missing path is an error only when named by
- * --load. */
-static void load_path(struct autoload *al, const char *path, bool explicit)
+ * --load; then the daemon does not start (as LTTng). Returns 0 or -1. */
+static int load_path(struct autoload *al, const char *path, bool explicit)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
-		if (errno != ENOENT)
+		if (errno != ENOENT || explicit) {
 			log_error_errno(-errno, "Cannot load session configurations from %s", path);
-		else if (explicit)
-			log_error("Session configuration path %s does not exist", path);
-		else
-			log_debug("No session configurations to load from %s", path);
-		return;
+			return explicit ? -1 : 0;
+		}
+		log_debug("No session configurations to load from %s", path);
+		return 0;
 	}
 	if (S_ISDIR(st.st_mode))
 		load_directory(al, path);
 	else
 		load_file(al, path);
+	return 0;
 }
 
 /* Autoload directories are trusted only from the daemon's own user. */
@@ -161,12 +161,13 @@ static bool directory_is_ours(const char *dir)
 	return false;
 }
 
-void autoload_sessions(struct daemon *d)
+int autoload_sessions(struct daemon *d)
 {
 	struct autoload al = { .d = d };
+	int r = 0;
 
 	if (d->cfg->load_path[0]) {
-		load_path(&al, d->cfg->load_path, true);
+		r = load_path(&al, d->cfg->load_path, true);
 	} else {
 		const char *dirs[2] = { NULL, AUTOLOAD_DIR_SYSTEM };
 		char home_dir[PATH_MAX];
@@ -176,10 +177,11 @@ void autoload_sessions(struct daemon *d)
 			dirs[0] = home_dir;
 		for (size_t i = 0; i < 2; i++)
 			if (dirs[i] && directory_is_ours(dirs[i]))
-				load_path(&al, dirs[i], false);
+				(void) load_path(&al, dirs[i], false);
 	}
 	if (al.loaded || al.failed)
 		log_info("Session configurations: %u file(s) loaded, %u failed", al.loaded,
 			 al.failed);
 	session_xml_schema_close(al.schema);
+	return r;
 }

@@ -7,7 +7,8 @@
 #include "daemon.h"
 
 /* Loads --load PATH, or the two default sessions/auto directories. Problems with a
- * file are reported and do not stop the other files. */
-void autoload_sessions(struct daemon *d);
+ * file are reported and do not stop the other files. Returns -1 only when the path
+ * given with --load cannot be read (the daemon then exits 1, as LTTng's does). */
+int autoload_sessions(struct daemon *d);
 
 #endif

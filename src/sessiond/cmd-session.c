@@ -143,7 +143,8 @@ int cmd_create_session(struct command_ctx *ctx)
 		if (home[0] != '/')
 			return LTTNG_ERR_INVALID;
 	}
-	if (codec_decode_descriptor(req->payload + home_len, req->payload_len - home_len, &desc) < 0)
+	if (!req->payload ||
+	    codec_decode_descriptor(req->payload + home_len, req->payload_len - home_len, &desc) < 0)
 		return LTTNG_ERR_INVALID;
 
 	if (desc.has_name) {

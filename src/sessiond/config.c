@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Option, environment and lttng.conf handling (lttng-sessiond(8), OPTIONS/ENVIRONMENT). */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
@@ -114,20 +115,28 @@ static int set_path(char *dst, const char *value, const char *what)
 	return 0;
 }
 
+/* PORT, or BEGIN:END (a range is our extension; 2.13.9 takes one port). Messages are
+ * LTTng's. */
 static int parse_port_range(struct sessiond_config *cfg, const char *value)
 {
 	char *end;
-	long begin, finish;
+	unsigned long begin, finish;
 
-	errno = 0;
-	begin = strtol(value, &end, 10);
-	finish = begin;
-	if (*end == ':') {
-		finish = strtol(end + 1, &end, 10);
-	}
-	if (errno || *end != '\0' || end == value || begin <= 0 || finish > 65535 ||
-	    begin > finish) {
+	if (!isdigit((unsigned char) value[0])) {
 		log_error("Wrong value in --agent-tcp-port parameter: %s", value);
+		return -1;
+	}
+	errno = 0;
+	begin = strtoul(value, &end, 10);
+	finish = begin;
+	if (*end == ':' && isdigit((unsigned char) end[1]))
+		finish = strtoul(end + 1, &end, 10);
+	if (errno || *end != '\0') {
+		log_error("Wrong value in --agent-tcp-port parameter: %s", value);
+		return -1;
+	}
+	if (begin == 0 || begin >= 65535 || finish >= 65535 || finish < begin) {
+		log_error("Port overflow in --agent-tcp-port parameter: %s", value);
 		return -1;
 	}
 	cfg->agent_port_begin = (int) begin;
@@ -265,16 +274,17 @@ static int apply_environment(struct sessiond_config *cfg)
 	const char *v;
 
 	if ((v = secure_getenv("LTTNG_APP_SOCKET_TIMEOUT"))) {
-		char *end;
 		long t;
 
+		/* As LTTng reads it: leading digits only, 0 or -1 = no timeout; a value out
+		 * of range is reported and the default kept. */
 		errno = 0;
-		t = strtol(v, &end, 10);
-		if (errno || *end || end == v || t < -1 || t > 86400) {
-			log_error("Invalid value for LTTNG_APP_SOCKET_TIMEOUT: %s", v);
-			return -1;
-		}
-		cfg->app_socket_timeout_s = t == 0 ? -1 : (int) t;
+		t = strtol(v, NULL, 0);
+		if (errno || t > INT_MAX || t < -1)
+			log_error("Invalid value \"%s\" used for \"LTTNG_APP_SOCKET_TIMEOUT\" environment variable",
+				  v);
+		else
+			cfg->app_socket_timeout_s = t <= 0 ? -1 : (int) t;
 	}
 	if ((v = secure_getenv("LTTNG_CONSUMERD32_BIN")) && *v)
 		(void) copy_string(cfg->consumerd32_path, PATH_MAX, v);
@@ -336,9 +346,12 @@ static int config_entry_cb(void *user, const char *section, const char *key, con
 			cfg->verbosity = (int) MIN(MAX(n, 1), 3);
 			return 0;
 		}
-		return apply_option(cfg, o->val, NULL, key) < 0 ? 1 : 0;
+		(void) apply_option(cfg, o->val, NULL, key);
+		return 0;
 	}
-	return apply_option(cfg, o->val, value, key) < 0 ? 1 : 0;
+	/* A bad value has been reported by apply_option; the entry is skipped. */
+	(void) apply_option(cfg, o->val, value, key);
+	return 0;
 }
 
 static int load_config_file(struct sessiond_config *cfg, const char *path, bool must_exist)
@@ -353,13 +366,12 @@ static int load_config_file(struct sessiond_config *cfg, const char *path, bool 
 		}
 		return 0;
 	}
+	/* Like LTTng, a bad entry is reported and the daemon still starts. */
 	r = ini_parse_stream(f, config_entry_cb, cfg);
 	fclose(f);
-	if (r > 1 || r < 0) {
-		log_error("Invalid daemon configuration file %s (line %d)", path, r);
-		return -1;
-	}
-	return r == 1 ? -1 : 0;
+	if (r > 0)
+		log_info("Ignoring malformed line %d of daemon configuration file %s", r, path);
+	return 0;
 }
 
 /* The -f option is read before anything else so the file can be applied first and
@@ -415,10 +427,7 @@ enum config_result config_load(struct sessiond_config *cfg, int argc, char **arg
 		if (apply_option(cfg, opt, optarg, "option") < 0)
 			return CONFIG_EXIT_FAILURE;
 	}
-	if (optind < argc) {
-		log_error("Unexpected argument: %s", argv[optind]);
-		return CONFIG_EXIT_FAILURE;
-	}
+	/* Operands are ignored, as LTTng ignores them. */
 	derive_paths(cfg);
 	return CONFIG_RUN;
 }

@@ -35,7 +35,9 @@ int health_start(struct daemon *d)
 {
 	int r;
 
-	d->health_fd = unix_listen(d->cfg->health_sock_path, 0660, 16);
+	/* Root: 0660 root:tracing. A per-user daemon leaves the mode to its umask, as
+	 * LTTng does. */
+	d->health_fd = unix_listen(d->cfg->health_sock_path, d->cfg->is_root ? 0660 : 0, 16);
 	if (d->health_fd < 0)
 		return log_error_errno(d->health_fd, "Cannot listen on %s", d->cfg->health_sock_path);
 	if (d->cfg->is_root && chown(d->cfg->health_sock_path, 0, d->tracing_gid) < 0)

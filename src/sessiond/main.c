@@ -52,7 +52,17 @@ static int wait_for_daemon_child(pid_t child)
 
 /* Forks; returns in the child only. With close_console the child detaches from the
  * terminal and points stdio at /dev/null. */
-static int daemonize(bool close_console, pid_t *ret_parent)
+/* Closes every inherited descriptor above stderr except keep_fd. */
+static void close_inherited_fds(int keep_fd)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+	for (int fd = 3; fd < (max > 0 ? max : 1024) && fd < 65536; fd++)
+		if (fd != keep_fd)
+			(void) close(fd);
+}
+
+static int daemonize(bool close_console, int keep_fd, pid_t *ret_parent)
 {
 	struct sigaction sa = { .sa_handler = on_sigusr1 };
 	pid_t child;
@@ -66,6 +76,7 @@ static int daemonize(bool close_console, pid_t *ret_parent)
 		exit(wait_for_daemon_child(child));
 	*ret_parent = getppid();
 	signal(SIGUSR1, SIG_DFL);
+	close_inherited_fds(keep_fd);
 	if (setsid() < 0)
 		return log_error_errno(-errno, "setsid");
 	if (chdir("/") < 0)
@@ -177,7 +188,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	if ((cfg.daemonize || cfg.background) &&
-	    daemonize(cfg.daemonize, &daemon_parent) < 0) {
+	    daemonize(cfg.daemonize, lock_fd, &daemon_parent) < 0) {
 		rundir_cleanup(&cfg, lock_fd);
 		return EXIT_FAILURE;
 	}
@@ -186,12 +197,17 @@ int main(int argc, char **argv)
 		rundir_cleanup(&cfg, lock_fd);
 		return EXIT_FAILURE;
 	}
-	autoload_sessions(&d);
-	/* Ready: every socket is up and saved sessions are loaded. */
-	if (cfg.sig_parent)
-		kill(original_parent, SIGUSR1);
+	if (autoload_sessions(&d) < 0) {
+		daemon_stop(&d);
+		rundir_cleanup(&cfg, lock_fd);
+		return EXIT_FAILURE;
+	}
+	/* Ready: every socket is up and saved sessions are loaded. With -d/-b the
+	 * launcher waits for SIGUSR1 and is also the parent -S means (as in LTTng). */
 	if (daemon_parent > 0)
 		kill(daemon_parent, SIGUSR1);
+	else if (cfg.sig_parent)
+		kill(original_parent, SIGUSR1);
 	r = sd_event_loop(d.loop);
 	if (r < 0) {
 		log_error_errno(r, "Event loop failed");

@@ -18,6 +18,8 @@ static const void *cursor_take(struct cursor *c, size_t len)
 
 	if (len > c->left)
 		return NULL;
+	if (len == 0)
+		return c->data ? (const void *) c->data : (const void *) "";
 	p = c->data;
 	c->data += len;
 	c->left -= len;

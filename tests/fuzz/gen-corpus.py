@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/seed-*).
+
+Every seed is a valid encoding built with struct from the packed layouts of
+src/common/wire/client-wire.h (sizes are asserted below), so the fuzzers start from
+inputs that reach past the decoders' first checks. Files found by fuzzing sit next to
+the seeds under other names and are left alone.
+
+Usage: tests/fuzz/gen-corpus.py [CORPUS_DIR]   (default: tests/fuzz/corpus)
+"""
+import os
+import struct
+import sys
+
+# ---- layouts (client-wire.h) -------------------------------------------------------
+
+NAME_MAX = 255
+SYMBOL_LEN = 256
+PATH_MAX = 4096
+REQUEST_SIZE = 13156
+OFF_SESSION = 4
+OFF_DOMAIN = 4380
+OFF_UNION = 4688
+OFF_FD_COUNT = 13152
+UNION_SIZE = 8464
+
+# enum wire_command
+CMD = dict(ADD_CONTEXT=0, DISABLE_CHANNEL=2, DISABLE_EVENT=3, LIST_SYSCALLS=4,
+           ENABLE_CHANNEL=5, ENABLE_EVENT=6, DESTROY_SESSION=9, LIST_CHANNELS=10,
+           LIST_DOMAINS=11, LIST_EVENTS=12, LIST_SESSIONS=13, LIST_TRACEPOINTS=14,
+           START_TRACE=16, STOP_TRACE=17, LIST_TRACEPOINT_FIELDS=18, SET_CONSUMER_URI=21,
+           DATA_PENDING=24, SNAPSHOT_ADD_OUTPUT=25, SNAPSHOT_DEL_OUTPUT=26,
+           SNAPSHOT_LIST_OUTPUT=27, SNAPSHOT_RECORD=28, SAVE_SESSION=31,
+           TRACKER_ADD_INCLUDE_VALUE=32, TRACKER_REMOVE_INCLUDE_VALUE=33,
+           TRACKER_GET_POLICY=34, TRACKER_SET_POLICY=35, TRACKER_GET_INCLUSION_SET=36,
+           SET_SESSION_SHM_PATH=40, REGENERATE_METADATA=41, REGENERATE_STATEDUMP=42,
+           REGISTER_TRIGGER=43, ROTATE_SESSION=45, ROTATION_GET_INFO=46,
+           ROTATION_SET_SCHEDULE=47, SESSION_LIST_ROTATION_SCHEDULES=48,
+           CREATE_SESSION_EXT=49, CLEAR_SESSION=50, LIST_TRIGGERS=51)
+
+DOMAIN_NONE, DOMAIN_KERNEL, DOMAIN_UST, DOMAIN_JUL = 0, 1, 2, 3
+BUFFER_PER_PID, BUFFER_PER_UID = 0, 1
+EVENT_ALL, EVENT_TRACEPOINT = -1, 0
+LOGLEVEL_ALL, LOGLEVEL_RANGE, LOGLEVEL_SINGLE = 0, 1, 2
+CTX_VPID, CTX_PERF_COUNTER, CTX_PERF_CPU_COUNTER = 5, 1, 13
+CTX_PERF_THREAD_COUNTER, CTX_APP = 14, 15
+URI_IPV4, URI_IPV6, URI_PATH = 1, 2, 3
+DESC_REGULAR, DESC_SNAPSHOT, DESC_LIVE = 1, 2, 3
+OUT_NONE, OUT_LOCAL, OUT_NETWORK = 0, 1, 2
+PA_VPID, PA_VUID, PA_VGID = 1, 3, 5
+PAV_PID, PAV_UID, PAV_USER_NAME, PAV_GID, PAV_GROUP_NAME = 0, 1, 2, 3, 4
+
+CHANNEL_FMT = '<IBbQQIIBQQIQQQq'
+EVENT_FMT = '<bbibiIIIIIIII'
+BYTECODE_FMT = '<IIQ32s'
+DESCRIPTOR_FMT = '<BBIB'
+URI_FMT = '<iiiiH4096s4096s'
+SNAPSHOT_OUTPUT_FMT = '<IQ255s4096s4096s'
+assert struct.calcsize(CHANNEL_FMT) == 83
+assert struct.calcsize(EVENT_FMT) == 43
+assert struct.calcsize(BYTECODE_FMT) == 48
+assert struct.calcsize(DESCRIPTOR_FMT) == 7
+assert struct.calcsize(URI_FMT) == 8210
+assert struct.calcsize(SNAPSHOT_OUTPUT_FMT) == 8459
+
+
+def cstr(s):
+    return s.encode() + b'\0'
+
+
+# ---- payload encoders ----------------------------------------------------------------
+
+def channel(name, subbuf=1 << 19, nsub=4, overwrite=-1, output=1, enabled=1,
+            tracefile_size=0, tracefile_count=0, switch=0, read=0, live=0,
+            monitor=1000000, blocking=0):
+    return struct.pack(CHANNEL_FMT, len(cstr(name)), enabled, overwrite, subbuf, nsub,
+                       switch, read, output, tracefile_size, tracefile_count, live, 0, 0,
+                       monitor, blocking) + cstr(name)
+
+
+def bytecode(code, reloc=None):
+    if reloc is None:
+        reloc = len(code)
+    return struct.pack(BYTECODE_FMT, len(code), reloc, 1, b'\0' * 32) + code
+
+
+def event(name, etype=EVENT_TRACEPOINT, lltype=LOGLEVEL_ALL, loglevel=-1, enabled=1, pid=0,
+          exclusions=(), filt=None, code=None, probe=b'', function=b'', uprobe=b''):
+    excl = b''.join(struct.pack('<I', len(cstr(e))) + cstr(e) for e in exclusions)
+    ftext = cstr(filt) if filt is not None else b''
+    bc = bytecode(code) if code is not None else b''
+    head = struct.pack(EVENT_FMT, etype, lltype, loglevel, enabled, pid, 0, len(cstr(name)),
+                       len(exclusions), len(ftext), len(bc), len(uprobe), len(probe),
+                       len(function))
+    return head + cstr(name) + excl + ftext + bc + uprobe + probe + function
+
+
+def context_simple(ctype):
+    return struct.pack('<I', ctype)
+
+
+def context_perf(ctype, ptype, config, name):
+    return struct.pack('<IIQI', ctype, ptype, config, len(cstr(name))) + cstr(name)
+
+
+def context_app(provider, name):
+    return (struct.pack('<III', CTX_APP, len(cstr(provider)), len(cstr(name))) +
+            cstr(provider) + cstr(name))
+
+
+def uri(dtype, stype=0, port=0, subdir='', dst=''):
+    return struct.pack(URI_FMT, dtype, 0, stype, 1 if dtype != URI_PATH else 0, port,
+                       subdir.encode(), dst.encode())
+
+
+def descriptor(dtype=DESC_REGULAR, output=OUT_NONE, name=None, uris=(), live_us=None):
+    nm = cstr(name) if name is not None else b''
+    out = struct.pack(DESCRIPTOR_FMT, dtype, output, len(nm), len(uris))
+    if dtype == DESC_LIVE:
+        out += struct.pack('<Q', live_us if live_us is not None else 2000000)
+    return out + nm + b''.join(uris)
+
+
+# ---- request header --------------------------------------------------------------------
+
+def request(cmd, session='', domain=DOMAIN_NONE, buf_type=0, union=b'', fd_count=0,
+            payload=b'', caller=0, daemon_bits=0):
+    """struct wire_request + payload. caller/daemon_bits go to domain.padding[0..1]
+    (read by the fuzz-request target only)."""
+    h = bytearray(REQUEST_SIZE)
+    struct.pack_into('<I', h, 0, cmd)
+    name = session.encode()[:NAME_MAX - 1]
+    h[OFF_SESSION:OFF_SESSION + len(name)] = name
+    struct.pack_into('<ii', h, OFF_DOMAIN, domain, buf_type)
+    h[OFF_DOMAIN + 8] = caller
+    h[OFF_DOMAIN + 9] = daemon_bits
+    assert len(union) <= UNION_SIZE
+    h[OFF_UNION:OFF_UNION + len(union)] = union
+    struct.pack_into('<I', h, OFF_FD_COUNT, fd_count)
+    return bytes(h) + payload
+
+
+def u_channel_len(channel_name, length):
+    return channel_name.encode().ljust(SYMBOL_LEN, b'\0') + struct.pack('<I', length)
+
+
+def req_enable_event(session, chan, payload, **kw):
+    return request(CMD['ENABLE_EVENT'], session, DOMAIN_UST, BUFFER_PER_UID,
+                   u_channel_len(chan, len(payload)), payload=payload, **kw)
+
+
+def req_create(desc, home=None, **kw):
+    h = cstr(home) if home is not None else b''
+    return request(CMD['CREATE_SESSION_EXT'], union=struct.pack('<HQ', len(h), len(desc)),
+                   payload=h + desc, **kw)
+
+
+def snapshot_output(oid=0, max_size=0, name='', ctrl='', data=''):
+    return struct.pack(SNAPSHOT_OUTPUT_FMT, oid, max_size, name.encode(), ctrl.encode(),
+                       data.encode())
+
+
+def tracker_value(attr, vtype, integral=0, name=None):
+    nm = cstr(name) if name is not None else b''
+    return struct.pack('<iiqI', attr, vtype, integral, len(nm)), nm
+
+
+# ---- corpora -----------------------------------------------------------------------
+
+def corpus_channel():
+    return {
+        'default': channel('channel0'),
+        'named-overwrite': channel('my_chan', subbuf=1 << 20, nsub=8, overwrite=1),
+        'tracefiles': channel('c', tracefile_size=1 << 22, tracefile_count=4, switch=100,
+                              read=200, live=300, blocking=-1),
+        'splice-disabled': channel('k', output=0, enabled=0, overwrite=0),
+        'long-name': channel('n' * 254),
+    }
+
+
+FILTER_CODE = bytes(range(1, 33))
+
+
+def corpus_event():
+    return {
+        'plain': event('my_provider:my_event'),
+        'all': event('', etype=EVENT_ALL, lltype=LOGLEVEL_ALL),
+        'loglevel-range': event('tp:*', lltype=LOGLEVEL_RANGE, loglevel=6),
+        'exclusions': event('app*', exclusions=['app_a', 'app_b*', 'x' * 255]),
+        'filter-bytecode': event('tp', filt='a > 3 && b == "x"', code=FILTER_CODE),
+        'filter-reloc': event('tp', filt='x', code=FILTER_CODE, exclusions=['q']),
+        'filter-only': event('tp', filt='$ctx.vpid == 1'),
+        'probe-blobs': event('sym', probe=b'\1' * 24, function=b'\2' * 8, uprobe=b'\3' * 5),
+    }
+
+
+def corpus_context():
+    return {
+        'vpid': context_simple(CTX_VPID),
+        'perf-thread': context_perf(CTX_PERF_THREAD_COUNTER, 4, 0x110,
+                                    'perf:thread:raw:r0110:test'),
+        'perf-cpu': context_perf(CTX_PERF_CPU_COUNTER, 0, 1, 'perf:cpu:cycles'),
+        'perf-counter': context_perf(CTX_PERF_COUNTER, 1, 2, 'perf:x'),
+        'app': context_app('myprovider', 'mycontext'),
+    }
+
+
+def corpus_descriptor():
+    ctrl = uri(URI_IPV4, 0, 5342, 'sub', '127.0.0.1')
+    data = uri(URI_IPV4, 1, 5343, 'sub', '127.0.0.1')
+    return {
+        'unnamed-none': descriptor(),
+        'named-none': descriptor(name='my-session'),
+        'local-path': descriptor(output=OUT_LOCAL, name='loc',
+                                 uris=[uri(URI_PATH, dst='/tmp/traces')]),
+        'network': descriptor(output=OUT_NETWORK, name='net', uris=[ctrl, data]),
+        'snapshot': descriptor(DESC_SNAPSHOT, OUT_NETWORK, 'snap', [ctrl, data]),
+        'live': descriptor(DESC_LIVE, OUT_NETWORK, 'live', [ctrl, data], 1000000),
+        'ipv6': descriptor(output=OUT_NETWORK, name='v6',
+                           uris=[uri(URI_IPV6, 0, 5342, '', '::1'),
+                                 uri(URI_IPV6, 1, 5343, '', '::1')]),
+    }
+
+
+def corpus_ini():
+    return {
+        'lttng-conf': b'; LTTng configuration\n[sessiond]\nagent-tcp-port = 5345:5354\n'
+                      b'no-kernel = true\nverbose = 2\ngroup: tracing\n'
+                      b'consumerd64-path = /usr/lib/lttng/libexec/lttng-consumerd\n',
+        'comments': b'# hash\n; semicolon\n[a]\nk = v ; inline\nk2=v#kept\n\n[b]\nx=1\n',
+        'bom-crlf': b'\xef\xbb\xbf[sessiond]\r\nload = /etc/lttng/sessions\r\n',
+        'malformed': b'[unclosed\nnovalue\n[ok]\nk=v\n=empty\nstop=now\nafter=1\n',
+        'no-final-newline': b'[s]\nkey = value',
+        'long-line': b'[s]\nk=' + b'x' * 1500 + b'\nnext=1\n',
+    }
+
+
+def corpus_request():
+    s = 'session'
+    c = {}
+    c['list-sessions'] = request(CMD['LIST_SESSIONS'])
+    c['list-sessions-bob'] = request(CMD['LIST_SESSIONS'], caller=2)
+    c['create-none'] = req_create(descriptor(name='new'))
+    c['create-auto'] = req_create(descriptor(output=OUT_LOCAL), home='/home/user')
+    c['create-local'] = req_create(descriptor(output=OUT_LOCAL, name='loc'),
+                                   home='/home/user')
+    c['create-local-uri'] = req_create(descriptor(output=OUT_LOCAL, name='loc2',
+                                                  uris=[uri(URI_PATH, dst='/tmp/t')]))
+    ctrl = uri(URI_IPV4, 0, 5342, 'sub', '127.0.0.1')
+    data = uri(URI_IPV4, 1, 5343, 'sub', '127.0.0.1')
+    c['create-live'] = req_create(descriptor(DESC_LIVE, OUT_NETWORK, 'lv', [ctrl, data]))
+    c['create-snapshot'] = req_create(descriptor(DESC_SNAPSHOT, OUT_NETWORK, 'sn',
+                                                 [ctrl, data]))
+    c['create-exists'] = req_create(descriptor(name='s'))
+    c['destroy'] = request(CMD['DESTROY_SESSION'], 's', caller=1)
+    c['destroy-eperm'] = request(CMD['DESTROY_SESSION'], 's', caller=2)
+    c['destroy-missing'] = request(CMD['DESTROY_SESSION'], s)
+    ch = channel('c2')
+    c['enable-channel'] = request(CMD['ENABLE_CHANNEL'], 's', DOMAIN_UST, BUFFER_PER_UID,
+                                  struct.pack('<I', len(ch)), payload=ch)
+    ch = channel('pp', subbuf=4096, nsub=2)
+    c['enable-channel-perpid'] = request(CMD['ENABLE_CHANNEL'], 'snap', DOMAIN_UST,
+                                         BUFFER_PER_PID, struct.pack('<I', len(ch)),
+                                         payload=ch)
+    ch = channel('kchan', output=0)
+    c['enable-channel-kernel'] = request(CMD['ENABLE_CHANNEL'], 's', DOMAIN_KERNEL, 0,
+                                         struct.pack('<I', len(ch)), payload=ch)
+    c['enable-channel-kernel-nonroot'] = request(CMD['ENABLE_CHANNEL'], 's', DOMAIN_KERNEL,
+                                                 0, struct.pack('<I', len(ch)),
+                                                 payload=ch, daemon_bits=1)
+    c['disable-channel'] = request(CMD['DISABLE_CHANNEL'], 's', DOMAIN_UST,
+                                   union=u_channel_len('channel0', 0))
+    c['enable-event'] = req_enable_event('s', 'channel0', event('other:*'))
+    c['enable-event-filter'] = req_enable_event(
+        's', 'channel0', event('tp', filt='a == 1', code=FILTER_CODE, exclusions=['tpx']))
+    c['enable-event-existing'] = req_enable_event('s', 'channel0', event('tp:*'))
+    c['enable-event-new-channel'] = req_enable_event('s', 'newchan', event('x'))
+    dis = event('tp:*', etype=EVENT_ALL, lltype=0, loglevel=-1, enabled=0)
+    c['disable-event'] = request(CMD['DISABLE_EVENT'], 's', DOMAIN_UST, BUFFER_PER_UID,
+                                 u_channel_len('channel0', len(dis)), payload=dis)
+    for name, ctx in corpus_context().items():
+        c['add-context-' + name] = request(CMD['ADD_CONTEXT'], 's', DOMAIN_UST,
+                                           BUFFER_PER_UID, u_channel_len('', len(ctx)),
+                                           payload=ctx)
+    c['list-channels'] = request(CMD['LIST_CHANNELS'], 's', DOMAIN_UST)
+    c['list-events'] = request(CMD['LIST_EVENTS'], 's', DOMAIN_UST,
+                               union=b'channel0'.ljust(SYMBOL_LEN, b'\0'))
+    c['list-domains'] = request(CMD['LIST_DOMAINS'], 's')
+    c['list-tracepoints'] = request(CMD['LIST_TRACEPOINTS'], domain=DOMAIN_UST)
+    c['list-fields'] = request(CMD['LIST_TRACEPOINT_FIELDS'], domain=DOMAIN_UST)
+    c['list-syscalls'] = request(CMD['LIST_SYSCALLS'], domain=DOMAIN_KERNEL)
+    c['start'] = request(CMD['START_TRACE'], 's')
+    c['start-ust-domain'] = request(CMD['START_TRACE'], 's', DOMAIN_UST)
+    c['stop'] = request(CMD['STOP_TRACE'], 's')
+    c['data-pending'] = request(CMD['DATA_PENDING'], 's')
+    c['clear'] = request(CMD['CLEAR_SESSION'], 'live')
+    c['regenerate-metadata'] = request(CMD['REGENERATE_METADATA'], 's')
+    c['regenerate-statedump'] = request(CMD['REGENERATE_STATEDUMP'], 's')
+    two = uri(URI_PATH, dst='/tmp/out') + uri(URI_PATH, dst='/tmp/out')
+    c['set-consumer-uri'] = request(CMD['SET_CONSUMER_URI'], 's', DOMAIN_UST,
+                                    union=struct.pack('<I', 1), payload=two[:8210])
+    c['set-consumer-uri-net'] = request(CMD['SET_CONSUMER_URI'], 's', DOMAIN_UST,
+                                        union=struct.pack('<I', 2), payload=ctrl + data)
+    c['set-shm-path'] = request(CMD['SET_SESSION_SHM_PATH'], 's',
+                                union=b'/dev/shm/custom'.ljust(PATH_MAX, b'\0'))
+    for attr, vtype, integral, name, tag in [(PA_VPID, PAV_PID, 1234, None, 'vpid'),
+                                             (PA_VUID, PAV_USER_NAME, 0, 'root', 'user'),
+                                             (PA_VGID, PAV_GROUP_NAME, 0, 'root', 'group'),
+                                             (PA_VUID, PAV_UID, 0, None, 'uid')]:
+        u, nm = tracker_value(attr, vtype, integral, name)
+        c['track-' + tag] = request(CMD['TRACKER_ADD_INCLUDE_VALUE'], 's', DOMAIN_UST,
+                                    union=u, payload=nm)
+        c['untrack-' + tag] = request(CMD['TRACKER_REMOVE_INCLUDE_VALUE'], 's', DOMAIN_UST,
+                                      union=u, payload=nm)
+    c['tracker-get-policy'] = request(CMD['TRACKER_GET_POLICY'], 's', DOMAIN_UST,
+                                      union=struct.pack('<ii', PA_VPID, 0))
+    c['tracker-set-policy'] = request(CMD['TRACKER_SET_POLICY'], 's', DOMAIN_UST,
+                                      union=struct.pack('<ii', PA_VUID, 2))
+    c['tracker-inclusion-set'] = request(CMD['TRACKER_GET_INCLUSION_SET'], 's', DOMAIN_UST,
+                                         union=struct.pack('<ii', PA_VGID, 0))
+    out = snapshot_output(0, 1 << 20, 'out1', 'net://127.0.0.1', '')
+    c['snapshot-add-output'] = request(CMD['SNAPSHOT_ADD_OUTPUT'], 'snap', union=out)
+    c['snapshot-del-output'] = request(CMD['SNAPSHOT_DEL_OUTPUT'], 'snap',
+                                       union=snapshot_output(1))
+    c['snapshot-list-output'] = request(CMD['SNAPSHOT_LIST_OUTPUT'], 'snap')
+    c['snapshot-record'] = request(CMD['SNAPSHOT_RECORD'], 'snap',
+                                   union=struct.pack('<I', 0) + out)
+    c['rotate'] = request(CMD['ROTATE_SESSION'], 's')
+    c['rotation-get-info'] = request(CMD['ROTATION_GET_INFO'], 's',
+                                     union=struct.pack('<Q', 1))
+    c['rotation-set-schedule'] = request(CMD['ROTATION_SET_SCHEDULE'], 'live',
+                                         union=struct.pack('<BBQ', 1, 1, 1000000))
+    c['rotation-schedules'] = request(CMD['SESSION_LIST_ROTATION_SCHEDULES'], 's')
+    c['list-triggers'] = request(CMD['LIST_TRIGGERS'])
+    c['register-trigger'] = request(CMD['REGISTER_TRIGGER'],
+                                    union=struct.pack('<IB', 8, 0), payload=b'\0' * 8)
+    c['save'] = request(CMD['SAVE_SESSION'], 's')
+    c['unknown-command'] = request(200)
+    c['no-kernel-list-channels'] = request(CMD['LIST_CHANNELS'], 's', DOMAIN_KERNEL,
+                                           daemon_bits=2)
+    c['agent-domain'] = request(CMD['LIST_CHANNELS'], 's', DOMAIN_JUL)
+    return c
+
+
+def write_corpus(root, target, seeds):
+    d = os.path.join(root, target)
+    os.makedirs(d, exist_ok=True)
+    for name, data in seeds.items():
+        with open(os.path.join(d, 'seed-' + name), 'wb') as f:
+            f.write(data)
+    return len(seeds)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, 'corpus')
+    total = 0
+    total += write_corpus(root, 'codec_decode_channel', corpus_channel())
+    total += write_corpus(root, 'codec_decode_event', corpus_event())
+    total += write_corpus(root, 'codec_decode_context', corpus_context())
+    total += write_corpus(root, 'codec_decode_descriptor', corpus_descriptor())
+    total += write_corpus(root, 'ini_parse_stream', corpus_ini())
+    total += write_corpus(root, 'request', corpus_request())
+    print('wrote %d seeds under %s' % (total, root))
+
+
+if __name__ == '__main__':
+    main()
