@@ -10,9 +10,12 @@
 #include "log.h"
 #include "uri.h"
 
-static void terminate(char *s, size_t size)
+/* Makes every string of a client's snapshot output NUL-terminated. */
+static void terminate_output_strings(struct wire_snapshot_output *w)
 {
-	s[size - 1] = '\0';
+	w->name[sizeof(w->name) - 1] = '\0';
+	w->ctrl_url[sizeof(w->ctrl_url) - 1] = '\0';
+	w->data_url[sizeof(w->data_url) - 1] = '\0';
 }
 
 /* Snapshot commands are for sessions that do not record continuously to an output
@@ -50,9 +53,7 @@ int cmd_snapshot_add_output(struct command_ctx *ctx)
 	struct snapshot_output *o;
 	int r;
 
-	terminate(w.name, sizeof(w.name));
-	terminate(w.ctrl_url, sizeof(w.ctrl_url));
-	terminate(w.data_url, sizeof(w.data_url));
+	terminate_output_strings(&w);
 	if (!session_takes_snapshots(s))
 		return LTTNG_ERR_NOT_SNAPSHOT_SESSION;
 	/* LTTng 2.13 keeps a single snapshot output per session. */
@@ -76,7 +77,7 @@ int cmd_snapshot_del_output(struct command_ctx *ctx)
 	struct wire_snapshot_output w = ctx->req->header->u.snapshot_output.output;
 	struct snapshot_output *o;
 
-	terminate(w.name, sizeof(w.name));
+	terminate_output_strings(&w);
 	if (!session_takes_snapshots(ctx->session))
 		return LTTNG_ERR_NOT_SNAPSHOT_SESSION;
 	list_for_each_entry(o, &ctx->session->snapshot_outputs, link) {
@@ -147,9 +148,7 @@ int cmd_snapshot_record(struct command_ctx *ctx)
 	bool recorded = false;
 	int r;
 
-	terminate(w.name, sizeof(w.name));
-	terminate(w.ctrl_url, sizeof(w.ctrl_url));
-	terminate(w.data_url, sizeof(w.data_url));
+	terminate_output_strings(&w);
 	if (!session_takes_snapshots(s))
 		return LTTNG_ERR_NOT_SNAPSHOT_SESSION;
 	if (!s->has_been_started)

@@ -76,23 +76,37 @@ static int check_name_resolves(const struct tracker_request *tr)
 	return LTTNG_OK;
 }
 
+/* The checks shared by add and remove, in the real daemon's order. On LTTNG_OK,
+ * *ret_tracker is the tracker the request names. */
+static int resolve_tracker_request(struct command_ctx *ctx, struct tracker_request *tr,
+				   struct tracker **ret_tracker)
+{
+	struct tracker *tracker;
+	int r = decode_tracker_request(ctx->req, tr);
+
+	if (r != LTTNG_OK)
+		return r;
+	tracker = request_tracker(ctx, tr->process_attr);
+	if (!tracker || !value_type_fits(tr->process_attr, tr->value_type))
+		return LTTNG_ERR_INVALID;
+	r = check_name_resolves(tr);
+	if (r != LTTNG_OK)
+		return r;
+	if (tracker->policy != LTTNG_TRACKING_POLICY_INCLUDE_SET)
+		return LTTNG_ERR_PROCESS_ATTR_TRACKER_INVALID_TRACKING_POLICY;
+	*ret_tracker = tracker;
+	return LTTNG_OK;
+}
+
 int cmd_tracker_add_value(struct command_ctx *ctx)
 {
 	struct tracker_request tr;
 	struct tracker *tracker;
 	struct tracker_value *v;
-	int r = decode_tracker_request(ctx->req, &tr);
+	int r = resolve_tracker_request(ctx, &tr, &tracker);
 
 	if (r != LTTNG_OK)
 		return r;
-	tracker = request_tracker(ctx, tr.process_attr);
-	if (!tracker || !value_type_fits(tr.process_attr, tr.value_type))
-		return LTTNG_ERR_INVALID;
-	r = check_name_resolves(&tr);
-	if (r != LTTNG_OK)
-		return r;
-	if (tracker->policy != LTTNG_TRACKING_POLICY_INCLUDE_SET)
-		return LTTNG_ERR_PROCESS_ATTR_TRACKER_INVALID_TRACKING_POLICY;
 	if (tracker_find(tracker, tr.value_type, tr.integral, tr.has_name ? tr.name : NULL))
 		return LTTNG_ERR_PROCESS_ATTR_EXISTS;
 	v = calloc(1, sizeof(*v));
@@ -111,18 +125,10 @@ int cmd_tracker_remove_value(struct command_ctx *ctx)
 	struct tracker_request tr;
 	struct tracker *tracker;
 	struct tracker_value *v;
-	int r = decode_tracker_request(ctx->req, &tr);
+	int r = resolve_tracker_request(ctx, &tr, &tracker);
 
 	if (r != LTTNG_OK)
 		return r;
-	tracker = request_tracker(ctx, tr.process_attr);
-	if (!tracker || !value_type_fits(tr.process_attr, tr.value_type))
-		return LTTNG_ERR_INVALID;
-	r = check_name_resolves(&tr);
-	if (r != LTTNG_OK)
-		return r;
-	if (tracker->policy != LTTNG_TRACKING_POLICY_INCLUDE_SET)
-		return LTTNG_ERR_PROCESS_ATTR_TRACKER_INVALID_TRACKING_POLICY;
 	v = tracker_find(tracker, tr.value_type, tr.integral, tr.has_name ? tr.name : NULL);
 	if (!v)
 		return LTTNG_ERR_PROCESS_ATTR_MISSING;
