@@ -220,6 +220,30 @@ static void resolve_home(struct sessiond_config *cfg)
 
 #define JOIN(dst, ...) snprintf((dst), sizeof(dst), __VA_ARGS__)
 
+/* The installed consumer daemon; when it is not installed (a build tree), the one
+ * built beside this daemon: <dir of this binary>/../consumerd/lttng-consumerd. */
+static void default_consumerd_path(char dst[PATH_MAX])
+{
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	(void) copy_string(dst, PATH_MAX, CONSUMERD64_DEFAULT_PATH);
+	if (access(dst, X_OK) == 0)
+		return;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	if (snprintf(dst, PATH_MAX, "%s/../consumerd/lttng-consumerd", self) >= PATH_MAX ||
+	    access(dst, X_OK) < 0)
+		(void) copy_string(dst, PATH_MAX, CONSUMERD64_DEFAULT_PATH);
+}
+
 static void set_defaults(struct sessiond_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -235,7 +259,7 @@ static void set_defaults(struct sessiond_config *cfg)
 		JOIN(cfg->rundir, "%s", SYSTEM_RUNDIR);
 	else
 		JOIN(cfg->rundir, "%.4000s/.lttng", cfg->home_dir);
-	(void) copy_string(cfg->consumerd64_path, PATH_MAX, CONSUMERD64_DEFAULT_PATH);
+	default_consumerd_path(cfg->consumerd64_path);
 	(void) copy_string(cfg->xsd_path, PATH_MAX, SESSION_XSD_DEFAULT_PATH);
 }
 

@@ -10,6 +10,7 @@
 #include <systemd/sd-event.h>
 
 #include "config.h"
+#include "consumer-supervisor.h"
 #include "model.h"
 
 struct client_server;
@@ -21,6 +22,7 @@ struct daemon {
 	struct session_registry sessions;
 	struct client_server *clients;
 	struct ust_apps *apps; /* instrumented applications */
+	struct consumer_supervisor consumer;
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
 	bool kernel_available;
 	char hostname[256];

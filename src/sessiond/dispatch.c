@@ -146,7 +146,8 @@ static int prepare_domain(struct command_ctx *ctx)
 			ctx->domain->exists = true;
 			ctx->domain->buffer_type = LTTNG_BUFFER_PER_UID;
 		}
-		return LTTNG_OK;
+		/* A session's user-space commands start the consumer daemon, as in LTTng. */
+		return consumer_ensure_running(ctx->daemon);
 	}
 	return LTTNG_OK;
 }

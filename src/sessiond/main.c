@@ -116,6 +116,7 @@ static int daemon_start(struct daemon *d)
 	int r;
 
 	session_registry_init(&d->sessions);
+	consumer_supervisor_init(&d->consumer);
 	d->health_fd = -1;
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
 	/* No kernel tracer can be loaded here: LTTng's modules are not used by this
@@ -129,6 +130,8 @@ static int daemon_start(struct daemon *d)
 	sigemptyset(&quit_signals);
 	sigaddset(&quit_signals, SIGTERM);
 	sigaddset(&quit_signals, SIGINT);
+	/* sd-event watches the consumer daemon through SIGCHLD/pidfd. */
+	sigaddset(&quit_signals, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &quit_signals, NULL);
 	if ((r = sd_event_add_signal(d->loop, NULL, SIGTERM, on_quit_signal, d)) < 0 ||
 	    (r = sd_event_add_signal(d->loop, NULL, SIGINT, on_quit_signal, d)) < 0)
@@ -151,6 +154,7 @@ static int daemon_start(struct daemon *d)
 
 static void daemon_stop(struct daemon *d)
 {
+	consumer_supervisor_stop(d);
 	ust_apps_stop(d);
 	client_server_stop(d);
 	health_stop(d);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Blocking send/receive of consumer protocol messages with a timeout. */
+#ifndef COMMON_CONSUMER_IO_H
+#define COMMON_CONSUMER_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire/consumer-wire.h"
+
+/* Sends header + payload. Returns 0 or -errno. */
+int consumer_send(int fd, uint16_t type, const void *payload, uint32_t len, int timeout_ms);
+/* Receives one message whose type must be expected_type, payload into buf (exactly
+ * buf_len bytes expected). Returns 0, -EPROTO, -ETIMEDOUT or -errno. */
+int consumer_recv(int fd, uint16_t expected_type, void *buf, uint32_t buf_len, int timeout_ms);
+
+#endif

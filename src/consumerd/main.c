@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * lttng-consumerd: the consumer daemon, spawned and supervised by lttng-sessiond.
+ * One sd-event loop. It listens on its command socket, announces itself on the
+ * session daemon's error socket (READY), then serves the session daemon's command
+ * connection (HELLO). It exits when the session daemon closes that connection, on
+ * SIGTERM/SIGINT, or when its parent goes away.
+ *
+ * Ring-buffer streams and CTF output (issue 4) are not served yet: the daemon
+ * answers HELLO and nothing else.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <systemd/sd-event.h>
+#include <unistd.h>
+
+#include "consumer-io.h"
+#include "log.h"
+#include "macros.h"
+#include "unix-io.h"
+
+#define IO_TIMEOUT_MS 5000
+
+struct consumerd {
+	sd_event *loop;
+	const char *cmd_sock_path;
+	const char *err_sock_path;
+	int listen_fd;
+	int sessiond_fd;
+	sd_event_source *listen_source;
+	sd_event_source *sessiond_source;
+};
+
+static int sessiond_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct consumerd *c = userdata;
+	struct consumer_wire_hello hello;
+	struct consumer_wire_hello reply = {
+		.pid = (uint32_t) getpid(),
+		.bits_per_long = (uint32_t) (sizeof(long) * 8),
+	};
+	int r = consumer_recv(fd, CONSUMER_MSG_HELLO, &hello, sizeof(hello), IO_TIMEOUT_MS);
+
+	if (r == 0)
+		r = consumer_send(fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply), IO_TIMEOUT_MS);
+	if (r < 0) {
+		/* The session daemon went away or spoke nonsense: our job is over. */
+		if (r != -ECONNRESET)
+			log_error_errno(r, "Session daemon connection");
+		return sd_event_exit(c->loop, r == -ECONNRESET ? 0 : 1);
+	}
+	return 0;
+}
+
+static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct consumerd *c = userdata;
+	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (cfd < 0)
+		return 0;
+	if (c->sessiond_fd >= 0) {
+		/* One session daemon per consumer. */
+		close(cfd);
+		return 0;
+	}
+	c->sessiond_fd = cfd;
+	return sd_event_add_io(c->loop, &c->sessiond_source, cfd, EPOLLIN, sessiond_cb, c);
+}
+
+static int announce_ready(struct consumerd *c)
+{
+	int fd = unix_connect(c->err_sock_path);
+	int r;
+
+	if (fd < 0)
+		return log_error_errno(fd, "Cannot reach the session daemon at %s", c->err_sock_path);
+	r = consumer_send(fd, CONSUMER_MSG_READY, NULL, 0, IO_TIMEOUT_MS);
+	/* The error socket stays open: the session daemon notices our death by it. */
+	if (r < 0) {
+		close(fd);
+		return log_error_errno(r, "Cannot announce readiness");
+	}
+	return fd;
+}
+
+static const struct option options[] = {
+	{ "consumerd-cmd-sock", required_argument, NULL, 'c' },
+	{ "consumerd-err-sock", required_argument, NULL, 'e' },
+	{ "ust", no_argument, NULL, 'u' },
+	{ "group", required_argument, NULL, 'g' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	struct consumerd c = { .listen_fd = -1, .sessiond_fd = -1 };
+	int verbosity = 0, opt, err_fd, r;
+	sigset_t quit;
+
+	while ((opt = getopt_long(argc, argv, "c:e:ug:vq", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': c.cmd_sock_path = optarg; break;
+		case 'e': c.err_sock_path = optarg; break;
+		case 'v': verbosity = verbosity < 0 ? verbosity : verbosity + 1; break;
+		case 'q': verbosity = -1; break;
+		case 'u': case 'g': break;
+		default: return EXIT_FAILURE;
+		}
+	}
+	log_set_level(verbosity);
+	if (!c.cmd_sock_path || !c.err_sock_path) {
+		log_error("lttng-consumerd needs --consumerd-cmd-sock and --consumerd-err-sock");
+		return EXIT_FAILURE;
+	}
+	/* Never outlive the session daemon that spawned us. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&quit);
+	sigaddset(&quit, SIGTERM);
+	sigaddset(&quit, SIGINT);
+	sigprocmask(SIG_BLOCK, &quit, NULL);
+	if (sd_event_new(&c.loop) < 0 ||
+	    sd_event_add_signal(c.loop, NULL, SIGTERM, NULL, NULL) < 0 ||
+	    sd_event_add_signal(c.loop, NULL, SIGINT, NULL, NULL) < 0)
+		return EXIT_FAILURE;
+	c.listen_fd = unix_listen(c.cmd_sock_path, 0660, 8);
+	if (c.listen_fd < 0) {
+		log_error_errno(c.listen_fd, "Cannot listen on %s", c.cmd_sock_path);
+		return EXIT_FAILURE;
+	}
+	if (sd_event_add_io(c.loop, &c.listen_source, c.listen_fd, EPOLLIN, accept_cb, &c) < 0)
+		return EXIT_FAILURE;
+	err_fd = announce_ready(&c);
+	if (err_fd < 0)
+		return EXIT_FAILURE;
+	r = sd_event_loop(c.loop);
+	sd_event_source_disable_unref(c.sessiond_source);
+	sd_event_source_disable_unref(c.listen_source);
+	if (c.sessiond_fd >= 0)
+		close(c.sessiond_fd);
+	close(c.listen_fd);
+	(void) unlink(c.cmd_sock_path);
+	close(err_fd);
+	sd_event_unref(c.loop);
+	return r == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

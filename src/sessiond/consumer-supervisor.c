@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Spawning and supervising lttng-consumerd (doc/protocol/consumer.md). The spawn is
+ * synchronous and bounded (SPAWN_TIMEOUT_MS): the consumer announces itself on our
+ * error socket, then we connect to its command socket and exchange HELLO. Its exit
+ * is watched with an sd-event child source; the next command that needs it spawns a
+ * new one.
+ */
+#include <errno.h>
+#include <lttng/lttng.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "consumer-io.h"
+#include "consumer-supervisor.h"
+#include "daemon.h"
+#include "log.h"
+#include "macros.h"
+#include "unix-io.h"
+
+#define SPAWN_TIMEOUT_MS 5000
+#define IO_TIMEOUT_MS 5000
+
+void consumer_supervisor_init(struct consumer_supervisor *cs)
+{
+	cs->pid = 0;
+	cs->cmd_fd = -1;
+	cs->err_fd = -1;
+	cs->child_watch = NULL;
+	cs->deaths = 0;
+}
+
+static void supervisor_forget(struct consumer_supervisor *cs)
+{
+	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);
+	if (cs->cmd_fd >= 0)
+		close(cs->cmd_fd);
+	if (cs->err_fd >= 0)
+		close(cs->err_fd);
+	cs->cmd_fd = cs->err_fd = -1;
+	cs->pid = 0;
+}
+
+static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct session *session;
+	unsigned active = 0;
+
+	list_for_each_entry(session, &d->sessions.sessions, link)
+		active += session->active;
+	log_error("Consumer daemon (pid %d) exited (%s %d); %u active session(s) affected, a new "
+		  "one starts on the next command that needs it",
+		  (int) si->si_pid, si->si_code == CLD_EXITED ? "status" : "signal", si->si_status,
+		  active);
+	d->consumer.deaths++;
+	supervisor_forget(&d->consumer);
+	return 0;
+}
+
+/* Child side: exec the consumer with LTTng's command line. Never returns. */
+static void exec_consumer(const struct sessiond_config *cfg)
+{
+	const char *verbosity = cfg->verbose_consumer ? "--verbose" : cfg->verbosity < 0 ? "--quiet" : "";
+	char libpath[PATH_MAX * 2];
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (cfg->consumerd64_libdir[0]) {
+		const char *old = getenv("LD_LIBRARY_PATH");
+
+		snprintf(libpath, sizeof(libpath), "%s%s%s", cfg->consumerd64_libdir,
+			 old && *old ? ":" : "", old && *old ? old : "");
+		setenv("LD_LIBRARY_PATH", libpath, 1);
+	}
+	execl(cfg->consumerd64_path, "lttng-consumerd", verbosity, "-u", "--consumerd-cmd-sock",
+	      cfg->ustconsumerd64_cmd_sock, "--consumerd-err-sock", cfg->ustconsumerd64_err_sock,
+	      "--group", cfg->group_name, (char *) NULL);
+	_exit(127);
+}
+
+/* Waits for the consumer's READY on the error socket, or its early death. */
+static int wait_for_ready(int listen_fd, pid_t pid, int *ret_err_fd)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd pfd = { .fd = listen_fd, .events = POLLIN };
+		long elapsed_ms;
+		int status;
+
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return -ECHILD;
+		if (poll(&pfd, 1, 50) > 0) {
+			int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+			int r;
+
+			if (fd < 0)
+				return -errno;
+			r = consumer_recv(fd, CONSUMER_MSG_READY, NULL, 0, IO_TIMEOUT_MS);
+			if (r < 0) {
+				close(fd);
+				return r;
+			}
+			*ret_err_fd = fd;
+			return 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (elapsed_ms > SPAWN_TIMEOUT_MS)
+			return -ETIMEDOUT;
+	}
+}
+
+static int handshake(struct consumer_supervisor *cs, const struct sessiond_config *cfg)
+{
+	struct consumer_wire_hello hello = { .pid = (uint32_t) getpid(),
+					     .bits_per_long = (uint32_t) (sizeof(long) * 8) };
+	struct consumer_wire_hello reply;
+	int r;
+
+	cs->cmd_fd = unix_connect(cfg->ustconsumerd64_cmd_sock);
+	if (cs->cmd_fd < 0)
+		return cs->cmd_fd;
+	r = consumer_send(cs->cmd_fd, CONSUMER_MSG_HELLO, &hello, sizeof(hello), IO_TIMEOUT_MS);
+	if (r == 0)
+		r = consumer_recv(cs->cmd_fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply), IO_TIMEOUT_MS);
+	if (r == 0 && reply.pid != (uint32_t) cs->pid)
+		r = -EPROTO;
+	return r;
+}
+
+static int spawn_consumer(struct daemon *d)
+{
+	const struct sessiond_config *cfg = d->cfg;
+	struct consumer_supervisor *cs = &d->consumer;
+	_cleanup_close_ int listen_fd = -1;
+	pid_t pid;
+	int r;
+
+	if (access(cfg->consumerd64_path, X_OK) < 0)
+		return log_error_errno(-errno, "Cannot run the consumer daemon %s",
+				       cfg->consumerd64_path);
+	listen_fd = unix_listen(cfg->ustconsumerd64_err_sock, 0660, 4);
+	if (listen_fd < 0)
+		return log_error_errno(listen_fd, "Cannot listen on %s", cfg->ustconsumerd64_err_sock);
+	pid = fork();
+	if (pid < 0)
+		return log_error_errno(-errno, "Cannot fork the consumer daemon");
+	if (pid == 0)
+		exec_consumer(cfg);
+	cs->pid = pid;
+	r = wait_for_ready(listen_fd, pid, &cs->err_fd);
+	if (r == 0)
+		r = handshake(cs, cfg);
+	if (r == 0)
+		r = sd_event_add_child(d->loop, &cs->child_watch, pid, WEXITED, child_exit_cb, d);
+	(void) unlink(cfg->ustconsumerd64_err_sock);
+	if (r < 0) {
+		if (r != -ECHILD) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		supervisor_forget(cs);
+		return log_error_errno(r, "Consumer daemon %s did not start", cfg->consumerd64_path);
+	}
+	log_info("Consumer daemon started (pid %d)", (int) pid);
+	return 0;
+}
+
+int consumer_ensure_running(struct daemon *d)
+{
+	if (d->consumer.pid > 0)
+		return LTTNG_OK;
+	return spawn_consumer(d) < 0 ? LTTNG_ERR_UST_CONSUMER64_FAIL : LTTNG_OK;
+}
+
+void consumer_supervisor_stop(struct daemon *d)
+{
+	struct consumer_supervisor *cs = &d->consumer;
+	pid_t pid = cs->pid;
+
+	if (pid <= 0)
+		return;
+	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);
+	/* Closing our command connection tells it to exit. */
+	if (cs->cmd_fd >= 0)
+		close(cs->cmd_fd);
+	cs->cmd_fd = -1;
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			pid = 0;
+			break;
+		}
+		usleep(10000);
+	}
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	supervisor_forget(cs);
+}
