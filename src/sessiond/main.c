@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,6 +104,16 @@ static int on_quit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 	return sd_event_exit(d->loop, 0);
 }
 
+/* lttng-sessiond(8), LIMITATIONS: every application costs descriptors, so a root
+ * daemon raises its limit to 65535. */
+static void raise_fd_limit(const struct sessiond_config *cfg)
+{
+	struct rlimit lim = { .rlim_cur = 65535, .rlim_max = 65535 };
+
+	if (cfg->is_root && setrlimit(RLIMIT_NOFILE, &lim) < 0)
+		log_warn("Cannot raise the open file limit to 65535: %s", strerror(errno));
+}
+
 static gid_t lookup_tracing_gid(const char *group_name)
 {
 	struct group *gr = getgrnam(group_name);
@@ -115,6 +126,7 @@ static int daemon_start(struct daemon *d)
 	sigset_t quit_signals;
 	int r;
 
+	raise_fd_limit(d->cfg);
 	session_registry_init(&d->sessions);
 	consumer_supervisor_init(&d->consumer);
 	d->health_fd = -1;
