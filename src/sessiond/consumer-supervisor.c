@@ -179,7 +179,8 @@ static int spawn_consumer(struct daemon *d)
 
 int consumer_ensure_running(struct daemon *d)
 {
-	if (d->consumer.pid > 0)
+	/* As in LTTng, no configured consumer binary means none is started. */
+	if (d->consumer.pid > 0 || !d->cfg->consumerd64_path[0])
 		return LTTNG_OK;
 	return spawn_consumer(d) < 0 ? LTTNG_ERR_UST_CONSUMER64_FAIL : LTTNG_OK;
 }

@@ -22,8 +22,9 @@ struct consumer_supervisor {
 };
 
 void consumer_supervisor_init(struct consumer_supervisor *cs);
-/* LTTNG_OK when a consumer daemon runs (spawning one if needed), else
- * LTTNG_ERR_UST_CONSUMER64_FAIL (logged with the reason). */
+/* LTTNG_OK when a consumer daemon runs (spawning one if needed) or when no consumer
+ * binary is configured (empty path, as LTTng), else LTTNG_ERR_UST_CONSUMER64_FAIL
+ * (logged with the reason). */
 int consumer_ensure_running(struct daemon *d);
 /* Asks the consumer daemon to exit and reaps it. */
 void consumer_supervisor_stop(struct daemon *d);
