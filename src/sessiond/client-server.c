@@ -18,6 +18,7 @@
 #include "client-server.h"
 #include "dispatch.h"
 #include "list.h"
+#include "listen-backoff.h"
 #include "log.h"
 #include "macros.h"
 #include "unix-io.h"
@@ -365,8 +366,10 @@ static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		struct connection *c;
 
-		if (cfd < 0)
+		if (cfd < 0) {
+			(void) listen_backoff(s, errno);
 			return 0;
+		}
 		if (server->connection_count >= CLIENT_MAX_CONNECTIONS) {
 			log_warn("Too many client connections; refusing one");
 			close(cfd);

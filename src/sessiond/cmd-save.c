@@ -72,7 +72,11 @@ static int write_all(int fd, const uint8_t *data, size_t len)
  * Error codes and their order are the real daemon's. */
 static int save_job_run(const struct save_job *job)
 {
-	int flags = O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC | (job->overwrite ? 0 : O_EXCL);
+	/* O_NONBLOCK: a FIFO planted at the path must not hang the daemon; it is then
+	 * refused as not a regular file. O_TRUNC waits until that check. */
+	int flags = O_CREAT | O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW |
+		    (job->overwrite ? 0 : O_EXCL);
+	struct stat st;
 	int fd, r;
 
 	r = make_directories(job->dir);
@@ -86,6 +90,11 @@ static int save_job_run(const struct save_job *job)
 		return errno == EEXIST ? LTTNG_ERR_SAVE_FILE_EXIST
 		       : errno == EACCES ? LTTNG_ERR_EPERM
 					 : LTTNG_ERR_SAVE_IO_FAIL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || ftruncate(fd, 0) < 0 ||
+	    fcntl(fd, F_SETFL, 0) < 0) {
+		close(fd);
+		return LTTNG_ERR_SAVE_IO_FAIL;
 	}
 	r = job->document_result;
 	if (r == LTTNG_OK && write_all(fd, job->document->data, job->document->size) < 0)

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "fs-util.h"
+#include "run-as.h"
 #include "log.h"
 #include "macros.h"
 
@@ -55,6 +55,22 @@ static void session_set_network_path(struct session *s)
 	snprintf(s->output_path, sizeof(s->output_path), "%.4000s [data: %u]", control, data_port);
 }
 
+/* Local outputs are absolute and may not walk up the directory tree; network
+ * subdirectories neither (LTTng's own rules, T:cmd.c add_uri_to_consumer). */
+static bool uris_are_acceptable(const struct wire_uri *uris, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		const struct wire_uri *u = &uris[i];
+
+		if (u->dtype == WIRE_URI_PATH &&
+		    (u->dst.path[0] != '/' || strstr(u->dst.path, "../")))
+			return false;
+		if (u->dtype != WIRE_URI_PATH && strstr(u->subdir, "../"))
+			return false;
+	}
+	return true;
+}
+
 static int session_set_output(struct session *s, struct decoded_descriptor *desc,
 			      const char *home)
 {
@@ -87,16 +103,8 @@ static int session_set_output(struct session *s, struct decoded_descriptor *desc
 		}
 		desc->uri_count = 2;
 	}
-	for (uint32_t i = 0; i < desc->uri_count; i++) {
-		const struct wire_uri *u = &desc->uris[i];
-
-		/* Outputs may not walk up the directory tree (LTTng's own rule). */
-		if (u->dtype == WIRE_URI_PATH &&
-		    (u->dst.path[0] != '/' || strstr(u->dst.path, "../")))
-			return LTTNG_ERR_INVALID;
-		if (u->dtype != WIRE_URI_PATH && strstr(u->subdir, "../"))
-			return LTTNG_ERR_INVALID;
-	}
+	if (!uris_are_acceptable(desc->uris, desc->uri_count))
+		return LTTNG_ERR_INVALID;
 	memcpy(s->uris, desc->uris, sizeof(s->uris));
 	s->uri_count = desc->uri_count;
 	if (desc->output_type == WIRE_OUTPUT_LOCAL) {
@@ -276,11 +284,11 @@ int cmd_start_trace(struct command_ctx *ctx)
 		/* The first start creates the session's output directory, owned by the
 		 * session's user, as the first trace chunk does in LTTng. */
 		char ust_dir[PATH_MAX + 8];
-		int r = mkdir_owned(s->output_path, 0770, s->uid, s->gid);
+		int r = mkdir_as(s->uid, s->gid, s->output_path, 0770);
 
 		snprintf(ust_dir, sizeof(ust_dir), "%s/ust", s->output_path);
 		if (r == 0 && s->ust.exists)
-			r = mkdir_owned(ust_dir, 0770, s->uid, s->gid);
+			r = mkdir_as(s->uid, s->gid, ust_dir, 0770);
 		if (r < 0) {
 			log_error_errno(r, "Cannot create output directory %s of session \"%s\"",
 					s->output_path, s->name);
@@ -352,11 +360,17 @@ int cmd_set_consumer_uri(struct command_ctx *ctx)
 		return LTTNG_ERR_INVALID;
 	if (s->active)
 		return LTTNG_ERR_TRACE_ALREADY_STARTED;
-	memcpy(s->uris, req->payload, req->payload_len);
+	struct wire_uri uris[2];
+
+	memset(uris, 0, sizeof(uris));
+	memcpy(uris, req->payload, req->payload_len);
 	for (uint32_t i = 0; i < count; i++) {
-		s->uris[i].subdir[WIRE_PATH_MAX - 1] = '\0';
-		s->uris[i].dst.path[WIRE_PATH_MAX - 1] = '\0';
+		uris[i].subdir[WIRE_PATH_MAX - 1] = '\0';
+		uris[i].dst.path[WIRE_PATH_MAX - 1] = '\0';
 	}
+	if (!uris_are_acceptable(uris, count))
+		return LTTNG_ERR_INVALID;
+	memcpy(s->uris, uris, sizeof(uris));
 	s->uri_count = count;
 	if (s->uris[0].dtype == WIRE_URI_PATH) {
 		s->output = SESSION_OUTPUT_LOCAL;

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "commands.h"
-#include "fs-util.h"
+#include "run-as.h"
 #include "log.h"
 #include "uri.h"
 
@@ -123,10 +123,10 @@ static int record_to_output(struct session *s, const struct snapshot_output *o,
 	if ((size_t) snprintf(dir, sizeof(dir), "%s/%s-%s-%u", o->uris[0].dst.path, o->name,
 			      datetime, s->snapshot_count) >= PATH_MAX)
 		return LTTNG_ERR_INVALID;
-	r = mkdir_owned(dir, 0770, s->uid, s->gid);
+	r = mkdir_as(s->uid, s->gid, dir, 0770);
 	if (r == 0 && s->ust.exists) {
 		strcat(dir, "/ust");
-		r = mkdir_owned(dir, 0770, s->uid, s->gid);
+		r = mkdir_as(s->uid, s->gid, dir, 0770);
 	}
 	if (r < 0) {
 		log_error_errno(r, "Cannot create snapshot directory %s", dir);

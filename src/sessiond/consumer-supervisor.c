@@ -65,25 +65,69 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 	return 0;
 }
 
-/* Child side: exec the consumer with LTTng's command line. Never returns. */
-static void exec_consumer(const struct sessiond_config *cfg)
+/* The consumer's argv and environment, prepared before fork(): the child of a
+ * multithreaded process may only call async-signal-safe functions. */
+struct consumer_exec {
+	char *argv[12];
+	char **envp;
+	char *ld_library_path; /* owned "LD_LIBRARY_PATH=..." entry, or NULL */
+};
+
+extern char **environ;
+
+static int consumer_exec_prepare(const struct sessiond_config *cfg, struct consumer_exec *x)
 {
-	const char *verbosity = cfg->verbose_consumer ? "--verbose" : cfg->verbosity < 0 ? "--quiet" : "";
-	char libpath[PATH_MAX * 2];
+	size_t n = 0, count = 0;
+	const char *old = getenv("LD_LIBRARY_PATH");
+
+	memset(x, 0, sizeof(*x));
+	x->argv[n++] = (char *) "lttng-consumerd";
+	x->argv[n++] = (char *) (cfg->verbose_consumer ? "--verbose"
+						: cfg->verbosity < 0 ? "--quiet" : "");
+	x->argv[n++] = (char *) "-u";
+	x->argv[n++] = (char *) "--consumerd-cmd-sock";
+	x->argv[n++] = (char *) cfg->ustconsumerd64_cmd_sock;
+	x->argv[n++] = (char *) "--consumerd-err-sock";
+	x->argv[n++] = (char *) cfg->ustconsumerd64_err_sock;
+	x->argv[n++] = (char *) "--group";
+	x->argv[n++] = (char *) cfg->group_name;
+	x->argv[n] = NULL;
+	for (char **e = environ; *e; e++)
+		count++;
+	x->envp = calloc(count + 2, sizeof(char *));
+	if (!x->envp)
+		return -ENOMEM;
+	if (cfg->consumerd64_libdir[0] &&
+	    asprintf(&x->ld_library_path, "LD_LIBRARY_PATH=%s%s%s", cfg->consumerd64_libdir,
+		     old && *old ? ":" : "", old && *old ? old : "") < 0) {
+		x->ld_library_path = NULL;
+		free(x->envp);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (char **e = environ; *e; e++)
+		if (!x->ld_library_path || strncmp(*e, "LD_LIBRARY_PATH=", 16) != 0)
+			x->envp[n++] = *e;
+	if (x->ld_library_path)
+		x->envp[n++] = x->ld_library_path;
+	x->envp[n] = NULL;
+	return 0;
+}
+
+static void consumer_exec_fini(struct consumer_exec *x)
+{
+	free(x->envp);
+	free(x->ld_library_path);
+}
+
+/* Child side: exec the consumer with LTTng's command line. Never returns. */
+static void exec_consumer(const char *path, const struct consumer_exec *x)
+{
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (cfg->consumerd64_libdir[0]) {
-		const char *old = getenv("LD_LIBRARY_PATH");
-
-		snprintf(libpath, sizeof(libpath), "%s%s%s", cfg->consumerd64_libdir,
-			 old && *old ? ":" : "", old && *old ? old : "");
-		setenv("LD_LIBRARY_PATH", libpath, 1);
-	}
-	execl(cfg->consumerd64_path, "lttng-consumerd", verbosity, "-u", "--consumerd-cmd-sock",
-	      cfg->ustconsumerd64_cmd_sock, "--consumerd-err-sock", cfg->ustconsumerd64_err_sock,
-	      "--group", cfg->group_name, (char *) NULL);
+	execve(path, x->argv, x->envp);
 	_exit(127);
 }
 
@@ -144,6 +188,7 @@ static int spawn_consumer(struct daemon *d)
 	const struct sessiond_config *cfg = d->cfg;
 	struct consumer_supervisor *cs = &d->consumer;
 	_cleanup_close_ int listen_fd = -1;
+	struct consumer_exec x;
 	pid_t pid;
 	int r;
 
@@ -153,11 +198,15 @@ static int spawn_consumer(struct daemon *d)
 	listen_fd = unix_listen(cfg->ustconsumerd64_err_sock, 0660, 4);
 	if (listen_fd < 0)
 		return log_error_errno(listen_fd, "Cannot listen on %s", cfg->ustconsumerd64_err_sock);
+	r = consumer_exec_prepare(cfg, &x);
+	if (r < 0)
+		return log_error_errno(r, "Cannot prepare the consumer daemon's command line");
 	pid = fork();
+	if (pid == 0)
+		exec_consumer(cfg->consumerd64_path, &x);
+	consumer_exec_fini(&x);
 	if (pid < 0)
 		return log_error_errno(-errno, "Cannot fork the consumer daemon");
-	if (pid == 0)
-		exec_consumer(cfg);
 	cs->pid = pid;
 	r = wait_for_ready(listen_fd, pid, &cs->err_fd);
 	if (r == 0)

@@ -28,6 +28,9 @@ struct daemon {
 	char hostname[256];
 	int health_fd;
 	sd_event_source *health_source;
+#define HEALTH_MAX_PENDING 16
+	sd_event_source *health_pending[HEALTH_MAX_PENDING]; /* checks awaiting their command */
+	size_t health_next_slot;
 };
 
 #endif

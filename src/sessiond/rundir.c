@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -73,12 +74,13 @@ bool rundir_daemon_is_alive(const struct sessiond_config *cfg)
 
 int rundir_lock(const struct sessiond_config *cfg)
 {
-	struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	int fd = open(cfg->lock_file_path, O_CREAT | O_WRONLY | O_CLOEXEC, 0660);
 
 	if (fd < 0)
 		return -errno;
-	if (fcntl(fd, F_SETLK, &lock) < 0) {
+	/* flock(), not fcntl(): the lock belongs to the open file and so survives the
+	 * fork of --daemonize/--background. */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int r = -errno;
 
 		close(fd);

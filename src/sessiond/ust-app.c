@@ -32,6 +32,7 @@
 #include "client-server.h"
 #include "daemon.h"
 #include "dispatch.h"
+#include "listen-backoff.h"
 #include "log.h"
 #include "macros.h"
 #include "unix-io.h"
@@ -115,11 +116,13 @@ static void ust_app_free(struct ust_app *app)
 	if (app->notify_sock >= 0)
 		shutdown(app->notify_sock, SHUT_RDWR);
 	ust_queue_stop(app->queue);
+	ust_queue_stop(app->notify_queue);
 	if (app->cmd_sock >= 0)
 		close(app->cmd_sock);
 	if (app->notify_sock >= 0)
 		close(app->notify_sock);
 	list_remove(&app->link);
+	app->owner->app_count--;
 	free(app);
 }
 
@@ -181,23 +184,21 @@ static void version_job_done(struct daemon *d, struct ust_job *job)
 	free(j);
 }
 
-/* Notify messages: with no tracing session pushed to applications yet, nothing may
- * register; anything that does is refused without blocking the application. */
-static int app_notify_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
-{
-	struct ust_app *app = userdata;
-	enum lttng_ust_ctl_notify_cmd cmd;
-	int r;
+/* Notify messages are read and answered on the application's notify worker, never on
+ * the loop: an application that sends half a message must not stall the daemon.
+ * With no tracing session pushed to applications yet, nothing may register; anything
+ * that does is refused at once, so the application never waits. */
+struct notify_job {
+	struct app_job base;
+};
 
-	if (revents & (EPOLLHUP | EPOLLERR)) {
-		app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
-		return 0;
-	}
-	r = lttng_ust_ctl_recv_notify(fd, &cmd);
-	if (r < 0) {
-		app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
-		return 0;
-	}
+static int notify_receive_and_refuse(int fd)
+{
+	enum lttng_ust_ctl_notify_cmd cmd;
+	int r = lttng_ust_ctl_recv_notify(fd, &cmd);
+
+	if (r < 0)
+		return r;
 	switch (cmd) {
 	case LTTNG_UST_CTL_NOTIFY_CMD_EVENT: {
 		int session_objd, channel_objd, loglevel;
@@ -209,13 +210,12 @@ static int app_notify_cb(sd_event_source *s, int fd, uint32_t revents, void *use
 		r = lttng_ust_ctl_recv_register_event(fd, &session_objd, &channel_objd, name,
 						      &loglevel, &signature, &nr_fields, &fields,
 						      &model_emf_uri);
-		if (r >= 0) {
-			free(signature);
-			free(fields);
-			free(model_emf_uri);
-			(void) lttng_ust_ctl_reply_register_event(fd, 0, -EINVAL);
-		}
-		break;
+		if (r < 0)
+			return r;
+		free(signature);
+		free(fields);
+		free(model_emf_uri);
+		return lttng_ust_ctl_reply_register_event(fd, 0, -EINVAL);
 	}
 	case LTTNG_UST_CTL_NOTIFY_CMD_CHANNEL: {
 		int session_objd, channel_objd;
@@ -224,12 +224,11 @@ static int app_notify_cb(sd_event_source *s, int fd, uint32_t revents, void *use
 
 		r = lttng_ust_ctl_recv_register_channel(fd, &session_objd, &channel_objd, &nr_fields,
 							&fields);
-		if (r >= 0) {
-			free(fields);
-			(void) lttng_ust_ctl_reply_register_channel(
-				fd, 0, LTTNG_UST_CTL_CHANNEL_HEADER_LARGE, -EINVAL);
-		}
-		break;
+		if (r < 0)
+			return r;
+		free(fields);
+		return lttng_ust_ctl_reply_register_channel(fd, 0, LTTNG_UST_CTL_CHANNEL_HEADER_LARGE,
+							    -EINVAL);
 	}
 	case LTTNG_UST_CTL_NOTIFY_CMD_ENUM: {
 		int session_objd;
@@ -238,18 +237,56 @@ static int app_notify_cb(sd_event_source *s, int fd, uint32_t revents, void *use
 		size_t nr_entries = 0;
 
 		r = lttng_ust_ctl_recv_register_enum(fd, &session_objd, name, &entries, &nr_entries);
-		if (r >= 0) {
-			free(entries);
-			(void) lttng_ust_ctl_reply_register_enum(fd, 0, -EINVAL);
-		}
-		break;
+		if (r < 0)
+			return r;
+		free(entries);
+		return lttng_ust_ctl_reply_register_enum(fd, 0, -EINVAL);
 	}
 	default:
-		r = -EINVAL;
-		break;
+		return -EINVAL;
 	}
-	if (r < 0)
+}
+
+static void notify_job_run(struct ust_job *job)
+{
+	struct notify_job *j = (struct notify_job *) job;
+
+	j->base.result = notify_receive_and_refuse(j->base.sock);
+}
+
+static void notify_job_done(struct daemon *d, struct ust_job *job)
+{
+	struct notify_job *j = (struct notify_job *) job;
+	struct ust_app *app = ust_app_find(d->apps, j->base.app_id);
+
+	if (app && app->notify_watch) {
+		if (j->base.result < 0)
+			app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
+		else
+			(void) sd_event_source_set_enabled(app->notify_watch, SD_EVENT_ON);
+	}
+	free(j);
+}
+
+static int app_notify_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct ust_app *app = userdata;
+	struct notify_job *job;
+
+	if (revents & (EPOLLHUP | EPOLLERR)) {
 		app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
+		return 0;
+	}
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return 0;
+	/* Quiet until the worker has consumed this message. */
+	(void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	job->base.base.run = notify_job_run;
+	job->base.base.done = notify_job_done;
+	job->base.app_id = app->id;
+	job->base.sock = fd;
+	ust_queue_submit(app->notify_queue, &job->base.base);
 	return 0;
 }
 
@@ -259,7 +296,8 @@ static void ust_app_complete_registration(struct daemon *d, struct ust_app *app,
 	struct version_job *job = calloc(1, sizeof(*job));
 
 	app->notify_sock = notify_sock;
-	if (!job ||
+	app->notify_queue = ust_queue_start(&d->apps->completions, 1);
+	if (!job || !app->notify_queue ||
 	    sd_event_add_io(d->loop, &app->notify_watch, notify_sock, EPOLLIN, app_notify_cb, app) < 0) {
 		free(job);
 		ust_app_unregister(d, app, "out of memory");
@@ -324,6 +362,7 @@ static void registration_add_command_socket(struct daemon *d, struct registratio
 		close(j->sock);
 		return;
 	}
+	app->owner = apps;
 	app->id = ++apps->next_app_id;
 	app->state = UST_APP_REGISTERING;
 	app->pid = (pid_t) j->pid;
@@ -344,6 +383,7 @@ static void registration_add_command_socket(struct daemon *d, struct registratio
 	app->notify_sock = -1;
 	app->registration_time = time(NULL);
 	list_append(&apps->apps, &app->link);
+	apps->app_count++;
 	app->queue = ust_queue_start(&apps->completions, 1);
 	/* Events 0 = only hang-ups and errors are reported. */
 	if (!app->queue ||
@@ -405,9 +445,22 @@ static void registration_add_notify_socket(struct daemon *d, struct registration
 	list_append(&apps->orphan_notify, &o->link);
 }
 
+static void forget_pending_sock(struct ust_apps *apps, int sock)
+{
+	for (unsigned i = 0; i < apps->pending_registrations; i++) {
+		if (apps->pending_socks[i] == sock) {
+			apps->pending_socks[i] = apps->pending_socks[--apps->pending_registrations];
+			return;
+		}
+	}
+}
+
 static void registration_job_done(struct daemon *d, struct ust_job *job)
 {
 	struct registration_job *j = (struct registration_job *) job;
+
+	if (d->apps)
+		forget_pending_sock(d->apps, j->sock);
 
 	if (!d->apps || j->result < 0) {
 		if (j->result == -LTTNG_UST_ERR_UNSUP_MAJOR)
@@ -443,8 +496,18 @@ static int apps_accept_cb(sd_event_source *s, int fd, uint32_t revents, void *us
 		int sock = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 		struct registration_job *job;
 
-		if (sock < 0)
+		if (sock < 0) {
+			(void) listen_backoff(s, errno);
 			return 0;
+		}
+		/* Registration messages come right after connecting; a flood of silent
+		 * connections must not queue without bound. */
+		if (apps->pending_registrations >= UST_MAX_PENDING_REGISTRATIONS ||
+		    apps->app_count >= UST_MAX_APPS) {
+			log_debug("Too many application registrations; refusing one");
+			close(sock);
+			continue;
+		}
 		job = calloc(1, sizeof(*job));
 		if (!job) {
 			close(sock);
@@ -454,6 +517,7 @@ static int apps_accept_cb(sd_event_source *s, int fd, uint32_t revents, void *us
 		job->base.run = registration_job_run;
 		job->base.done = registration_job_done;
 		job->sock = sock;
+		apps->pending_socks[apps->pending_registrations++] = sock;
 		ust_queue_submit(apps->registration_queue, &job->base);
 	}
 }
@@ -486,8 +550,8 @@ static bool grow_array(void **array, size_t *capacity, size_t count, size_t elem
 
 	if (count < *capacity)
 		return true;
-	/* No application gets to make the daemon hold more than 1M entries. */
-	if (*capacity >= (1u << 20))
+	/* No application gets to make the daemon hold more than 64K entries. */
+	if (*capacity >= (1u << 16))
 		return false;
 	new_capacity = *capacity ? *capacity * 2 : 64;
 	bigger = realloc(*array, new_capacity * element);
@@ -592,7 +656,15 @@ static void list_job_done(struct daemon *d, struct ust_job *job)
 	struct tracepoint_listing *l = j->listing;
 
 	for (size_t i = 0; i < j->count; i++) {
-		int r = l->with_fields ? encode_listed_field(&l->data, &j->fields[i], j->pid)
+		int r;
+
+		/* A listing stays far below the protocol's 4 GiB reply limit, whatever
+		 * the applications answer. */
+		if (l->data.size > UST_MAX_LISTING_BYTES) {
+			log_warn("Tracepoint listing truncated at %u entries", l->count);
+			break;
+		}
+		r = l->with_fields ? encode_listed_field(&l->data, &j->fields[i], j->pid)
 				       : encode_listed_event(&l->data, j->tracepoints[i].name,
 							     j->tracepoints[i].loglevel, j->pid);
 
@@ -704,6 +776,9 @@ void ust_apps_stop(struct daemon *d)
 		close(apps->listen_fd);
 		(void) unlink(d->cfg->apps_sock_path);
 	}
+	/* Registration workers may wait on silent sockets: wake them up first. */
+	for (unsigned i = 0; i < apps->pending_registrations; i++)
+		shutdown(apps->pending_socks[i], SHUT_RDWR);
 	ust_queue_stop(apps->registration_queue);
 	while (!list_is_empty(&apps->apps))
 		ust_app_free(container_of(apps->apps.next, struct ust_app, link));

@@ -24,8 +24,11 @@ enum ust_app_state {
 	UST_APP_DEAD,
 };
 
+struct ust_apps;
+
 struct ust_app {
 	struct list_node link;
+	struct ust_apps *owner;
 	uint64_t id;
 	enum ust_app_state state;
 	pid_t pid;
@@ -45,11 +48,20 @@ struct ust_app {
 	sd_event_source *cmd_watch;    /* hang-up of the command socket */
 	sd_event_source *notify_watch; /* notify messages */
 	struct ust_queue *queue;       /* serializes this app's ust-ctl calls */
+	struct ust_queue *notify_queue; /* reads and answers its notify messages */
 	time_t registration_time;
 };
 
+/* Bounds on what applications (any local user may connect) can make us hold. */
+#define UST_MAX_PENDING_REGISTRATIONS 256
+#define UST_MAX_APPS 8192
+#define UST_MAX_LISTING_BYTES (64u << 20)
+
 struct ust_apps {
 	struct daemon *daemon;
+	unsigned pending_registrations; /* sockets whose registration message is awaited */
+	int pending_socks[UST_MAX_PENDING_REGISTRATIONS];
+	unsigned app_count;
 	int listen_fd;
 	sd_event_source *listen_source;
 	struct ust_completions completions;

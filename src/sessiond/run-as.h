@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * File-system work done with a client's identity. A root daemon must not create a
+ * user's trace directories as root (the user chose the path): the work runs in a
+ * child process that has switched to the user's uid, gid and groups.
+ */
+#ifndef SESSIOND_RUN_AS_H
+#define SESSIOND_RUN_AS_H
+
+#include <sys/types.h>
+
+/* Runs fn(arg) as uid:gid and returns its result, 0 or a negative errno (> -256).
+ * Runs in-process when the daemon already has that uid. */
+int run_as(uid_t uid, gid_t gid, int (*fn)(void *arg), void *arg);
+
+/* mkdir -p path with the given mode for every directory it creates, as uid:gid. */
+int mkdir_as(uid_t uid, gid_t gid, const char *path, mode_t mode);
+
+#endif
