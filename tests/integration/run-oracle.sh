@@ -17,6 +17,9 @@ lib=$script_dir/lib
 
 real_sessiond=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
 our_sessiond=${OUR_SESSIOND:-build/src/sessiond/lttng-sessiond}
+# The bundled instrumented application, built beside our daemon; cases see it as
+# $SAMPLE_APP. Both daemons are compared with the same binary.
+sample_app=${SAMPLE_APP:-$(cd "$(dirname "$our_sessiond")/../.." 2>/dev/null && pwd)/tests/apps/sample/lttng-sample-app}
 [[ $our_sessiond == /* ]] || our_sessiond=$repo_root/$our_sessiond
 results=${ORACLE_RESULTS:-$repo_root/build/oracle-results}
 case_timeout_default=${ORACLE_CASE_TIMEOUT:-60}
@@ -39,6 +42,7 @@ Usage: $0 [--real-only|--ours-only] [CASE_FILE...]
 
 Cases default to tests/cases/*.case. Environment:
   OUR_SESSIOND         our daemon (default build/src/sessiond/lttng-sessiond)
+  SAMPLE_APP           instrumented app for cases (default: built beside OUR_SESSIOND)
   REAL_SESSIOND        real daemon (default /usr/bin/lttng-sessiond)
   ORACLE_RESULTS       transcripts dir (default build/oracle-results)
   ORACLE_CASE_TIMEOUT  seconds per case and daemon (default 60)
@@ -162,6 +166,7 @@ run_one() {
             ORACLE_PROTECT="$repo_root:$results:$script_dir" \
             ORACLE_TEST_USER=$ORACLE_TEST_USER \
             ORACLE_SERIALIZE=$serialize \
+            ORACLE_SAMPLE_APP=$sample_app \
             timeout --signal=KILL "$timeout" "${pin[@]}" \
             unshare --mount --pid --net --ipc --fork --mount-proc \
             --propagation private --kill-child \

@@ -141,6 +141,7 @@ run_env=(env -i
     LOGNAME="$uname"
     LC_ALL=C
     TMPDIR="$tmp"
+    SAMPLE_APP="${ORACLE_SAMPLE_APP:-}"
     ORACLE_MODE="$ORACLE_MODE")
 
 if [[ $ORACLE_MODE == root ]]; then

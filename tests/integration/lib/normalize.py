@@ -48,6 +48,8 @@ RULES = [
     # in verbose logs).
     (re.compile(r"\bPID: [0-9]+"), "PID: PID"),
     (re.compile(r"\[pid [0-9]+\]"), "[pid PID]"),
+    # MI listing of applications: <pid><id>1234</id>.
+    (re.compile(r"<pid><id>[0-9]+</id>"), "<pid><id>PID</id>"),
     (re.compile(r"(?<=- )[0-9]+(?= -)"), "PID"),
     (re.compile(r"\[[0-9]+/[0-9]+\]"), "[PID/TID]"),
     # Progress dots printed while the client polls the daemon; their number
