@@ -9,15 +9,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "run-as.h"
 #include "log.h"
 #include "session-xml-save.h"
 
@@ -106,51 +105,24 @@ static int save_job_run(const struct save_job *job)
 	return r;
 }
 
-static int run_with_zero_umask(const struct save_job *job)
+/* run_as() entry: the save with a zero umask, returning an LTTng code (< 256). */
+static int save_job_run_as(void *arg)
 {
 	mode_t old = umask(0);
-	int r = save_job_run(job);
+	int r = save_job_run(arg);
 
 	umask(old);
 	return r;
 }
 
-/* Switches a forked child to the caller's identity, supplementary groups included. */
-static int become(uid_t uid, gid_t gid)
-{
-	struct passwd *pw = getpwuid(uid);
-	int r = pw ? initgroups(pw->pw_name, gid) : setgroups(0, NULL);
-
-	if (r < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-		return -errno;
-	return 0;
-}
-
-/* Runs the job as uid:gid: in a child process when that means changing identity
- * (only root can), in place otherwise. */
+/* Runs the job with the caller's identity (see run-as.h). */
 static int run_as_caller(const struct save_job *job, uid_t uid, gid_t gid)
 {
-	int status;
-	pid_t child;
+	int r = run_as(uid, gid, save_job_run_as, (void *) job);
 
-	if (geteuid() != 0 || (uid == geteuid() && gid == getegid()))
-		return run_with_zero_umask(job);
-	child = fork();
-	if (child < 0) {
-		log_error_errno(-errno, "Cannot fork to save a session configuration");
-		return LTTNG_ERR_SAVE_IO_FAIL;
-	}
-	if (child == 0) {
-		/* LTTng error codes are all below 256: the exit status carries them. */
-		if (become(uid, gid) < 0)
-			_exit(LTTNG_ERR_EPERM);
-		_exit(run_with_zero_umask(job));
-	}
-	while (waitpid(child, &status, 0) < 0) {
-		if (errno != EINTR)
-			return LTTNG_ERR_SAVE_IO_FAIL;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : LTTNG_ERR_SAVE_IO_FAIL;
+	if (r == -EPERM)
+		return LTTNG_ERR_EPERM;
+	return r < 0 ? LTTNG_ERR_SAVE_IO_FAIL : r;
 }
 
 /* <passwd home of uid>/.lttng/sessions */

@@ -22,7 +22,7 @@ int run_as(uid_t uid, gid_t gid, int (*fn)(void *arg), void *arg)
 	int status;
 	pid_t pid;
 
-	if (geteuid() == uid)
+	if (geteuid() != 0 || geteuid() == uid)
 		return fn(arg);
 	/* Everything that may take a lock (NSS, malloc) is done before fork. */
 	pw = getpwuid(uid);
@@ -34,18 +34,19 @@ int run_as(uid_t uid, gid_t gid, int (*fn)(void *arg), void *arg)
 	if (pid == 0) {
 		int r;
 
+		/* The status 255 is reserved for "could not become the user". */
 		if (setgroups((size_t) ngroups, groups) < 0 || setresgid(gid, gid, gid) < 0 ||
 		    setresuid(uid, uid, uid) < 0)
-			_exit(EPERM);
+			_exit(255);
 		r = fn(arg);
-		_exit(r < 0 && r > -256 ? -r : (r < 0 ? EIO : 0));
+		_exit(r >= 0 && r < 255 ? r : 254);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	if (!WIFEXITED(status))
 		return -EIO;
-	return -WEXITSTATUS(status);
+	return WEXITSTATUS(status) == 255 ? -EPERM : WEXITSTATUS(status);
 }
 
 struct mkdir_request {
@@ -61,6 +62,7 @@ static int mkdir_one(const char *path, mode_t mode)
 	return chmod(path, mode) < 0 ? -errno : 0;
 }
 
+/* Returns 0 or a positive errno (a run_as status). */
 static int mkdir_parents(void *arg)
 {
 	const struct mkdir_request *req = arg;
@@ -68,7 +70,7 @@ static int mkdir_parents(void *arg)
 	int r;
 
 	if (copy_string(buf, sizeof(buf), req->path) < 0)
-		return -ENAMETOOLONG;
+		return ENAMETOOLONG;
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -76,14 +78,15 @@ static int mkdir_parents(void *arg)
 		r = mkdir_one(buf, req->mode);
 		*p = '/';
 		if (r < 0)
-			return r;
+			return -r;
 	}
-	return mkdir_one(buf, req->mode);
+	return -mkdir_one(buf, req->mode);
 }
 
 int mkdir_as(uid_t uid, gid_t gid, const char *path, mode_t mode)
 {
 	struct mkdir_request req = { .path = path, .mode = mode };
+	int r = run_as(uid, gid, mkdir_parents, &req);
 
-	return run_as(uid, gid, mkdir_parents, &req);
+	return r > 0 ? -r : r;
 }

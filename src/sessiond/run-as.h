@@ -9,8 +9,9 @@
 
 #include <sys/types.h>
 
-/* Runs fn(arg) as uid:gid and returns its result, 0 or a negative errno (> -256).
- * Runs in-process when the daemon already has that uid. */
+/* Runs fn(arg) as uid:gid. fn returns a status from 0 to 255, which run_as returns;
+ * a negative errno means the child could not run fn. Runs in-process when the
+ * daemon already has that uid or cannot change identity (not root). */
 int run_as(uid_t uid, gid_t gid, int (*fn)(void *arg), void *arg);
 
 /* mkdir -p path with the given mode for every directory it creates, as uid:gid. */
