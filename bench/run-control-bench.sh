@@ -275,8 +275,12 @@ trap cleanup EXIT
 cc -O2 -o "$tmp/ctlbench" "$bench_dir/ctlbench.c" $(pkg-config --cflags --libs lttng-ctl) ||
     die "cannot compile bench/ctlbench.c (is liblttng-ctl-dev installed?)"
 # Freeze our binary: others may rebuild build/ during the run.
-mkdir -p "$tmp/ours" "$tmp/ns"
-cp "$ours" "$tmp/ours/lttng-sessiond" || die "cannot copy $ours"
+mkdir -p "$tmp/ours/sessiond" "$tmp/ours/consumerd" "$tmp/ns"
+cp "$ours" "$tmp/ours/sessiond/lttng-sessiond" || die "cannot copy $ours"
+# Our consumer daemon, in the layout the daemon looks for beside itself
+# (<dir>/../consumerd/lttng-consumerd), as in the build tree.
+cp "$(dirname "$ours")/../consumerd/lttng-consumerd" "$tmp/ours/consumerd/" ||
+    die "cannot copy our lttng-consumerd (build it with ninja)"
 
 ours_rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git -C "$repo" status --porcelain -- src meson.build 2>/dev/null) ]]; then
@@ -290,7 +294,7 @@ run_one() {
     local who=$1 round=$2 daemon rc
     case $who in
     real) daemon=$real ;;
-    ours) daemon=$tmp/ours/lttng-sessiond ;;
+    ours) daemon=$tmp/ours/sessiond/lttng-sessiond ;;
     esac
     {
         echo "# round $round"
