@@ -2,20 +2,32 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include "consumer-io.h"
 #include "unix-io.h"
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* timeout_ms bounds the whole receive, not each wait. */
 static int recv_exact(int fd, void *buf, size_t len, int timeout_ms)
 {
+	long long deadline = monotonic_ms() + timeout_ms;
 	char *p = buf;
 
 	while (len > 0) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long left = deadline - monotonic_ms();
 		ssize_t n;
 
-		if (poll(&pfd, 1, timeout_ms) <= 0)
+		if (left <= 0 || poll(&pfd, 1, (int) left) <= 0)
 			return -ETIMEDOUT;
 		n = recv(fd, p, len, MSG_DONTWAIT);
 		if (n == 0)

@@ -25,8 +25,24 @@
 #include "macros.h"
 #include "unix-io.h"
 
+/* The whole spawn, handshake included, is bounded by this. */
 #define SPAWN_TIMEOUT_MS 5000
-#define IO_TIMEOUT_MS 5000
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before deadline, at least 1 so a last attempt can be made. */
+static int remaining_ms(long long deadline)
+{
+	long long left = deadline - monotonic_ms();
+
+	return left > 0 ? (int) left : 1;
+}
 
 void consumer_supervisor_init(struct consumer_supervisor *cs)
 {
@@ -132,14 +148,10 @@ static void exec_consumer(const char *path, const struct consumer_exec *x)
 }
 
 /* Waits for the consumer's READY on the error socket, or its early death. */
-static int wait_for_ready(int listen_fd, pid_t pid, int *ret_err_fd)
+static int wait_for_ready(int listen_fd, pid_t pid, long long deadline, int *ret_err_fd)
 {
-	struct timespec start, now;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
+	while (monotonic_ms() < deadline) {
 		struct pollfd pfd = { .fd = listen_fd, .events = POLLIN };
-		long elapsed_ms;
 		int status;
 
 		if (waitpid(pid, &status, WNOHANG) == pid)
@@ -150,7 +162,7 @@ static int wait_for_ready(int listen_fd, pid_t pid, int *ret_err_fd)
 
 			if (fd < 0)
 				return -errno;
-			r = consumer_recv(fd, CONSUMER_MSG_READY, NULL, 0, IO_TIMEOUT_MS);
+			r = consumer_recv(fd, CONSUMER_MSG_READY, NULL, 0, remaining_ms(deadline));
 			if (r < 0) {
 				close(fd);
 				return r;
@@ -158,14 +170,12 @@ static int wait_for_ready(int listen_fd, pid_t pid, int *ret_err_fd)
 			*ret_err_fd = fd;
 			return 0;
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (elapsed_ms > SPAWN_TIMEOUT_MS)
-			return -ETIMEDOUT;
 	}
+	return -ETIMEDOUT;
 }
 
-static int handshake(struct consumer_supervisor *cs, const struct sessiond_config *cfg)
+static int handshake(struct consumer_supervisor *cs, const struct sessiond_config *cfg,
+		     long long deadline)
 {
 	struct consumer_wire_hello hello = { .pid = (uint32_t) getpid(),
 					     .bits_per_long = (uint32_t) (sizeof(long) * 8) };
@@ -175,9 +185,11 @@ static int handshake(struct consumer_supervisor *cs, const struct sessiond_confi
 	cs->cmd_fd = unix_connect(cfg->ustconsumerd64_cmd_sock);
 	if (cs->cmd_fd < 0)
 		return cs->cmd_fd;
-	r = consumer_send(cs->cmd_fd, CONSUMER_MSG_HELLO, &hello, sizeof(hello), IO_TIMEOUT_MS);
+	r = consumer_send(cs->cmd_fd, CONSUMER_MSG_HELLO, &hello, sizeof(hello),
+			  remaining_ms(deadline));
 	if (r == 0)
-		r = consumer_recv(cs->cmd_fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply), IO_TIMEOUT_MS);
+		r = consumer_recv(cs->cmd_fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply),
+				  remaining_ms(deadline));
 	if (r == 0 && reply.pid != (uint32_t) cs->pid)
 		r = -EPROTO;
 	return r;
@@ -189,6 +201,7 @@ static int spawn_consumer(struct daemon *d)
 	struct consumer_supervisor *cs = &d->consumer;
 	_cleanup_close_ int listen_fd = -1;
 	struct consumer_exec x;
+	long long deadline;
 	pid_t pid;
 	int r;
 
@@ -208,9 +221,10 @@ static int spawn_consumer(struct daemon *d)
 	if (pid < 0)
 		return log_error_errno(-errno, "Cannot fork the consumer daemon");
 	cs->pid = pid;
-	r = wait_for_ready(listen_fd, pid, &cs->err_fd);
+	deadline = monotonic_ms() + SPAWN_TIMEOUT_MS;
+	r = wait_for_ready(listen_fd, pid, deadline, &cs->err_fd);
 	if (r == 0)
-		r = handshake(cs, cfg);
+		r = handshake(cs, cfg, deadline);
 	if (r == 0)
 		r = sd_event_add_child(d->loop, &cs->child_watch, pid, WEXITED, child_exit_cb, d);
 	(void) unlink(cfg->ustconsumerd64_err_sock);
