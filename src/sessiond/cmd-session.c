@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buffer-estimate.h"
 #include "commands.h"
 #include "run-as.h"
 #include "log.h"
@@ -275,16 +276,22 @@ static size_t session_channel_count(const struct session *s)
 int cmd_start_trace(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
+	int r;
 
 	if (s->active)
 		return LTTNG_ERR_TRACE_ALREADY_STARTED;
 	if (session_channel_count(s) == 0)
 		return LTTNG_ERR_NO_CHANNEL;
+	/* Refuse a start whose ring buffers cannot fit in shared memory. */
+	r = buffer_estimate_check(ctx->daemon, s);
+	if (r != LTTNG_OK)
+		return r;
 	if (s->output == SESSION_OUTPUT_LOCAL && !s->has_been_started) {
 		/* The first start creates the session's output directory, owned by the
 		 * session's user, as the first trace chunk does in LTTng. */
 		char ust_dir[PATH_MAX + 8];
-		int r = mkdir_as(s->uid, s->gid, s->output_path, 0770);
+
+		r = mkdir_as(s->uid, s->gid, s->output_path, 0770);
 
 		snprintf(ust_dir, sizeof(ust_dir), "%s/ust", s->output_path);
 		if (r == 0 && s->ust.exists)
