@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Health checks (doc/protocol/health.md): the client sends a u32 command (0 = check),
+ * Health checks (doc/protocol/daemon.md): the client sends a u32 command (0 = check),
  * the daemon answers a u64 whose bit i is set when subsystem i is unhealthy. This
  * daemon runs everything on one loop, so a check that gets answered at all proves the
  * loop is alive; every bit is therefore clear.
