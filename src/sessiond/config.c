@@ -293,22 +293,48 @@ static void derive_paths(struct sessiond_config *cfg)
 		JOIN(cfg->wait_shm_path, "/lttng-ust-wait-8-%u", (unsigned) getuid());
 }
 
+/* Paths given relative to the caller's directory stay valid after --daemonize
+ * changes to "/" (LTTng makes them absolute too). */
+static void make_absolute(char path[PATH_MAX])
+{
+	char cwd[PATH_MAX], joined[PATH_MAX * 2];
+
+	if (!path[0] || path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return;
+	snprintf(joined, sizeof(joined), "%s/%s", cwd, path);
+	(void) copy_string(path, PATH_MAX, joined);
+}
+
+static void make_paths_absolute(struct sessiond_config *cfg)
+{
+	char *paths[] = {
+		cfg->client_sock_path, cfg->apps_sock_path, cfg->pid_file_path, cfg->load_path,
+		cfg->kconsumerd_cmd_sock, cfg->kconsumerd_err_sock, cfg->ustconsumerd32_cmd_sock,
+		cfg->ustconsumerd32_err_sock, cfg->ustconsumerd64_cmd_sock,
+		cfg->ustconsumerd64_err_sock, cfg->consumerd32_path, cfg->consumerd64_path,
+		cfg->consumerd32_libdir, cfg->consumerd64_libdir,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+		make_absolute(paths[i]);
+}
+
 static int apply_environment(struct sessiond_config *cfg)
 {
 	const char *v;
 
 	if ((v = secure_getenv("LTTNG_APP_SOCKET_TIMEOUT"))) {
-		long t;
+		/* As LTTng: a value out of range is reported, yet the value kept is
+		 * what atoi() reads (leading decimal digits; 0 or negative = none). */
+		long checked, t;
 
-		/* As LTTng reads it: leading digits only, 0 or -1 = no timeout; a value out
-		 * of range is reported and the default kept. */
 		errno = 0;
-		t = strtol(v, NULL, 0);
-		if (errno || t > INT_MAX || t < -1)
+		checked = strtol(v, NULL, 0);
+		if (errno || checked > INT_MAX || checked < -1)
 			log_error("Invalid value \"%s\" used for \"LTTNG_APP_SOCKET_TIMEOUT\" environment variable",
 				  v);
-		else
-			cfg->app_socket_timeout_s = t <= 0 ? -1 : (int) t;
+		t = strtol(v, NULL, 10);
+		cfg->app_socket_timeout_s = t <= 0 ? -1 : (int) MIN(t, INT_MAX);
 	}
 	if ((v = secure_getenv("LTTNG_CONSUMERD32_BIN")) && *v)
 		(void) copy_string(cfg->consumerd32_path, PATH_MAX, v);
@@ -452,6 +478,7 @@ enum config_result config_load(struct sessiond_config *cfg, int argc, char **arg
 			return CONFIG_EXIT_FAILURE;
 	}
 	/* Operands are ignored, as LTTng ignores them. */
+	make_paths_absolute(cfg);
 	derive_paths(cfg);
 	return CONFIG_RUN;
 }

@@ -1408,7 +1408,9 @@ static int configure_session(struct loader *l, const struct session_spec *spec, 
 	if (r != LTTNG_OK)
 		return r;
 	*destroy = true;
-	if (spec->started > 0)
+	/* As in LTTng, a document that does not say otherwise starts the session
+	 * (its "started" flag defaults to -1, which counts as true). */
+	if (spec->started != 0)
 		r = simple_request(l, WIRE_CMD_START_TRACE);
 	return r;
 }

@@ -168,8 +168,8 @@ static void test_environment(void)
 	setenv("LTTNG_APP_SOCKET_TIMEOUT", "-1", 1);
 	load(&cfg, NULL);
 	is_int(cfg.app_socket_timeout_s, -1, "timeout -1");
-	/* As LTTng reads it: leading digits only ("abc" is 0 = no timeout), an
-	 * out-of-range value is reported and the default (5 s) kept. */
+	/* As LTTng finally reads it (atoi): leading digits only; 0 ("abc") or a
+	 * negative value means no timeout. */
 	setenv("LTTNG_APP_SOCKET_TIMEOUT", "abc", 1);
 	is_int(load(&cfg, NULL), CONFIG_RUN, "non-numeric timeout still starts");
 	is_int(cfg.app_socket_timeout_s, -1, "non-numeric timeout reads as 0 (none)");
@@ -178,7 +178,7 @@ static void test_environment(void)
 	is_int(cfg.app_socket_timeout_s, 86401, "timeout 86401");
 	setenv("LTTNG_APP_SOCKET_TIMEOUT", "-2", 1);
 	is_int(load(&cfg, NULL), CONFIG_RUN, "timeout -2 still starts");
-	is_int(cfg.app_socket_timeout_s, 5, "timeout -2 keeps the default");
+	is_int(cfg.app_socket_timeout_s, -1, "timeout -2 means none");
 	unsetenv("LTTNG_APP_SOCKET_TIMEOUT");
 
 	setenv("LTTNG_CONSUMERD64_BIN", "/env/consumerd64", 1);
