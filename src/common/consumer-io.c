@@ -5,16 +5,9 @@
 #include <time.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "consumer-io.h"
 #include "unix-io.h"
-
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* timeout_ms bounds the whole receive, not each wait. */
 static int recv_exact(int fd, void *buf, size_t len, int timeout_ms)

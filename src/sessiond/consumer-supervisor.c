@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "consumer-io.h"
 #include "consumer-supervisor.h"
 #include "daemon.h"
@@ -27,14 +28,6 @@
 
 /* The whole spawn, handshake included, is bounded by this. */
 #define SPAWN_TIMEOUT_MS 5000
-
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Milliseconds left before deadline, at least 1 so a last attempt can be made. */
 static int remaining_ms(long long deadline)
