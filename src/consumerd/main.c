@@ -6,8 +6,8 @@
  * connection (HELLO). It exits when the session daemon closes that connection, on
  * SIGTERM/SIGINT, or when its parent goes away.
  *
- * Ring-buffer streams and CTF output (issue 4) are not served yet: the daemon
- * answers HELLO and nothing else.
+ * Commands are served one at a time, in order (doc/protocol/consumer.md); the
+ * channels they create are drained on the same loop (channels.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,15 +17,22 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <systemd/sd-event.h>
 #include <unistd.h>
 
+#include <lttng/ust-ctl.h>
+#include <lttng/ust-sigbus.h>
+
+#include "channels.h"
 #include "consumer-io.h"
 #include "log.h"
 #include "macros.h"
 #include "unix-io.h"
 
 #define IO_TIMEOUT_MS 5000
+
+DEFINE_LTTNG_UST_SIGBUS_STATE();
 
 struct consumerd {
 	sd_event *loop;
@@ -35,20 +42,93 @@ struct consumerd {
 	int sessiond_fd;
 	sd_event_source *listen_source;
 	sd_event_source *sessiond_source;
+	struct channel_set channels;
+	void *message; /* one received message at a time */
+	bool greeted;
 };
+
+#define MESSAGE_CAPACITY (sizeof(struct consumer_wire_push_metadata) + CONSUMER_METADATA_CHUNK)
+
+static int reply_status(int fd, int status, uint32_t value)
+{
+	struct consumer_wire_status st = { .status = status, .value = value };
+
+	return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
+}
+
+/* Serves one command; returns < 0 when the connection is unusable. */
+static int serve_command(struct consumerd *c, int fd, const struct consumer_wire_header *h)
+{
+	const void *m = c->message;
+	const struct consumer_wire_key *key = m;
+
+	if (h->type != CONSUMER_MSG_HELLO && !c->greeted)
+		return -EPROTO;
+	switch (h->type) {
+	case CONSUMER_MSG_HELLO: {
+		struct consumer_wire_hello reply = {
+			.pid = (uint32_t) getpid(),
+			.bits_per_long = (uint32_t) (sizeof(long) * 8),
+		};
+		if (h->payload_bytes != sizeof(struct consumer_wire_hello))
+			return -EPROTO;
+		c->greeted = true;
+		return consumer_send(fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply), IO_TIMEOUT_MS);
+	}
+	case CONSUMER_MSG_ADD_CHANNEL:
+		if (h->payload_bytes != sizeof(struct consumer_wire_add_channel))
+			return -EPROTO;
+		return channel_add_data(&c->channels, m, fd) == -EPIPE ? -EPIPE : 0;
+	case CONSUMER_MSG_ADD_METADATA:
+		if (h->payload_bytes != sizeof(struct consumer_wire_add_metadata))
+			return -EPROTO;
+		return reply_status(fd, channel_add_metadata(&c->channels, m), 0);
+	case CONSUMER_MSG_PUSH_METADATA: {
+		const struct consumer_wire_push_metadata *push = m;
+
+		if (h->payload_bytes < sizeof(*push) ||
+		    push->length != h->payload_bytes - sizeof(*push))
+			return -EPROTO;
+		return reply_status(fd, channel_push_metadata(&c->channels, push,
+							      (const char *) (push + 1)), 0);
+	}
+	case CONSUMER_MSG_FLUSH_CHANNEL:
+	case CONSUMER_MSG_DESTROY_CHANNEL:
+	case CONSUMER_MSG_DATA_PENDING:
+	case CONSUMER_MSG_CHANNEL_STATS:
+		if (h->payload_bytes != sizeof(*key))
+			return -EPROTO;
+		break;
+	default:
+		return -EPROTO;
+	}
+	switch (h->type) {
+	case CONSUMER_MSG_FLUSH_CHANNEL:
+		return reply_status(fd, channel_flush(&c->channels, key->key), 0);
+	case CONSUMER_MSG_DESTROY_CHANNEL:
+		return reply_status(fd, channel_destroy(&c->channels, key->key), 0);
+	case CONSUMER_MSG_DATA_PENDING:
+		return reply_status(fd, 0, channel_session_data_pending(&c->channels, key->key));
+	default: {
+		struct consumer_wire_status st = { 0 };
+		uint64_t discarded = 0, lost = 0;
+
+		st.status = channel_stats(&c->channels, key->key, &discarded, &lost);
+		st.discarded_events = discarded;
+		st.lost_packets = lost;
+		return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
+	}
+	}
+}
 
 static int sessiond_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct consumerd *c = userdata;
-	struct consumer_wire_hello hello;
-	struct consumer_wire_hello reply = {
-		.pid = (uint32_t) getpid(),
-		.bits_per_long = (uint32_t) (sizeof(long) * 8),
-	};
-	int r = consumer_recv(fd, CONSUMER_MSG_HELLO, &hello, sizeof(hello), IO_TIMEOUT_MS);
+	struct consumer_wire_header h;
+	int r = consumer_recv_any(fd, &h, c->message, MESSAGE_CAPACITY, IO_TIMEOUT_MS);
 
 	if (r == 0)
-		r = consumer_send(fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply), IO_TIMEOUT_MS);
+		r = serve_command(c, fd, &h);
 	if (r < 0) {
 		/* The session daemon went away or spoke nonsense: our job is over. */
 		if (r != -ECONNRESET)
@@ -88,6 +168,20 @@ static int announce_ready(struct consumerd *c)
 		return log_error_errno(r, "Cannot announce readiness");
 	}
 	return fd;
+}
+
+static void sigbus_handler(int sig, siginfo_t *info, void *context)
+{
+	/* A truncated shared-memory file: the library recovers from the access. */
+	lttng_ust_ctl_sigbus_handle(info->si_addr);
+}
+
+static int install_sigbus_handler(void)
+{
+	struct sigaction sa = { .sa_sigaction = sigbus_handler, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGBUS, &sa, NULL);
 }
 
 static const struct option options[] = {
@@ -132,6 +226,12 @@ int main(int argc, char **argv)
 	    sd_event_add_signal(c.loop, NULL, SIGTERM, NULL, NULL) < 0 ||
 	    sd_event_add_signal(c.loop, NULL, SIGINT, NULL, NULL) < 0)
 		return EXIT_FAILURE;
+	c.message = malloc(MESSAGE_CAPACITY);
+	if (!c.message || install_sigbus_handler() < 0)
+		return EXIT_FAILURE;
+	/* Modes are given explicitly (directories 0770, files 0660), as LTTng's. */
+	umask(0);
+	channel_set_init(&c.channels, c.loop);
 	c.listen_fd = unix_listen(c.cmd_sock_path, 0660, 8);
 	if (c.listen_fd < 0) {
 		log_error_errno(c.listen_fd, "Cannot listen on %s", c.cmd_sock_path);
@@ -143,6 +243,9 @@ int main(int argc, char **argv)
 	if (err_fd < 0)
 		return EXIT_FAILURE;
 	r = sd_event_loop(c.loop);
+	/* Whatever is still in the buffers is written before we go. */
+	channel_set_fini(&c.channels);
+	free(c.message);
 	sd_event_source_disable_unref(c.sessiond_source);
 	sd_event_source_disable_unref(c.listen_source);
 	if (c.sessiond_fd >= 0)

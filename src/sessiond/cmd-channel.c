@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "ust-trace.h"
 
 #define DEFAULT_CHANNEL_NAME "channel0"
 #define METADATA_CHANNEL_NAME "metadata"
@@ -145,6 +146,7 @@ int cmd_enable_channel(struct command_ctx *ctx)
 		if (ch->enabled)
 			return LTTNG_ERR_UST_CHAN_EXIST;
 		ch->enabled = true;
+		ust_trace_channel_changed(ctx->daemon, s, ch->name);
 		return LTTNG_OK;
 	}
 	r = create_ust_channel(ctx, name, &dc.attr, req->buffer_type, &ch);
@@ -169,6 +171,7 @@ int cmd_disable_channel(struct command_ctx *ctx)
 	if (!ch)
 		return LTTNG_ERR_UST_CHAN_NOT_FOUND;
 	ch->enabled = false;
+	ust_trace_channel_changed(ctx->daemon, ctx->session, ch->name);
 	return LTTNG_OK;
 }
 

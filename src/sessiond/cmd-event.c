@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ust-trace.h"
 #include "ust-app.h"
 
 /* Collapses runs of unescaped '*' as LTTng does before storing a pattern. */
@@ -104,6 +105,7 @@ static int enable_ust_event(struct command_ctx *ctx, struct decoded_event *ev)
 		if (rule->spec.enabled)
 			return LTTNG_ERR_UST_EVENT_ENABLED;
 		rule->spec.enabled = true;
+		ust_trace_event_changed(ctx->daemon, ctx->session, ch->name, rule);
 		return LTTNG_OK;
 	}
 	if (exclusions_have_duplicates(ev))
@@ -122,6 +124,7 @@ static int enable_ust_event(struct command_ctx *ctx, struct decoded_event *ev)
 	/* The rule now owns the decoded filter and exclusions. */
 	memset(ev, 0, sizeof(*ev));
 	list_append(&ch->events, &rule->link);
+	ust_trace_event_changed(ctx->daemon, ctx->session, ch->name, rule);
 	return LTTNG_OK;
 }
 
@@ -167,6 +170,7 @@ static int disable_ust_events(struct command_ctx *ctx, const struct decoded_even
 			continue;
 		rule->spec.enabled = false;
 		found = true;
+		ust_trace_event_changed(ctx->daemon, ctx->session, ch->name, rule);
 	}
 	return found || !ev->name[0] ? LTTNG_OK : LTTNG_ERR_UST_EVENT_NOT_FOUND;
 }

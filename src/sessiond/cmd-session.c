@@ -9,6 +9,7 @@
 
 #include "buffer-estimate.h"
 #include "commands.h"
+#include "ust-trace.h"
 #include "run-as.h"
 #include "log.h"
 #include "macros.h"
@@ -193,9 +194,18 @@ int cmd_destroy_session(struct command_ctx *ctx)
 {
 	int32_t rotation_state = LTTNG_ROTATION_STATE_NO_ROTATION;
 
-	log_info("Destroying session \"%s\"", ctx->session->name);
-	session_free(ctx->session);
-	ctx->session = NULL;
+	struct session *s = move_ptr(ctx->session);
+	bool deferred;
+	int r;
+
+	log_info("Destroying session \"%s\"", s->name);
+	/* Out of the session list at once; its trace is ended, then the reply sent. */
+	list_remove(&s->link);
+	r = ust_trace_destroy(ctx->daemon, s, ctx->req->connection_id, &deferred);
+	if (deferred || r != LTTNG_OK) {
+		ctx->reply->deferred = deferred;
+		return r;
+	}
 	/* The destroy reply carries the rotation state as its command header. */
 	if (buffer_append(&ctx->reply->cmd_header, &rotation_state, sizeof(rotation_state)) < 0)
 		return LTTNG_ERR_NOMEM;
@@ -304,7 +314,7 @@ int cmd_start_trace(struct command_ctx *ctx)
 	}
 	s->active = true;
 	s->has_been_started = true;
-	return LTTNG_OK;
+	return ust_trace_start(ctx->daemon, s, ctx->req->connection_id, &ctx->reply->deferred);
 }
 
 int cmd_stop_trace(struct command_ctx *ctx)
@@ -312,7 +322,8 @@ int cmd_stop_trace(struct command_ctx *ctx)
 	if (!ctx->session->active)
 		return LTTNG_ERR_TRACE_ALREADY_STOPPED;
 	ctx->session->active = false;
-	return LTTNG_OK;
+	return ust_trace_stop(ctx->daemon, ctx->session, ctx->req->connection_id,
+			      &ctx->reply->deferred);
 }
 
 int cmd_data_pending(struct command_ctx *ctx)
@@ -349,12 +360,14 @@ int cmd_regenerate_metadata(struct command_ctx *ctx)
 		return LTTNG_ERR_LIVE_SESSION;
 	if (s->ust.exists && s->ust.buffer_type == LTTNG_BUFFER_PER_PID)
 		return LTTNG_ERR_PER_PID_SESSION;
-	return LTTNG_OK;
+	return ust_trace_regenerate_metadata(ctx->daemon, s);
 }
 
 int cmd_regenerate_statedump(struct command_ctx *ctx)
 {
-	return ctx->session->active ? LTTNG_OK : LTTNG_ERR_SESSION_NOT_STARTED;
+	if (!ctx->session->active)
+		return LTTNG_ERR_SESSION_NOT_STARTED;
+	return ust_trace_regenerate_statedump(ctx->daemon, ctx->session);
 }
 
 int cmd_set_consumer_uri(struct command_ctx *ctx)

@@ -21,6 +21,9 @@
 #include "clock.h"
 #include "consumer-io.h"
 #include "consumer-supervisor.h"
+#include "ust-app.h"
+#include "ust-trace.h"
+#include "ust-worker.h"
 #include "daemon.h"
 #include "log.h"
 #include "macros.h"
@@ -49,6 +52,13 @@ void consumer_supervisor_init(struct consumer_supervisor *cs)
 static void supervisor_forget(struct consumer_supervisor *cs)
 {
 	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);
+	if (cs->queue) {
+		/* Unblock the worker, let it finish (queued batches fail), then close. */
+		if (cs->cmd_fd >= 0)
+			shutdown(cs->cmd_fd, SHUT_RDWR);
+		ust_queue_stop(cs->queue);
+		cs->queue = NULL;
+	}
 	if (cs->cmd_fd >= 0)
 		close(cs->cmd_fd);
 	if (cs->err_fd >= 0)
@@ -71,6 +81,7 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 		  active);
 	d->consumer.deaths++;
 	supervisor_forget(&d->consumer);
+	ust_trace_consumer_died(d);
 	return 0;
 }
 
@@ -220,6 +231,11 @@ static int spawn_consumer(struct daemon *d)
 		r = handshake(cs, cfg, deadline);
 	if (r == 0)
 		r = sd_event_add_child(d->loop, &cs->child_watch, pid, WEXITED, child_exit_cb, d);
+	if (r == 0) {
+		cs->queue = ust_queue_start(&d->apps->completions, 1);
+		if (!cs->queue)
+			r = -ENOMEM;
+	}
 	(void) unlink(cfg->ustconsumerd64_err_sock);
 	if (r < 0) {
 		if (r != -ECHILD) {
@@ -229,6 +245,7 @@ static int spawn_consumer(struct daemon *d)
 		supervisor_forget(cs);
 		return log_error_errno(r, "Consumer daemon %s did not start", cfg->consumerd64_path);
 	}
+	cs->generation++;
 	log_info("Consumer daemon started (pid %d)", (int) pid);
 	return 0;
 }
@@ -249,7 +266,12 @@ void consumer_supervisor_stop(struct daemon *d)
 	if (pid <= 0)
 		return;
 	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);
-	/* Closing our command connection tells it to exit. */
+	/* Let queued work finish, then closing our command connection tells it to exit
+	 * (it writes what its buffers still hold first). */
+	if (cs->queue) {
+		ust_queue_stop(cs->queue);
+		cs->queue = NULL;
+	}
 	if (cs->cmd_fd >= 0)
 		close(cs->cmd_fd);
 	cs->cmd_fd = -1;

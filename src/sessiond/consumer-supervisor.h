@@ -12,6 +12,7 @@
 #include <systemd/sd-event.h>
 
 struct daemon;
+struct ust_queue;
 
 struct consumer_supervisor {
 	pid_t pid;            /* 0 when not running */
@@ -19,6 +20,8 @@ struct consumer_supervisor {
 	int err_fd;           /* its connection to our error socket */
 	sd_event_source *child_watch;
 	unsigned deaths;      /* how many times it died under us */
+	unsigned generation;  /* counts spawns: ring buffers belong to one generation */
+	struct ust_queue *queue; /* the one worker that talks on cmd_fd (ust-consumer.c) */
 };
 
 void consumer_supervisor_init(struct consumer_supervisor *cs);

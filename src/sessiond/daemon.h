@@ -23,6 +23,9 @@ struct daemon {
 	struct client_server *clients;
 	struct ust_apps *apps; /* instrumented applications */
 	struct consumer_supervisor consumer;
+	struct list_node ust_registries; /* struct ust_registry (ust-trace.c) */
+	uint64_t next_registry_id;
+	uint64_t next_consumer_key;      /* channel keys given to the consumer daemon */
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
 	bool kernel_available;
 	char hostname[256];

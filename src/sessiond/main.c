@@ -129,6 +129,7 @@ static int daemon_start(struct daemon *d)
 	raise_fd_limit(d->cfg);
 	session_registry_init(&d->sessions);
 	consumer_supervisor_init(&d->consumer);
+	list_init(&d->ust_registries);
 	d->health_fd = -1;
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
 	/* No kernel tracer can be loaded here: LTTng's modules are not used by this

@@ -37,6 +37,7 @@
 #include "macros.h"
 #include "unix-io.h"
 #include "ust-app.h"
+#include "ust-trace.h"
 #include "wire/client-codec.h"
 
 /* ------------------------------------------------------------------------- */
@@ -129,6 +130,7 @@ static void ust_app_free(struct ust_app *app)
 static void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why)
 {
 	log_info("Application %s (pid %d) unregistered: %s", app->name, (int) app->pid, why);
+	ust_trace_app_gone(app->owner->daemon, app);
 	ust_app_free(app);
 }
 
@@ -160,8 +162,43 @@ static void version_job_run(struct ust_job *job)
 	struct version_job *j = (struct version_job *) job;
 
 	j->base.result = lttng_ust_ctl_tracer_version(j->base.sock, &j->version);
-	if (j->base.result >= 0)
-		j->base.result = lttng_ust_ctl_register_done(j->base.sock);
+}
+
+static void register_done_run(struct ust_job *job)
+{
+	struct app_job *j = (struct app_job *) job;
+
+	j->result = lttng_ust_ctl_register_done(j->sock);
+}
+
+static void register_done_done(struct daemon *d, struct ust_job *job)
+{
+	struct app_job *j = (struct app_job *) job;
+	struct ust_app *app = ust_app_find(d->apps, j->app_id);
+
+	if (app && j->result < 0)
+		ust_app_unregister(d, app, "registration failed");
+	free(j);
+}
+
+/* The active sessions are set up in the application: let its constructor go on. */
+static void app_sessions_ready(struct daemon *d, uint64_t app_id)
+{
+	struct ust_app *app = ust_app_find(d->apps, app_id);
+	struct app_job *job;
+
+	if (!app)
+		return;
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		ust_app_unregister(d, app, "out of memory");
+		return;
+	}
+	job->base.run = register_done_run;
+	job->base.done = register_done_done;
+	job->app_id = app->id;
+	job->sock = app->cmd_sock;
+	ust_queue_submit(app->queue, &job->base);
 }
 
 static void version_job_done(struct daemon *d, struct ust_job *job)
@@ -179,69 +216,53 @@ static void version_job_done(struct daemon *d, struct ust_job *job)
 			log_info("Application %s (pid %d, uid %d, lttng-ust %u.%u.%u) registered",
 				 app->name, (int) app->pid, (int) app->uid, j->version.major,
 				 j->version.minor, j->version.patchlevel);
+			ust_trace_app_ready(d, app, app_sessions_ready);
 		}
 	}
 	free(j);
 }
 
-/* Notify messages are read and answered on the application's notify worker, never on
- * the loop: an application that sends half a message must not stall the daemon.
- * With no tracing session pushed to applications yet, nothing may register; anything
- * that does is refused at once, so the application never waits. */
+/* Notify messages are received on the application's notify worker, never on the
+ * loop (an application that sends half a message must not stall the daemon); the
+ * loop answers them from the registries (ust-trace.c) and the same worker sends the
+ * reply, so one application's messages stay in order. */
 struct notify_job {
 	struct app_job base;
+	bool reply; /* the second half: send msg's reply */
+	struct ust_notify_msg msg;
 };
 
-static int notify_receive_and_refuse(int fd)
+static int notify_receive(int fd, struct ust_notify_msg *m)
 {
-	enum lttng_ust_ctl_notify_cmd cmd;
-	int r = lttng_ust_ctl_recv_notify(fd, &cmd);
+	int r = lttng_ust_ctl_recv_notify(fd, &m->cmd);
 
 	if (r < 0)
 		return r;
-	switch (cmd) {
-	case LTTNG_UST_CTL_NOTIFY_CMD_EVENT: {
-		int session_objd, channel_objd, loglevel;
-		char name[LTTNG_UST_ABI_SYM_NAME_LEN];
-		char *signature = NULL, *model_emf_uri = NULL;
-		size_t nr_fields = 0;
-		struct lttng_ust_ctl_field *fields = NULL;
-
-		r = lttng_ust_ctl_recv_register_event(fd, &session_objd, &channel_objd, name,
-						      &loglevel, &signature, &nr_fields, &fields,
-						      &model_emf_uri);
-		if (r < 0)
-			return r;
-		free(signature);
-		free(fields);
-		free(model_emf_uri);
-		return lttng_ust_ctl_reply_register_event(fd, 0, -EINVAL);
+	switch (m->cmd) {
+	case LTTNG_UST_CTL_NOTIFY_CMD_EVENT:
+		return lttng_ust_ctl_recv_register_event(fd, &m->session_objd, &m->channel_objd, m->name,
+							 &m->loglevel, &m->signature, &m->field_count,
+							 &m->fields, &m->model_emf_uri);
+	case LTTNG_UST_CTL_NOTIFY_CMD_CHANNEL:
+		return lttng_ust_ctl_recv_register_channel(fd, &m->session_objd, &m->channel_objd,
+							   &m->field_count, &m->fields);
+	case LTTNG_UST_CTL_NOTIFY_CMD_ENUM:
+		return lttng_ust_ctl_recv_register_enum(fd, &m->session_objd, m->name, &m->entries,
+							&m->entry_count);
+	default:
+		return -EINVAL;
 	}
-	case LTTNG_UST_CTL_NOTIFY_CMD_CHANNEL: {
-		int session_objd, channel_objd;
-		size_t nr_fields = 0;
-		struct lttng_ust_ctl_field *fields = NULL;
+}
 
-		r = lttng_ust_ctl_recv_register_channel(fd, &session_objd, &channel_objd, &nr_fields,
-							&fields);
-		if (r < 0)
-			return r;
-		free(fields);
-		return lttng_ust_ctl_reply_register_channel(fd, 0, LTTNG_UST_CTL_CHANNEL_HEADER_LARGE,
-							    -EINVAL);
-	}
-	case LTTNG_UST_CTL_NOTIFY_CMD_ENUM: {
-		int session_objd;
-		char name[LTTNG_UST_ABI_SYM_NAME_LEN];
-		struct lttng_ust_ctl_enum_entry *entries = NULL;
-		size_t nr_entries = 0;
-
-		r = lttng_ust_ctl_recv_register_enum(fd, &session_objd, name, &entries, &nr_entries);
-		if (r < 0)
-			return r;
-		free(entries);
-		return lttng_ust_ctl_reply_register_enum(fd, 0, -EINVAL);
-	}
+static int notify_send_reply(int fd, const struct ust_notify_msg *m)
+{
+	switch (m->cmd) {
+	case LTTNG_UST_CTL_NOTIFY_CMD_EVENT:
+		return lttng_ust_ctl_reply_register_event(fd, (int) m->id, m->ret_code);
+	case LTTNG_UST_CTL_NOTIFY_CMD_CHANNEL:
+		return lttng_ust_ctl_reply_register_channel(fd, m->id, m->header_type, m->ret_code);
+	case LTTNG_UST_CTL_NOTIFY_CMD_ENUM:
+		return lttng_ust_ctl_reply_register_enum(fd, m->enum_id, m->ret_code);
 	default:
 		return -EINVAL;
 	}
@@ -251,7 +272,10 @@ static void notify_job_run(struct ust_job *job)
 {
 	struct notify_job *j = (struct notify_job *) job;
 
-	j->base.result = notify_receive_and_refuse(j->base.sock);
+	if (j->reply)
+		j->base.result = notify_send_reply(j->base.sock, &j->msg);
+	else
+		j->base.result = notify_receive(j->base.sock, &j->msg);
 }
 
 static void notify_job_done(struct daemon *d, struct ust_job *job)
@@ -259,12 +283,21 @@ static void notify_job_done(struct daemon *d, struct ust_job *job)
 	struct notify_job *j = (struct notify_job *) job;
 	struct ust_app *app = ust_app_find(d->apps, j->base.app_id);
 
+	if (app && app->notify_watch && j->base.result >= 0 && !j->reply) {
+		/* Answer, then listen again once the reply is sent. */
+		ust_trace_handle_notify(d, app, &j->msg);
+		j->reply = true;
+		j->base.result = -ECANCELED;
+		ust_queue_submit(app->notify_queue, &j->base.base);
+		return;
+	}
 	if (app && app->notify_watch) {
 		if (j->base.result < 0)
 			app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
 		else
 			(void) sd_event_source_set_enabled(app->notify_watch, SD_EVENT_ON);
 	}
+	ust_notify_msg_fini(&j->msg);
 	free(j);
 }
 
@@ -381,6 +414,7 @@ static void registration_add_command_socket(struct daemon *d, struct registratio
 	memcpy(app->name, j->name, sizeof(app->name));
 	app->cmd_sock = j->sock;
 	app->notify_sock = -1;
+	list_init(&app->sessions);
 	app->registration_time = time(NULL);
 	list_append(&apps->apps, &app->link);
 	apps->app_count++;

@@ -50,6 +50,7 @@ struct ust_app {
 	struct ust_queue *queue;       /* serializes this app's ust-ctl calls */
 	struct ust_queue *notify_queue; /* reads and answers its notify messages */
 	time_t registration_time;
+	struct list_node sessions; /* struct ust_app_session (ust-trace.h) */
 };
 
 /* Bounds on what applications (any local user may connect) can make us hold. */

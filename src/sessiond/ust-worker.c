@@ -19,6 +19,11 @@ static void completions_push(struct ust_completions *c, struct ust_job *job)
 		log_debug("eventfd write failed: %d", errno);
 }
 
+void ust_completions_post(struct ust_completions *c, struct ust_job *job)
+{
+	completions_push(c, job);
+}
+
 static int completions_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct ust_completions *c = userdata;

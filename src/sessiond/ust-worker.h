@@ -51,6 +51,8 @@ int ust_completions_init(struct ust_completions *c, struct daemon *d);
 /* Watches the eventfd from the loop. */
 int ust_completions_attach(struct ust_completions *c, sd_event *loop);
 void ust_completions_fini(struct ust_completions *c);
+/* Completes a job without running it: done() runs on the loop's next turn. */
+void ust_completions_post(struct ust_completions *c, struct ust_job *job);
 
 /* Starts a queue served by thread_count (1..4) threads. */
 struct ust_queue *ust_queue_start(struct ust_completions *c, int thread_count);

@@ -20,6 +20,18 @@ enum consumer_msg_type {
 	CONSUMER_MSG_READY = 1,
 	/* sessiond -> consumerd on the command socket, answered with the same type. */
 	CONSUMER_MSG_HELLO = 2,
+	/* sessiond -> consumerd on the command socket. Each is answered with STATUS;
+	 * ADD_CHANNEL's STATUS is followed, when it is 0, by the channel and stream
+	 * objects in liblttng-ust-ctl's own framing (send_*_to_sessiond), the streams
+	 * ended by its terminator. */
+	CONSUMER_MSG_ADD_CHANNEL = 3,
+	CONSUMER_MSG_ADD_METADATA = 4,
+	CONSUMER_MSG_PUSH_METADATA = 5,  /* struct consumer_wire_push_metadata + text */
+	CONSUMER_MSG_FLUSH_CHANNEL = 6,  /* struct consumer_wire_key: final flush, drain */
+	CONSUMER_MSG_DESTROY_CHANNEL = 7, /* struct consumer_wire_key: drain, close, free */
+	CONSUMER_MSG_DATA_PENDING = 8,   /* struct consumer_wire_key (session id) */
+	CONSUMER_MSG_CHANNEL_STATS = 9,  /* struct consumer_wire_key -> STATUS + stats */
+	CONSUMER_MSG_STATUS = 10,        /* consumerd -> sessiond */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -40,6 +52,72 @@ struct consumer_wire_hello {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_hello) == 8, "hello is 8 bytes");
 
+#define CONSUMER_PATH_MAX 4096
+#define CONSUMER_NAME_MAX 256
+
+enum consumer_channel_kind {
+	CONSUMER_CHANNEL_PER_CPU = 0,
+};
+
+/* ADD_CHANNEL: a data channel whose ring buffers the consumer creates and drains. */
+struct consumer_wire_add_channel {
+	uint64_t key;            /* chosen by sessiond, unique for the consumer's life */
+	uint64_t session_id;
+	uint64_t subbuf_size;
+	uint64_t num_subbuf;
+	uint64_t tracefile_size; /* 0 = one file per stream */
+	uint64_t tracefile_count;
+	int64_t blocking_timeout_us; /* -1 = block forever */
+	uint32_t switch_timer_us;
+	uint32_t read_timer_us;
+	uint32_t monitor_timer_us;
+	uint32_t overwrite;
+	uint32_t chan_id;        /* stream id in the packet headers */
+	uint32_t uid, gid;       /* owner of the files */
+	uint8_t uuid[16];
+	char name[CONSUMER_NAME_MAX];      /* channel name: files are <name>_<cpu> */
+	char directory[CONSUMER_PATH_MAX]; /* absolute channel directory */
+	char shm_directory[CONSUMER_PATH_MAX]; /* ring buffers as files there; "" = shm */
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_add_channel) == 8 * 7 + 4 * 7 + 16 + 256 + 2 * 4096,
+	       "add_channel layout");
+
+/* ADD_METADATA: the metadata file of one registry (a channel directory). */
+struct consumer_wire_add_metadata {
+	uint64_t key;
+	uint64_t session_id;
+	uint32_t uid, gid;
+	uint8_t uuid[16];
+	char directory[CONSUMER_PATH_MAX];
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_add_metadata) == 8 * 2 + 4 * 2 + 16 + 4096,
+	       "add_metadata layout");
+
+/* PUSH_METADATA: text appended to the metadata file at offset (the total length
+ * pushed so far; a mismatch is refused). offset 0 with reset=1 empties it first. */
+struct consumer_wire_push_metadata {
+	uint64_t key;
+	uint64_t offset;
+	uint32_t reset;
+	uint32_t length; /* bytes of text following */
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_push_metadata) == 24, "push_metadata layout");
+#define CONSUMER_METADATA_CHUNK (256u * 1024)
+
+struct consumer_wire_key {
+	uint64_t key;
+} PACKED;
+
+/* STATUS: 0 or a negative errno; value is type-specific (stream count of
+ * ADD_CHANNEL, 1/0 of DATA_PENDING). */
+struct consumer_wire_status {
+	int32_t status;
+	uint32_t value;
+	uint64_t discarded_events; /* CHANNEL_STATS */
+	uint64_t lost_packets;
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_status) == 24, "status layout");
+
 /* Largest payload each type may carry; anything bigger is a protocol error. */
 static inline uint32_t consumer_msg_max_payload(uint16_t type)
 {
@@ -48,6 +126,19 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 		return 0;
 	case CONSUMER_MSG_HELLO:
 		return sizeof(struct consumer_wire_hello);
+	case CONSUMER_MSG_ADD_CHANNEL:
+		return sizeof(struct consumer_wire_add_channel);
+	case CONSUMER_MSG_ADD_METADATA:
+		return sizeof(struct consumer_wire_add_metadata);
+	case CONSUMER_MSG_PUSH_METADATA:
+		return sizeof(struct consumer_wire_push_metadata) + CONSUMER_METADATA_CHUNK;
+	case CONSUMER_MSG_FLUSH_CHANNEL:
+	case CONSUMER_MSG_DESTROY_CHANNEL:
+	case CONSUMER_MSG_DATA_PENDING:
+	case CONSUMER_MSG_CHANNEL_STATS:
+		return sizeof(struct consumer_wire_key);
+	case CONSUMER_MSG_STATUS:
+		return sizeof(struct consumer_wire_status);
 	default:
 		return 0;
 	}

@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lttng/ust-ctl.h>
+
+#include "channels.h"
+#include "consumer-io.h"
+#include "index-file.h"
+#include "log.h"
+#include "macros.h"
+#include "metadata-file.h"
+#include "output-dir.h"
+#include "stream-file.h"
+
+#define STATUS_TIMEOUT_MS 5000
+
+struct consumer_stream {
+	struct consumer_channel *channel;
+	struct lttng_ust_ctl_consumer_stream *ust;
+	int cpu;
+	sd_event_source *watch;
+	struct stream_file *file;
+	uint64_t last_seq;
+	bool have_seq;
+	uint64_t discarded; /* the stream's cumulative counter, from its last packet */
+};
+
+struct consumer_channel {
+	struct list_node link;
+	struct channel_set *set;
+	uint64_t key;
+	uint64_t session_id;
+	bool is_metadata;
+	struct lttng_ust_ctl_consumer_channel *ust;
+	struct consumer_stream *streams;
+	unsigned stream_count;
+	struct metadata_file *metadata;
+	uint64_t metadata_length; /* bytes of text pushed so far */
+	uint64_t lost_packets;
+	int write_error; /* first error writing the files; the channel stops writing */
+	sd_event_source *switch_timer;
+	sd_event_source *read_timer;
+	uint64_t switch_timer_us, read_timer_us;
+	char name[CONSUMER_NAME_MAX];
+};
+
+void channel_set_init(struct channel_set *set, sd_event *loop)
+{
+	set->loop = loop;
+	list_init(&set->channels);
+}
+
+static struct consumer_channel *channel_find(struct channel_set *set, uint64_t key)
+{
+	struct consumer_channel *ch;
+
+	list_for_each_entry(ch, &set->channels, link)
+		if (ch->key == key)
+			return ch;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Draining.                                                                  */
+
+static int write_one_packet(struct consumer_stream *s)
+{
+	struct consumer_channel *ch = s->channel;
+	struct lttng_ust_ctl_consumer_stream *u = s->ust;
+	struct packet_info info = { 0 };
+	unsigned long padded = 0, offset = 0;
+	uint64_t seq = UINT64_MAX, instance = UINT64_MAX;
+	void *base;
+	int r;
+
+	r = lttng_ust_ctl_get_padded_subbuf_size(u, &padded);
+	if (r == 0)
+		r = lttng_ust_ctl_get_mmap_read_offset(u, &offset);
+	if (r == 0)
+		r = lttng_ust_ctl_get_packet_size(u, &info.packet_size_bits);
+	if (r == 0)
+		r = lttng_ust_ctl_get_content_size(u, &info.content_size_bits);
+	if (r == 0)
+		r = lttng_ust_ctl_get_timestamp_begin(u, &info.timestamp_begin);
+	if (r == 0)
+		r = lttng_ust_ctl_get_timestamp_end(u, &info.timestamp_end);
+	if (r == 0)
+		r = lttng_ust_ctl_get_events_discarded(u, &info.events_discarded);
+	if (r == 0)
+		r = lttng_ust_ctl_get_stream_id(u, &info.stream_id);
+	if (r < 0)
+		return r;
+	if (lttng_ust_ctl_get_sequence_number(u, &seq) < 0)
+		seq = UINT64_MAX;
+	if (lttng_ust_ctl_get_instance_id(u, &instance) < 0)
+		instance = UINT64_MAX;
+	info.packet_seq_num = seq;
+	info.stream_instance_id = instance;
+	if (seq != UINT64_MAX) {
+		if (s->have_seq && seq > s->last_seq + 1)
+			ch->lost_packets += seq - s->last_seq - 1;
+		s->last_seq = seq;
+		s->have_seq = true;
+	}
+	s->discarded = info.events_discarded;
+	if (ch->write_error || !s->file)
+		return 0;
+	base = lttng_ust_ctl_get_mmap_base(u);
+	if (!base)
+		return -EIO;
+	r = stream_file_write_packet(s->file, (const char *) base + offset, padded, &info);
+	if (r < 0) {
+		ch->write_error = r;
+		log_error_errno(r, "Channel %s: cannot write stream %s_%d; recording of this channel "
+			       "stops", ch->name, ch->name, s->cpu);
+	}
+	return 0;
+}
+
+/* Writes every readable sub-buffer of the stream. */
+static void stream_drain(struct consumer_stream *s)
+{
+	for (;;) {
+		int r = lttng_ust_ctl_get_next_subbuf(s->ust);
+
+		if (r < 0)
+			return; /* -EAGAIN: nothing more; -ENODATA: finalized and empty */
+		r = write_one_packet(s);
+		(void) lttng_ust_ctl_put_next_subbuf(s->ust);
+		if (r < 0) {
+			log_error_errno(r, "Channel %s: cannot read stream %d", s->channel->name, s->cpu);
+			return;
+		}
+	}
+}
+
+static void channel_drain(struct consumer_channel *ch)
+{
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		stream_drain(&ch->streams[i]);
+}
+
+static int stream_wakeup_cb(sd_event_source *src, int fd, uint32_t revents, void *userdata)
+{
+	struct consumer_stream *s = userdata;
+	char drain[64];
+
+	/* Each delivered sub-buffer writes a byte; empty the pipe, then read what is ready. */
+	while (read(fd, drain, sizeof(drain)) > 0)
+		;
+	stream_drain(s);
+	if (revents & (EPOLLHUP | EPOLLERR))
+		s->watch = sd_event_source_disable_unref(s->watch);
+	return 0;
+}
+
+static int switch_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct consumer_channel *ch = userdata;
+
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 1);
+	channel_drain(ch);
+	(void) sd_event_source_set_time_relative(src, ch->switch_timer_us);
+	return 0;
+}
+
+static int read_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct consumer_channel *ch = userdata;
+
+	channel_drain(ch);
+	(void) sd_event_source_set_time_relative(src, ch->read_timer_us);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Creation and teardown.                                                     */
+
+static void channel_free(struct consumer_channel *ch)
+{
+	sd_event_source_disable_unref(ch->switch_timer);
+	sd_event_source_disable_unref(ch->read_timer);
+	for (unsigned i = 0; i < ch->stream_count; i++) {
+		struct consumer_stream *s = &ch->streams[i];
+
+		sd_event_source_disable_unref(s->watch);
+		if (s->file)
+			stream_file_close(s->file);
+		if (s->ust)
+			lttng_ust_ctl_destroy_stream(s->ust);
+	}
+	free(ch->streams);
+	if (ch->ust)
+		lttng_ust_ctl_destroy_channel(ch->ust);
+	if (ch->metadata)
+		metadata_file_close(ch->metadata);
+	list_remove(&ch->link);
+	free(ch);
+}
+
+void channel_set_fini(struct channel_set *set)
+{
+	struct consumer_channel *ch, *tmp;
+
+	list_for_each_entry_safe(ch, tmp, &set->channels, link) {
+		channel_drain(ch);
+		channel_free(ch);
+	}
+}
+
+/* One shared-memory file per stream: anonymous (named then unlinked at once) in
+ * /dev/shm, or a real file below shm_dir when the session has a --shm-path. */
+static int open_shm_file(const char *shm_dir, const char *name, int cpu)
+{
+	static unsigned counter;
+	char path[PATH_MAX];
+	int fd;
+
+	if (shm_dir[0]) {
+		if (snprintf(path, sizeof(path), "%s/%s_%d", shm_dir, name, cpu) >= (int) sizeof(path))
+			return -ENAMETOOLONG;
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		return fd < 0 ? -errno : fd;
+	}
+	for (int attempt = 0; attempt < 16; attempt++) {
+		snprintf(path, sizeof(path), "/ust-consumer-%d-%u", (int) getpid(), counter++);
+		fd = shm_open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			(void) shm_unlink(path);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static int send_status(int sock, int status, uint32_t value)
+{
+	struct consumer_wire_status st = { .status = status, .value = value };
+
+	return consumer_send(sock, CONSUMER_MSG_STATUS, &st, sizeof(st), STATUS_TIMEOUT_MS);
+}
+
+static int create_ring_buffers(struct consumer_channel *ch, const struct consumer_wire_add_channel *msg)
+{
+	struct lttng_ust_ctl_consumer_channel_attr attr = {
+		.type = LTTNG_UST_ABI_CHAN_PER_CPU,
+		.subbuf_size = msg->subbuf_size,
+		.num_subbuf = msg->num_subbuf,
+		.overwrite = (int) msg->overwrite,
+		.switch_timer_interval = 0, /* our timers run on this loop */
+		.read_timer_interval = 0,
+		.output = LTTNG_UST_ABI_MMAP,
+		.chan_id = msg->chan_id,
+		.blocking_timeout = msg->blocking_timeout_us,
+	};
+	int nr = lttng_ust_ctl_get_nr_stream_per_channel();
+	int *fds;
+	int r = 0;
+
+	if (nr <= 0)
+		return -EINVAL;
+	memcpy(attr.uuid, msg->uuid, sizeof(attr.uuid));
+	fds = calloc((size_t) nr, sizeof(*fds));
+	if (!fds)
+		return -ENOMEM;
+	for (int i = 0; i < nr; i++)
+		fds[i] = -1;
+	for (int i = 0; i < nr && r == 0; i++) {
+		fds[i] = open_shm_file(msg->shm_directory, msg->name, i);
+		if (fds[i] < 0)
+			r = fds[i];
+	}
+	if (r == 0) {
+		/* On success the library owns the fds. */
+		ch->ust = lttng_ust_ctl_create_channel(&attr, fds, nr);
+		if (!ch->ust)
+			r = -ENOMEM;
+	}
+	if (r < 0)
+		for (int i = 0; i < nr; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+	free(fds);
+	if (r < 0)
+		return r;
+	ch->streams = calloc((size_t) nr, sizeof(*ch->streams));
+	if (!ch->streams)
+		return -ENOMEM;
+	for (int cpu = 0; cpu < nr; cpu++) {
+		struct lttng_ust_ctl_consumer_stream *s = lttng_ust_ctl_create_stream(ch->ust, cpu);
+
+		if (!s)
+			break;
+		ch->streams[ch->stream_count].ust = s;
+		ch->streams[ch->stream_count].cpu = cpu;
+		ch->streams[ch->stream_count].channel = ch;
+		ch->stream_count++;
+	}
+	return ch->stream_count ? 0 : -EINVAL;
+}
+
+static int open_stream_files(struct consumer_channel *ch, const struct consumer_wire_add_channel *msg,
+			     int dir_fd)
+{
+	for (unsigned i = 0; i < ch->stream_count; i++) {
+		struct consumer_stream *s = &ch->streams[i];
+		char name[CONSUMER_NAME_MAX + 16];
+		int err = 0;
+
+		snprintf(name, sizeof(name), "%s_%d", msg->name, s->cpu);
+		s->file = stream_file_open(dir_fd, name, msg->tracefile_size, msg->tracefile_count,
+					   msg->uid, msg->gid, true, &err);
+		if (!s->file)
+			return err ? err : -EIO;
+	}
+	return 0;
+}
+
+static int watch_streams(struct channel_set *set, struct consumer_channel *ch)
+{
+	for (unsigned i = 0; i < ch->stream_count; i++) {
+		struct consumer_stream *s = &ch->streams[i];
+		int fd = lttng_ust_ctl_stream_get_wait_fd(s->ust);
+		int r;
+
+		if (fd < 0)
+			return fd;
+		(void) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		r = sd_event_add_io(set->loop, &s->watch, fd, EPOLLIN, stream_wakeup_cb, s);
+		if (r < 0)
+			return r;
+	}
+	if (ch->switch_timer_us) {
+		int r = sd_event_add_time_relative(set->loop, &ch->switch_timer, CLOCK_MONOTONIC,
+						   ch->switch_timer_us, 0, switch_timer_cb, ch);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(ch->switch_timer, SD_EVENT_ON);
+	}
+	if (ch->read_timer_us) {
+		int r = sd_event_add_time_relative(set->loop, &ch->read_timer, CLOCK_MONOTONIC,
+						   ch->read_timer_us, 0, read_timer_cb, ch);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(ch->read_timer, SD_EVENT_ON);
+	}
+	return 0;
+}
+
+static int send_objects(struct consumer_channel *ch, int sock)
+{
+	int r = lttng_ust_ctl_send_channel_to_sessiond(sock, ch->ust);
+
+	if (r < 0)
+		return r;
+	/* The applications hold the wake-up ends; ours would keep the pipes from ever
+	 * reporting a hang-up. */
+	(void) lttng_ust_ctl_channel_close_wakeup_fd(ch->ust);
+	for (unsigned i = 0; i < ch->stream_count; i++) {
+		r = lttng_ust_ctl_send_stream_to_sessiond(sock, ch->streams[i].ust);
+		if (r < 0)
+			return r;
+	}
+	return lttng_ust_ctl_send_stream_to_sessiond(sock, NULL);
+}
+
+int channel_add_data(struct channel_set *set, const struct consumer_wire_add_channel *msg, int sock)
+{
+	struct consumer_channel *ch;
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	if (channel_find(set, msg->key) || msg->subbuf_size == 0 || msg->num_subbuf == 0 ||
+	    !memchr(msg->name, '\0', sizeof(msg->name)) ||
+	    !memchr(msg->directory, '\0', sizeof(msg->directory)) ||
+	    !memchr(msg->shm_directory, '\0', sizeof(msg->shm_directory)) || msg->directory[0] != '/')
+		return send_status(sock, -EINVAL, 0) < 0 ? -EPIPE : -EINVAL;
+	ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return send_status(sock, -ENOMEM, 0) < 0 ? -EPIPE : -ENOMEM;
+	ch->set = set;
+	ch->key = msg->key;
+	ch->session_id = msg->session_id;
+	ch->switch_timer_us = msg->switch_timer_us;
+	ch->read_timer_us = msg->read_timer_us;
+	memcpy(ch->name, msg->name, sizeof(ch->name));
+	list_append(&set->channels, &ch->link);
+	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
+	if (r < 0)
+		log_error_errno(r, "Cannot create the trace directory %s", msg->directory);
+	if (r == 0)
+		r = create_ring_buffers(ch, msg);
+	if (r == 0)
+		r = open_stream_files(ch, msg, dir_fd);
+	if (r == 0)
+		r = watch_streams(set, ch);
+	if (r < 0) {
+		channel_free(ch);
+		return send_status(sock, r, 0) < 0 ? -EPIPE : r;
+	}
+	r = send_status(sock, 0, ch->stream_count);
+	if (r == 0)
+		r = send_objects(ch, sock);
+	if (r < 0) {
+		channel_free(ch);
+		return -EPIPE;
+	}
+	log_info("Channel %s (key %llu): %u streams in %s", ch->name, (unsigned long long) ch->key,
+		 ch->stream_count, msg->directory);
+	return 0;
+}
+
+int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add_metadata *msg)
+{
+	struct consumer_channel *ch;
+	_cleanup_close_ int dir_fd = -1;
+	int r, err = 0;
+
+	if (channel_find(set, msg->key) || !memchr(msg->directory, '\0', sizeof(msg->directory)) ||
+	    msg->directory[0] != '/')
+		return -EINVAL;
+	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
+	if (r < 0)
+		return log_error_errno(r, "Cannot create the trace directory %s", msg->directory);
+	ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return -ENOMEM;
+	ch->set = set;
+	ch->key = msg->key;
+	ch->session_id = msg->session_id;
+	ch->is_metadata = true;
+	snprintf(ch->name, sizeof(ch->name), "metadata");
+	list_append(&set->channels, &ch->link);
+	ch->metadata = metadata_file_open(dir_fd, msg->uuid, msg->uid, msg->gid, &err);
+	if (!ch->metadata) {
+		channel_free(ch);
+		return err ? err : -EIO;
+	}
+	return 0;
+}
+
+int channel_push_metadata(struct channel_set *set, const struct consumer_wire_push_metadata *msg,
+			  const char *text)
+{
+	struct consumer_channel *ch = channel_find(set, msg->key);
+	int r;
+
+	if (!ch || !ch->is_metadata)
+		return -ENOENT;
+	if (msg->reset) {
+		if (msg->offset != 0)
+			return -EINVAL;
+		r = metadata_file_truncate(ch->metadata);
+		if (r < 0)
+			return r;
+		ch->metadata_length = 0;
+	}
+	if (msg->offset != ch->metadata_length)
+		return -ERANGE;
+	if (ch->write_error)
+		return ch->write_error;
+	r = metadata_file_append(ch->metadata, text, msg->length);
+	if (r < 0) {
+		ch->write_error = r;
+		return r;
+	}
+	ch->metadata_length += msg->length;
+	return 0;
+}
+
+int channel_flush(struct channel_set *set, uint64_t key)
+{
+	struct consumer_channel *ch = channel_find(set, key);
+
+	if (!ch)
+		return -ENOENT;
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 0);
+	channel_drain(ch);
+	return ch->write_error;
+}
+
+int channel_destroy(struct channel_set *set, uint64_t key)
+{
+	struct consumer_channel *ch = channel_find(set, key);
+	int r;
+
+	if (!ch)
+		return -ENOENT;
+	channel_drain(ch);
+	r = ch->write_error;
+	channel_free(ch);
+	return r;
+}
+
+bool channel_session_data_pending(struct channel_set *set, uint64_t session_id)
+{
+	struct consumer_channel *ch;
+
+	list_for_each_entry(ch, &set->channels, link) {
+		if (ch->session_id != session_id || ch->is_metadata)
+			continue;
+		/* Anything readable is written now; what cannot be read is not pending. */
+		channel_drain(ch);
+	}
+	return false;
+}
+
+int channel_stats(struct channel_set *set, uint64_t key, uint64_t *discarded, uint64_t *lost)
+{
+	struct consumer_channel *ch = channel_find(set, key);
+
+	if (!ch)
+		return -ENOENT;
+	*discarded = 0;
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		*discarded += ch->streams[i].discarded;
+	*lost = ch->lost_packets;
+	return 0;
+}

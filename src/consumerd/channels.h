@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The consumer's channels: ring buffers created through liblttng-ust-ctl, their
+ * streams watched on the consumer's loop and drained into CTF stream files, and the
+ * metadata files the session daemon fills. All of it belongs to the loop thread.
+ */
+#ifndef CONSUMERD_CHANNELS_H
+#define CONSUMERD_CHANNELS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "list.h"
+#include "wire/consumer-wire.h"
+
+struct consumer_channel;
+
+struct channel_set {
+	sd_event *loop;
+	struct list_node channels; /* struct consumer_channel */
+};
+
+void channel_set_init(struct channel_set *set, sd_event *loop);
+void channel_set_fini(struct channel_set *set);
+
+/* Creates the ring buffers of a data channel, opens its stream files, and sends the
+ * channel and stream objects over sock (liblttng-ust-ctl framing) after a STATUS
+ * message. Returns 0 when all was sent, else a negative errno already reported to the
+ * session daemon in a STATUS (or the socket is broken). */
+int channel_add_data(struct channel_set *set, const struct consumer_wire_add_channel *msg, int sock);
+int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add_metadata *msg);
+int channel_push_metadata(struct channel_set *set, const struct consumer_wire_push_metadata *msg,
+			  const char *text);
+/* Final flush of every stream and drain of what is readable. */
+int channel_flush(struct channel_set *set, uint64_t key);
+/* Drains, closes the files and frees the channel. */
+int channel_destroy(struct channel_set *set, uint64_t key);
+/* Whether any channel of the session still has data not written to its files. */
+bool channel_session_data_pending(struct channel_set *set, uint64_t session_id);
+int channel_stats(struct channel_set *set, uint64_t key, uint64_t *discarded, uint64_t *lost);
+
+#endif
