@@ -46,6 +46,7 @@ struct consumer_channel {
 	uint64_t metadata_length; /* bytes of text pushed so far */
 	uint64_t lost_packets;
 	int write_error; /* first error writing the files; the channel stops writing */
+	bool has_output; /* drained into files; else read only by snapshots */
 	sd_event_source *switch_timer;
 	sd_event_source *read_timer;
 	uint64_t switch_timer_us, read_timer_us;
@@ -144,6 +145,8 @@ static void stream_drain(struct consumer_stream *s)
 
 static void channel_drain(struct consumer_channel *ch)
 {
+	if (!ch->has_output)
+		return; /* a snapshot channel keeps its data in the buffers */
 	for (unsigned i = 0; i < ch->stream_count; i++)
 		stream_drain(&ch->streams[i]);
 }
@@ -276,6 +279,13 @@ static int create_ring_buffers(struct consumer_channel *ch, const struct consume
 		return -ENOMEM;
 	for (int i = 0; i < nr; i++)
 		fds[i] = -1;
+	if (msg->shm_directory[0]) {
+		int shm_dir_fd = -1;
+
+		r = output_dir_make(msg->shm_directory, msg->uid, msg->gid, &shm_dir_fd);
+		if (r == 0)
+			close(shm_dir_fd);
+	}
 	for (int i = 0; i < nr && r == 0; i++) {
 		fds[i] = open_shm_file(msg->shm_directory, msg->name, i);
 		if (fds[i] < 0)
@@ -329,7 +339,7 @@ static int open_stream_files(struct consumer_channel *ch, const struct consumer_
 
 static int watch_streams(struct channel_set *set, struct consumer_channel *ch)
 {
-	for (unsigned i = 0; i < ch->stream_count; i++) {
+	for (unsigned i = 0; i < ch->stream_count && ch->has_output; i++) {
 		struct consumer_stream *s = &ch->streams[i];
 		int fd = lttng_ust_ctl_stream_get_wait_fd(s->ust);
 		int r;
@@ -384,7 +394,8 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	if (channel_find(set, msg->key) || msg->subbuf_size == 0 || msg->num_subbuf == 0 ||
 	    !memchr(msg->name, '\0', sizeof(msg->name)) ||
 	    !memchr(msg->directory, '\0', sizeof(msg->directory)) ||
-	    !memchr(msg->shm_directory, '\0', sizeof(msg->shm_directory)) || msg->directory[0] != '/')
+	    !memchr(msg->shm_directory, '\0', sizeof(msg->shm_directory)) ||
+	    (msg->directory[0] != '/' && msg->directory[0] != '\0'))
 		return send_status(sock, -EINVAL, 0) < 0 ? -EPIPE : -EINVAL;
 	ch = calloc(1, sizeof(*ch));
 	if (!ch)
@@ -395,13 +406,14 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	ch->switch_timer_us = msg->switch_timer_us;
 	ch->read_timer_us = msg->read_timer_us;
 	memcpy(ch->name, msg->name, sizeof(ch->name));
+	ch->has_output = msg->directory[0] != '\0';
 	list_append(&set->channels, &ch->link);
-	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
+	r = ch->has_output ? output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd) : 0;
 	if (r < 0)
 		log_error_errno(r, "Cannot create the trace directory %s", msg->directory);
 	if (r == 0)
 		r = create_ring_buffers(ch, msg);
-	if (r == 0)
+	if (r == 0 && ch->has_output)
 		r = open_stream_files(ch, msg, dir_fd);
 	if (r == 0)
 		r = watch_streams(set, ch);
@@ -501,6 +513,88 @@ int channel_destroy(struct channel_set *set, uint64_t key)
 	channel_drain(ch);
 	r = ch->write_error;
 	channel_free(ch);
+	return r;
+}
+
+/* Where a snapshot starts reading: the newest `packets` sub-buffers before the
+ * produced position, but never before what is still unread. */
+static unsigned long snapshot_start(unsigned long consumed, unsigned long produced, uint64_t packets,
+				    unsigned long subbuf_size)
+{
+	unsigned long start;
+
+	if (packets == 0 || subbuf_size == 0)
+		return consumed;
+	start = produced - produced % subbuf_size;
+	start -= subbuf_size * (unsigned long) packets;
+	return (long) (start - consumed) < 0 ? consumed : start;
+}
+
+static int snapshot_stream(struct consumer_stream *s, const struct consumer_wire_snapshot *msg,
+			   int dir_fd)
+{
+	struct lttng_ust_ctl_consumer_stream *u = s->ust;
+	unsigned long consumed, produced, subbuf_size = 0;
+	char name[CONSUMER_NAME_MAX + 16];
+	struct stream_file *file;
+	int r, err = 0;
+
+	if (msg->session_active)
+		(void) lttng_ust_ctl_flush_buffer(u, 0);
+	r = lttng_ust_ctl_snapshot(u);
+	if (r == 0)
+		r = lttng_ust_ctl_snapshot_get_produced(u, &produced);
+	if (r == 0)
+		r = lttng_ust_ctl_snapshot_get_consumed(u, &consumed);
+	if (r == 0)
+		r = lttng_ust_ctl_get_max_subbuf_size(u, &subbuf_size);
+	if (r < 0)
+		return r;
+	snprintf(name, sizeof(name), "%s_%d", s->channel->name, s->cpu);
+	file = stream_file_open(dir_fd, name, 0, 0, msg->uid, msg->gid, false, &err);
+	if (!file)
+		return err ? err : -EIO;
+	for (unsigned long pos = snapshot_start(consumed, produced, msg->packets_per_stream,
+						subbuf_size);
+	     (long) (pos - produced) < 0; pos += subbuf_size) {
+		struct packet_info info = { 0 };
+		unsigned long padded = 0, offset = 0;
+		void *base;
+
+		if (lttng_ust_ctl_get_subbuf(u, &pos) < 0)
+			continue; /* overwritten meanwhile: the next one */
+		r = lttng_ust_ctl_get_padded_subbuf_size(u, &padded);
+		if (r == 0)
+			r = lttng_ust_ctl_get_mmap_read_offset(u, &offset);
+		base = lttng_ust_ctl_get_mmap_base(u);
+		if (r == 0 && base)
+			r = stream_file_write_packet(file, (const char *) base + offset, padded, &info);
+		(void) lttng_ust_ctl_put_subbuf(u);
+		if (r < 0 || !base)
+			break;
+	}
+	stream_file_close(file);
+	return r < 0 ? r : 0;
+}
+
+int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapshot *msg)
+{
+	struct consumer_channel *ch = channel_find(set, msg->key);
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	if (!ch || ch->is_metadata)
+		return -ENOENT;
+	if (!memchr(msg->directory, '\0', sizeof(msg->directory)) || msg->directory[0] != '/')
+		return -EINVAL;
+	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
+	if (r < 0)
+		return log_error_errno(r, "Cannot create the snapshot directory %s", msg->directory);
+	/* A channel that writes its own files has nothing buffered to copy. */
+	for (unsigned i = 0; i < ch->stream_count && r == 0; i++)
+		r = snapshot_stream(&ch->streams[i], msg, dir_fd);
+	if (r < 0)
+		log_error_errno(r, "Snapshot of channel %s into %s failed", ch->name, msg->directory);
 	return r;
 }
 

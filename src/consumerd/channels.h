@@ -36,6 +36,9 @@ int channel_push_metadata(struct channel_set *set, const struct consumer_wire_pu
 int channel_flush(struct channel_set *set, uint64_t key);
 /* Drains, closes the files and frees the channel. */
 int channel_destroy(struct channel_set *set, uint64_t key);
+/* Copies the channel's buffered packets (the newest packets_per_stream of each
+ * stream, or all) into stream files below msg->directory, leaving them buffered. */
+int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapshot *msg);
 /* Whether any channel of the session still has data not written to its files. */
 bool channel_session_data_pending(struct channel_set *set, uint64_t session_id);
 int channel_stats(struct channel_set *set, uint64_t key, uint64_t *discarded, uint64_t *lost);

@@ -92,6 +92,10 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 		return reply_status(fd, channel_push_metadata(&c->channels, push,
 							      (const char *) (push + 1)), 0);
 	}
+	case CONSUMER_MSG_SNAPSHOT:
+		if (h->payload_bytes != sizeof(struct consumer_wire_snapshot))
+			return -EPROTO;
+		return reply_status(fd, channel_snapshot(&c->channels, m), 0);
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 	case CONSUMER_MSG_DESTROY_CHANNEL:
 	case CONSUMER_MSG_DATA_PENDING:

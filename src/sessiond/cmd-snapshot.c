@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "ust-trace.h"
 #include "run-as.h"
 #include "log.h"
 #include "uri.h"
@@ -112,8 +113,8 @@ int cmd_snapshot_list_outputs(struct command_ctx *ctx)
 
 /* Writes one snapshot of the session to the output: the directory
  * <path>/<name>-<datetime>-<n>, with one sub-directory per recorded domain. */
-static int record_to_output(struct session *s, const struct snapshot_output *o,
-			    const char *datetime)
+static int record_to_output(struct command_ctx *ctx, struct session *s,
+			    const struct snapshot_output *o, const char *datetime)
 {
 	char dir[PATH_MAX + SESSION_NAME_MAX + 64];
 	int r;
@@ -132,9 +133,9 @@ static int record_to_output(struct session *s, const struct snapshot_output *o,
 		log_error_errno(r, "Cannot create snapshot directory %s", dir);
 		return LTTNG_ERR_CREATE_DIR_FAIL;
 	}
-	/* No application buffers exist yet (issue 4 adds them), so the snapshot holds
-	 * no stream: the same as the real daemon's without applications. */
-	return LTTNG_OK;
+	dir[strlen(dir) - (s->ust.exists ? 4 : 0)] = '\0';
+	return ust_trace_snapshot(ctx->daemon, s, dir, o->max_size, ctx->req->connection_id,
+				  &ctx->reply->deferred);
 }
 
 int cmd_snapshot_record(struct command_ctx *ctx)
@@ -161,7 +162,7 @@ int cmd_snapshot_record(struct command_ctx *ctx)
 
 		r = snapshot_output_from_wire(&w, 0, &once);
 		if (r == LTTNG_OK)
-			r = record_to_output(s, &once, datetime);
+			r = record_to_output(ctx, s, &once, datetime);
 		if (r != LTTNG_OK)
 			return r;
 		recorded = true;
@@ -173,7 +174,7 @@ int cmd_snapshot_record(struct command_ctx *ctx)
 				copy.max_size = w.max_size;
 			if (w.name[0])
 				memcpy(copy.name, w.name, sizeof(copy.name));
-			r = record_to_output(s, &copy, datetime);
+			r = record_to_output(ctx, s, &copy, datetime);
 			if (r != LTTNG_OK)
 				return r;
 			recorded = true;

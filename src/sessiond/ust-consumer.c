@@ -100,6 +100,8 @@ void consumer_batch_free(struct consumer_batch *b)
 		op_release_objects(op);
 		if (op->type == CONSUMER_OP_ADD_CHANNEL)
 			free(op->in.add_channel);
+		if (op->type == CONSUMER_OP_SNAPSHOT)
+			free(op->in.snapshot);
 		if (op->type == CONSUMER_OP_PUSH_METADATA)
 			free(op->in.push.text);
 	}
@@ -166,6 +168,10 @@ static int op_run(int fd, struct consumer_op *op)
 	case CONSUMER_OP_ADD_METADATA:
 		r = consumer_send(fd, CONSUMER_MSG_ADD_METADATA, &op->in.add_metadata,
 				  sizeof(op->in.add_metadata), CONSUMER_REPLY_TIMEOUT_MS);
+		break;
+	case CONSUMER_OP_SNAPSHOT:
+		r = consumer_send(fd, CONSUMER_MSG_SNAPSHOT, op->in.snapshot, sizeof(*op->in.snapshot),
+				  CONSUMER_REPLY_TIMEOUT_MS);
 		break;
 	case CONSUMER_OP_PUSH_METADATA:
 		r = consumer_send_parts(fd, CONSUMER_MSG_PUSH_METADATA, &op->in.push.head,

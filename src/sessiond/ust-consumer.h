@@ -26,6 +26,7 @@ enum consumer_op_type {
 	CONSUMER_OP_DESTROY,
 	CONSUMER_OP_DATA_PENDING,
 	CONSUMER_OP_STATS,
+	CONSUMER_OP_SNAPSHOT,
 };
 
 struct consumer_op {
@@ -39,6 +40,7 @@ struct consumer_op {
 			char *text; /* owned */
 		} push;
 		uint64_t key; /* FLUSH, DESTROY, DATA_PENDING (session id), STATS */
+		struct consumer_wire_snapshot *snapshot; /* owned */
 	} in;
 	/* ADD_CHANNEL: the objects to hand to applications (owned until taken). */
 	struct lttng_ust_abi_object_data *channel_object;

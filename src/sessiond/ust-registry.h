@@ -74,7 +74,9 @@ struct ust_registry {
 	uid_t uid;            /* per-UID key, and owner of per-PID registries' app */
 	uint32_t bits_per_long;
 	uint64_t app_id;      /* per-PID: the application */
-	char directory[PATH_MAX]; /* absolute channel directory */
+	char relative_path[PATH_MAX]; /* ust/uid/<uid>/<bits>-bit or ust/pid/<name>-<pid>-<date> */
+	char directory[PATH_MAX]; /* absolute channel directory; "" when the session has
+				   * no continuous output (snapshot sessions) */
 	struct ust_metadata_session meta;
 	char *procname, *session_name, *hostname, *clock_uuid; /* meta's strings, owned */
 	struct buffer metadata;   /* the whole TSDL text */

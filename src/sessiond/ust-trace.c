@@ -21,6 +21,7 @@
 #include "ust-consumer.h"
 #include "ust-registry.h"
 #include "ust-trace.h"
+#include "run-as.h"
 #include "ust-worker.h"
 
 /* ------------------------------------------------------------------------- */
@@ -186,10 +187,12 @@ static bool session_follows_app(const struct session *s, const struct ust_app *a
 	       tracker_allows(&dom->trackers[TRACKER_VGID], app->gid, false);
 }
 
-/* Sessions whose user-space data this daemon records on local disk. */
+/* Sessions whose user-space data this daemon records: to local disk as it comes
+ * (local output), or kept in the buffers for snapshots (no output). Streaming to a
+ * relay daemon is not done yet. */
 static bool session_records_ust(const struct session *s)
 {
-	return s->ust.exists && s->output == SESSION_OUTPUT_LOCAL && !s->snapshot_mode &&
+	return s->ust.exists && s->output != SESSION_OUTPUT_NETWORK &&
 	       !list_is_empty(&s->ust.channels);
 }
 
@@ -254,12 +257,18 @@ static int registry_directory(struct ust_registry *reg, const struct session *s,
 		char datetime[32];
 
 		format_local_datetime(app->registration_time, datetime, sizeof(datetime));
-		n = snprintf(reg->directory, sizeof(reg->directory), "%s/ust/pid/%s-%d-%s",
-			     s->output_path, app->name, (int) app->pid, datetime);
+		n = snprintf(reg->relative_path, sizeof(reg->relative_path), "ust/pid/%s-%d-%s",
+			     app->name, (int) app->pid, datetime);
 	} else {
-		n = snprintf(reg->directory, sizeof(reg->directory), "%s/ust/uid/%d/%u-bit",
-			     s->output_path, (int) app->uid, app->bits_per_long);
+		n = snprintf(reg->relative_path, sizeof(reg->relative_path), "ust/uid/%d/%u-bit",
+			     (int) app->uid, app->bits_per_long);
 	}
+	if (n < 0 || (size_t) n >= sizeof(reg->relative_path))
+		return -ENAMETOOLONG;
+	if (s->output != SESSION_OUTPUT_LOCAL)
+		return 0; /* snapshots only: no directory of its own */
+	n = snprintf(reg->directory, sizeof(reg->directory), "%s/%s", s->output_path,
+		     reg->relative_path);
 	return n < 0 || (size_t) n >= sizeof(reg->directory) ? -ENAMETOOLONG : 0;
 }
 
@@ -301,11 +310,10 @@ static void fill_add_channel(struct daemon *d, const struct session *s, const st
 	memcpy(m->uuid, reg->meta.uuid, sizeof(m->uuid));
 	(void) copy_string(m->name, sizeof(m->name), c->name);
 	(void) copy_string(m->directory, sizeof(m->directory), reg->directory);
-	if (s->shm_path[0]) {
-		const char *rel = reg->directory + strlen(s->output_path);
-
-		snprintf(m->shm_directory, sizeof(m->shm_directory), "%s%s", s->shm_path, rel);
-	}
+	if (s->shm_path[0] && (size_t) snprintf(m->shm_directory, sizeof(m->shm_directory), "%s/%.*s",
+						s->shm_path, (int) (sizeof(m->shm_directory) / 2),
+						reg->relative_path) >= sizeof(m->shm_directory))
+		m->shm_directory[0] = '\0'; /* too long: plain shared memory */
 }
 
 static void app_setup_submit(struct daemon *d, struct ust_app *app, struct ust_app_session *as);
@@ -387,6 +395,8 @@ static struct ust_registry *registry_create(struct daemon *d, struct session *s,
 	if (!b)
 		goto fail;
 	reg->metadata_key = ++d->next_consumer_key;
+	if (!reg->directory[0])
+		goto channels; /* snapshot sessions write metadata with each snapshot */
 	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);
 	if (!op)
 		goto fail_batch;
@@ -402,6 +412,7 @@ static struct ust_registry *registry_create(struct daemon *d, struct session *s,
 		goto fail_batch;
 	reg->metadata_pushed = reg->metadata.size;
 	reg->metadata_created = true;
+channels:
 	list_for_each_entry(c, &s->ust.channels, link) {
 		struct ust_registry_channel *rc = ust_registry_channel_add(reg, c->name);
 
@@ -1605,4 +1616,157 @@ void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *
 		j->target.handle = objd;
 		ust_queue_submit(app->queue, &j->base);
 	}
+}
+
+/* ------------------------------------------------------------------------- */
+/* Snapshots.                                                                 */
+
+/* Bytes one more packet of every stream would add, counting only channels that
+ * still have packets to give (LTTng's rule for --max-size). */
+static uint64_t one_more_packet_size(struct daemon *d, const struct session *s, uint64_t packets)
+{
+	struct ust_registry *reg;
+	uint64_t total = 0;
+
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		struct ust_registry_channel *rc;
+
+		if (reg->session_id != s->id)
+			continue;
+		list_for_each_entry(rc, &reg->channels, link) {
+			const struct channel *c = channel_of(s, rc->name);
+
+			if (!c || rc->state != REGISTRY_CHANNEL_READY || packets >= c->attr.num_subbuf)
+				continue;
+			total += c->attr.subbuf_size * rc->stream_count;
+		}
+	}
+	return total;
+}
+
+/* Packets per stream that fit in max_size: 0 = all, -1 = not even one each. */
+static int64_t packets_per_stream(struct daemon *d, const struct session *s, uint64_t max_size)
+{
+	int64_t left = (int64_t) max_size;
+	uint64_t packets = 0;
+
+	if (max_size == 0)
+		return 0;
+	for (;;) {
+		uint64_t more = one_more_packet_size(d, s, packets);
+
+		if (more == 0)
+			break;
+		left -= (int64_t) more;
+		if (left < 0)
+			break;
+		packets++;
+	}
+	return packets == 0 && left != (int64_t) max_size ? -1 : (int64_t) packets;
+}
+
+static void snapshot_done(struct daemon *d, struct consumer_batch *b)
+{
+	int ret = LTTNG_OK;
+
+	for (unsigned i = 0; i < b->count; i++) {
+		if (b->ops[i].result < 0) {
+			log_error_errno(b->ops[i].result, "Snapshot failed");
+			ret = LTTNG_ERR_SNAPSHOT_FAIL;
+			break;
+		}
+	}
+	reply_client(d, b->cookie, ret, NULL, 0);
+}
+
+static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, const struct session *s,
+				 struct ust_registry *reg, const char *dir, int64_t packets)
+{
+	struct ust_registry_channel *rc;
+	struct consumer_op *op;
+	uint64_t key = ++d->next_consumer_key;
+
+	/* The metadata as it stands, into a file of its own in the snapshot. */
+	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);
+	if (!op)
+		return -ENOMEM;
+	op->in.add_metadata.key = key;
+	op->in.add_metadata.session_id = s->id;
+	op->in.add_metadata.uid = s->uid;
+	op->in.add_metadata.gid = s->gid;
+	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
+	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory), dir);
+	if (consumer_batch_add_push(b, key, 0, false, (const char *) reg->metadata.data,
+				    reg->metadata.size) < 0)
+		return -ENOMEM;
+	op = consumer_batch_add(b, CONSUMER_OP_DESTROY);
+	if (!op)
+		return -ENOMEM;
+	op->in.key = key;
+	list_for_each_entry(rc, &reg->channels, link) {
+		if (rc->state != REGISTRY_CHANNEL_READY)
+			continue;
+		op = consumer_batch_add(b, CONSUMER_OP_SNAPSHOT);
+		if (!op)
+			return -ENOMEM;
+		op->in.snapshot = calloc(1, sizeof(*op->in.snapshot));
+		if (!op->in.snapshot)
+			return -ENOMEM;
+		op->in.snapshot->key = rc->consumer_key;
+		op->in.snapshot->packets_per_stream = (uint64_t) packets;
+		op->in.snapshot->uid = s->uid;
+		op->in.snapshot->gid = s->gid;
+		op->in.snapshot->session_active = s->active;
+		(void) copy_string(op->in.snapshot->directory, sizeof(op->in.snapshot->directory), dir);
+	}
+	return 0;
+}
+
+int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
+		       uint64_t max_size, uint64_t connection_id, bool *deferred)
+{
+	struct consumer_batch *b;
+	struct ust_registry *reg;
+	int64_t packets;
+	bool any = false;
+
+	*deferred = false;
+	if (!d->apps)
+		return LTTNG_OK;
+	/* Directories first, as LTTng makes them before checking the size. */
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		char dir[PATH_MAX];
+
+		if (reg->session_id != s->id || reg->failed)
+			continue;
+		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s/index", directory, reg->relative_path) >=
+			    sizeof(dir) ||
+		    mkdir_as(s->uid, s->gid, dir, 0770) < 0)
+			return LTTNG_ERR_CREATE_DIR_FAIL;
+		any = true;
+	}
+	if (!any)
+		return LTTNG_OK;
+	packets = packets_per_stream(d, s, max_size);
+	if (packets < 0)
+		return LTTNG_ERR_MAX_SIZE_INVALID;
+	b = consumer_batch_new(snapshot_done, connection_id);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		char dir[PATH_MAX];
+
+		if (reg->session_id != s->id || reg->failed)
+			continue;
+		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", directory, reg->relative_path) >=
+		    sizeof(dir))
+			continue; /* cannot happen: the longer path with /index was made */
+		if (snapshot_add_registry(d, b, s, reg, dir, packets) < 0) {
+			consumer_batch_free(b);
+			return LTTNG_ERR_NOMEM;
+		}
+	}
+	consumer_batch_submit(d, b);
+	*deferred = true;
+	return LTTNG_OK;
 }

@@ -54,6 +54,11 @@ int ust_trace_destroy(struct daemon *d, struct session *s, uint64_t connection_i
 void ust_trace_event_changed(struct daemon *d, struct session *s, const char *channel_name,
 			     const void *rule);
 void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *channel_name);
+/* Records a snapshot of the session's buffers into <directory>/ust/...; max_size 0 =
+ * everything. The channel directories are made first (as LTTng does, even when the
+ * size then proves too small). */
+int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
+		       uint64_t max_size, uint64_t connection_id, bool *deferred);
 int ust_trace_regenerate_metadata(struct daemon *d, struct session *s);
 int ust_trace_regenerate_statedump(struct daemon *d, struct session *s);
 

@@ -32,6 +32,7 @@ enum consumer_msg_type {
 	CONSUMER_MSG_DATA_PENDING = 8,   /* struct consumer_wire_key (session id) */
 	CONSUMER_MSG_CHANNEL_STATS = 9,  /* struct consumer_wire_key -> STATUS + stats */
 	CONSUMER_MSG_STATUS = 10,        /* consumerd -> sessiond */
+	CONSUMER_MSG_SNAPSHOT = 11,      /* struct consumer_wire_snapshot */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -76,7 +77,9 @@ struct consumer_wire_add_channel {
 	uint32_t uid, gid;       /* owner of the files */
 	uint8_t uuid[16];
 	char name[CONSUMER_NAME_MAX];      /* channel name: files are <name>_<cpu> */
-	char directory[CONSUMER_PATH_MAX]; /* absolute channel directory */
+	char directory[CONSUMER_PATH_MAX]; /* absolute channel directory; "" = no output
+					    * (snapshot sessions: the data stays in the
+					    * buffers until a SNAPSHOT copies it) */
 	char shm_directory[CONSUMER_PATH_MAX]; /* ring buffers as files there; "" = shm */
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_add_channel) == 8 * 7 + 4 * 7 + 16 + 256 + 2 * 4096,
@@ -103,6 +106,17 @@ struct consumer_wire_push_metadata {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_push_metadata) == 24, "push_metadata layout");
 #define CONSUMER_METADATA_CHUNK (256u * 1024)
+
+/* SNAPSHOT: copy what a channel's buffers hold into <directory>/<name>_<cpu>. */
+struct consumer_wire_snapshot {
+	uint64_t key;
+	uint64_t packets_per_stream; /* the newest ones; 0 = all */
+	uint32_t uid, gid;
+	uint32_t session_active;     /* flush the current packets first */
+	uint32_t reserved;
+	char directory[CONSUMER_PATH_MAX];
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_snapshot) == 8 * 2 + 4 * 4 + 4096, "snapshot layout");
 
 struct consumer_wire_key {
 	uint64_t key;
@@ -139,6 +153,8 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 		return sizeof(struct consumer_wire_key);
 	case CONSUMER_MSG_STATUS:
 		return sizeof(struct consumer_wire_status);
+	case CONSUMER_MSG_SNAPSHOT:
+		return sizeof(struct consumer_wire_snapshot);
 	default:
 		return 0;
 	}
