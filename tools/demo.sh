@@ -36,15 +36,17 @@ trap 'kill -TERM "$pid" 2>/dev/null || true' EXIT
 app_pid=$!
 sleep 0.5
 step lttng list -u
-step lttng create demo
+step lttng create demo --output="$HOME/demo-trace"
 step lttng enable-event -u 'sample:*'
 step lttng add-context -u -t vpid -t vtid -t procname
 step lttng start
 touch "$HOME/go"
 wait "$app_pid"
 step lttng stop
-step lttng list demo
-printf '\nRecording (our lttng-consumerd writing a CTF trace for babeltrace2) is not\n'
-printf 'available yet: see issue 4. Nothing was recorded in %s.\n' "$HOME/lttng-traces"
 step lttng destroy demo
+step find "$HOME/demo-trace" -type f
+printf '\n\033[1m$ babeltrace2 %s | head -20\033[0m\n' "$HOME/demo-trace"
+babeltrace2 "$HOME/demo-trace" | head -20
+printf '\n%s events recorded by our lttng-consumerd, read by babeltrace2.\n' \
+	"$(babeltrace2 "$HOME/demo-trace" | wc -l)"
 INNER

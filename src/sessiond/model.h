@@ -39,6 +39,9 @@ struct channel {
 	struct list_node contexts; /* struct context_spec */
 	uint64_t discarded_events;
 	uint64_t lost_packets;
+	/* Per-PID buffers end with their application; their last counts stay here. */
+	uint64_t closed_discarded_events;
+	uint64_t closed_lost_packets;
 };
 
 enum tracker_attr {

@@ -1119,20 +1119,25 @@ static void record_stats(struct daemon *d, uint64_t session_id, uint64_t key, ui
 			rc->lost_packets = lost;
 		}
 	}
-	/* A channel's counters are the sum over its buffers (per user or per app). */
+	/* A channel's counters are the sum over its buffers (per user or per app),
+	 * including those of applications that have exited. */
 	list_for_each_entry(c, &s->ust.channels, link) {
-		c->discarded_events = 0;
-		c->lost_packets = 0;
+		c->discarded_events = c->closed_discarded_events;
+		c->lost_packets = c->closed_lost_packets;
 		list_for_each_entry(reg, &d->ust_registries, link) {
 			struct ust_registry_channel *rc;
 
 			if (reg->session_id != session_id)
 				continue;
 			rc = ust_registry_channel_find(reg, c->name);
-			if (rc) {
-				c->discarded_events += rc->discarded_events;
+			if (!rc)
+				continue;
+			/* As LTTng reports them: overwrite channels lose whole packets,
+			 * discard channels lose events. */
+			if (c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode))
 				c->lost_packets += rc->lost_packets;
-			}
+			else
+				c->discarded_events += rc->discarded_events;
 		}
 	}
 }
@@ -1309,7 +1314,31 @@ void ust_trace_app_ready(struct daemon *d, struct ust_app *app,
 static void per_pid_closed(struct daemon *d, struct consumer_batch *b)
 {
 	struct ust_registry *reg = registry_by_id(d, b->cookie);
+	struct session *s = reg ? session_by_id(d, reg->session_id) : NULL;
 
+	for (unsigned i = 0; s && i < b->count; i++) {
+		const struct consumer_op *op = &b->ops[i];
+		struct ust_registry_channel *rc;
+
+		if (op->type != CONSUMER_OP_STATS || op->result < 0)
+			continue;
+		list_for_each_entry(rc, &reg->channels, link) {
+			struct channel *c;
+
+			if (rc->consumer_key != op->in.key)
+				continue;
+			list_for_each_entry(c, &s->ust.channels, link) {
+				if (strcmp(c->name, rc->name) != 0)
+					continue;
+				if (c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode))
+					c->closed_lost_packets += op->lost_packets;
+				else
+					c->closed_discarded_events += op->discarded_events;
+				c->discarded_events = c->closed_discarded_events;
+				c->lost_packets = c->closed_lost_packets;
+			}
+		}
+	}
 	if (reg) {
 		list_remove(&reg->link);
 		ust_registry_free(reg);
@@ -1338,6 +1367,9 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 					if (rc->state != REGISTRY_CHANNEL_READY)
 						continue;
 					cop = consumer_batch_add(b, CONSUMER_OP_FLUSH);
+					if (cop)
+						cop->in.key = rc->consumer_key;
+					cop = consumer_batch_add(b, CONSUMER_OP_STATS);
 					if (cop)
 						cop->in.key = rc->consumer_key;
 					cop = consumer_batch_add(b, CONSUMER_OP_DESTROY);
