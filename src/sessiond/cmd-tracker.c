@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "ust-trace.h"
 
 static struct tracker *request_tracker(struct command_ctx *ctx, int process_attr)
 {
@@ -117,6 +118,7 @@ int cmd_tracker_add_value(struct command_ctx *ctx)
 	v->type = tr.value_type;
 	v->integral = tr.integral;
 	list_append(&tracker->values, &v->link);
+	ust_trace_trackers_changed(ctx->daemon, ctx->session);
 	return LTTNG_OK;
 }
 
@@ -135,6 +137,7 @@ int cmd_tracker_remove_value(struct command_ctx *ctx)
 	list_remove(&v->link);
 	free(v->name);
 	free(v);
+	ust_trace_trackers_changed(ctx->daemon, ctx->session);
 	return LTTNG_OK;
 }
 
@@ -166,6 +169,7 @@ int cmd_tracker_set_policy(struct command_ctx *ctx)
 		/* A new policy starts from an empty inclusion set. */
 		tracker_clear(tracker);
 		tracker->policy = policy;
+		ust_trace_trackers_changed(ctx->daemon, ctx->session);
 	}
 	return LTTNG_OK;
 }

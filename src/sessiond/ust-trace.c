@@ -33,6 +33,7 @@ enum trace_op_kind {
 	TRACE_OP_STOP,
 	TRACE_OP_DESTROY,
 	TRACE_OP_APP_READY,
+	TRACE_OP_BACKGROUND, /* nobody waits */
 };
 
 struct trace_op {
@@ -1230,6 +1231,8 @@ static void op_next(struct daemon *d, struct trace_op *op)
 	case TRACE_OP_APP_READY:
 		op->app_done(d, op->app_id);
 		break;
+	case TRACE_OP_BACKGROUND:
+		break;
 	case TRACE_OP_STOP:
 		if (op->app_id != UINT64_MAX) {
 			flush_registries(d, op, false);
@@ -1801,4 +1804,51 @@ int ust_trace_snapshot(struct daemon *d, struct session *s, const char *director
 	consumer_batch_submit(d, b);
 	*deferred = true;
 	return LTTNG_OK;
+}
+
+/* Ends a session in one application: stop it there, release its objects, and (per-PID)
+ * close its buffers. */
+static void app_session_end(struct daemon *d, struct ust_app *app, struct ust_app_session *as)
+{
+	if (as->handle >= 0) {
+		struct app_setup_job *stop = setup_job_new(app, as->session_id);
+		struct app_setup_job *release = setup_job_new(app, as->session_id);
+
+		if (stop) {
+			stop->stop = true;
+			stop->handle = as->handle;
+			ust_queue_submit(app->queue, &stop->base);
+		}
+		if (release) {
+			release->release = true;
+			release->handle = as->handle;
+			ust_queue_submit(app->queue, &release->base);
+		}
+	}
+	app_session_abandon(d, as, LTTNG_OK);
+	app_session_free(as);
+}
+
+void ust_trace_trackers_changed(struct daemon *d, struct session *s)
+{
+	struct trace_op *op;
+	struct ust_app *app;
+
+	if (!d->apps || !s->active || !session_records_ust(s))
+		return;
+	op = op_new(TRACE_OP_BACKGROUND, 0, s->id);
+	if (!op)
+		return;
+	list_for_each_entry(app, &d->apps->apps, link) {
+		struct ust_app_session *as = app_session_find(app, s->id);
+		bool follows = session_follows_app(s, app);
+
+		if (app->state != UST_APP_READY)
+			continue;
+		if (follows && !as)
+			app_session_begin(d, app, s, op);
+		else if (!follows && as && !as->op)
+			app_session_end(d, app, as);
+	}
+	op_release(d, op);
 }

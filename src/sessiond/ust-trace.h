@@ -59,6 +59,9 @@ void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *
  * size then proves too small). */
 int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
 		       uint64_t max_size, uint64_t connection_id, bool *deferred);
+/* A tracker of the session changed: an active session starts in applications it now
+ * follows and ends in those it no longer follows. */
+void ust_trace_trackers_changed(struct daemon *d, struct session *s);
 int ust_trace_regenerate_metadata(struct daemon *d, struct session *s);
 int ust_trace_regenerate_statedump(struct daemon *d, struct session *s);
 
