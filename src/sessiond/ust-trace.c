@@ -892,6 +892,14 @@ static void app_session_begin(struct daemon *d, struct ust_app *app, struct sess
 
 	if (!session_records_ust(s) || !session_follows_app(s, app))
 		return;
+	if (app->bits_per_long != sizeof(long) * 8) {
+		/* As LTTng without a consumer of that bitness: the application runs
+		 * untraced. */
+		log_warn("Application %s (pid %d) is %u-bit and no %u-bit consumer daemon is "
+			 "configured: not traced", app->name, (int) app->pid, app->bits_per_long,
+			 app->bits_per_long);
+		return;
+	}
 	if (as) {
 		struct app_setup_job *j;
 

@@ -19,8 +19,12 @@ real_sessiond=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
 our_sessiond=${OUR_SESSIOND:-build/src/sessiond/lttng-sessiond}
 # The bundled instrumented application, built beside our daemon; cases see it as
 # $SAMPLE_APP. Both daemons are compared with the same binary.
-sample_app=${SAMPLE_APP:-$(cd "$(dirname "$our_sessiond")/../.." 2>/dev/null && pwd)/tests/apps/sample/lttng-sample-app}
 [[ $our_sessiond == /* ]] || our_sessiond=$repo_root/$our_sessiond
+# Default: the build tree of our daemon, else this repository's build/ (when
+# OUR_SESSIOND is another daemon, e.g. the real one to compare real vs real).
+sample_app=${SAMPLE_APP:-$(cd "$(dirname "$our_sessiond")/../.." 2>/dev/null && pwd)/tests/apps/sample/lttng-sample-app}
+[[ -x $sample_app ]] || sample_app=${SAMPLE_APP:-$repo_root/build/tests/apps/sample/lttng-sample-app}
+[[ $sample_app == /* ]] || sample_app=$PWD/$sample_app
 results=${ORACLE_RESULTS:-$repo_root/build/oracle-results}
 case_timeout_default=${ORACLE_CASE_TIMEOUT:-60}
 step_timeout=${ORACLE_STEP_TIMEOUT:-20}
@@ -42,7 +46,8 @@ Usage: $0 [--real-only|--ours-only] [CASE_FILE...]
 
 Cases default to tests/cases/*.case. Environment:
   OUR_SESSIOND         our daemon (default build/src/sessiond/lttng-sessiond)
-  SAMPLE_APP           instrumented app for cases (default: built beside OUR_SESSIOND)
+  SAMPLE_APP           instrumented app for cases (default: built beside
+                       OUR_SESSIOND, else in build/ of this tree)
   REAL_SESSIOND        real daemon (default /usr/bin/lttng-sessiond)
   ORACLE_RESULTS       transcripts dir (default build/oracle-results)
   ORACLE_CASE_TIMEOUT  seconds per case and daemon (default 60)

@@ -11,6 +11,7 @@ ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
 #     CASE_DAEMON_ARGS  array: extra daemon options (@daemon-args)
 #     CASE_TIMEOUT      per-case timeout in seconds ("" = runner default)
 #     CASE_STEPS        array: shell command lines, one per step
+#     CASE_BEFORE       array: @before-daemon command lines
 #   On a malformed file sets CASE_ERROR to a message and returns 1.
 #
 #   Syntax (see tests/integration/README.md):
@@ -18,6 +19,7 @@ ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
 #     @modes root user      which modes to run
 #     @daemon-args ARGS...  extra arguments for `lttng-sessiond --daemonize`
 #     @timeout SECONDS      per-case timeout override
+#     @before-daemon CMD    a step run before the daemon starts (in order)
 #     !mi COMMAND           two steps: COMMAND, then COMMAND with `--mi xml`
 #                           inserted after its first `lttng` word
 #     COMMAND               any other line: one step, run with `bash -c`
@@ -29,6 +31,7 @@ parse_case() {
     CASE_MODES=()
     CASE_DAEMON_ARGS=()
     CASE_STEPS=()
+    CASE_BEFORE=()
     CASE_TIMEOUT=""
     CASE_ERROR=""
 
@@ -78,6 +81,15 @@ parse_case() {
                 return 1
             fi
             CASE_TIMEOUT=${words[0]}
+            ;;
+        @before-daemon[[:space:]]*)
+            local before=${trimmed#@before-daemon}
+            before=${before#"${before%%[![:space:]]*}"}
+            if [[ -z $before ]]; then
+                CASE_ERROR="$file:$lineno: @before-daemon needs a command"
+                return 1
+            fi
+            CASE_BEFORE+=("$before")
             ;;
         @*)
             CASE_ERROR="$file:$lineno: unknown directive '${trimmed%%[[:space:]]*}'"

@@ -132,8 +132,10 @@ if [[ -n $pwhome && $pwhome == /?* ]]; then
 fi
 
 # Environment of the daemon and of every step: fixed and minimal.
+# lib/bin (trace-dump, wait-file, ...) comes last: it shadows nothing.
 run_env=(env -i
-    PATH=/usr/sbin:/usr/bin:/sbin:/bin
+    PATH="/usr/sbin:/usr/bin:/sbin:/bin:$ORACLE_LIB/bin"
+    TRACE_DUMP="$ORACLE_LIB/bin/trace-dump"
     HOME="$home"
     LTTNG_HOME="$home"
     LTTNG_SESSIOND_PATH="$ORACLE_SESSIOND"
@@ -209,44 +211,13 @@ wait_gone() {
 }
 
 # ---------------------------------------------------------------------------
-# Start the daemon. `--daemonize` returns only once the daemon is ready.
-# ---------------------------------------------------------------------------
-# On one CPU, a SCHED_IDLE daemon never preempts a client in the middle of a
-# request, which removes the SIGPIPE race described below (retried anyway).
-# Its children (consumer daemons) inherit the policy; only timing changes.
-idle=()
-[[ ${ORACLE_SERIALIZE:-1} == 1 ]] && idle=(chrt --idle 0)
-log "mode=$ORACLE_MODE daemon=$ORACLE_SESSIOND args=${CASE_DAEMON_ARGS[*]}"
-(cd "$home" && exec timeout -k 2 "$daemon_start_timeout" "${idle[@]}" "${as_user[@]}" "${run_env[@]}" \
-    "$ORACLE_SESSIOND" --daemonize "${CASE_DAEMON_ARGS[@]}") </dev/null >&2
-rc=$?
-if ((rc == 124 || rc == 137)); then
-    die "daemon did not return from --daemonize within ${daemon_start_timeout}s"
-elif ((rc != 0)); then
-    die "daemon --daemonize failed with exit status $rc"
-fi
-
-orphans
-daemon_pids=("${ORPHANS[@]}")
-if ((${#daemon_pids[@]} == 0)); then
-    die "no daemon process is running after --daemonize returned"
-fi
-log "daemon pid(s): ${daemon_pids[*]}"
-
-for ((i = 0; i < 50; i++)); do
-    [[ -S $client_sock ]] && break
-    sleep 0.1
-done
-[[ -S $client_sock ]] || die "client socket $client_sock missing after daemon start"
-
-# ---------------------------------------------------------------------------
-# Run the steps
+# One step: run_step TITLE COMMAND
 # ---------------------------------------------------------------------------
 out=$base/step.out
 err=$base/step.err
-for cmd in "${CASE_STEPS[@]}"; do
-    printf '$ %s\n' "$cmd" >>"$raw"
-    attempt=0
+run_step() {
+    local title=$1 cmd=$2 attempt=0 rc
+    printf '$ %s\n' "$title" >>"$raw"
     while :; do
         attempt=$((attempt + 1))
         (cd "$home" && exec timeout -k 2 "$step_timeout" "${as_user[@]}" "${run_env[@]}" \
@@ -270,6 +241,59 @@ for cmd in "${CASE_STEPS[@]}"; do
     [[ -s $err && $(tail -c1 "$err" | od -An -c) != *'\n'* ]] && echo >>"$raw"
     ((rc == 124)) && note "step timed out after ${step_timeout}s"
     printf '[exit %d]\n' "$rc" >>"$raw"
+}
+
+# ---------------------------------------------------------------------------
+# @before-daemon steps (e.g. an application started before any daemon runs).
+# Whatever they leave running in the background is reparented to us: note it
+# so that it is not taken for the daemon below.
+# ---------------------------------------------------------------------------
+for cmd in "${CASE_BEFORE[@]}"; do
+    run_step "@before-daemon $cmd" "$cmd"
+done
+orphans
+declare -A before_daemon=()
+for pid in "${ORPHANS[@]}"; do before_daemon[$pid]=1; done
+
+# ---------------------------------------------------------------------------
+# Start the daemon. `--daemonize` returns only once the daemon is ready.
+# ---------------------------------------------------------------------------
+# On one CPU, a SCHED_IDLE daemon never preempts a client in the middle of a
+# request, which removes the SIGPIPE race described below (retried anyway).
+# Its children (consumer daemons) inherit the policy; only timing changes.
+idle=()
+[[ ${ORACLE_SERIALIZE:-1} == 1 ]] && idle=(chrt --idle 0)
+log "mode=$ORACLE_MODE daemon=$ORACLE_SESSIOND args=${CASE_DAEMON_ARGS[*]}"
+(cd "$home" && exec timeout -k 2 "$daemon_start_timeout" "${idle[@]}" "${as_user[@]}" "${run_env[@]}" \
+    "$ORACLE_SESSIOND" --daemonize "${CASE_DAEMON_ARGS[@]}") </dev/null >&2
+rc=$?
+if ((rc == 124 || rc == 137)); then
+    die "daemon did not return from --daemonize within ${daemon_start_timeout}s"
+elif ((rc != 0)); then
+    die "daemon --daemonize failed with exit status $rc"
+fi
+
+orphans
+daemon_pids=()
+for pid in "${ORPHANS[@]}"; do
+    [[ -n ${before_daemon[$pid]:-} ]] || daemon_pids+=("$pid")
+done
+if ((${#daemon_pids[@]} == 0)); then
+    die "no daemon process is running after --daemonize returned"
+fi
+log "daemon pid(s): ${daemon_pids[*]}"
+
+for ((i = 0; i < 50; i++)); do
+    [[ -S $client_sock ]] && break
+    sleep 0.1
+done
+[[ -S $client_sock ]] || die "client socket $client_sock missing after daemon start"
+
+# ---------------------------------------------------------------------------
+# Run the steps
+# ---------------------------------------------------------------------------
+for cmd in "${CASE_STEPS[@]}"; do
+    run_step "$cmd" "$cmd"
 done
 
 # ---------------------------------------------------------------------------
