@@ -215,6 +215,9 @@ void channel_set_fini(struct channel_set *set)
 	struct consumer_channel *ch, *tmp;
 
 	list_for_each_entry_safe(ch, tmp, &set->channels, link) {
+		/* Close the packets being filled too: nothing buffered is lost. */
+		for (unsigned i = 0; i < ch->stream_count && ch->has_output; i++)
+			(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 0);
 		channel_drain(ch);
 		channel_free(ch);
 	}

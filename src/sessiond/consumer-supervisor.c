@@ -255,6 +255,8 @@ int consumer_ensure_running(struct daemon *d)
 	/* As in LTTng, no configured consumer binary means none is started. */
 	if (d->consumer.pid > 0 || !d->cfg->consumerd64_path[0])
 		return LTTNG_OK;
+	if (d->consumer.stopping)
+		return LTTNG_ERR_UST_CONSUMER64_FAIL;
 	return spawn_consumer(d) < 0 ? LTTNG_ERR_UST_CONSUMER64_FAIL : LTTNG_OK;
 }
 
@@ -263,13 +265,16 @@ void consumer_supervisor_stop(struct daemon *d)
 	struct consumer_supervisor *cs = &d->consumer;
 	pid_t pid = cs->pid;
 
+	cs->stopping = true;
 	if (pid <= 0)
 		return;
 	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);
 	/* Let queued work finish, then closing our command connection tells it to exit
 	 * (it writes what its buffers still hold first). */
 	if (cs->queue) {
-		ust_queue_stop(cs->queue);
+		/* What is queued (metadata, flushes) still goes out: the traces must end
+		 * readable. Each request is bounded by its own timeout. */
+		ust_queue_finish(cs->queue);
 		cs->queue = NULL;
 	}
 	if (cs->cmd_fd >= 0)

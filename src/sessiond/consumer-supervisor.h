@@ -20,6 +20,7 @@ struct consumer_supervisor {
 	int err_fd;           /* its connection to our error socket */
 	sd_event_source *child_watch;
 	unsigned deaths;      /* how many times it died under us */
+	bool stopping;        /* daemon shutdown: never spawn again */
 	unsigned generation;  /* counts spawns: ring buffers belong to one generation */
 	struct ust_queue *queue; /* the one worker that talks on cmd_fd (ust-consumer.c) */
 };

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "rundir.h"
 #include "ust-app.h"
+#include "ust-trace.h"
 
 enum { EXIT_FATAL = 3 };
 
@@ -167,6 +168,7 @@ static int daemon_start(struct daemon *d)
 
 static void daemon_stop(struct daemon *d)
 {
+	ust_trace_shutdown(d);
 	consumer_supervisor_stop(d);
 	ust_apps_stop(d);
 	client_server_stop(d);

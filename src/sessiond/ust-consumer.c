@@ -224,6 +224,13 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 {
 	b->base.run = batch_run;
 	b->base.done = batch_done;
+	if (!d->apps) {
+		/* Shutting down: nothing runs any more; tell the caller at once. */
+		for (unsigned i = 0; i < b->count; i++)
+			b->ops[i].result = -ENOTCONN;
+		batch_done(d, &b->base);
+		return;
+	}
 	if (b->count == 0) {
 		ust_completions_post(&d->apps->completions, &b->base);
 		return;

@@ -359,6 +359,8 @@ static void buffers_created(struct daemon *d, struct consumer_batch *b)
 		list_for_each_entry(rc, &reg->channels, link)
 			rc->state = REGISTRY_CHANNEL_FAILED;
 	}
+	if (!d->apps)
+		return; /* shutting down */
 	list_for_each_entry_safe(app, atmp, &d->apps->apps, link) {
 		struct ust_app_session *as, *tmp;
 
@@ -1072,7 +1074,8 @@ static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy
 	struct ust_registry *reg;
 
 	if (!b) {
-		op_next(d, op); /* nothing flushed, answer anyway */
+		op->app_id = UINT64_MAX; /* nothing flushed, answer anyway */
+		op_next(d, op);
 		return;
 	}
 	b->stop_on_error = false;
@@ -1080,6 +1083,14 @@ static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy
 		struct ust_registry_channel *rc;
 
 		if (reg->session_id != op->session_id)
+			continue;
+		if (reg->consumer_lost) {
+			/* Nothing left to flush: say so to whoever stops the session. */
+			if (!destroy && op->error == LTTNG_OK)
+				op->error = LTTNG_ERR_UST_STOP_FAIL;
+			continue;
+		}
+		if (reg->failed)
 			continue;
 		(void) registry_queue_push(d, reg, b);
 		list_for_each_entry(rc, &reg->channels, link) {
@@ -1162,6 +1173,8 @@ static void free_session_registries(struct daemon *d, uint64_t session_id)
 		list_remove(&reg->link);
 		ust_registry_free(reg);
 	}
+	if (!d->apps)
+		return; /* shutting down */
 	list_for_each_entry(app, &d->apps->apps, link) {
 		struct ust_app_session *as = app_session_find(app, session_id);
 
@@ -1285,6 +1298,8 @@ int ust_trace_regenerate_statedump(struct daemon *d, struct session *s)
 {
 	struct ust_app *app;
 
+	if (!d->apps)
+		return LTTNG_OK;
 	list_for_each_entry(app, &d->apps->apps, link) {
 		struct ust_app_session *as = app_session_find(app, s->id);
 		struct app_setup_job *j;
@@ -1413,14 +1428,15 @@ void ust_trace_consumer_died(struct daemon *d)
 		if (reg->failed)
 			continue;
 		reg->failed = true;
+		reg->consumer_lost = true;
 		reg->metadata_created = false;
 		list_for_each_entry(rc, &reg->channels, link)
 			rc->state = REGISTRY_CHANNEL_FAILED;
 		lost++;
 	}
 	if (lost)
-		log_error("%u user-space trace(s) lost their consumer daemon; their sessions record "
-			  "nothing more until restarted", lost);
+		log_error("%u user-space trace(s) lost their consumer daemon; their recording ended "
+			  "there (stopping their sessions reports it)", lost);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1859,4 +1875,13 @@ void ust_trace_trackers_changed(struct daemon *d, struct session *s)
 			app_session_end(d, app, as);
 	}
 	op_release(d, op);
+}
+
+void ust_trace_shutdown(struct daemon *d)
+{
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link)
+		if (!reg->failed)
+			(void) registry_queue_push(d, reg, NULL);
 }

@@ -72,6 +72,9 @@ void ust_trace_app_ready(struct daemon *d, struct ust_app *app,
 /* The application is going away: forget its sessions, close its per-PID buffers. */
 void ust_trace_app_gone(struct daemon *d, struct ust_app *app);
 void ust_trace_consumer_died(struct daemon *d);
+/* Daemon shutdown: queue the metadata the consumer has not written yet, so the
+ * traces it closes are readable. */
+void ust_trace_shutdown(struct daemon *d);
 
 /* A notify message received from an application, and the reply to send. */
 struct ust_notify_msg {

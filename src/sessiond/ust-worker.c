@@ -96,7 +96,7 @@ static void *queue_thread(void *arg)
 		}
 		job = container_of(q->jobs.next, struct ust_job, link);
 		list_remove(&job->link);
-		skip = q->stopping;
+		skip = q->stopping && !q->run_remaining;
 		pthread_mutex_unlock(&q->lock);
 		if (!skip)
 			job->run(job);
@@ -141,12 +141,13 @@ void ust_queue_submit(struct ust_queue *q, struct ust_job *job)
 	pthread_mutex_unlock(&q->lock);
 }
 
-void ust_queue_stop(struct ust_queue *q)
+static void queue_end(struct ust_queue *q, bool run_remaining)
 {
 	if (!q)
 		return;
 	pthread_mutex_lock(&q->lock);
 	q->stopping = true;
+	q->run_remaining = run_remaining;
 	pthread_cond_broadcast(&q->wakeup);
 	pthread_mutex_unlock(&q->lock);
 	for (int i = 0; i < q->thread_count; i++)
@@ -154,4 +155,14 @@ void ust_queue_stop(struct ust_queue *q)
 	pthread_cond_destroy(&q->wakeup);
 	pthread_mutex_destroy(&q->lock);
 	free(q);
+}
+
+void ust_queue_stop(struct ust_queue *q)
+{
+	queue_end(q, false);
+}
+
+void ust_queue_finish(struct ust_queue *q)
+{
+	queue_end(q, true);
 }

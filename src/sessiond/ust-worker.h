@@ -42,6 +42,7 @@ struct ust_queue {
 	pthread_cond_t wakeup;
 	struct list_node jobs;
 	bool stopping;
+	bool run_remaining; /* stopping after the queued jobs ran (ust_queue_finish) */
 	int thread_count;
 	pthread_t threads[4];
 	struct ust_completions *completions;
@@ -60,5 +61,7 @@ void ust_queue_submit(struct ust_queue *q, struct ust_job *job);
 /* Stops the threads once their current job ends; jobs not yet started are completed
  * with run() skipped (done() still runs, so they are freed). Joins the threads. */
 void ust_queue_stop(struct ust_queue *q);
+/* Same, but every job already queued is run first. */
+void ust_queue_finish(struct ust_queue *q);
 
 #endif
