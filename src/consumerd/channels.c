@@ -481,10 +481,10 @@ int channel_push_metadata(struct channel_set *set, const struct consumer_wire_pu
 			return r;
 		ch->metadata_length = 0;
 	}
+	if (ch->write_error)
+		return ch->write_error; /* the first failure stays the answer */
 	if (msg->offset != ch->metadata_length)
 		return -ERANGE;
-	if (ch->write_error)
-		return ch->write_error;
 	r = metadata_file_append(ch->metadata, text, msg->length);
 	if (r < 0) {
 		ch->write_error = r;

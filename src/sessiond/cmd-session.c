@@ -312,6 +312,9 @@ int cmd_start_trace(struct command_ctx *ctx)
 			return LTTNG_ERR_CREATE_DIR_FAIL;
 		}
 	}
+	r = ust_trace_can_start(ctx->daemon, s);
+	if (r != LTTNG_OK)
+		return r;
 	s->active = true;
 	s->has_been_started = true;
 	return ust_trace_start(ctx->daemon, s, ctx->req->connection_id, &ctx->reply->deferred);

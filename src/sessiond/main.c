@@ -171,6 +171,7 @@ static void daemon_stop(struct daemon *d)
 	ust_trace_shutdown(d);
 	consumer_supervisor_stop(d);
 	ust_apps_stop(d);
+	ust_trace_fini(d);
 	client_server_stop(d);
 	health_stop(d);
 	session_registry_fini(&d->sessions);

@@ -122,6 +122,7 @@ static void ust_app_free(struct ust_app *app)
 		close(app->cmd_sock);
 	if (app->notify_sock >= 0)
 		close(app->notify_sock);
+	ust_trace_app_forget(app);
 	list_remove(&app->link);
 	app->owner->app_count--;
 	free(app);

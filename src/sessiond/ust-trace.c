@@ -466,6 +466,7 @@ static int registry_queue_push(struct daemon *d, struct ust_registry *reg, struc
 	if (r == 0) {
 		reg->metadata_pushed = reg->metadata.size;
 		reg->metadata_reset = false;
+		reg->metadata_push_queued = false;
 	}
 	if (!into) {
 		if (r == 0)
@@ -474,6 +475,44 @@ static int registry_queue_push(struct daemon *d, struct ust_registry *reg, struc
 			consumer_batch_free(b);
 	}
 	return r;
+}
+
+/* New metadata is written shortly after it appears, in one packet for a burst of
+ * registrations (an application registers dozens of events when a session starts),
+ * and at the latest when the session stops. */
+#define METADATA_PUSH_DELAY_US 100000
+
+static int metadata_push_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		if (!reg->metadata_push_queued)
+			continue;
+		reg->metadata_push_queued = false;
+		(void) registry_queue_push(d, reg, NULL);
+	}
+	return 0;
+}
+
+static void registry_schedule_push(struct daemon *d, struct ust_registry *reg)
+{
+	if (reg->metadata_push_queued)
+		return;
+	reg->metadata_push_queued = true;
+	if (!d->metadata_push_timer) {
+		if (sd_event_add_time_relative(d->loop, &d->metadata_push_timer, CLOCK_MONOTONIC,
+					       METADATA_PUSH_DELAY_US, 0, metadata_push_timer_cb, d) < 0) {
+			reg->metadata_push_queued = false;
+			(void) registry_queue_push(d, reg, NULL);
+		}
+		return;
+	}
+	if (sd_event_source_get_enabled(d->metadata_push_timer, NULL) == 0) {
+		(void) sd_event_source_set_time_relative(d->metadata_push_timer, METADATA_PUSH_DELAY_US);
+		(void) sd_event_source_set_enabled(d->metadata_push_timer, SD_EVENT_ONESHOT);
+	}
 }
 
 /* ------------------------------------------------------------------------- */
@@ -961,6 +1000,20 @@ static bool registry_has_session(struct daemon *d, uint64_t session_id)
 	return false;
 }
 
+int ust_trace_can_start(struct daemon *d, const struct session *s)
+{
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		if (reg->session_id != s->id || !reg->consumer_lost)
+			continue;
+		log_error("Session \"%s\" lost its buffers with its consumer daemon; its trace "
+			  "ended there. Destroy it and create it again to record.", s->name);
+		return LTTNG_ERR_UST_START_FAIL;
+	}
+	return LTTNG_OK;
+}
+
 int ust_trace_start(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred)
 {
 	struct trace_op *op;
@@ -1202,8 +1255,12 @@ static void flush_done(struct daemon *d, struct consumer_batch *b)
 	for (unsigned i = 0; i < b->count; i++) {
 		struct consumer_op *cop = &b->ops[i];
 
-		if (cop->result < 0 && cop->result != -ENOTCONN && cop->result != -ENOENT)
+		if (cop->result < 0 && cop->result != -ENOTCONN && cop->result != -ENOENT) {
 			log_error_errno(cop->result, "Consumer daemon: end of recording failed");
+			/* A full disk or a vanished directory: the trace is incomplete. */
+			if (!destroy && op->error == LTTNG_OK)
+				op->error = LTTNG_ERR_UST_STOP_FAIL;
+		}
 		if (cop->type == CONSUMER_OP_STATS && cop->result == 0)
 			record_stats(d, op->session_id, cop->in.key, cop->discarded_events,
 				     cop->lost_packets);
@@ -1507,7 +1564,7 @@ void ust_trace_handle_notify(struct daemon *d, struct ust_app *app, struct ust_n
 		log_warn("Application %s (pid %d): registration of \"%s\" refused (%d)", app->name,
 			    (int) app->pid, msg->name, msg->ret_code);
 	if (reg->metadata.size != before)
-		(void) registry_queue_push(d, reg, NULL);
+		registry_schedule_push(d, reg);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1881,7 +1938,25 @@ void ust_trace_shutdown(struct daemon *d)
 {
 	struct ust_registry *reg;
 
+	d->metadata_push_timer = sd_event_source_disable_unref(d->metadata_push_timer);
 	list_for_each_entry(reg, &d->ust_registries, link)
 		if (!reg->failed)
 			(void) registry_queue_push(d, reg, NULL);
+}
+
+void ust_trace_fini(struct daemon *d)
+{
+	while (!list_is_empty(&d->ust_registries)) {
+		struct ust_registry *reg =
+			container_of(d->ust_registries.next, struct ust_registry, link);
+
+		list_remove(&reg->link);
+		ust_registry_free(reg);
+	}
+}
+
+void ust_trace_app_forget(struct ust_app *app)
+{
+	while (!list_is_empty(&app->sessions))
+		app_session_free(container_of(app->sessions.next, struct ust_app_session, link));
 }

@@ -45,6 +45,9 @@ struct ust_app_session {
 /* The client's START/STOP/DESTROY are answered (client_server_complete) once the
  * applications and the consumer are done; these return LTTNG_OK when they took the
  * reply over (reply deferred), or an LTTng error code. *deferred tells which. */
+/* LTTNG_OK, or why the session cannot record again (its consumer died with its
+ * buffers). */
+int ust_trace_can_start(struct daemon *d, const struct session *s);
 int ust_trace_start(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred);
 int ust_trace_stop(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred);
 /* The session is already unlinked from the registry; ust-trace frees it. */
@@ -75,6 +78,10 @@ void ust_trace_consumer_died(struct daemon *d);
 /* Daemon shutdown: queue the metadata the consumer has not written yet, so the
  * traces it closes are readable. */
 void ust_trace_shutdown(struct daemon *d);
+/* Frees the registries (after the workers are gone). */
+void ust_trace_fini(struct daemon *d);
+/* Frees an application's per-session state without any I/O (the app is freed). */
+void ust_trace_app_forget(struct ust_app *app);
 
 /* A notify message received from an application, and the reply to send. */
 struct ust_notify_msg {

@@ -568,6 +568,7 @@ int main(void)
 	daemon_model.health_fd = -1;
 	snprintf(daemon_model.hostname, sizeof(daemon_model.hostname), "testhost");
 	session_registry_init(&daemon_model.sessions);
+	list_init(&daemon_model.ust_registries);
 
 	test_unknown_commands();
 	test_session_not_found();
