@@ -128,7 +128,7 @@ static void ust_app_free(struct ust_app *app)
 	free(app);
 }
 
-static void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why)
+void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why)
 {
 	log_info("Application %s (pid %d) unregistered: %s", app->name, (int) app->pid, why);
 	ust_trace_app_gone(app->owner->daemon, app);

@@ -77,6 +77,8 @@ struct ust_apps {
 int ust_apps_start(struct daemon *d);
 void ust_apps_stop(struct daemon *d);
 struct ust_app *ust_app_find(struct ust_apps *apps, uint64_t id);
+/* Forgets an application (its sockets are closed, its sessions ended there). */
+void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why);
 
 /* Asks every ready application for its tracepoints (fields when with_fields); the
  * waiting client connection is answered when all have replied. Returns how many

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <lttng/lttng.h>
+#include <lttng/ust-error.h>
 
 #include "client-server.h"
 #include "daemon.h"
@@ -677,6 +678,12 @@ static void setup_job_run(struct ust_job *job)
 
 static void setup_job_done(struct daemon *d, struct ust_job *job);
 
+static bool app_connection_lost(int result)
+{
+	return result == -EPIPE || result == -ECONNRESET || result == -ETIMEDOUT ||
+	       result == -EAGAIN || result == -LTTNG_UST_ERR_EXITING;
+}
+
 static struct app_setup_job *setup_job_new(struct ust_app *app, uint64_t session_id)
 {
 	struct app_setup_job *j = calloc(1, sizeof(*j));
@@ -874,8 +881,14 @@ static void setup_job_done(struct daemon *d, struct ust_job *job)
 	if (j->result < 0) {
 		log_error("Application %s (pid %d): cannot %s session: %d", app->name, (int) app->pid,
 			  j->start ? "start the" : "set up the", j->result);
+		int result = j->result;
+
 		app_session_abandon(d, as, LTTNG_ERR_UST_START_FAIL);
 		setup_job_free(j);
+		/* An application that stopped answering (socket timeout) or whose socket
+		 * broke is dropped, as if it had exited. */
+		if (app_connection_lost(result))
+			ust_app_unregister(d, app, "it does not answer");
 		return;
 	}
 	if (!j->start) {
