@@ -30,6 +30,8 @@ struct daemon {
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
 	bool kernel_available;
 	char hostname[256];
+	int agent_fd; /* agent TCP listener (agent-listener.c), -1 when none */
+	sd_event_source *agent_source;
 	int health_fd;
 	sd_event_source *health_source;
 #define HEALTH_MAX_PENDING 16

@@ -23,6 +23,7 @@
 #include "health.h"
 #include "log.h"
 #include "rundir.h"
+#include "agent-listener.h"
 #include "ust-app.h"
 #include "ust-trace.h"
 
@@ -132,6 +133,7 @@ static int daemon_start(struct daemon *d)
 	consumer_supervisor_init(&d->consumer);
 	list_init(&d->ust_registries);
 	d->health_fd = -1;
+	d->agent_fd = -1;
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
 	/* No kernel tracer can be loaded here: LTTng's modules are not used by this
 	 * daemon, and the tracefs domain is not served yet. */
@@ -162,12 +164,16 @@ static int daemon_start(struct daemon *d)
 	r = ust_apps_start(d);
 	if (r < 0)
 		return r;
+	r = agent_listener_start(d);
+	if (r < 0)
+		return r;
 	rundir_publish(d->cfg, d->tracing_gid);
 	return rundir_write_pid_file(d->cfg);
 }
 
 static void daemon_stop(struct daemon *d)
 {
+	agent_listener_stop(d);
 	ust_trace_shutdown(d);
 	consumer_supervisor_stop(d);
 	ust_apps_stop(d);

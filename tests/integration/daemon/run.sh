@@ -57,12 +57,13 @@ declare -A TITLE=(
     [8]="lttng.conf"
     [9]="environment variables"
     [10]="--load"
+    [11]="agent TCP port"
 )
-ALL_SCENARIOS=(1 2 3 4 5 6 7 8 9 10)
+ALL_SCENARIOS=(1 2 3 4 5 6 7 8 9 10 11)
 
 # Run-directory entries only the real daemon creates (paths relative to the
 # run directory).
-KNOWN_REAL_ONLY=(agent.port sessiond-notification kconsumerd kconsumerd/error
+KNOWN_REAL_ONLY=(sessiond-notification kconsumerd kconsumerd/error
     ustconsumerd32/error ustconsumerd64/error)
 
 ###############################################################################
@@ -701,6 +702,53 @@ s10() {
     fi
     obs "--load of a missing path: sessions" "$names"
     stop_pid_file "$pidfile"
+}
+
+# listening_ports: the local TCP ports in LISTEN state, as addr:port, sorted.
+listening_ports() {
+    "$PY" - <<'PYEOF'
+import socket, struct
+out = []
+for line in open('/proc/net/tcp').read().splitlines()[1:]:
+    f = line.split()
+    if f[3] != '0A':
+        continue
+    ip, port = f[1].split(':')
+    addr = socket.inet_ntoa(struct.pack('<I', int(ip, 16)))
+    out.append('%s:%d' % (addr, int(port, 16)))
+print(' '.join(sorted(out)))
+PYEOF
+}
+
+s11() {
+    local upid blocker
+    start_root_daemon "root daemon starts" --no-kernel
+    expect_eq "agent.port holds the first port of the default range" \
+        "$(cat /var/run/lttng/agent.port 2>&1)" 5345
+    expect_eq "the daemon listens on 127.0.0.1:5345" "$(listening_ports)" "127.0.0.1:5345"
+    obs "agent.port mode" "$(stat -c %a /var/run/lttng/agent.port 2>&1)"
+    run USR "$D" -d
+    expect_eq "per-user daemon starts" "$RC" 0
+    upid=$(pid_of_file "$home_user/.lttng/lttng-sessiond.pid")
+    expect_eq "the per-user daemon takes the next free port" \
+        "$(cat "$home_user/.lttng/agent.port" 2>&1)" 5346
+    obs "listening ports with two daemons" "$(listening_ports)"
+    stop_pid "$upid"
+    stop_pid "$DPID"
+    expect_cmd "agent.port is removed at exit" test ! -e /var/run/lttng/agent.port
+
+    # A port range whose only port is taken: the daemon runs, without agent port.
+    "$PY" -c 'import socket,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 5400)); s.listen(1); time.sleep(30)' &
+    blocker=$!
+    wait_for 5 test "$(listening_ports)" = "127.0.0.1:5400"
+    start_root_daemon "daemon starts with its agent port taken" --no-kernel --agent-tcp-port=5400
+    expect_cmd "no agent.port file when the port is taken" test ! -e /var/run/lttng/agent.port
+    obs "listening ports with the agent port taken" "$(listening_ports)"
+    stop_pid "$DPID"
+    kill "$blocker" 2>/dev/null
+    wait "$blocker" 2>/dev/null
 }
 
 inner_main() {
