@@ -151,15 +151,39 @@ static void channel_drain(struct consumer_channel *ch)
 		stream_drain(&ch->streams[i]);
 }
 
+/* Sub-buffers written per wake-up of one stream before the others get their turn. */
+#define PACKETS_PER_WAKEUP 2
+
+/* Writes at most `budget` readable sub-buffers; true when more may be readable. */
+static bool stream_read_some(struct consumer_stream *s, unsigned budget)
+{
+	for (unsigned i = 0; i < budget; i++) {
+		int r = lttng_ust_ctl_get_next_subbuf(s->ust);
+
+		if (r < 0)
+			return false;
+		r = write_one_packet(s);
+		(void) lttng_ust_ctl_put_next_subbuf(s->ust);
+		if (r < 0) {
+			log_error_errno(r, "Channel %s: cannot read stream %d", s->channel->name, s->cpu);
+			return false;
+		}
+	}
+	return true;
+}
+
 static int stream_wakeup_cb(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 {
 	struct consumer_stream *s = userdata;
-	char drain[64];
+	char byte[PACKETS_PER_WAKEUP];
+	ssize_t n;
 
-	/* Each delivered sub-buffer writes a byte; empty the pipe, then read what is ready. */
-	while (read(fd, drain, sizeof(drain)) > 0)
-		;
-	stream_drain(s);
+	/* Each delivered sub-buffer writes one byte. Take as many bytes as packets we
+	 * read now: bytes left keep the pipe readable, so the loop comes back after the
+	 * other streams had their turn (one busy CPU cannot starve the others). */
+	n = read(fd, byte, sizeof(byte));
+	if (stream_read_some(s, n > 0 ? (unsigned) n : 1) && n <= 0)
+		stream_drain(s); /* no byte announced it: take everything */
 	if (revents & (EPOLLHUP | EPOLLERR))
 		s->watch = sd_event_source_disable_unref(s->watch);
 	return 0;

@@ -330,7 +330,7 @@ static void ust_app_complete_registration(struct daemon *d, struct ust_app *app,
 	struct version_job *job = calloc(1, sizeof(*job));
 
 	app->notify_sock = notify_sock;
-	app->notify_queue = ust_queue_start(&d->apps->completions, 1);
+	app->notify_queue = ust_queue_start_shared(&d->apps->completions, UST_POOL_APP_NOTIFY);
 	if (!job || !app->notify_queue ||
 	    sd_event_add_io(d->loop, &app->notify_watch, notify_sock, EPOLLIN, app_notify_cb, app) < 0) {
 		free(job);
@@ -419,7 +419,7 @@ static void registration_add_command_socket(struct daemon *d, struct registratio
 	app->registration_time = time(NULL);
 	list_append(&apps->apps, &app->link);
 	apps->app_count++;
-	app->queue = ust_queue_start(&apps->completions, 1);
+	app->queue = ust_queue_start_shared(&apps->completions, UST_POOL_APP_COMMANDS);
 	/* Events 0 = only hang-ups and errors are reported. */
 	if (!app->queue ||
 	    sd_event_add_io(d->loop, &app->cmd_watch, app->cmd_sock, 0, app_cmd_hangup_cb, app) < 0) {
@@ -821,6 +821,7 @@ void ust_apps_stop(struct daemon *d)
 		close(o->sock);
 		free(o);
 	}
+	ust_pools_shutdown();
 	/* Jobs completed meanwhile still need freeing; d->apps is NULL for them. */
 	d->apps = NULL;
 	ust_completions_fini(&apps->completions);

@@ -49,6 +49,7 @@ struct trace_op {
 };
 
 static void op_next(struct daemon *d, struct trace_op *op);
+static void registry_schedule_push(struct daemon *d, struct ust_registry *reg);
 static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy);
 
 static struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id)
@@ -411,10 +412,8 @@ static struct ust_registry *registry_create(struct daemon *d, struct session *s,
 	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
 	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory),
 			   reg->directory);
-	if (consumer_batch_add_push(b, reg->metadata_key, 0, false, (const char *) reg->metadata.data,
-				    reg->metadata.size) < 0)
-		goto fail_batch;
-	reg->metadata_pushed = reg->metadata.size;
+	/* The header goes out with the first registrations (registry_schedule_push),
+	 * in one metadata packet. */
 	reg->metadata_created = true;
 channels:
 	list_for_each_entry(c, &s->ust.channels, link) {
@@ -432,6 +431,7 @@ channels:
 	}
 	list_append(&d->ust_registries, &reg->link);
 	consumer_batch_submit(d, b);
+	registry_schedule_push(d, reg);
 	return reg;
 fail_batch:
 	consumer_batch_free(b);

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -133,18 +134,30 @@ struct ust_queue *ust_queue_start(struct ust_completions *c, int thread_count)
 	return q;
 }
 
+static void shared_queue_submit(struct ust_queue *q, struct ust_job *job);
+
 void ust_queue_submit(struct ust_queue *q, struct ust_job *job)
 {
+	if (q->pool) {
+		shared_queue_submit(q, job);
+		return;
+	}
 	pthread_mutex_lock(&q->lock);
 	list_append(&q->jobs, &job->link);
 	pthread_cond_signal(&q->wakeup);
 	pthread_mutex_unlock(&q->lock);
 }
 
+static void shared_queue_end(struct ust_queue *q, bool run_remaining);
+
 static void queue_end(struct ust_queue *q, bool run_remaining)
 {
 	if (!q)
 		return;
+	if (q->pool) {
+		shared_queue_end(q, run_remaining);
+		return;
+	}
 	pthread_mutex_lock(&q->lock);
 	q->stopping = true;
 	q->run_remaining = run_remaining;
@@ -165,4 +178,177 @@ void ust_queue_stop(struct ust_queue *q)
 void ust_queue_finish(struct ust_queue *q)
 {
 	queue_end(q, true);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Shared pools.                                                              */
+
+#define POOL_MAX_THREADS 64
+
+struct ust_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t wakeup;  /* a queue became ready, or shutdown */
+	pthread_cond_t settled; /* a queue's job ended (its stopper may go on) */
+	struct list_node ready; /* struct ust_queue with jobs and no running job */
+	int thread_count; /* detached threads; each leaves after POOL_IDLE_EXIT_S idle */
+	int idle_count;
+	bool shutting_down;
+};
+
+/* A burst of registrations grows a pool; idle threads then leave on their own. */
+#define POOL_IDLE_EXIT_S 2
+
+static struct ust_pool pools[UST_POOL_COUNT] = {
+	[UST_POOL_APP_COMMANDS] = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+				    PTHREAD_COND_INITIALIZER },
+	[UST_POOL_APP_NOTIFY] = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+				  PTHREAD_COND_INITIALIZER },
+};
+
+static void *pool_thread(void *arg)
+{
+	struct ust_pool *pool = arg;
+
+	pthread_mutex_lock(&pool->lock);
+	for (;;) {
+		struct ust_queue *q;
+		struct ust_job *job;
+		bool skip;
+
+		bool timed_out = false;
+
+		while (list_is_empty(&pool->ready) && !pool->shutting_down && !timed_out) {
+			struct timespec until;
+
+			clock_gettime(CLOCK_REALTIME, &until); /* the condition's clock */
+			until.tv_sec += POOL_IDLE_EXIT_S;
+			pool->idle_count++;
+			timed_out = pthread_cond_timedwait(&pool->wakeup, &pool->lock, &until) ==
+				    ETIMEDOUT;
+			pool->idle_count--;
+		}
+		if (list_is_empty(&pool->ready))
+			break;
+		q = container_of(pool->ready.next, struct ust_queue, ready_link);
+		list_remove(&q->ready_link);
+		q->in_ready = false;
+		job = container_of(q->jobs.next, struct ust_job, link);
+		list_remove(&job->link);
+		q->running = true;
+		skip = q->stopping && !q->run_remaining;
+		pthread_mutex_unlock(&pool->lock);
+		if (!skip)
+			job->run(job);
+		completions_push(q->completions, job);
+		pthread_mutex_lock(&pool->lock);
+		q->running = false;
+		if (!list_is_empty(&q->jobs)) {
+			/* Behind the other ready queues: each application gets its turn. */
+			list_append(&pool->ready, &q->ready_link);
+			q->in_ready = true;
+			pthread_cond_signal(&pool->wakeup);
+		}
+		pthread_cond_broadcast(&pool->settled);
+	}
+	pool->thread_count--;
+	pthread_cond_broadcast(&pool->settled);
+	pthread_mutex_unlock(&pool->lock);
+	return NULL;
+}
+
+/* With the pool's lock held: one more thread when none is idle. */
+static void pool_grow(struct ust_pool *pool)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+
+	if (pool->idle_count > 0 || pool->thread_count >= POOL_MAX_THREADS)
+		return;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&thread, &attr, pool_thread, pool) == 0)
+		pool->thread_count++;
+	pthread_attr_destroy(&attr);
+}
+
+struct ust_queue *ust_queue_start_shared(struct ust_completions *c, enum ust_pool_kind kind)
+{
+	struct ust_queue *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return NULL;
+	list_init(&q->jobs);
+	list_init(&q->ready_link);
+	q->completions = c;
+	q->pool = &pools[kind];
+	pthread_mutex_lock(&q->pool->lock);
+	if (q->pool->ready.next == NULL)
+		list_init(&q->pool->ready);
+	pthread_mutex_unlock(&q->pool->lock);
+	return q;
+}
+
+static void shared_queue_submit(struct ust_queue *q, struct ust_job *job)
+{
+	struct ust_pool *pool = q->pool;
+
+	pthread_mutex_lock(&pool->lock);
+	list_append(&q->jobs, &job->link);
+	if (!q->running && !q->in_ready) {
+		list_append(&pool->ready, &q->ready_link);
+		q->in_ready = true;
+		pool_grow(pool);
+		pthread_cond_signal(&pool->wakeup);
+	}
+	pthread_mutex_unlock(&pool->lock);
+}
+
+static void shared_queue_end(struct ust_queue *q, bool run_remaining)
+{
+	struct ust_pool *pool = q->pool;
+	struct list_node skipped;
+
+	list_init(&skipped);
+	pthread_mutex_lock(&pool->lock);
+	q->stopping = true;
+	q->run_remaining = run_remaining;
+	if (!run_remaining) {
+		/* Not started: completed without running (their done() still runs). */
+		while (!list_is_empty(&q->jobs)) {
+			struct ust_job *job = container_of(q->jobs.next, struct ust_job, link);
+
+			list_remove(&job->link);
+			list_append(&skipped, &job->link);
+		}
+		if (q->in_ready) {
+			list_remove(&q->ready_link);
+			q->in_ready = false;
+		}
+	}
+	while (q->running || q->in_ready)
+		pthread_cond_wait(&pool->settled, &pool->lock);
+	pthread_mutex_unlock(&pool->lock);
+	while (!list_is_empty(&skipped)) {
+		struct ust_job *job = container_of(skipped.next, struct ust_job, link);
+
+		list_remove(&job->link);
+		completions_push(q->completions, job);
+	}
+	free(q);
+}
+
+void ust_pools_shutdown(void)
+{
+	for (int k = 0; k < UST_POOL_COUNT; k++) {
+		struct ust_pool *pool = &pools[k];
+
+		pthread_mutex_lock(&pool->lock);
+		pool->shutting_down = true;
+		pthread_cond_broadcast(&pool->wakeup);
+		while (pool->thread_count > 0)
+			pthread_cond_wait(&pool->settled, &pool->lock);
+		pool->shutting_down = false;
+		pthread_mutex_unlock(&pool->lock);
+	}
 }

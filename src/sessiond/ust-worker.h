@@ -37,6 +37,11 @@ struct ust_completions {
 	struct daemon *daemon;
 };
 
+struct ust_pool;
+
+/* A queue runs its jobs one at a time, in order: on its own threads, or (shared
+ * queues) on the threads of a pool that serves many queues, never two jobs of one
+ * queue at once. */
 struct ust_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t wakeup;
@@ -46,6 +51,17 @@ struct ust_queue {
 	int thread_count;
 	pthread_t threads[4];
 	struct ust_completions *completions;
+	/* Shared queues: guarded by the pool's lock. */
+	struct ust_pool *pool;
+	struct list_node ready_link; /* in the pool's ready list */
+	bool in_ready;
+	bool running;               /* a pool thread runs one of its jobs */
+};
+
+enum ust_pool_kind {
+	UST_POOL_APP_COMMANDS, /* may block for an application's timeout */
+	UST_POOL_APP_NOTIFY,   /* short jobs; never waits on the command pool */
+	UST_POOL_COUNT,
 };
 
 int ust_completions_init(struct ust_completions *c, struct daemon *d);
@@ -55,8 +71,14 @@ void ust_completions_fini(struct ust_completions *c);
 /* Completes a job without running it: done() runs on the loop's next turn. */
 void ust_completions_post(struct ust_completions *c, struct ust_job *job);
 
-/* Starts a queue served by thread_count (1..4) threads. */
+/* Starts a queue served by thread_count (1..4) threads of its own. */
 struct ust_queue *ust_queue_start(struct ust_completions *c, int thread_count);
+/* Starts a queue served by a shared pool: no thread of its own, so thousands of
+ * applications cost no thousands of threads. A pool grows (up to a bound) when
+ * every thread is busy, so one stuck application only holds one thread. */
+struct ust_queue *ust_queue_start_shared(struct ust_completions *c, enum ust_pool_kind kind);
+/* Joins the pools' threads; every shared queue must be stopped first. */
+void ust_pools_shutdown(void);
 void ust_queue_submit(struct ust_queue *q, struct ust_job *job);
 /* Stops the threads once their current job ends; jobs not yet started are completed
  * with run() skipped (done() still runs, so they are freed). Joins the threads. */

@@ -589,6 +589,11 @@ sc_many_apps() {
 		check -o "daemon RSS grows by less than 2 MiB from round 2 to round 3 (no leak per app)" \
 			test $((${rss3:-999999999} - ${rss2:-0})) -lt 2048
 	fi
+	# The daemon's shared worker threads leave after 2 s idle.
+	for _ in $(seq 50); do
+		[ "$(threads_of "$sd")" -le $((thr0 + 2)) ] && break
+		sleep 0.1
+	done
 	check "daemon threads back to at most their count before the apps (+2)" \
 		test "$(threads_of "$sd")" -le $((thr0 + 2))
 	check "daemon descriptors back to at most their count before the apps (+4)" \
