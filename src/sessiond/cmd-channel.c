@@ -181,6 +181,12 @@ int cmd_list_channels(struct command_ctx *ctx)
 	struct channel *ch;
 	uint32_t count = 0;
 
+	/* A recording session's counters move: read them from the consumer first. */
+	if (dom && dom->exists && dom == &ctx->session->ust &&
+	    ust_trace_list_channels_live(ctx->daemon, ctx->session, ctx->req->connection_id)) {
+		ctx->reply->deferred = true;
+		return LTTNG_OK;
+	}
 	if (dom && dom->exists) {
 		list_for_each_entry(ch, &dom->channels, link) {
 			if (codec_encode_channel(&ctx->reply->data, ch->name, ch->enabled, &ch->attr,

@@ -1973,3 +1973,76 @@ void ust_trace_app_forget(struct ust_app *app)
 	while (!list_is_empty(&app->sessions))
 		app_session_free(container_of(app->sessions.next, struct ust_app_session, link));
 }
+
+/* ------------------------------------------------------------------------- */
+/* Live counters.                                                             */
+
+static void live_stats_done(struct daemon *d, struct consumer_batch *b)
+{
+	struct session *s = session_by_id(d, b->cookie2);
+	struct client_reply reply;
+	struct channel *c;
+	uint32_t count = 0;
+
+	memset(&reply, 0, sizeof(reply));
+	buffer_init(&reply.cmd_header);
+	buffer_init(&reply.data);
+	reply.ret_code = LTTNG_OK;
+	for (unsigned i = 0; s && i < b->count; i++)
+		if (b->ops[i].result == 0)
+			record_stats(d, s->id, b->ops[i].in.key, b->ops[i].discarded_events,
+				     b->ops[i].lost_packets);
+	if (!s) {
+		reply.ret_code = LTTNG_ERR_SESS_NOT_FOUND;
+	} else {
+		list_for_each_entry(c, &s->ust.channels, link) {
+			if (codec_encode_channel(&reply.data, c->name, c->enabled, &c->attr,
+						 c->discarded_events, c->lost_packets) < 0)
+				reply.ret_code = LTTNG_ERR_NOMEM;
+			count++;
+		}
+		if (buffer_append_u32(&reply.cmd_header, count) < 0)
+			reply.ret_code = LTTNG_ERR_NOMEM;
+	}
+	client_server_complete(d, b->cookie, &reply);
+	buffer_fini(&reply.cmd_header);
+	buffer_fini(&reply.data);
+}
+
+bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t connection_id)
+{
+	struct consumer_batch *b;
+	struct ust_registry *reg;
+
+	if (!d->apps || !s->active || !d->consumer.queue)
+		return false;
+	b = consumer_batch_new(live_stats_done, connection_id);
+	if (!b)
+		return false;
+	b->stop_on_error = false;
+	b->cookie2 = s->id;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		struct ust_registry_channel *rc;
+
+		if (reg->session_id != s->id || reg->failed)
+			continue;
+		list_for_each_entry(rc, &reg->channels, link) {
+			struct consumer_op *op;
+
+			if (rc->state != REGISTRY_CHANNEL_READY)
+				continue;
+			op = consumer_batch_add(b, CONSUMER_OP_STATS);
+			if (!op) {
+				consumer_batch_free(b);
+				return false;
+			}
+			op->in.key = rc->consumer_key;
+		}
+	}
+	if (b->count == 0) {
+		consumer_batch_free(b);
+		return false;
+	}
+	consumer_batch_submit(d, b);
+	return true;
+}

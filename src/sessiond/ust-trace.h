@@ -65,6 +65,10 @@ int ust_trace_snapshot(struct daemon *d, struct session *s, const char *director
 /* A tracker of the session changed: an active session starts in applications it now
  * follows and ends in those it no longer follows. */
 void ust_trace_trackers_changed(struct daemon *d, struct session *s);
+/* Listing the channels of an active session: their counters are read from the
+ * consumer first; the reply (count header + channels) is sent when they come back.
+ * Returns false (nothing deferred) when the stored counters are current. */
+bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t connection_id);
 int ust_trace_regenerate_metadata(struct daemon *d, struct session *s);
 int ust_trace_regenerate_statedump(struct daemon *d, struct session *s);
 
