@@ -486,6 +486,9 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 		channel_free(ch);
 		return err ? err : -EIO;
 	}
+	/* Metadata is written as soon as applications describe their events (a trace
+	 * stays readable if we die), in as few packets as LTTng's batched pushes. */
+	metadata_file_set_packing(ch->metadata, true);
 	return 0;
 }
 

@@ -15,8 +15,11 @@ struct metadata_file {
 	uint8_t uuid[16];
 	uint64_t size;	  /* bytes in the file, whole packets only */
 	bool first_open;  /* the next packet is the ring buffer's first (4059 bytes of text) */
+	bool packing;     /* fill the last packet's free space before starting a new one */
+	size_t last_content; /* content bytes (header included) of the last packet, 0: none */
 	uint8_t packet[METADATA_PACKET_SIZE];
 };
+
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
@@ -64,6 +67,38 @@ struct metadata_file *metadata_file_open(int channel_dir_fd, const uint8_t uuid[
 	return m;
 }
 
+void metadata_file_set_packing(struct metadata_file *m, bool packing)
+{
+	m->packing = packing;
+}
+
+/* Packing mode: puts as much text as fits into the last packet and updates its
+ * content size. Returns the bytes taken, or -errno (the packet is left as it was). */
+static ssize_t fill_last_packet(struct metadata_file *m, const char *text, size_t len)
+{
+	const uint64_t packet_start = m->size - METADATA_PACKET_SIZE;
+	size_t chunk = MIN(len, METADATA_PACKET_SIZE - m->last_content);
+	uint8_t field[4];
+	int ret;
+
+	if (chunk == 0)
+		return 0;
+	ret = trace_file_pwrite_all(m->fd, text, chunk, packet_start + m->last_content);
+	if (ret == 0) {
+		put_u32(field, (uint32_t) (m->last_content + chunk) * 8);
+		ret = trace_file_pwrite_all(m->fd, field, sizeof(field), packet_start + 24);
+	}
+	if (ret < 0) {
+		/* The content size still says where the text ends; clear what we wrote. */
+		static const uint8_t zeros[METADATA_PACKET_SIZE];
+
+		(void) trace_file_pwrite_all(m->fd, zeros, chunk, packet_start + m->last_content);
+		return ret;
+	}
+	m->last_content += chunk;
+	return (ssize_t) chunk;
+}
+
 int metadata_file_append(struct metadata_file *m, const char *text, size_t len)
 {
 	const uint64_t start = m->size;
@@ -71,6 +106,14 @@ int metadata_file_append(struct metadata_file *m, const char *text, size_t len)
 
 	if (!text && len)
 		return -EINVAL;
+	if (m->packing && m->last_content && m->size >= METADATA_PACKET_SIZE && len > 0) {
+		ssize_t taken = fill_last_packet(m, text, len);
+
+		if (taken < 0)
+			return (int) taken;
+		text += taken;
+		len -= (size_t) taken;
+	}
 	while (len > 0) {
 		size_t room = m->first_open ? METADATA_FIRST_PACKET_TEXT_MAX
 					    : METADATA_PACKET_TEXT_MAX;
@@ -94,6 +137,7 @@ int metadata_file_append(struct metadata_file *m, const char *text, size_t len)
 		}
 		m->size += METADATA_PACKET_SIZE;
 		m->first_open = false;
+		m->last_content = content;
 		text += chunk;
 		len -= chunk;
 	}
@@ -105,6 +149,7 @@ int metadata_file_truncate(struct metadata_file *m)
 	if (ftruncate(m->fd, 0) < 0)
 		return -errno;
 	m->size = 0;
+	m->last_content = 0;
 	return 0;
 }
 

@@ -26,6 +26,7 @@
 #ifndef CONSUMERD_METADATA_FILE_H
 #define CONSUMERD_METADATA_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -55,6 +56,10 @@ struct metadata_file;
  * -1. NULL with *err = -errno on failure. */
 struct metadata_file *metadata_file_open(int channel_dir_fd, const uint8_t uuid[16], uid_t uid,
 					 gid_t gid, int *err);
+/* Packing (off by default, which is LTTng's layout): each append first fills the free
+ * space of the last packet (its content size is rewritten), so frequent small appends
+ * do not each cost a 4 KiB packet. Readers see the same text either way. */
+void metadata_file_set_packing(struct metadata_file *m, bool packing);
 /* Appends text (any length, split over as many packets as needed). All or nothing:
  * on error the file is cut back to its length before the call. 0 or -errno. */
 int metadata_file_append(struct metadata_file *m, const char *text, size_t len);

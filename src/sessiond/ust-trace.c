@@ -1577,7 +1577,7 @@ void ust_trace_handle_notify(struct daemon *d, struct ust_app *app, struct ust_n
 		log_warn("Application %s (pid %d): registration of \"%s\" refused (%d)", app->name,
 			    (int) app->pid, msg->name, msg->ret_code);
 	if (reg->metadata.size != before)
-		registry_schedule_push(d, reg);
+		(void) registry_queue_push(d, reg, NULL);
 }
 
 /* ------------------------------------------------------------------------- */

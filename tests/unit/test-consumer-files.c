@@ -972,6 +972,45 @@ static int tool_main(int argc, char **argv)
 	return 2;
 }
 
+
+/* Packing mode: small appends share a packet; the content size grows with them. */
+static void test_metadata_packing(void)
+{
+	int dir = make_dir("meta-packed");
+	const uint8_t uuid[16] = { 1, 2, 3 };
+	struct metadata_file *m = metadata_file_open(dir, uuid, (uid_t) -1, (gid_t) -1, NULL);
+	char big[6000];
+	uint8_t *data;
+	size_t len = 0;
+	uint32_t content_bits;
+
+	if (!isnt_ptr_null(m, "packed metadata file opened"))
+		return;
+	metadata_file_set_packing(m, true);
+	is_int(metadata_file_append(m, "abc", 3), 0, "first append");
+	is_int(metadata_file_append(m, "defg", 4), 0, "second append");
+	is_int(file_size(dir, "metadata"), 4096, "both in one packet");
+	data = slurp(dir, "metadata", &len);
+	memcpy(&content_bits, data + 24, 4);
+	is_uint(content_bits, (37 + 7) * 8, "content size covers both appends");
+	is_mem(data + 37, 7, "abcdefg", 7, "text in order, after the header");
+	free(data);
+	memset(big, 'x', sizeof(big));
+	is_int(metadata_file_append(m, big, sizeof(big)), 0, "append larger than the free space");
+	is_int(file_size(dir, "metadata"), 2 * 4096, "last packet filled, the rest in a new packet");
+	data = slurp(dir, "metadata", &len);
+	memcpy(&content_bits, data + 24, 4);
+	is_uint(content_bits, 4096 * 8, "first packet now full");
+	memcpy(&content_bits, data + 4096 + 24, 4);
+	is_uint(content_bits, (37 + 6000 - (4096 - 44)) * 8, "second packet holds the rest");
+	free(data);
+	is_int(metadata_file_truncate(m), 0, "truncate");
+	is_int(metadata_file_append(m, "z", 1), 0, "append after truncate");
+	is_int(file_size(dir, "metadata"), 4096, "a fresh packet");
+	metadata_file_close(m);
+	close(dir);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -985,6 +1024,7 @@ int main(int argc, char **argv)
 	test_creation_safety();
 	test_ownership();
 	test_metadata();
+	test_metadata_packing();
 	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return exit_status();
 }
