@@ -932,7 +932,12 @@ static void setup_job_done(struct daemon *d, struct ust_job *job)
 		ust_queue_submit(app->queue, &j->base);
 		return;
 	}
-	as->started = true;
+	{
+		/* A stop queued behind this start has already stopped it again. */
+		struct session *s = session_by_id(d, j->session_id);
+
+		as->started = s && s->active;
+	}
 	setup_job_free(j);
 	app_session_abandon(d, as, LTTNG_OK);
 }
@@ -1058,7 +1063,8 @@ static void stop_apps(struct daemon *d, struct session *s)
 		struct ust_app_session *as = app_session_find(app, s->id);
 		struct app_setup_job *j;
 
-		if (!as || as->handle < 0 || !as->started)
+		/* Started, or its start is already queued (it runs before this stop). */
+		if (!as || as->handle < 0 || (!as->started && !as->op))
 			continue;
 		j = setup_job_new(app, s->id);
 		if (!j)
