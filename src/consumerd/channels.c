@@ -47,6 +47,8 @@ struct consumer_channel {
 	uint64_t lost_packets;
 	int write_error; /* first error writing the files; the channel stops writing */
 	bool has_output; /* drained into files; else read only by snapshots */
+	int *shm_fds;      /* the ring buffers' shared memory: ours to close */
+	int shm_fd_count;
 	sd_event_source *switch_timer;
 	sd_event_source *read_timer;
 	uint64_t switch_timer_us, read_timer_us;
@@ -228,6 +230,11 @@ static void channel_free(struct consumer_channel *ch)
 	free(ch->streams);
 	if (ch->ust)
 		lttng_ust_ctl_destroy_channel(ch->ust);
+	/* liblttng-ust-ctl maps these but does not own them. */
+	for (int i = 0; i < ch->shm_fd_count; i++)
+		if (ch->shm_fds[i] >= 0)
+			close(ch->shm_fds[i]);
+	free(ch->shm_fds);
 	if (ch->metadata)
 		metadata_file_close(ch->metadata);
 	list_remove(&ch->link);
@@ -258,7 +265,9 @@ static int open_shm_file(const char *shm_dir, const char *name, int cpu)
 	if (shm_dir[0]) {
 		if (snprintf(path, sizeof(path), "%s/%s_%d", shm_dir, name, cpu) >= (int) sizeof(path))
 			return -ENAMETOOLONG;
-		fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		/* A fresh file: never through a link, never someone else's file. */
+		(void) unlink(path);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		return fd < 0 ? -errno : fd;
 	}
 	for (int attempt = 0; attempt < 16; attempt++) {
@@ -319,16 +328,14 @@ static int create_ring_buffers(struct consumer_channel *ch, const struct consume
 			r = fds[i];
 	}
 	if (r == 0) {
-		/* On success the library owns the fds. */
 		ch->ust = lttng_ust_ctl_create_channel(&attr, fds, nr);
 		if (!ch->ust)
 			r = -ENOMEM;
 	}
-	if (r < 0)
-		for (int i = 0; i < nr; i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
-	free(fds);
+	/* The library maps the fds without taking them: they are closed with the
+	 * channel (channel_free). */
+	ch->shm_fds = fds;
+	ch->shm_fd_count = nr;
 	if (r < 0)
 		return r;
 	ch->streams = calloc((size_t) nr, sizeof(*ch->streams));
@@ -414,6 +421,7 @@ static int send_objects(struct consumer_channel *ch, int sock)
 
 int channel_add_data(struct channel_set *set, const struct consumer_wire_add_channel *msg, int sock)
 {
+	struct fs_identity identity;
 	struct consumer_channel *ch;
 	_cleanup_close_ int dir_fd = -1;
 	int r;
@@ -435,6 +443,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	memcpy(ch->name, msg->name, sizeof(ch->name));
 	ch->has_output = msg->directory[0] != '\0';
 	list_append(&set->channels, &ch->link);
+	fs_identity_enter(msg->uid, msg->gid, &identity);
 	r = ch->has_output ? output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd) : 0;
 	if (r < 0)
 		log_error_errno(r, "Cannot create the trace directory %s", msg->directory);
@@ -442,6 +451,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 		r = create_ring_buffers(ch, msg);
 	if (r == 0 && ch->has_output)
 		r = open_stream_files(ch, msg, dir_fd);
+	fs_identity_leave(&identity);
 	if (r == 0)
 		r = watch_streams(set, ch);
 	if (r < 0) {
@@ -462,6 +472,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 
 int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add_metadata *msg)
 {
+	struct fs_identity identity;
 	struct consumer_channel *ch;
 	_cleanup_close_ int dir_fd = -1;
 	int r, err = 0;
@@ -469,7 +480,9 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	if (channel_find(set, msg->key) || !memchr(msg->directory, '\0', sizeof(msg->directory)) ||
 	    msg->directory[0] != '/')
 		return -EINVAL;
+	fs_identity_enter(msg->uid, msg->gid, &identity);
 	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
+	fs_identity_leave(&identity);
 	if (r < 0)
 		return log_error_errno(r, "Cannot create the trace directory %s", msg->directory);
 	ch = calloc(1, sizeof(*ch));
@@ -481,7 +494,9 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	ch->is_metadata = true;
 	snprintf(ch->name, sizeof(ch->name), "metadata");
 	list_append(&set->channels, &ch->link);
+	fs_identity_enter(msg->uid, msg->gid, &identity);
 	ch->metadata = metadata_file_open(dir_fd, msg->uuid, msg->uid, msg->gid, &err);
+	fs_identity_leave(&identity);
 	if (!ch->metadata) {
 		channel_free(ch);
 		return err ? err : -EIO;
@@ -609,6 +624,7 @@ static int snapshot_stream(struct consumer_stream *s, const struct consumer_wire
 
 int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapshot *msg)
 {
+	struct fs_identity identity;
 	struct consumer_channel *ch = channel_find(set, msg->key);
 	_cleanup_close_ int dir_fd = -1;
 	int r;
@@ -617,12 +633,15 @@ int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapsho
 		return -ENOENT;
 	if (!memchr(msg->directory, '\0', sizeof(msg->directory)) || msg->directory[0] != '/')
 		return -EINVAL;
+	fs_identity_enter(msg->uid, msg->gid, &identity);
 	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
-	if (r < 0)
+	if (r < 0) {
+		fs_identity_leave(&identity);
 		return log_error_errno(r, "Cannot create the snapshot directory %s", msg->directory);
-	/* A channel that writes its own files has nothing buffered to copy. */
+	}
 	for (unsigned i = 0; i < ch->stream_count && r == 0; i++)
 		r = snapshot_stream(&ch->streams[i], msg, dir_fd);
+	fs_identity_leave(&identity);
 	if (r < 0)
 		log_error_errno(r, "Snapshot of channel %s into %s failed", ch->name, msg->directory);
 	return r;

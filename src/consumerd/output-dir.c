@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,4 +49,23 @@ int output_dir_make(const char *path, uid_t uid, gid_t gid, int *dir_fd)
 	}
 	*dir_fd = fd;
 	return 0;
+}
+
+void fs_identity_enter(uid_t uid, gid_t gid, struct fs_identity *saved)
+{
+	saved->switched = false;
+	if (geteuid() != 0 || uid == 0 || uid == (uid_t) -1)
+		return;
+	(void) setfsgid(gid);
+	(void) setfsuid(uid);
+	saved->switched = true;
+}
+
+void fs_identity_leave(struct fs_identity *saved)
+{
+	if (!saved->switched)
+		return;
+	(void) setfsuid(0);
+	(void) setfsgid(0);
+	saved->switched = false;
 }

@@ -122,7 +122,7 @@ static void ust_app_free(struct ust_app *app)
 		close(app->cmd_sock);
 	if (app->notify_sock >= 0)
 		close(app->notify_sock);
-	ust_trace_app_forget(app);
+	ust_trace_app_forget(app->owner->daemon, app);
 	list_remove(&app->link);
 	app->owner->app_count--;
 	free(app);
@@ -293,9 +293,12 @@ static void notify_job_done(struct daemon *d, struct ust_job *job)
 		return;
 	}
 	if (app && app->notify_watch) {
-		if (j->base.result < 0)
+		if (j->base.result < 0) {
+			/* Unusable: closing it makes the app fail its registrations at once
+			 * instead of waiting for its timeout on each. */
 			app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
-		else
+			shutdown(app->notify_sock, SHUT_RDWR);
+		} else
 			(void) sd_event_source_set_enabled(app->notify_watch, SD_EVENT_ON);
 	}
 	ust_notify_msg_fini(&j->msg);

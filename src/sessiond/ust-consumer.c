@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "consumer-io.h"
 #include "daemon.h"
@@ -206,7 +207,13 @@ static void batch_run(struct ust_job *job)
 			/* A broken connection fails everything after it too. */
 			bool broken = b->ops[i].result == -EPIPE || b->ops[i].result == -ECONNRESET ||
 				      b->ops[i].result == -ETIMEDOUT || b->ops[i].result == -EPROTO;
-			if (broken || b->stop_on_error)
+			if (broken) {
+				/* Replies may now be out of step: end this consumer (it is
+				 * noticed and replaced) rather than misread the next batch. */
+				shutdown(b->fd, SHUT_RDWR);
+				break;
+			}
+			if (b->stop_on_error)
 				break;
 		}
 	}

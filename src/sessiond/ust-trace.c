@@ -1047,8 +1047,10 @@ int ust_trace_start(struct daemon *d, struct session *s, uint64_t connection_id,
 		if (app->state == UST_APP_READY)
 			app_session_begin(d, app, s, op);
 	if (op->pending == 1) {
+		int error = op->error;
+
 		free(op); /* nothing to wait for: answer now */
-		return LTTNG_OK;
+		return error;
 	}
 	*deferred = true;
 	op_release(d, op);
@@ -1162,13 +1164,14 @@ static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy
 				op->error = LTTNG_ERR_UST_STOP_FAIL;
 			continue;
 		}
-		if (reg->failed)
-			continue;
 		(void) registry_queue_push(d, reg, b);
 		list_for_each_entry(rc, &reg->channels, link) {
 			struct consumer_op *cop;
 
-			if (rc->state != REGISTRY_CHANNEL_READY)
+			/* Channels still being created (their request is ahead in the
+			 * consumer's queue) or of a registry whose creation partly failed
+			 * are ended too; unknown keys are answered -ENOENT. */
+			if (rc->state == REGISTRY_CHANNEL_NEW)
 				continue;
 			cop = consumer_batch_add(b, destroy ? CONSUMER_OP_DESTROY : CONSUMER_OP_FLUSH);
 			if (cop)
@@ -1326,7 +1329,8 @@ static void op_next(struct daemon *d, struct trace_op *op)
 		reply_client(d, op->connection_id, op->error, NULL, 0);
 		break;
 	case TRACE_OP_APP_READY:
-		op->app_done(d, op->app_id);
+		if (op->app_done)
+			op->app_done(d, op->app_id);
 		break;
 	case TRACE_OP_BACKGROUND:
 		break;
@@ -1455,7 +1459,11 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 		struct ust_registry *reg = registry_by_id(d, as->registry_id);
 
 		app_session_abandon(d, as, LTTNG_OK);
-		if (reg && reg->per_pid) {
+		if (reg && reg->per_pid && reg->consumer_lost) {
+			/* Nothing left in any consumer. */
+			list_remove(&reg->link);
+			ust_registry_free(reg);
+		} else if (reg && reg->per_pid) {
 			/* Its buffers end with it: write what they hold, close the files. */
 			struct consumer_batch *b = consumer_batch_new(per_pid_closed, reg->id);
 			struct ust_registry_channel *rc;
@@ -1466,7 +1474,7 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 				list_for_each_entry(rc, &reg->channels, link) {
 					struct consumer_op *cop;
 
-					if (rc->state != REGISTRY_CHANNEL_READY)
+					if (rc->state == REGISTRY_CHANNEL_NEW)
 						continue;
 					cop = consumer_batch_add(b, CONSUMER_OP_FLUSH);
 					if (cop)
@@ -1906,8 +1914,8 @@ int ust_trace_snapshot(struct daemon *d, struct session *s, const char *director
 	return LTTNG_OK;
 }
 
-/* Ends a session in one application: stop it there, release its objects, and (per-PID)
- * close its buffers. */
+/* Ends a session in one application: stop it there and release its objects (its
+ * per-PID buffers stay in the registry until the session is destroyed). */
 static void app_session_end(struct daemon *d, struct ust_app *app, struct ust_app_session *as)
 {
 	if (as->handle >= 0) {
@@ -1974,10 +1982,19 @@ void ust_trace_fini(struct daemon *d)
 	}
 }
 
-void ust_trace_app_forget(struct ust_app *app)
+void ust_trace_app_forget(struct daemon *d, struct ust_app *app)
 {
-	while (!list_is_empty(&app->sessions))
-		app_session_free(container_of(app->sessions.next, struct ust_app_session, link));
+	while (!list_is_empty(&app->sessions)) {
+		struct ust_app_session *as =
+			container_of(app->sessions.next, struct ust_app_session, link);
+
+		/* Its operation goes on without it; an APP_READY for this very app has
+		 * no one left to tell. */
+		if (as->op && as->op->kind == TRACE_OP_APP_READY && as->op->app_id == app->id)
+			as->op->app_done = NULL;
+		app_session_abandon(d, as, LTTNG_OK);
+		app_session_free(as);
+	}
 }
 
 /* ------------------------------------------------------------------------- */

@@ -85,7 +85,7 @@ void ust_trace_shutdown(struct daemon *d);
 /* Frees the registries (after the workers are gone). */
 void ust_trace_fini(struct daemon *d);
 /* Frees an application's per-session state without any I/O (the app is freed). */
-void ust_trace_app_forget(struct ust_app *app);
+void ust_trace_app_forget(struct daemon *d, struct ust_app *app);
 
 /* A notify message received from an application, and the reply to send. */
 struct ust_notify_msg {

@@ -192,6 +192,7 @@ struct ust_pool {
 	struct list_node ready; /* struct ust_queue with jobs and no running job */
 	int thread_count; /* detached threads; each leaves after POOL_IDLE_EXIT_S idle */
 	int idle_count;
+	int ready_count;  /* queues in the ready list */
 	bool shutting_down;
 };
 
@@ -231,6 +232,7 @@ static void *pool_thread(void *arg)
 			break;
 		q = container_of(pool->ready.next, struct ust_queue, ready_link);
 		list_remove(&q->ready_link);
+		pool->ready_count--;
 		q->in_ready = false;
 		job = container_of(q->jobs.next, struct ust_job, link);
 		list_remove(&job->link);
@@ -245,6 +247,7 @@ static void *pool_thread(void *arg)
 		if (!list_is_empty(&q->jobs)) {
 			/* Behind the other ready queues: each application gets its turn. */
 			list_append(&pool->ready, &q->ready_link);
+			pool->ready_count++;
 			q->in_ready = true;
 			pthread_cond_signal(&pool->wakeup);
 		}
@@ -256,13 +259,14 @@ static void *pool_thread(void *arg)
 	return NULL;
 }
 
-/* With the pool's lock held: one more thread when none is idle. */
+/* With the pool's lock held: one more thread when more queues wait than idle threads
+ * can take (an idle thread already signalled counts as taken only once it runs). */
 static void pool_grow(struct ust_pool *pool)
 {
 	pthread_attr_t attr;
 	pthread_t thread;
 
-	if (pool->idle_count > 0 || pool->thread_count >= POOL_MAX_THREADS)
+	if (pool->ready_count <= pool->idle_count || pool->thread_count >= POOL_MAX_THREADS)
 		return;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -297,6 +301,7 @@ static void shared_queue_submit(struct ust_queue *q, struct ust_job *job)
 	list_append(&q->jobs, &job->link);
 	if (!q->running && !q->in_ready) {
 		list_append(&pool->ready, &q->ready_link);
+		pool->ready_count++;
 		q->in_ready = true;
 		pool_grow(pool);
 		pthread_cond_signal(&pool->wakeup);
@@ -323,6 +328,7 @@ static void shared_queue_end(struct ust_queue *q, bool run_remaining)
 		}
 		if (q->in_ready) {
 			list_remove(&q->ready_link);
+			pool->ready_count--;
 			q->in_ready = false;
 		}
 	}
