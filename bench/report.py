@@ -8,9 +8,13 @@ samples are unusable (missing metric, wrong session count); a missed target
 is reported, never an error.
 """
 
-import argparse
+import os
 import statistics
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import LE, Verdicts, finish, fmt_ratio, load, parser, table_lines  # noqa: E402
 
 # Targets, as ratios ours/real that must not be exceeded.
 START_TARGET = 0.5
@@ -52,20 +56,6 @@ def rows(sessions, events):
     ]
 
 
-def load(path):
-    samples = {}
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split()
-            if len(parts) != 2:
-                raise ValueError(f"{path}:{lineno}: malformed line {line!r}")
-            samples.setdefault(parts[0], []).append(float(parts[1]))
-    return samples
-
-
 def fmt(value, unit):
     if unit == "us":
         return f"{value / 1000:.3f} ms"
@@ -76,25 +66,11 @@ def fmt(value, unit):
     return f"{value:g}"
 
 
-def fmt_ratio(ratio):
-    return f"{ratio:.3f}x" if ratio < 0.1 else f"{ratio:.2f}x"
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--real", required=True)
-    ap.add_argument("--ours", required=True)
-    ap.add_argument("--rounds", type=int, required=True)
-    ap.add_argument("--sessions", type=int, required=True)
-    ap.add_argument("--events", type=int, required=True)
-    ap.add_argument("--api-reps", type=int, required=True)
-    ap.add_argument("--cli-reps", type=int, required=True)
-    ap.add_argument("--list-reps", type=int, required=True)
-    ap.add_argument("--header", action="append", default=[])
-    ap.add_argument("--markdown")
+    ap = parser("--sessions", "--events", "--api-reps", "--cli-reps", "--list-reps")
     a = ap.parse_args()
 
-    data = {"real": load(a.real), "ours": load(a.ours)}
+    data = {"real": load(a.real)[0], "ours": load(a.ours)[0]}
     problems = []
     for who, samples in data.items():
         for count in samples.get("api_list_count", []):
@@ -109,7 +85,7 @@ def main():
     )
     out.append("")
     table = [("metric", "real", "ours", "ours/real", "target", "result")]
-    passed = missed = 0
+    verdicts = Verdicts()
     for metric, label, unit, target in rows(a.sessions, a.events):
         real = data["real"].get(metric)
         ours = data["ours"].get(metric)
@@ -118,40 +94,13 @@ def main():
             continue
         mr, mo = statistics.median(real), statistics.median(ours)
         ratio = mo / mr if mr > 0 else float("inf")
-        if target is None:
-            tgt, verdict = "-", "info"
-        else:
-            tgt = f"<= {target:g}x"
-            if ratio <= target:
-                verdict, passed = "PASS", passed + 1
-            else:
-                verdict, missed = "MISS", missed + 1
+        tgt, verdict = verdicts.judge(ratio, None if target is None else (LE, target))
         table.append((label, fmt(mr, unit), fmt(mo, unit), fmt_ratio(ratio), tgt, verdict))
 
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-
-    def line(cells):
-        padded = []
-        for i, c in enumerate(cells):
-            padded.append(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]))
-        return "| " + " | ".join(padded) + " |"
-
-    out.append(line(table[0]))
-    out.append("|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2))
-                              for i, w in enumerate(widths)) + "|")
-    out.extend(line(r) for r in table[1:])
+    out.extend(table_lines(table))
     out.append("")
-    out.append(f"targets: {passed} PASS, {missed} MISS (a MISS is a finding, not a failure)")
-    text = "\n".join(out) + "\n"
-    sys.stdout.write(text)
-    if a.markdown:
-        with open(a.markdown, "w", encoding="utf-8") as f:
-            f.write(text)
-    if problems:
-        for p in problems:
-            print(f"report: {p}", file=sys.stderr)
-        return 1
-    return 0
+    out.append(verdicts.summary())
+    return finish(out, a.markdown, problems)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,9 @@ shopt -s nullglob
 script=$(readlink -f "${BASH_SOURCE[0]}")
 bench_dir=$(dirname "$script")
 repo=$(dirname "$bench_dir")
+prog=run-control-bench
+# shellcheck source=bench/lib/common.sh
+. "$bench_dir/lib/common.sh"
 
 # ===========================================================================
 # Namespace side: one daemon, one round. Started as PID 1 of a fresh PID
@@ -49,55 +52,9 @@ inner() {
     local base=$BENCH_BASE daemon=$BENCH_DAEMON ctl=$BENCH_CTL
     local log=/dev/stderr pid t0 i
 
-    fail() {
-        echo "bench-inner: $*" >&2
-        exit 1
-    }
-    # usec_since T0: sets US to the microseconds elapsed since EPOCHREALTIME T0.
-    usec_since() {
-        local t=$EPOCHREALTIME
-        US=$((${t/./} - ${1/./}))
-    }
+    ns_setup "$base" "$daemon" "$BENCH_TMP" "$daemon" "$script"
 
-    mount -t tmpfs -o mode=0755 bench-base "$base" || fail "cannot mount tmpfs on $base"
-    mkdir -p /var/run/lttng || fail "cannot create /var/run/lttng"
-    mount -t tmpfs -o mode=0755 bench-run /var/run/lttng || fail "cannot mount tmpfs on /var/run/lttng"
-    mount -t tmpfs -o mode=1777 bench-shm /dev/shm || fail "cannot mount tmpfs on /dev/shm"
-    ip link set lo up 2>/dev/null || echo "bench-inner: could not bring loopback up" >&2
-
-    export HOME=$base/home LTTNG_HOME=$base/home TMPDIR=$base/tmp
-    mkdir -p "$HOME" "$TMPDIR"
-    chmod 0700 "$HOME" "$TMPDIR"
-    # Some paths ignore $HOME and use the passwd home: hide it too, unless
-    # it holds something this run needs.
-    local pwhome p hide=1
-    pwhome=$(getent passwd "$(id -u)" | cut -d: -f6)
-    if [[ -d $pwhome && $pwhome != / ]]; then
-        for p in "$BENCH_TMP" "$daemon" "$script"; do
-            [[ $p == "$pwhome" || $p == "$pwhome"/* ]] && hide=0
-        done
-        if ((hide)); then
-            mount -t tmpfs -o mode=0700 bench-pwhome "$pwhome" || fail "cannot mount tmpfs on $pwhome"
-        else
-            echo "bench-inner: $pwhome holds a needed path; not hidden" >&2
-        fi
-    fi
-    export LTTNG_SESSIOND_PATH=$daemon
-    cd "$HOME" || fail "cannot enter $HOME"
-
-    # --- process helpers: bash builtins only, so no helper process of ours
-    # is alive (and counted) while we look at the namespace.
-    # alive PID: the process exists and is not a zombie.
-    alive() {
-        local k v
-        { while read -r k v; do
-            if [[ $k == State: ]]; then
-                [[ $v != Z* ]]
-                return
-            fi
-        done <"/proc/$1/status"; } 2>/dev/null
-        return 1
-    }
+    # --- process helpers (alive, ns_pids, cli: lib/common.sh)
     # rss_of PID: sets RSS (KiB); fails for a process without memory.
     rss_of() {
         local k v
@@ -109,16 +66,6 @@ inner() {
             fi
         done <"/proc/$1/status"; } 2>/dev/null
         return 1
-    }
-    # ns_pids: sets PIDS to the live processes of the namespace but us.
-    ns_pids() {
-        local d
-        PIDS=()
-        for d in /proc/[0-9]*; do
-            d=${d#/proc/}
-            [[ $d == 1 || $d == "$BASHPID" ]] && continue
-            alive "$d" && PIDS+=("$d")
-        done
     }
     # measure_rss NAME: daemon RSS and the sum over all its processes.
     measure_rss() {
@@ -132,15 +79,6 @@ inner() {
         done
         echo "rss_${1}_total_kb $total"
         echo "procs_${1} ${#PIDS[@]}"
-    }
-    # cli METRIC ARGS...: time one `lttng ARGS...`; METRIC "-" = untimed.
-    cli() {
-        local metric=$1 t0
-        shift
-        t0=$EPOCHREALTIME
-        lttng "$@" >/dev/null 2>>"$log" || fail "lttng $* failed"
-        usec_since "$t0"
-        [[ $metric == - ]] || echo "cli_$metric $US"
     }
     ctl() {
         "$ctl" "$@" 2>>"$log" || fail "ctlbench $* failed"
@@ -166,14 +104,14 @@ inner() {
         [[ $line == first_enable_channel\ * ]] && echo "$line"
     done <<<"$warm"
     for ((i = 0; i < BENCH_CLI_REPS; i++)); do
-        cli create create "cli-$i"
-        cli enable_channel enable-channel -u chan -s "cli-$i"
-        cli enable_event enable-event -u bench:event -c chan -s "cli-$i"
-        cli start start "cli-$i"
-        cli stop_nowait stop --no-wait "cli-$i"
+        cli cli_create create "cli-$i"
+        cli cli_enable_channel enable-channel -u chan -s "cli-$i"
+        cli cli_enable_event enable-event -u bench:event -c chan -s "cli-$i"
+        cli cli_start start "cli-$i"
+        cli cli_stop_nowait stop --no-wait "cli-$i"
         cli - start "cli-$i"
-        cli stop_wait stop "cli-$i"
-        cli destroy destroy "cli-$i"
+        cli cli_stop_wait stop "cli-$i"
+        cli cli_destroy destroy "cli-$i"
     done
     ctl cycle api api "$BENCH_API_REPS"
 
@@ -181,30 +119,12 @@ inner() {
     ctl populate "$BENCH_SESSIONS" "$BENCH_EVENTS"
     measure_rss loaded
     for ((i = 0; i < BENCH_LIST_REPS; i++)); do
-        cli list list
+        cli cli_list list
     done
     ctl list api "$BENCH_LIST_REPS"
 
     # --- stop by PID, wait for every process of the namespace to be gone
-    # Poll every 5 ms without forking: read with a timeout on a FIFO that
-    # nobody writes.
-    local limit
-    mkfifo "$base/tick" || fail "cannot make $base/tick"
-    exec 9<>"$base/tick"
-    t0=$EPOCHREALTIME
-    kill -TERM "$pid" || fail "cannot signal $pid"
-    for ((limit = 4000; limit > 0; limit--)); do
-        ns_pids
-        ((${#PIDS[@]} == 0)) && break
-        read -r -t 0.005 -u 9 _
-    done
-    usec_since "$t0"
-    if ((limit == 0)); then
-        ns_pids
-        echo "bench-inner: still alive 20 s after SIGTERM: ${PIDS[*]}" >&2
-        kill -KILL "${PIDS[@]}" 2>/dev/null
-        fail "daemon did not stop on SIGTERM"
-    fi
+    stop_ns "$pid" "$base"
     echo "shutdown_us $US"
 }
 
@@ -214,15 +134,8 @@ if [[ ${1:-} == __inner ]]; then
 fi
 
 # ===========================================================================
-# Host side
+# Host side (die, usage, checks, run_ns, run_rounds: lib/common.sh)
 # ===========================================================================
-die() {
-    echo "run-control-bench: $*" >&2
-    exit 1
-}
-usage() {
-    sed -n '/^# Usage:/,/^set -u/p' "$script" | sed '$d; s/^# \{0,1\}//'
-}
 
 rounds=${BENCH_ROUNDS:-15}
 real=/usr/bin/lttng-sessiond
@@ -246,85 +159,32 @@ while (($#)); do
     esac
     shift
 done
-for v in rounds sessions events api_reps cli_reps list_reps; do
-    [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v/_/-} takes a number, not '${!v}'"
-done
+check_numbers rounds sessions events api_reps cli_reps list_reps
 ((rounds >= 1 && api_reps >= 1 && cli_reps >= 1 && list_reps >= 1)) ||
     die "rounds and repetitions must be at least 1"
 
-(($(id -u) == 0)) || die "must run as root (it mounts tmpfs in private namespaces)"
-for tool in unshare lttng cc pkg-config ip; do
-    command -v "$tool" >/dev/null || die "$tool not found"
-done
-[[ -x /usr/bin/python3 ]] || die "/usr/bin/python3 not found"
-[[ -x $real ]] || die "reference daemon not found: $real"
-[[ -x $ours ]] || die "our daemon not found: $ours (build it: meson setup build && ninja -C build)"
+check_host unshare lttng cc pkg-config ip
 
-tmp=$(mktemp -d /tmp/lttng-control-bench.XXXXXX) || die "mktemp failed"
-cleanup() {
-    if ((keep)); then
-        echo "run-control-bench: kept $tmp" >&2
-    else
-        rm -rf "$tmp"
-    fi
-}
-trap cleanup EXIT
+make_tmp
+trap remove_tmp EXIT
 
 # liblttng-ctl helper, compiled now against the installed library.
 # shellcheck disable=SC2046 # pkg-config output is a list of words
 cc -O2 -o "$tmp/ctlbench" "$bench_dir/ctlbench.c" $(pkg-config --cflags --libs lttng-ctl) ||
     die "cannot compile bench/ctlbench.c (is liblttng-ctl-dev installed?)"
-# Freeze our binary: others may rebuild build/ during the run.
-mkdir -p "$tmp/ours/sessiond" "$tmp/ours/consumerd" "$tmp/ns"
-cp "$ours" "$tmp/ours/sessiond/lttng-sessiond" || die "cannot copy $ours"
-# Our consumer daemon, in the layout the daemon looks for beside itself
-# (<dir>/../consumerd/lttng-consumerd), as in the build tree.
-cp "$(dirname "$ours")/../consumerd/lttng-consumerd" "$tmp/ours/consumerd/" ||
-    die "cannot copy our lttng-consumerd (build it with ninja)"
-
-ours_rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$repo" status --porcelain -- src meson.build 2>/dev/null) ]]; then
-    ours_rev+="+dirty"
-fi
-real_version=$(dpkg-query -W -f='${Version}' lttng-tools 2>/dev/null || echo unknown)
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+# Freeze our binaries: others may rebuild build/ during the run.
+freeze_ours
+host_info
 
 # run_one real|ours ROUND: one namespace, one daemon, one round.
 run_one() {
-    local who=$1 round=$2 daemon rc
-    case $who in
-    real) daemon=$real ;;
-    ours) daemon=$tmp/ours/sessiond/lttng-sessiond ;;
-    esac
-    {
-        echo "# round $round"
-        timeout -k 5 180 unshare --mount --pid --fork --mount-proc \
-            --propagation private --net --kill-child=SIGKILL \
-            env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C USER=root LOGNAME=root \
-            BENCH_BASE="$tmp/ns" BENCH_TMP="$tmp" BENCH_DAEMON="$daemon" \
-            BENCH_CTL="$tmp/ctlbench" BENCH_SESSIONS="$sessions" \
-            BENCH_EVENTS="$events" BENCH_API_REPS="$api_reps" \
-            BENCH_CLI_REPS="$cli_reps" BENCH_LIST_REPS="$list_reps" \
-            /bin/bash "$script" __inner
-    } >>"$tmp/$who.samples" 2>>"$tmp/$who.log"
-    rc=$?
-    if ((rc != 0)); then
-        echo "run-control-bench: $who round $round failed (exit $rc); log:" >&2
-        tail -n 20 "$tmp/$who.log" >&2
-        exit 1
-    fi
+    run_ns "$1" "$2" 180 \
+        BENCH_CTL="$tmp/ctlbench" BENCH_SESSIONS="$sessions" \
+        BENCH_EVENTS="$events" BENCH_API_REPS="$api_reps" \
+        BENCH_CLI_REPS="$cli_reps" BENCH_LIST_REPS="$list_reps"
 }
 
-started=$EPOCHREALTIME
-echo "run-control-bench: $rounds rounds, real=$real ($real_version), ours=$ours ($ours_rev)" >&2
-for ((r = 1; r <= rounds; r++)); do
-    if ((r % 2)); then order=(real ours); else order=(ours real); fi
-    printf 'round %d/%d: %s then %s\n' "$r" "$rounds" "${order[@]}" >&2
-    for who in "${order[@]}"; do
-        run_one "$who" "$r"
-    done
-done
-elapsed=$((${EPOCHREALTIME/./} / 1000000 - ${started/./} / 1000000))
+run_rounds
 
 args=(--real "$tmp/real.samples" --ours "$tmp/ours.samples"
     --rounds "$rounds" --sessions "$sessions" --events "$events"

@@ -46,6 +46,9 @@ shopt -s nullglob
 script=$(readlink -f "${BASH_SOURCE[0]}")
 bench_dir=$(dirname "$script")
 repo=$(dirname "$bench_dir")
+prog=run-trace-bench
+# shellcheck source=bench/lib/common.sh
+. "$bench_dir/lib/common.sh"
 
 # ===========================================================================
 # Namespace side: one daemon, one round. Started as PID 1 of a fresh PID
@@ -56,39 +59,7 @@ inner() {
     local base=$BENCH_BASE daemon=$BENCH_DAEMON gen=$BENCH_LOADGEN
     local log=/dev/stderr pid out
 
-    fail() {
-        echo "bench-inner: $*" >&2
-        exit 1
-    }
-    # usec_since T0: sets US to the microseconds elapsed since EPOCHREALTIME T0.
-    usec_since() {
-        local t=$EPOCHREALTIME
-        US=$((${t/./} - ${1/./}))
-    }
-
-    mount -t tmpfs -o mode=0755 bench-base "$base" || fail "cannot mount tmpfs on $base"
-    mkdir -p /var/run/lttng || fail "cannot create /var/run/lttng"
-    mount -t tmpfs -o mode=0755 bench-run /var/run/lttng || fail "cannot mount tmpfs on /var/run/lttng"
-    mount -t tmpfs -o mode=1777 bench-shm /dev/shm || fail "cannot mount tmpfs on /dev/shm"
-    ip link set lo up 2>/dev/null || echo "bench-inner: could not bring loopback up" >&2
-
-    export HOME=$base/home LTTNG_HOME=$base/home TMPDIR=$base/tmp
-    mkdir -p "$HOME" "$TMPDIR"
-    chmod 0700 "$HOME" "$TMPDIR"
-    local pwhome p hide=1
-    pwhome=$(getent passwd "$(id -u)" | cut -d: -f6)
-    if [[ -d $pwhome && $pwhome != / ]]; then
-        for p in "$BENCH_TMP" "$daemon" "$script" "$BENCH_OUTPUT"; do
-            [[ -n $p && ($p == "$pwhome" || $p == "$pwhome"/*) ]] && hide=0
-        done
-        if ((hide)); then
-            mount -t tmpfs -o mode=0700 bench-pwhome "$pwhome" || fail "cannot mount tmpfs on $pwhome"
-        else
-            echo "bench-inner: $pwhome holds a needed path; not hidden" >&2
-        fi
-    fi
-    export LTTNG_SESSIOND_PATH=$daemon
-    cd "$HOME" || fail "cannot enter $HOME"
+    ns_setup "$base" "$daemon" "$BENCH_TMP" "$daemon" "$script" "$BENCH_OUTPUT"
     if [[ -n $BENCH_OUTPUT ]]; then
         out=$BENCH_OUTPUT
         mkdir -p "$out" || fail "cannot create $out"
@@ -97,18 +68,7 @@ inner() {
         mkdir -p "$out"
     fi
 
-    # --- process helpers: bash builtins only, so no helper process of ours
-    # is alive (and counted) while we look at the namespace.
-    alive() {
-        local k v
-        { while read -r k v; do
-            if [[ $k == State: ]]; then
-                [[ $v != Z* ]]
-                return
-            fi
-        done <"/proc/$1/status"; } 2>/dev/null
-        return 1
-    }
+    # --- process helpers (alive, ns_pids, cli: lib/common.sh)
     # mem_of PID: sets RSS, ANON, SHMEM (KiB) and COMM; fails without memory.
     mem_of() {
         local k v
@@ -122,16 +82,6 @@ inner() {
             esac
         done <"/proc/$1/status"; } 2>/dev/null
         ((RSS > 0))
-    }
-    # ns_pids: sets PIDS to the live processes of the namespace but us.
-    ns_pids() {
-        local d
-        PIDS=()
-        for d in /proc/[0-9]*; do
-            d=${d#/proc/}
-            [[ $d == 1 || $d == "$BASHPID" ]] && continue
-            alive "$d" && PIDS+=("$d")
-        done
     }
     # cpu_ticks: sets TICKS to user+system clock ticks of every process of
     # the namespace but us (the daemons: no application is alive then).
@@ -165,15 +115,6 @@ inner() {
         echo "rss_${1}_sessiond_kb $sessiond"
         echo "rss_${1}_consumerd_kb $consumerd"
         echo "procs_${1} ${#PIDS[@]}"
-    }
-    # cli METRIC ARGS...: time one `lttng ARGS...`; METRIC "-" = untimed.
-    cli() {
-        local metric=$1 t0
-        shift
-        t0=$EPOCHREALTIME
-        lttng "$@" >/dev/null 2>>"$log" || fail "lttng $* failed"
-        usec_since "$t0"
-        [[ $metric == - ]] || echo "$metric $US"
     }
     # discarded SESSION: sets DISC to the session's discarded events.
     discarded() {
@@ -337,20 +278,7 @@ inner() {
     measure_rss after_destroy
 
     # --- stop by PID, wait for every process of the namespace to be gone
-    local limit
-    mkfifo "$base/tick" || fail "cannot make $base/tick"
-    exec 9<>"$base/tick"
-    kill -TERM "$pid" || fail "cannot signal $pid"
-    for ((limit = 4000; limit > 0; limit--)); do
-        ns_pids
-        ((${#PIDS[@]} == 0)) && break
-        read -r -t 0.005 -u 9 _
-    done
-    if ((limit == 0)); then
-        ns_pids
-        kill -KILL "${PIDS[@]}" 2>/dev/null
-        fail "daemon did not stop on SIGTERM"
-    fi
+    stop_ns "$pid" "$base"
     [[ -n $BENCH_OUTPUT ]] && rm -rf "$out"
     return 0
 }
@@ -361,15 +289,8 @@ if [[ ${1:-} == __inner ]]; then
 fi
 
 # ===========================================================================
-# Host side
+# Host side (die, usage, checks, run_ns, run_rounds: lib/common.sh)
 # ===========================================================================
-die() {
-    echo "run-trace-bench: $*" >&2
-    exit 1
-}
-usage() {
-    sed -n '/^# Usage:/,/^set -u/p' "$script" | sed '$d; s/^# \{0,1\}//'
-}
 
 rounds=${BENCH_ROUNDS:-9}
 real=/usr/bin/lttng-sessiond
@@ -395,27 +316,15 @@ while (($#)); do
     esac
     shift
 done
-for v in rounds apps parallel threads load_ms probe_ms probes; do
-    [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v/_/-} takes a number, not '${!v}'"
-done
+check_numbers rounds apps parallel threads load_ms probe_ms probes
 ((rounds >= 1 && apps >= 1 && parallel >= 1 && threads >= 1 && load_ms >= 100 && probe_ms >= 100)) ||
     die "rounds, apps, parallel, threads must be at least 1, durations at least 100 ms"
 
-(($(id -u) == 0)) || die "must run as root (it mounts tmpfs in private namespaces)"
-for tool in unshare lttng cc ip babeltrace2; do
-    command -v "$tool" >/dev/null || die "$tool not found"
-done
-[[ -x /usr/bin/python3 ]] || die "/usr/bin/python3 not found"
-[[ -x $real ]] || die "reference daemon not found: $real"
-[[ -x $ours ]] || die "our daemon not found: $ours (build it: meson setup build && ninja -C build)"
+check_host unshare lttng cc ip babeltrace2
 
-tmp=$(mktemp -d /tmp/lttng-trace-bench.XXXXXX) || die "mktemp failed"
+make_tmp
 cleanup() {
-    if ((keep)); then
-        echo "run-trace-bench: kept $tmp" >&2
-    else
-        rm -rf "$tmp"
-    fi
+    remove_tmp
     [[ -n $output_dir ]] && rm -rf "$output_dir"/lttng-trace-bench.$$
 }
 trap cleanup EXIT
@@ -423,24 +332,15 @@ trap cleanup EXIT
 # The load generator, compiled now against the installed lttng-ust.
 cc -O2 -I "$bench_dir" -o "$tmp/loadgen" "$bench_dir/loadgen.c" -llttng-ust -ldl -lpthread ||
     die "cannot compile bench/loadgen.c (is liblttng-ust-dev installed?)"
-# Freeze our binaries: others may rebuild build/ during the run. The consumer
-# goes where the daemon looks for it (<dir>/../consumerd/lttng-consumerd).
-mkdir -p "$tmp/ours/sessiond" "$tmp/ours/consumerd" "$tmp/ns"
-cp "$ours" "$tmp/ours/sessiond/lttng-sessiond" || die "cannot copy $ours"
-cp "$(dirname "$ours")/../consumerd/lttng-consumerd" "$tmp/ours/consumerd/" ||
-    die "cannot copy our lttng-consumerd (build it with ninja)"
+# Freeze our binaries: others may rebuild build/ during the run.
+freeze_ours
 if [[ -n $output_dir ]]; then
     mkdir -p "$output_dir" || die "cannot create $output_dir"
     output_dir=$(readlink -f "$output_dir")
 fi
 
-ours_rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$repo" status --porcelain -- src meson.build 2>/dev/null) ]]; then
-    ours_rev+="+dirty"
-fi
-real_version=$(dpkg-query -W -f='${Version}' lttng-tools 2>/dev/null || echo unknown)
+host_info
 ust_version=$(dpkg-query -W -f='${Version}' liblttng-ust1 2>/dev/null || echo unknown)
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 if [[ -n $output_dir ]]; then
     where="$output_dir ($(df -T "$output_dir" | awk 'NR == 2 { print $2 }'))"
@@ -450,29 +350,12 @@ fi
 
 # run_one real|ours ROUND: one namespace, one daemon, one round.
 run_one() {
-    local who=$1 round=$2 daemon rc outdir=""
-    case $who in
-    real) daemon=$real ;;
-    ours) daemon=$tmp/ours/sessiond/lttng-sessiond ;;
-    esac
-    [[ -n $output_dir ]] && outdir=$output_dir/lttng-trace-bench.$$/$who-$round
-    {
-        echo "# round $round"
-        timeout -k 5 400 unshare --mount --pid --fork --mount-proc \
-            --propagation private --net --kill-child=SIGKILL \
-            env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C USER=root LOGNAME=root \
-            BENCH_BASE="$tmp/ns" BENCH_TMP="$tmp" BENCH_DAEMON="$daemon" \
-            BENCH_LOADGEN="$tmp/loadgen" BENCH_OUTPUT="$outdir" \
-            BENCH_APPS="$apps" BENCH_PARALLEL="$parallel" BENCH_THREADS="$threads" \
-            BENCH_LOAD_MS="$load_ms" BENCH_PROBE_MS="$probe_ms" BENCH_PROBES="$probes" \
-            /bin/bash "$script" __inner
-    } >>"$tmp/$who.samples" 2>>"$tmp/$who.log"
-    rc=$?
-    if ((rc != 0)); then
-        echo "run-trace-bench: $who round $round failed (exit $rc); log:" >&2
-        tail -n 20 "$tmp/$who.log" >&2
-        exit 1
-    fi
+    local outdir=""
+    [[ -n $output_dir ]] && outdir=$output_dir/lttng-trace-bench.$$/$1-$2
+    run_ns "$1" "$2" 400 \
+        BENCH_LOADGEN="$tmp/loadgen" BENCH_OUTPUT="$outdir" \
+        BENCH_APPS="$apps" BENCH_PARALLEL="$parallel" BENCH_THREADS="$threads" \
+        BENCH_LOAD_MS="$load_ms" BENCH_PROBE_MS="$probe_ms" BENCH_PROBES="$probes"
 }
 
 # Touch 2 GiB of tmpfs once (and free it), so that no round pays for the
@@ -482,16 +365,7 @@ unshare --mount --propagation private /bin/sh -c \
     'mount -t tmpfs -o size=3g bench-warm "$1" && dd if=/dev/zero of="$1/warm" bs=1M count=2048 status=none' \
     sh "$tmp/ns" || die "tmpfs warm-up failed"
 read -r load_before _ </proc/loadavg
-started=$EPOCHREALTIME
-echo "run-trace-bench: $rounds rounds, real=$real ($real_version), ours=$ours ($ours_rev)" >&2
-for ((r = 1; r <= rounds; r++)); do
-    if ((r % 2)); then order=(real ours); else order=(ours real); fi
-    printf 'round %d/%d: %s then %s\n' "$r" "$rounds" "${order[@]}" >&2
-    for who in "${order[@]}"; do
-        run_one "$who" "$r"
-    done
-done
-elapsed=$((${EPOCHREALTIME/./} / 1000000 - ${started/./} / 1000000))
+run_rounds
 read -r load_after _ </proc/loadavg
 
 args=(--real "$tmp/real.samples" --ours "$tmp/ours.samples"

@@ -8,11 +8,14 @@ probes of each round. Exits 1 only when the samples are unusable (a metric
 missing); a missed target is reported, never an error.
 """
 
-import argparse
+import os
 import statistics
 import sys
 
-LE, GE = "<=", ">="
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import GE, LE, Verdicts, finish, load, parser, table_lines  # noqa: E402
+from benchlib import fmt_ratio as plain_ratio  # noqa: E402
 
 
 def rows(a):
@@ -74,23 +77,6 @@ def rows(a):
     ]
 
 
-def load(path):
-    samples, probes = {}, []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.strip()
-            if line.startswith("# probe") or line.startswith("# round"):
-                probes.append(line[2:])
-                continue
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split()
-            if len(parts) != 2:
-                raise ValueError(f"{path}:{lineno}: malformed line {line!r}")
-            samples.setdefault(parts[0], []).append(float(parts[1]))
-    return samples, probes
-
-
 def fmt(value, unit):
     if unit == "us":
         return f"{value / 1000:.3f} ms" if value < 10_000_000 else f"{value / 1e6:.2f} s"
@@ -114,25 +100,16 @@ def fmt_ratio(ratio, unit):
         return "inf"
     if unit == "B":
         return f"{ratio:.4f}x"
-    return f"{ratio:.3f}x" if ratio < 0.1 else f"{ratio:.2f}x"
+    return plain_ratio(ratio)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--real", required=True)
-    ap.add_argument("--ours", required=True)
-    ap.add_argument("--rounds", type=int, required=True)
-    ap.add_argument("--apps", type=int, required=True)
-    ap.add_argument("--parallel", type=int, required=True)
-    ap.add_argument("--threads", type=int, required=True)
-    ap.add_argument("--load-ms", type=int, required=True)
-    ap.add_argument("--header", action="append", default=[])
-    ap.add_argument("--markdown")
+    ap = parser("--apps", "--parallel", "--threads", "--load-ms")
     a = ap.parse_args()
 
     data, probes = {}, {}
     for who in ("real", "ours"):
-        data[who], probes[who] = load(getattr(a, who))
+        data[who], probes[who] = load(getattr(a, who), keep=("# probe", "# round"))
     problems = []
 
     out = [f"- {h}" for h in a.header]
@@ -143,7 +120,7 @@ def main():
     )
     out.append("")
     table = [("metric", "real", "ours", "ours/real", "target", "result")]
-    passed = missed = 0
+    verdicts = Verdicts()
     for metric, label, unit, target in rows(a):
         agg = statistics.mean if unit == "frac" else statistics.median
         if metric.startswith("mean:"):
@@ -155,48 +132,19 @@ def main():
             continue
         mr, mo = agg(real), agg(ours)
         ratio = mo / mr if mr > 0 else (1.0 if mo == 0 else float("inf"))
-        if target is None:
-            tgt, verdict = "-", "info"
-        else:
-            direction, bound = target
-            tgt = f"{direction} {bound:g}x"
-            ok = ratio <= bound if direction == LE else ratio >= bound
-            if ok:
-                verdict, passed = "PASS", passed + 1
-            else:
-                verdict, missed = "MISS", missed + 1
+        tgt, verdict = verdicts.judge(ratio, target)
         table.append((label, fmt(mr, unit), fmt(mo, unit), fmt_ratio(ratio, unit), tgt, verdict))
 
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-
-    def line(cells):
-        padded = []
-        for i, c in enumerate(cells):
-            padded.append(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]))
-        return "| " + " | ".join(padded) + " |"
-
-    out.append(line(table[0]))
-    out.append("|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2))
-                              for i, w in enumerate(widths)) + "|")
-    out.extend(line(r) for r in table[1:])
+    out.extend(table_lines(table))
     out.append("")
-    out.append(f"targets: {passed} PASS, {missed} MISS (a MISS is a finding, not a failure)")
+    out.append(verdicts.summary())
     for who in ("real", "ours"):
         lines = [p for p in probes[who] if p.startswith("probe")]
         if lines:
             out.append("")
             out.append(f"bisection probes, {who} (events/s; discarded during the probe):")
             out.extend(f"    {p}" for p in probes[who])
-    text = "\n".join(out) + "\n"
-    sys.stdout.write(text)
-    if a.markdown:
-        with open(a.markdown, "w", encoding="utf-8") as f:
-            f.write(text)
-    if problems:
-        for p in problems:
-            print(f"report: {p}", file=sys.stderr)
-        return 1
-    return 0
+    return finish(out, a.markdown, problems)
 
 
 if __name__ == "__main__":
