@@ -1142,6 +1142,47 @@ int ust_trace_stop(struct daemon *d, struct session *s, uint64_t connection_id, 
  * their counters (STOP), or also the channels' end (DESTROY). */
 static void flush_done(struct daemon *d, struct consumer_batch *b);
 
+/* What ending a registry asks of the consumer, after its last metadata:
+ * FLUSH: final flush and counters of every channel (stop);
+ * DESTROY: every channel and the metadata file closed (destroy);
+ * FLUSH_DESTROY: both (the application of per-PID buffers exited).
+ * Channels still being created (their request is ahead in the consumer's queue) or
+ * of a registry whose creation partly failed are included; unknown keys are
+ * answered -ENOENT. */
+enum registry_end {
+	REGISTRY_END_FLUSH = 1,
+	REGISTRY_END_DESTROY = 2,
+	REGISTRY_END_FLUSH_DESTROY = 3,
+};
+
+static void add_key_op(struct consumer_batch *b, enum consumer_op_type type, uint64_t key)
+{
+	struct consumer_op *op = consumer_batch_add(b, type);
+
+	if (op)
+		op->in.key = key;
+}
+
+static void registry_end_ops(struct daemon *d, struct consumer_batch *b, struct ust_registry *reg,
+			     enum registry_end what)
+{
+	struct ust_registry_channel *rc;
+
+	(void) registry_queue_push(d, reg, b);
+	list_for_each_entry(rc, &reg->channels, link) {
+		if (rc->state == REGISTRY_CHANNEL_NEW)
+			continue;
+		if (what & REGISTRY_END_FLUSH) {
+			add_key_op(b, CONSUMER_OP_FLUSH, rc->consumer_key);
+			add_key_op(b, CONSUMER_OP_STATS, rc->consumer_key);
+		}
+		if (what & REGISTRY_END_DESTROY)
+			add_key_op(b, CONSUMER_OP_DESTROY, rc->consumer_key);
+	}
+	if ((what & REGISTRY_END_DESTROY) && reg->metadata_created)
+		add_key_op(b, CONSUMER_OP_DESTROY, reg->metadata_key);
+}
+
 static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy)
 {
 	struct consumer_batch *b = consumer_batch_new(flush_done, (uint64_t) (uintptr_t) op);
@@ -1154,8 +1195,6 @@ static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy
 	}
 	b->stop_on_error = false;
 	list_for_each_entry(reg, &d->ust_registries, link) {
-		struct ust_registry_channel *rc;
-
 		if (reg->session_id != op->session_id)
 			continue;
 		if (reg->consumer_lost) {
@@ -1164,30 +1203,7 @@ static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy
 				op->error = LTTNG_ERR_UST_STOP_FAIL;
 			continue;
 		}
-		(void) registry_queue_push(d, reg, b);
-		list_for_each_entry(rc, &reg->channels, link) {
-			struct consumer_op *cop;
-
-			/* Channels still being created (their request is ahead in the
-			 * consumer's queue) or of a registry whose creation partly failed
-			 * are ended too; unknown keys are answered -ENOENT. */
-			if (rc->state == REGISTRY_CHANNEL_NEW)
-				continue;
-			cop = consumer_batch_add(b, destroy ? CONSUMER_OP_DESTROY : CONSUMER_OP_FLUSH);
-			if (cop)
-				cop->in.key = rc->consumer_key;
-			if (destroy)
-				continue;
-			cop = consumer_batch_add(b, CONSUMER_OP_STATS);
-			if (cop)
-				cop->in.key = rc->consumer_key;
-		}
-		if (destroy && reg->metadata_created) {
-			struct consumer_op *cop = consumer_batch_add(b, CONSUMER_OP_DESTROY);
-
-			if (cop)
-				cop->in.key = reg->metadata_key;
-		}
+		registry_end_ops(d, b, reg, destroy ? REGISTRY_END_DESTROY : REGISTRY_END_FLUSH);
 	}
 	b->cookie2 = destroy;
 	consumer_batch_submit(d, b);
@@ -1466,32 +1482,10 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 		} else if (reg && reg->per_pid) {
 			/* Its buffers end with it: write what they hold, close the files. */
 			struct consumer_batch *b = consumer_batch_new(per_pid_closed, reg->id);
-			struct ust_registry_channel *rc;
 
 			if (b) {
 				b->stop_on_error = false;
-				(void) registry_queue_push(d, reg, b);
-				list_for_each_entry(rc, &reg->channels, link) {
-					struct consumer_op *cop;
-
-					if (rc->state == REGISTRY_CHANNEL_NEW)
-						continue;
-					cop = consumer_batch_add(b, CONSUMER_OP_FLUSH);
-					if (cop)
-						cop->in.key = rc->consumer_key;
-					cop = consumer_batch_add(b, CONSUMER_OP_STATS);
-					if (cop)
-						cop->in.key = rc->consumer_key;
-					cop = consumer_batch_add(b, CONSUMER_OP_DESTROY);
-					if (cop)
-						cop->in.key = rc->consumer_key;
-				}
-				if (reg->metadata_created) {
-					struct consumer_op *cop = consumer_batch_add(b, CONSUMER_OP_DESTROY);
-
-					if (cop)
-						cop->in.key = reg->metadata_key;
-				}
+				registry_end_ops(d, b, reg, REGISTRY_END_FLUSH_DESTROY);
 				consumer_batch_submit(d, b);
 			}
 		}
