@@ -407,8 +407,15 @@ int cmd_set_consumer_uri(struct command_ctx *ctx)
 
 int cmd_clear_session(struct command_ctx *ctx)
 {
-	/* Without recorded data (no consumer yet) clearing has nothing to discard. */
 	if (ctx->session->live_timer_us)
 		return LTTNG_ERR_CLEAR_RELAY_DISALLOWED;
+	/* Without recorded data clearing has nothing to discard. Discarding recorded
+	 * data (buffers and trace files) comes with rotation; until then say so rather
+	 * than claim a clear that did not happen. */
+	if (ust_trace_session_has_buffers(ctx->daemon, ctx->session)) {
+		log_error("Session \"%s\": clearing recorded data is not supported yet",
+			  ctx->session->name);
+		return LTTNG_ERR_CLEAR_FAIL_CONSUMER;
+	}
 	return LTTNG_OK;
 }

@@ -2063,3 +2063,8 @@ bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t 
 	consumer_batch_submit(d, b);
 	return true;
 }
+
+bool ust_trace_session_has_buffers(struct daemon *d, const struct session *s)
+{
+	return registry_has_session(d, s->id);
+}

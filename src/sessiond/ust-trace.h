@@ -69,6 +69,8 @@ void ust_trace_trackers_changed(struct daemon *d, struct session *s);
  * consumer first; the reply (count header + channels) is sent when they come back.
  * Returns false (nothing deferred) when the stored counters are current. */
 bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t connection_id);
+/* Whether the session has user-space buffers (it recorded, or records, data). */
+bool ust_trace_session_has_buffers(struct daemon *d, const struct session *s);
 int ust_trace_regenerate_metadata(struct daemon *d, struct session *s);
 int ust_trace_regenerate_statedump(struct daemon *d, struct session *s);
 
