@@ -560,7 +560,10 @@ sc_many_apps() {
 		for p in "${pids[@]}"; do
 			wait_pid "$p" $((60 * slow))
 			rc=$?
-			[ "$rc" = 0 ] || bad=$((bad + 1))
+			if [ "$rc" != 0 ]; then
+				bad=$((bad + 1))
+				echo "# round $round: app $p exited with status $rc"
+			fi
 		done
 		expect_eq "round $round: every app exits 0, none hangs (total $((($(date +%s%N) - t0) / 1000000)) ms)" 0 "$bad"
 		check "round $round: no app left in lttng list -u (bounded)" \
