@@ -46,7 +46,8 @@ step lttng stop
 step lttng destroy demo
 step find "$HOME/demo-trace" -type f
 printf '\n\033[1m$ babeltrace2 %s | head -20\033[0m\n' "$HOME/demo-trace"
-babeltrace2 "$HOME/demo-trace" | head -20
+babeltrace2 "$HOME/demo-trace" >"$HOME/demo-trace.txt"
+head -n 20 "$HOME/demo-trace.txt"
 printf '\n%s events recorded by our lttng-consumerd, read by babeltrace2.\n' \
-	"$(babeltrace2 "$HOME/demo-trace" | wc -l)"
+	"$(wc -l <"$HOME/demo-trace.txt")"
 INNER
