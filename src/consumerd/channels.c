@@ -128,30 +128,6 @@ static int write_one_packet(struct consumer_stream *s)
 	return 0;
 }
 
-/* Writes every readable sub-buffer of the stream. */
-static void stream_drain(struct consumer_stream *s)
-{
-	for (;;) {
-		int r = lttng_ust_ctl_get_next_subbuf(s->ust);
-
-		if (r < 0)
-			return; /* -EAGAIN: nothing more; -ENODATA: finalized and empty */
-		r = write_one_packet(s);
-		(void) lttng_ust_ctl_put_next_subbuf(s->ust);
-		if (r < 0) {
-			log_error_errno(r, "Channel %s: cannot read stream %d", s->channel->name, s->cpu);
-			return;
-		}
-	}
-}
-
-static void channel_drain(struct consumer_channel *ch)
-{
-	if (!ch->has_output)
-		return; /* a snapshot channel keeps its data in the buffers */
-	for (unsigned i = 0; i < ch->stream_count; i++)
-		stream_drain(&ch->streams[i]);
-}
 
 /* Sub-buffers written per wake-up of one stream before the others get their turn. */
 #define PACKETS_PER_WAKEUP 2
@@ -172,6 +148,21 @@ static bool stream_read_some(struct consumer_stream *s, unsigned budget)
 		}
 	}
 	return true;
+}
+
+/* Writes every readable sub-buffer of the stream. */
+static void stream_drain(struct consumer_stream *s)
+{
+	while (stream_read_some(s, UINT_MAX))
+		;
+}
+
+static void channel_drain(struct consumer_channel *ch)
+{
+	if (!ch->has_output)
+		return; /* a snapshot channel keeps its data in the buffers */
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		stream_drain(&ch->streams[i]);
 }
 
 static int stream_wakeup_cb(sd_event_source *src, int fd, uint32_t revents, void *userdata)

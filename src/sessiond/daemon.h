@@ -26,7 +26,6 @@ struct daemon {
 	struct list_node ust_registries; /* struct ust_registry (ust-trace.c) */
 	uint64_t next_registry_id;
 	uint64_t next_consumer_key;      /* channel keys given to the consumer daemon */
-	sd_event_source *metadata_push_timer; /* coalesces metadata pushes (ust-trace.c) */
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
 	bool kernel_available;
 	char hostname[256];

@@ -82,7 +82,6 @@ struct ust_registry {
 	struct buffer metadata;   /* the whole TSDL text */
 	size_t metadata_pushed;   /* how much the consumer has been sent */
 	bool metadata_reset;      /* the next push replaces the file (regenerate) */
-	bool metadata_push_queued;
 	uint64_t metadata_key;
 	bool metadata_created;    /* the consumer has the metadata file */
 	struct list_node channels; /* struct ust_registry_channel, chan_id order */

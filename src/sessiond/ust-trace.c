@@ -49,7 +49,8 @@ struct trace_op {
 };
 
 static void op_next(struct daemon *d, struct trace_op *op);
-static void registry_schedule_push(struct daemon *d, struct ust_registry *reg);
+static int registry_queue_push(struct daemon *d, struct ust_registry *reg,
+			       struct consumer_batch *into);
 static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy);
 
 static struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id)
@@ -93,6 +94,12 @@ static void reply_client(struct daemon *d, uint64_t connection_id, int ret_code,
 
 /* ------------------------------------------------------------------------- */
 /* Lookups.                                                                   */
+
+/* LTTng's rule: overwrite channels lose whole packets, discard channels events. */
+static bool channel_overwrites(const struct session *s, const struct channel *c)
+{
+	return c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode);
+}
 
 static struct session *session_by_id(struct daemon *d, uint64_t id)
 {
@@ -306,7 +313,7 @@ static void fill_add_channel(struct daemon *d, const struct session *s, const st
 	m->switch_timer_us = c->attr.switch_timer_us;
 	m->read_timer_us = c->attr.read_timer_us;
 	m->monitor_timer_us = (uint32_t) c->attr.monitor_timer_us;
-	m->overwrite = c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode);
+	m->overwrite = channel_overwrites(s, c);
 	m->chan_id = rc->chan_id;
 	m->uid = s->uid;
 	m->gid = s->gid;
@@ -412,9 +419,10 @@ static struct ust_registry *registry_create(struct daemon *d, struct session *s,
 	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
 	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory),
 			   reg->directory);
-	/* The header goes out with the first registrations (registry_schedule_push),
-	 * in one metadata packet. */
 	reg->metadata_created = true;
+	/* The header at once: the consumer packs later pushes into the same packet. */
+	if (registry_queue_push(d, reg, b) < 0)
+		goto fail_batch;
 channels:
 	list_for_each_entry(c, &s->ust.channels, link) {
 		struct ust_registry_channel *rc = ust_registry_channel_add(reg, c->name);
@@ -431,7 +439,6 @@ channels:
 	}
 	list_append(&d->ust_registries, &reg->link);
 	consumer_batch_submit(d, b);
-	registry_schedule_push(d, reg);
 	return reg;
 fail_batch:
 	consumer_batch_free(b);
@@ -467,7 +474,6 @@ static int registry_queue_push(struct daemon *d, struct ust_registry *reg, struc
 	if (r == 0) {
 		reg->metadata_pushed = reg->metadata.size;
 		reg->metadata_reset = false;
-		reg->metadata_push_queued = false;
 	}
 	if (!into) {
 		if (r == 0)
@@ -476,44 +482,6 @@ static int registry_queue_push(struct daemon *d, struct ust_registry *reg, struc
 			consumer_batch_free(b);
 	}
 	return r;
-}
-
-/* New metadata is written shortly after it appears, in one packet for a burst of
- * registrations (an application registers dozens of events when a session starts),
- * and at the latest when the session stops. */
-#define METADATA_PUSH_DELAY_US 100000
-
-static int metadata_push_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
-{
-	struct daemon *d = userdata;
-	struct ust_registry *reg;
-
-	list_for_each_entry(reg, &d->ust_registries, link) {
-		if (!reg->metadata_push_queued)
-			continue;
-		reg->metadata_push_queued = false;
-		(void) registry_queue_push(d, reg, NULL);
-	}
-	return 0;
-}
-
-static void registry_schedule_push(struct daemon *d, struct ust_registry *reg)
-{
-	if (reg->metadata_push_queued)
-		return;
-	reg->metadata_push_queued = true;
-	if (!d->metadata_push_timer) {
-		if (sd_event_add_time_relative(d->loop, &d->metadata_push_timer, CLOCK_MONOTONIC,
-					       METADATA_PUSH_DELAY_US, 0, metadata_push_timer_cb, d) < 0) {
-			reg->metadata_push_queued = false;
-			(void) registry_queue_push(d, reg, NULL);
-		}
-		return;
-	}
-	if (sd_event_source_get_enabled(d->metadata_push_timer, NULL) == 0) {
-		(void) sd_event_source_set_time_relative(d->metadata_push_timer, METADATA_PUSH_DELAY_US);
-		(void) sd_event_source_set_enabled(d->metadata_push_timer, SD_EVENT_ONESHOT);
-	}
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1243,9 +1211,7 @@ static void record_stats(struct daemon *d, uint64_t session_id, uint64_t key, ui
 			rc = ust_registry_channel_find(reg, c->name);
 			if (!rc)
 				continue;
-			/* As LTTng reports them: overwrite channels lose whole packets,
-			 * discard channels lose events. */
-			if (c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode))
+			if (channel_overwrites(s, c))
 				c->lost_packets += rc->lost_packets;
 			else
 				c->discarded_events += rc->discarded_events;
@@ -1452,7 +1418,7 @@ static void per_pid_closed(struct daemon *d, struct consumer_batch *b)
 			list_for_each_entry(c, &s->ust.channels, link) {
 				if (strcmp(c->name, rc->name) != 0)
 					continue;
-				if (c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode))
+				if (channel_overwrites(s, c))
 					c->closed_lost_packets += op->lost_packets;
 				else
 					c->closed_discarded_events += op->discarded_events;
@@ -1959,7 +1925,6 @@ void ust_trace_shutdown(struct daemon *d)
 {
 	struct ust_registry *reg;
 
-	d->metadata_push_timer = sd_event_source_disable_unref(d->metadata_push_timer);
 	list_for_each_entry(reg, &d->ust_registries, link)
 		if (!reg->failed)
 			(void) registry_queue_push(d, reg, NULL);
