@@ -13,6 +13,9 @@
  *   --wait-file PATH    wait for PATH to exist before emitting
  *   --ready-file PATH   create PATH once started (registered with any
  *                       session daemon), before waiting
+ *   --app-context       register the application context provider
+ *                       "$app.sample" (sample-context.c) before emitting,
+ *                       unregister it at exit
  */
 #include <endian.h>
 #include <errno.h>
@@ -25,7 +28,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sample-context.h"
 #include "sample-tp.h"
+
+/* Each event advances the emitting thread's event index (the app contexts). */
+#define EMIT(...)                              \
+	do {                                   \
+		sample_context_step();         \
+		tracepoint(__VA_ARGS__);       \
+	} while (0)
 
 struct worker {
 	pthread_t tid;
@@ -114,21 +125,21 @@ static void sample_values_fill(struct sample_values *v, int thread, int iter)
 
 static long long emit_levels(const struct sample_values *v)
 {
-	tracepoint(sample, level_emerg, v, "emerg");
-	tracepoint(sample, level_alert, v, "alert");
-	tracepoint(sample, level_crit, v, "crit");
-	tracepoint(sample, level_err, v, "err");
-	tracepoint(sample, level_warning, v, "warning");
-	tracepoint(sample, level_notice, v, "notice");
-	tracepoint(sample, level_info, v, "info");
-	tracepoint(sample, level_debug_system, v, "debug_system");
-	tracepoint(sample, level_debug_program, v, "debug_program");
-	tracepoint(sample, level_debug_process, v, "debug_process");
-	tracepoint(sample, level_debug_module, v, "debug_module");
-	tracepoint(sample, level_debug_unit, v, "debug_unit");
-	tracepoint(sample, level_debug_function, v, "debug_function");
-	tracepoint(sample, level_debug_line, v, "debug_line");
-	tracepoint(sample, level_debug, v, "debug");
+	EMIT(sample, level_emerg, v, "emerg");
+	EMIT(sample, level_alert, v, "alert");
+	EMIT(sample, level_crit, v, "crit");
+	EMIT(sample, level_err, v, "err");
+	EMIT(sample, level_warning, v, "warning");
+	EMIT(sample, level_notice, v, "notice");
+	EMIT(sample, level_info, v, "info");
+	EMIT(sample, level_debug_system, v, "debug_system");
+	EMIT(sample, level_debug_program, v, "debug_program");
+	EMIT(sample, level_debug_process, v, "debug_process");
+	EMIT(sample, level_debug_module, v, "debug_module");
+	EMIT(sample, level_debug_unit, v, "debug_unit");
+	EMIT(sample, level_debug_function, v, "debug_function");
+	EMIT(sample, level_debug_line, v, "debug_line");
+	EMIT(sample, level_debug, v, "debug");
 	return SAMPLE_LEVEL_COUNT;
 }
 
@@ -140,16 +151,17 @@ static void *worker_main(void *arg)
 
 	for (i = 0; i < w->iterations; i++) {
 		sample_values_fill(&v, w->index, i);
-		tracepoint(sample, integers, &v);
-		tracepoint(sample, hex, &v);
-		tracepoint(sample, network, &v);
-		tracepoint(sample, floats, &v);
-		tracepoint(sample, strings, &v);
-		tracepoint(sample, arrays, &v);
-		tracepoint(sample, sequences, &v);
-		tracepoint(sample, enums, &v);
-		tracepoint(sample, nowrite, &v, 0);
-		tracepoint(sample, model_uri, &v);
+		sample_context_begin(w->index, i);
+		EMIT(sample, integers, &v);
+		EMIT(sample, hex, &v);
+		EMIT(sample, network, &v);
+		EMIT(sample, floats, &v);
+		EMIT(sample, strings, &v);
+		EMIT(sample, arrays, &v);
+		EMIT(sample, sequences, &v);
+		EMIT(sample, enums, &v);
+		EMIT(sample, nowrite, &v, 0);
+		EMIT(sample, model_uri, &v);
 		w->emitted += 10 + emit_levels(&v);
 		if (w->sleep_us > 0 && i + 1 < w->iterations)
 			usleep((useconds_t) w->sleep_us);
@@ -161,13 +173,14 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: lttng-sample-app [-n ITERATIONS] [-t THREADS] [-s SLEEP_US] [-w]\n"
-		"                        [--wait-file PATH] [--ready-file PATH]\n"
+		"                        [--wait-file PATH] [--ready-file PATH] [--app-context]\n"
 		"  -n, --iterations N  events of each kind per thread (default 1)\n"
 		"  -t, --threads N     worker threads (default 1)\n"
 		"  -s, --sleep US      pause between iterations, in microseconds\n"
 		"  -w, --wait          read a line from stdin before emitting\n"
 		"  --wait-file PATH    wait for PATH to exist before emitting\n"
-		"  --ready-file PATH   create PATH once started, before waiting\n");
+		"  --ready-file PATH   create PATH once started, before waiting\n"
+		"  --app-context       provide the application contexts $app.sample:*\n");
 }
 
 static int parse_count(const char *s, const char *what, long min, long max, long *out)
@@ -219,7 +232,7 @@ static int touch_file(const char *path)
 	return 0;
 }
 
-enum { OPT_WAIT_FILE = 256, OPT_READY_FILE };
+enum { OPT_WAIT_FILE = 256, OPT_READY_FILE, OPT_APP_CONTEXT };
 
 int main(int argc, char **argv)
 {
@@ -230,12 +243,13 @@ int main(int argc, char **argv)
 		{ "wait", no_argument, NULL, 'w' },
 		{ "wait-file", required_argument, NULL, OPT_WAIT_FILE },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
+		{ "app-context", no_argument, NULL, OPT_APP_CONTEXT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long iterations = 1, threads = 1, sleep_us = 0, val;
 	const char *wait_file = NULL, *ready_file = NULL;
-	int wait_stdin = 0, opt, err, i, status = EXIT_SUCCESS;
+	int wait_stdin = 0, app_context = 0, opt, err, i, status = EXIT_SUCCESS;
 	struct worker *workers;
 	long long total = 0;
 
@@ -265,6 +279,9 @@ int main(int argc, char **argv)
 		case OPT_READY_FILE:
 			ready_file = optarg;
 			break;
+		case OPT_APP_CONTEXT:
+			app_context = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;
@@ -278,20 +295,28 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	if (ready_file && touch_file(ready_file))
+	if (app_context && sample_context_register())
 		return EXIT_FAILURE;
+	if (ready_file && touch_file(ready_file)) {
+		sample_context_unregister();
+		return EXIT_FAILURE;
+	}
 	if (wait_stdin)
 		wait_stdin_line();
-	if (wait_file && wait_for_file(wait_file))
+	if (wait_file && wait_for_file(wait_file)) {
+		sample_context_unregister();
 		return EXIT_FAILURE;
+	}
 
 	workers = calloc((size_t) threads, sizeof(*workers));
 	if (!workers) {
 		perror("lttng-sample-app: calloc");
+		sample_context_unregister();
 		return EXIT_FAILURE;
 	}
 
-	tracepoint(sample, app_start, (int) iterations, (int) threads);
+	sample_context_begin(-1, 0);
+	EMIT(sample, app_start, (int) iterations, (int) threads);
 
 	for (i = 0; i < threads; i++) {
 		workers[i].index = i;
@@ -310,7 +335,8 @@ int main(int argc, char **argv)
 		total += workers[i].emitted;
 	}
 
-	tracepoint(sample, app_end, (int) (total > INT_MAX ? INT_MAX : total));
+	EMIT(sample, app_end, (int) (total > INT_MAX ? INT_MAX : total));
 	free(workers);
+	sample_context_unregister();
 	return status;
 }
