@@ -25,6 +25,24 @@ our_sessiond=${OUR_SESSIOND:-build/src/sessiond/lttng-sessiond}
 sample_app=${SAMPLE_APP:-$(cd "$(dirname "$our_sessiond")/../.." 2>/dev/null && pwd)/tests/apps/sample/lttng-sample-app}
 [[ -x $sample_app ]] || sample_app=${SAMPLE_APP:-$repo_root/build/tests/apps/sample/lttng-sample-app}
 [[ $sample_app == /* ]] || sample_app=$PWD/$sample_app
+# 32-bit applications are traced by a 32-bit consumer daemon, which a case
+# asks for with @consumerd32: the real daemon gets Debian's (lttng-tools:i386,
+# extracted by tools/install-deps.sh), ours gets ours built for i386
+# (tools/build-i386.sh), by default from the i386 build tree beside our
+# daemon's (build -> build-i386), else from build-i386/ of this tree.
+# $SAMPLE_APP32 is the sample application built for i386, from the same tree.
+i386_tree=$(cd "$(dirname "$our_sessiond")/../.." 2>/dev/null && pwd)-i386
+[[ -d $i386_tree && $i386_tree != /-i386 ]] || i386_tree=$repo_root/build-i386
+consumerd32_real=${CONSUMERD32_REAL:-/opt/lttng-oracle-i386/usr/lib/i386-linux-gnu/lttng/libexec/lttng-consumerd}
+consumerd32_ours=${CONSUMERD32_OURS:-$i386_tree/src/consumerd/lttng-consumerd}
+# Real vs real (OUR_SESSIOND is the real daemon): both get the real consumer.
+if [[ -z ${CONSUMERD32_OURS:-} && $(realpath -q "$our_sessiond") == "$(realpath -q "$real_sessiond")" ]]; then
+    consumerd32_ours=$consumerd32_real
+fi
+sample_app32=${SAMPLE_APP32:-$i386_tree/tests/apps/sample/lttng-sample-app}
+[[ $consumerd32_real == /* ]] || consumerd32_real=$PWD/$consumerd32_real
+[[ $consumerd32_ours == /* ]] || consumerd32_ours=$PWD/$consumerd32_ours
+[[ $sample_app32 == /* ]] || sample_app32=$PWD/$sample_app32
 results=${ORACLE_RESULTS:-$repo_root/build/oracle-results}
 case_timeout_default=${ORACLE_CASE_TIMEOUT:-60}
 step_timeout=${ORACLE_STEP_TIMEOUT:-20}
@@ -48,6 +66,14 @@ Cases default to tests/cases/*.case. Environment:
   OUR_SESSIOND         our daemon (default build/src/sessiond/lttng-sessiond)
   SAMPLE_APP           instrumented app for cases (default: built beside
                        OUR_SESSIOND, else in build/ of this tree)
+  SAMPLE_APP32         the same app built for i386 (default: in the i386
+                       build tree beside OUR_SESSIOND's, e.g. build-i386/)
+  CONSUMERD32_REAL     32-bit consumer of the real daemon in @consumerd32
+                       cases (default /opt/lttng-oracle-i386/usr/lib/
+                       i386-linux-gnu/lttng/libexec/lttng-consumerd)
+  CONSUMERD32_OURS     32-bit consumer of our daemon in @consumerd32 cases
+                       (default: src/consumerd/lttng-consumerd of that tree;
+                       CONSUMERD32_REAL when OUR_SESSIOND is the real daemon)
   REAL_SESSIOND        real daemon (default /usr/bin/lttng-sessiond)
   ORACLE_RESULTS       transcripts dir (default build/oracle-results)
   ORACLE_CASE_TIMEOUT  seconds per case and daemon (default 60)
@@ -139,12 +165,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
-# run_one KIND MODE CASE_FILE TIMEOUT
+# run_one KIND MODE CASE_FILE TIMEOUT CONSUMERD32
 #   KIND is real or ours. Writes <results>/<case>.<mode>.<kind>.{raw.txt,txt,log}.
+#   CONSUMERD32 is "" or the 32-bit consumer daemon to give the daemon.
 #   Returns 0, or 1 with a reason in $run_error if the harness itself saw
 #   something wrong (timeout, auto-spawned daemon, ...).
 run_one() {
-    local kind=$1 mode=$2 file=$3 timeout=$4 name sessiond rc stem
+    local kind=$1 mode=$2 file=$3 timeout=$4 consumerd32=$5 name sessiond rc stem
     name=$(basename "$file" .case)
     stem=$results/$name.$mode.$kind
     run_error=""
@@ -172,6 +199,8 @@ run_one() {
             ORACLE_TEST_USER=$ORACLE_TEST_USER \
             ORACLE_SERIALIZE=$serialize \
             ORACLE_SAMPLE_APP=$sample_app \
+            ORACLE_SAMPLE_APP32=$sample_app32 \
+            ORACLE_CONSUMERD32=$consumerd32 \
             timeout --signal=KILL "$timeout" "${pin[@]}" \
             unshare --mount --pid --net --ipc --fork --mount-proc \
             --propagation private --kill-child \
@@ -206,7 +235,7 @@ run_one() {
 
 # --- Main loop ---------------------------------------------------------------
 # Validate the cases and count the tests for the TAP plan first.
-declare -a plan_files=() plan_modes=() plan_timeouts=() plan_errors=()
+declare -a plan_files=() plan_modes=() plan_timeouts=() plan_errors=() plan_c32=() plan_a32=()
 for file in "${cases[@]}"; do
     # Absolute paths: the namespace side does not run in our directory.
     [[ -e $file ]] && file=$(realpath "$file")
@@ -216,12 +245,16 @@ for file in "${cases[@]}"; do
             plan_modes+=("$mode")
             plan_timeouts+=("${CASE_TIMEOUT:-$case_timeout_default}")
             plan_errors+=("")
+            plan_c32+=("$CASE_CONSUMERD32")
+            plan_a32+=("$CASE_APP32")
         done
     else
         plan_files+=("$file")
         plan_modes+=("-")
         plan_timeouts+=(0)
         plan_errors+=("$CASE_ERROR")
+        plan_c32+=(0)
+        plan_a32+=(0)
     fi
 done
 
@@ -234,6 +267,25 @@ fi
 passed=0
 failed=0
 comment() { sed 's/^/# /'; }
+# missing_32bit INDEX: prints why plan item INDEX cannot run (a 32-bit
+# consumer or application it needs is missing), nothing if it can.
+missing_32bit() {
+    local i=$1
+    if ((plan_c32[i])); then
+        if [[ $what != ours && ! -x $consumerd32_real ]]; then
+            echo "@consumerd32: the real 32-bit consumer daemon is missing: $consumerd32_real" \
+                "(set CONSUMERD32_REAL; tools/install-deps.sh extracts Debian's lttng-tools:i386 there)"
+        fi
+        if [[ $what != real && ! -x $consumerd32_ours ]]; then
+            echo "@consumerd32: our 32-bit consumer daemon is missing: $consumerd32_ours" \
+                "(set CONSUMERD32_OURS; build it with tools/build-i386.sh)"
+        fi
+    fi
+    if ((plan_a32[i])) && [[ ! -x $sample_app32 ]]; then
+        echo "the 32-bit sample application is missing: $sample_app32" \
+            "(set SAMPLE_APP32; build it with tools/build-i386.sh)"
+    fi
+}
 for i in "${!plan_files[@]}"; do
     n=$((i + 1))
     file=${plan_files[i]}
@@ -244,19 +296,28 @@ for i in "${!plan_files[@]}"; do
     details=""
     directive=""
 
+    missing=$(missing_32bit "$i")
+    c32_real="" c32_ours=""
+    if ((plan_c32[i])); then
+        c32_real=$consumerd32_real
+        c32_ours=$consumerd32_ours
+    fi
     if [[ -n ${plan_errors[i]} ]]; then
         ok=0
         details="bad case file: ${plan_errors[i]}"
+    elif [[ -n $missing ]]; then
+        ok=0
+        details="cannot run:"$'\n'"$missing"
     else
         stem=$results/$name.$mode
         if [[ $what != ours ]]; then
-            if ! run_one real "$mode" "$file" "${plan_timeouts[i]}"; then
+            if ! run_one real "$mode" "$file" "${plan_timeouts[i]}" "$c32_real"; then
                 ok=0
                 details+="real daemon run: $run_error"$'\n'
             fi
         fi
         if [[ $what != real ]]; then
-            if ! run_one ours "$mode" "$file" "${plan_timeouts[i]}"; then
+            if ! run_one ours "$mode" "$file" "${plan_timeouts[i]}" "$c32_ours"; then
                 ok=0
                 details+="our daemon run: $run_error"$'\n'
             fi

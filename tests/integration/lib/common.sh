@@ -12,6 +12,8 @@ ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
 #     CASE_TIMEOUT      per-case timeout in seconds ("" = runner default)
 #     CASE_STEPS        array: shell command lines, one per step
 #     CASE_BEFORE       array: @before-daemon command lines
+#     CASE_CONSUMERD32  1 if the daemon gets a 32-bit consumer (@consumerd32)
+#     CASE_APP32        1 if a step or @before-daemon line names SAMPLE_APP32
 #   On a malformed file sets CASE_ERROR to a message and returns 1.
 #
 #   Syntax (see tests/integration/README.md):
@@ -20,6 +22,8 @@ ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
 #     @daemon-args ARGS...  extra arguments for `lttng-sessiond --daemonize`
 #     @timeout SECONDS      per-case timeout override
 #     @before-daemon CMD    a step run before the daemon starts (in order)
+#     @consumerd32          the daemon is started with --consumerd32-path=
+#                           (the real or our 32-bit consumer daemon)
 #     !mi COMMAND           two steps: COMMAND, then COMMAND with `--mi xml`
 #                           inserted after its first `lttng` word
 #     COMMAND               any other line: one step, run with `bash -c`
@@ -33,6 +37,8 @@ parse_case() {
     CASE_STEPS=()
     CASE_BEFORE=()
     CASE_TIMEOUT=""
+    CASE_CONSUMERD32=0
+    CASE_APP32=0
     CASE_ERROR=""
 
     if [[ ! -r $file ]]; then
@@ -91,6 +97,13 @@ parse_case() {
             fi
             CASE_BEFORE+=("$before")
             ;;
+        @consumerd32)
+            CASE_CONSUMERD32=1
+            ;;
+        @consumerd32[[:space:]]*)
+            CASE_ERROR="$file:$lineno: @consumerd32 takes no argument"
+            return 1
+            ;;
         @*)
             CASE_ERROR="$file:$lineno: unknown directive '${trimmed%%[[:space:]]*}'"
             return 1
@@ -112,6 +125,9 @@ parse_case() {
             CASE_STEPS+=("$trimmed")
             ;;
         esac
+        if [[ $trimmed == *SAMPLE_APP32* ]]; then
+            CASE_APP32=1
+        fi
     done <"$file"
 
     if [[ -n $pending ]]; then

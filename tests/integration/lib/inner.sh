@@ -19,6 +19,9 @@
 #   ORACLE_TEST_USER  account of the `user` mode
 #   ORACLE_SERIALIZE  1: start the daemon at SCHED_IDLE (the whole namespace
 #                     is pinned to one CPU by run-oracle.sh)
+#   ORACLE_SAMPLE_APP, ORACLE_SAMPLE_APP32  the cases' $SAMPLE_APP, $SAMPLE_APP32
+#   ORACLE_CONSUMERD32  "" or the 32-bit consumer daemon: the daemon gets
+#                     --consumerd32-path=<it> (cases with @consumerd32)
 # The daemon's own stdout/stderr and our diagnostics go to this script's
 # stderr, which run-oracle.sh sends to a per-run log file.
 
@@ -57,7 +60,8 @@ is_protected() {
     local -a paths
     shift
     IFS=: read -ra paths <<<"${ORACLE_PROTECT:-}"
-    paths+=("$raw" "$ORACLE_LIB" "$ORACLE_SESSIOND" "$@")
+    paths+=("$raw" "$ORACLE_LIB" "$ORACLE_SESSIOND" "${ORACLE_CONSUMERD32:-}"
+        "${ORACLE_SAMPLE_APP:-}" "${ORACLE_SAMPLE_APP32:-}" "$@")
     for p in "${paths[@]}"; do
         [[ -z $p ]] && continue
         if [[ $p == "$dir" || $p == "$dir"/* ]]; then
@@ -144,6 +148,7 @@ run_env=(env -i
     LC_ALL=C
     TMPDIR="$tmp"
     SAMPLE_APP="${ORACLE_SAMPLE_APP:-}"
+    SAMPLE_APP32="${ORACLE_SAMPLE_APP32:-}"
     ORACLE_MODE="$ORACLE_MODE")
 
 if [[ $ORACLE_MODE == root ]]; then
@@ -263,9 +268,13 @@ for pid in "${ORPHANS[@]}"; do before_daemon[$pid]=1; done
 # Its children (consumer daemons) inherit the policy; only timing changes.
 idle=()
 [[ ${ORACLE_SERIALIZE:-1} == 1 ]] && idle=(chrt --idle 0)
-log "mode=$ORACLE_MODE daemon=$ORACLE_SESSIOND args=${CASE_DAEMON_ARGS[*]}"
+# The 32-bit consumer differs per daemon (real: Debian's i386 build; ours:
+# ours built for i386); run-oracle.sh chose it.
+daemon_args=("${CASE_DAEMON_ARGS[@]}")
+[[ -n ${ORACLE_CONSUMERD32:-} ]] && daemon_args+=("--consumerd32-path=$ORACLE_CONSUMERD32")
+log "mode=$ORACLE_MODE daemon=$ORACLE_SESSIOND args=${daemon_args[*]}"
 (cd "$home" && exec timeout -k 2 "$daemon_start_timeout" "${idle[@]}" "${as_user[@]}" "${run_env[@]}" \
-    "$ORACLE_SESSIOND" --daemonize "${CASE_DAEMON_ARGS[@]}") </dev/null >&2
+    "$ORACLE_SESSIOND" --daemonize "${daemon_args[@]}") </dev/null >&2
 rc=$?
 if ((rc == 124 || rc == 137)); then
     die "daemon did not return from --daemonize within ${daemon_start_timeout}s"
