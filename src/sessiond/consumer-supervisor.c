@@ -40,13 +40,35 @@ static int remaining_ms(long long deadline)
 	return left > 0 ? (int) left : 1;
 }
 
-void consumer_supervisor_init(struct consumer_supervisor *cs)
+void consumer_supervisors_init(struct daemon *d)
 {
-	cs->pid = 0;
-	cs->cmd_fd = -1;
-	cs->err_fd = -1;
-	cs->child_watch = NULL;
-	cs->deaths = 0;
+	const struct sessiond_config *cfg = d->cfg;
+
+	d->consumers[CONSUMER_64] = (struct consumer_supervisor){
+		.daemon = d, .bits_per_long = 64, .cmd_fd = -1, .err_fd = -1,
+		.bin_path = cfg->consumerd64_path, .libdir = cfg->consumerd64_libdir,
+		.cmd_sock = cfg->ustconsumerd64_cmd_sock, .err_sock = cfg->ustconsumerd64_err_sock,
+	};
+	d->consumers[CONSUMER_32] = (struct consumer_supervisor){
+		.daemon = d, .bits_per_long = 32, .cmd_fd = -1, .err_fd = -1,
+		.bin_path = cfg->consumerd32_path, .libdir = cfg->consumerd32_libdir,
+		.cmd_sock = cfg->ustconsumerd32_cmd_sock, .err_sock = cfg->ustconsumerd32_err_sock,
+	};
+}
+
+struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_per_long)
+{
+	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
+		if (d->consumers[i].bits_per_long == bits_per_long)
+			return &d->consumers[i];
+	return NULL;
+}
+
+bool consumer_configured(struct daemon *d, unsigned bits_per_long)
+{
+	struct consumer_supervisor *cs = consumer_for_bits(d, bits_per_long);
+
+	return cs && cs->bin_path[0];
 }
 
 static void supervisor_forget(struct consumer_supervisor *cs)
@@ -69,19 +91,20 @@ static void supervisor_forget(struct consumer_supervisor *cs)
 
 static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata)
 {
-	struct daemon *d = userdata;
+	struct consumer_supervisor *cs = userdata;
+	struct daemon *d = cs->daemon;
 	struct session *session;
 	unsigned active = 0;
 
 	list_for_each_entry(session, &d->sessions.sessions, link)
 		active += session->active;
-	log_error("Consumer daemon (pid %d) exited (%s %d); %u active session(s) affected, a new "
-		  "one starts on the next command that needs it",
-		  (int) si->si_pid, si->si_code == CLD_EXITED ? "status" : "signal", si->si_status,
-		  active);
-	d->consumer.deaths++;
-	supervisor_forget(&d->consumer);
-	ust_trace_consumer_died(d);
+	log_error("%u-bit consumer daemon (pid %d) exited (%s %d); %u active session(s) "
+		  "affected, a new one starts on the next command that needs it",
+		  cs->bits_per_long, (int) si->si_pid,
+		  si->si_code == CLD_EXITED ? "status" : "signal", si->si_status, active);
+	cs->deaths++;
+	supervisor_forget(cs);
+	ust_trace_consumer_died(d, cs->bits_per_long);
 	return 0;
 }
 
@@ -95,7 +118,8 @@ struct consumer_exec {
 
 extern char **environ;
 
-static int consumer_exec_prepare(const struct sessiond_config *cfg, struct consumer_exec *x)
+static int consumer_exec_prepare(const struct consumer_supervisor *cs,
+				 const struct sessiond_config *cfg, struct consumer_exec *x)
 {
 	size_t n = 0, count = 0;
 	const char *old = getenv("LD_LIBRARY_PATH");
@@ -106,9 +130,9 @@ static int consumer_exec_prepare(const struct sessiond_config *cfg, struct consu
 						: cfg->verbosity < 0 ? "--quiet" : "");
 	x->argv[n++] = (char *) "-u";
 	x->argv[n++] = (char *) "--consumerd-cmd-sock";
-	x->argv[n++] = (char *) cfg->ustconsumerd64_cmd_sock;
+	x->argv[n++] = (char *) cs->cmd_sock;
 	x->argv[n++] = (char *) "--consumerd-err-sock";
-	x->argv[n++] = (char *) cfg->ustconsumerd64_err_sock;
+	x->argv[n++] = (char *) cs->err_sock;
 	x->argv[n++] = (char *) "--group";
 	x->argv[n++] = (char *) cfg->group_name;
 	x->argv[n] = NULL;
@@ -117,8 +141,8 @@ static int consumer_exec_prepare(const struct sessiond_config *cfg, struct consu
 	x->envp = calloc(count + 2, sizeof(char *));
 	if (!x->envp)
 		return -ENOMEM;
-	if (cfg->consumerd64_libdir[0] &&
-	    asprintf(&x->ld_library_path, "LD_LIBRARY_PATH=%s%s%s", cfg->consumerd64_libdir,
+	if (cs->libdir[0] &&
+	    asprintf(&x->ld_library_path, "LD_LIBRARY_PATH=%s%s%s", cs->libdir,
 		     old && *old ? ":" : "", old && *old ? old : "") < 0) {
 		x->ld_library_path = NULL;
 		free(x->envp);
@@ -178,15 +202,14 @@ static int wait_for_ready(int listen_fd, pid_t pid, long long deadline, int *ret
 	return -ETIMEDOUT;
 }
 
-static int handshake(struct consumer_supervisor *cs, const struct sessiond_config *cfg,
-		     long long deadline)
+static int handshake(struct consumer_supervisor *cs, long long deadline)
 {
 	struct consumer_wire_hello hello = { .pid = (uint32_t) getpid(),
 					     .bits_per_long = (uint32_t) (sizeof(long) * 8) };
 	struct consumer_wire_hello reply;
 	int r;
 
-	cs->cmd_fd = unix_connect(cfg->ustconsumerd64_cmd_sock);
+	cs->cmd_fd = unix_connect(cs->cmd_sock);
 	if (cs->cmd_fd < 0)
 		return cs->cmd_fd;
 	r = consumer_send(cs->cmd_fd, CONSUMER_MSG_HELLO, &hello, sizeof(hello),
@@ -196,31 +219,36 @@ static int handshake(struct consumer_supervisor *cs, const struct sessiond_confi
 				  remaining_ms(deadline));
 	if (r == 0 && reply.pid != (uint32_t) cs->pid)
 		r = -EPROTO;
+	if (r == 0 && reply.bits_per_long != cs->bits_per_long) {
+		log_error("%s is a %u-bit consumer daemon, %u-bit applications need a %u-bit one",
+			  cs->bin_path, reply.bits_per_long, cs->bits_per_long, cs->bits_per_long);
+		r = -EPROTO;
+	}
 	return r;
 }
 
-static int spawn_consumer(struct daemon *d)
+static int spawn_consumer(struct consumer_supervisor *cs)
 {
+	struct daemon *d = cs->daemon;
 	const struct sessiond_config *cfg = d->cfg;
-	struct consumer_supervisor *cs = &d->consumer;
 	_cleanup_close_ int listen_fd = -1;
 	struct consumer_exec x;
 	long long deadline;
 	pid_t pid;
 	int r;
 
-	if (access(cfg->consumerd64_path, X_OK) < 0)
-		return log_error_errno(-errno, "Cannot run the consumer daemon %s",
-				       cfg->consumerd64_path);
-	listen_fd = unix_listen(cfg->ustconsumerd64_err_sock, 0660, 4);
+	if (access(cs->bin_path, X_OK) < 0)
+		return log_error_errno(-errno, "Cannot run the %u-bit consumer daemon %s",
+				       cs->bits_per_long, cs->bin_path);
+	listen_fd = unix_listen(cs->err_sock, 0660, 4);
 	if (listen_fd < 0)
-		return log_error_errno(listen_fd, "Cannot listen on %s", cfg->ustconsumerd64_err_sock);
-	r = consumer_exec_prepare(cfg, &x);
+		return log_error_errno(listen_fd, "Cannot listen on %s", cs->err_sock);
+	r = consumer_exec_prepare(cs, cfg, &x);
 	if (r < 0)
 		return log_error_errno(r, "Cannot prepare the consumer daemon's command line");
 	pid = fork();
 	if (pid == 0)
-		exec_consumer(cfg->consumerd64_path, &x);
+		exec_consumer(cs->bin_path, &x);
 	consumer_exec_fini(&x);
 	if (pid < 0)
 		return log_error_errno(-errno, "Cannot fork the consumer daemon");
@@ -228,41 +256,56 @@ static int spawn_consumer(struct daemon *d)
 	deadline = monotonic_ms() + SPAWN_TIMEOUT_MS;
 	r = wait_for_ready(listen_fd, pid, deadline, &cs->err_fd);
 	if (r == 0)
-		r = handshake(cs, cfg, deadline);
+		r = handshake(cs, deadline);
 	if (r == 0)
-		r = sd_event_add_child(d->loop, &cs->child_watch, pid, WEXITED, child_exit_cb, d);
+		r = sd_event_add_child(d->loop, &cs->child_watch, pid, WEXITED, child_exit_cb, cs);
 	if (r == 0) {
 		cs->queue = ust_queue_start(&d->apps->completions, 1);
 		if (!cs->queue)
 			r = -ENOMEM;
 	}
-	(void) unlink(cfg->ustconsumerd64_err_sock);
+	(void) unlink(cs->err_sock);
 	if (r < 0) {
 		if (r != -ECHILD) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 		}
 		supervisor_forget(cs);
-		return log_error_errno(r, "Consumer daemon %s did not start", cfg->consumerd64_path);
+		return log_error_errno(r, "%u-bit consumer daemon %s did not start",
+				       cs->bits_per_long, cs->bin_path);
 	}
 	cs->generation++;
-	log_info("Consumer daemon started (pid %d)", (int) pid);
+	log_info("%u-bit consumer daemon started (pid %d)", cs->bits_per_long, (int) pid);
 	return 0;
+}
+
+int consumer_ensure_running_for(struct daemon *d, struct consumer_supervisor *cs)
+{
+	int failure = cs->bits_per_long == 32 ? LTTNG_ERR_UST_CONSUMER32_FAIL
+					      : LTTNG_ERR_UST_CONSUMER64_FAIL;
+
+	/* As in LTTng, no configured consumer binary means none is started. */
+	if (cs->pid > 0 || !cs->bin_path[0])
+		return LTTNG_OK;
+	if (cs->stopping)
+		return failure;
+	return spawn_consumer(cs) < 0 ? failure : LTTNG_OK;
 }
 
 int consumer_ensure_running(struct daemon *d)
 {
-	/* As in LTTng, no configured consumer binary means none is started. */
-	if (d->consumer.pid > 0 || !d->cfg->consumerd64_path[0])
-		return LTTNG_OK;
-	if (d->consumer.stopping)
-		return LTTNG_ERR_UST_CONSUMER64_FAIL;
-	return spawn_consumer(d) < 0 ? LTTNG_ERR_UST_CONSUMER64_FAIL : LTTNG_OK;
+	/* The 64-bit one first, as LTTng. */
+	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++) {
+		int r = consumer_ensure_running_for(d, &d->consumers[i]);
+
+		if (r != LTTNG_OK)
+			return r;
+	}
+	return LTTNG_OK;
 }
 
-void consumer_supervisor_stop(struct daemon *d)
+static void supervisor_stop(struct consumer_supervisor *cs)
 {
-	struct consumer_supervisor *cs = &d->consumer;
 	pid_t pid = cs->pid;
 
 	cs->stopping = true;
@@ -292,4 +335,10 @@ void consumer_supervisor_stop(struct daemon *d)
 		waitpid(pid, NULL, 0);
 	}
 	supervisor_forget(cs);
+}
+
+void consumer_supervisors_stop(struct daemon *d)
+{
+	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
+		supervisor_stop(&d->consumers[i]);
 }

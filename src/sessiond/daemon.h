@@ -22,10 +22,10 @@ struct daemon {
 	struct session_registry sessions;
 	struct client_server *clients;
 	struct ust_apps *apps; /* instrumented applications */
-	struct consumer_supervisor consumer;
+	struct consumer_supervisor consumers[CONSUMER_BITNESS_COUNT];
 	struct list_node ust_registries; /* struct ust_registry (ust-trace.c) */
 	uint64_t next_registry_id;
-	uint64_t next_consumer_key;      /* channel keys given to the consumer daemon */
+	uint64_t next_consumer_key;      /* channel keys given to the consumer daemons */
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
 	bool kernel_available;
 	char hostname[256];

@@ -130,7 +130,7 @@ static int daemon_start(struct daemon *d)
 
 	raise_fd_limit(d->cfg);
 	session_registry_init(&d->sessions);
-	consumer_supervisor_init(&d->consumer);
+	consumer_supervisors_init(d);
 	list_init(&d->ust_registries);
 	d->health_fd = -1;
 	d->agent_fd = -1;
@@ -175,7 +175,7 @@ static void daemon_stop(struct daemon *d)
 {
 	agent_listener_stop(d);
 	ust_trace_shutdown(d);
-	consumer_supervisor_stop(d);
+	consumer_supervisors_stop(d);
 	ust_apps_stop(d);
 	ust_trace_fini(d);
 	client_server_stop(d);

@@ -24,9 +24,14 @@ struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t 
 		return NULL;
 	b->done = done;
 	b->cookie = cookie;
-	b->fd = -1;
 	b->stop_on_error = true;
+	b->target_bits = 64;
 	return b;
+}
+
+void consumer_batch_target(struct consumer_batch *b, unsigned bits_per_long)
+{
+	b->target_bits = bits_per_long;
 }
 
 struct consumer_op *consumer_batch_add(struct consumer_batch *b, enum consumer_op_type type)
@@ -45,6 +50,7 @@ struct consumer_op *consumer_batch_add(struct consumer_batch *b, enum consumer_o
 	op = &b->ops[b->count++];
 	memset(op, 0, sizeof(*op));
 	op->type = type;
+	op->bits_per_long = b->target_bits;
 	op->result = -ECANCELED;
 	return op;
 }
@@ -197,20 +203,25 @@ static int op_run(int fd, struct consumer_op *op)
 	return st.status;
 }
 
-static void batch_run(struct ust_job *job)
+static void batch_part_run(struct ust_job *job)
 {
-	struct consumer_batch *b = (struct consumer_batch *) job;
+	struct consumer_batch_part *part = (struct consumer_batch_part *) job;
+	struct consumer_batch *b = part->batch;
 
 	for (unsigned i = 0; i < b->count; i++) {
-		b->ops[i].result = op_run(b->fd, &b->ops[i]);
-		if (b->ops[i].result < 0) {
+		struct consumer_op *op = &b->ops[i];
+
+		if (op->bits_per_long != part->bits_per_long)
+			continue;
+		op->result = op_run(part->fd, op);
+		if (op->result < 0) {
 			/* A broken connection fails everything after it too. */
-			bool broken = b->ops[i].result == -EPIPE || b->ops[i].result == -ECONNRESET ||
-				      b->ops[i].result == -ETIMEDOUT || b->ops[i].result == -EPROTO;
+			bool broken = op->result == -EPIPE || op->result == -ECONNRESET ||
+				      op->result == -ETIMEDOUT || op->result == -EPROTO;
 			if (broken) {
 				/* Replies may now be out of step: end this consumer (it is
 				 * noticed and replaced) rather than misread the next batch. */
-				shutdown(b->fd, SHUT_RDWR);
+				shutdown(part->fd, SHUT_RDWR);
 				break;
 			}
 			if (b->stop_on_error)
@@ -219,36 +230,72 @@ static void batch_run(struct ust_job *job)
 	}
 }
 
-static void batch_done(struct daemon *d, struct ust_job *job)
+static void batch_part_done(struct daemon *d, struct ust_job *job)
 {
-	struct consumer_batch *b = (struct consumer_batch *) job;
+	struct consumer_batch *b = ((struct consumer_batch_part *) job)->batch;
 
+	if (--b->parts_pending > 0)
+		return;
 	b->done(d, b);
 	consumer_batch_free(b);
 }
 
+static void fail_ops_of(struct consumer_batch *b, unsigned bits_per_long)
+{
+	for (unsigned i = 0; i < b->count; i++)
+		if (b->ops[i].bits_per_long == bits_per_long)
+			b->ops[i].result = -ENOTCONN;
+}
+
 void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 {
-	b->base.run = batch_run;
-	b->base.done = batch_done;
+	struct consumer_supervisor *to[CONSUMER_BITNESS_COUNT];
+	unsigned nparts = 0;
+
+	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+		struct consumer_batch_part *part = &b->parts[k];
+
+		part->base.run = batch_part_run;
+		part->base.done = batch_part_done;
+		part->batch = b;
+		part->bits_per_long = d->consumers[k].bits_per_long;
+		part->fd = -1;
+	}
 	if (!d->apps) {
 		/* Shutting down: nothing runs any more; tell the caller at once. */
 		for (unsigned i = 0; i < b->count; i++)
 			b->ops[i].result = -ENOTCONN;
-		batch_done(d, &b->base);
+		b->parts_pending = 1;
+		batch_part_done(d, &b->parts[0].base);
 		return;
 	}
-	if (b->count == 0) {
-		ust_completions_post(&d->apps->completions, &b->base);
-		return;
+	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+		struct consumer_supervisor *cs = &d->consumers[k];
+		bool used = false;
+
+		for (unsigned i = 0; i < b->count && !used; i++)
+			used = b->ops[i].bits_per_long == cs->bits_per_long;
+		if (!used)
+			continue;
+		if (consumer_ensure_running_for(d, cs) != LTTNG_OK || !cs->queue) {
+			fail_ops_of(b, cs->bits_per_long);
+			continue;
+		}
+		b->parts[k].fd = cs->cmd_fd;
+		to[nparts++] = cs;
 	}
-	if (consumer_ensure_running(d) != LTTNG_OK || !d->consumer.queue) {
-		for (unsigned i = 0; i < b->count; i++)
+	/* Ops for a bitness no consumer serves fail too. */
+	for (unsigned i = 0; i < b->count; i++)
+		if (!consumer_for_bits(d, b->ops[i].bits_per_long))
 			b->ops[i].result = -ENOTCONN;
-		ust_completions_post(&d->apps->completions, &b->base);
+	if (nparts == 0) {
+		b->parts_pending = 1;
+		ust_completions_post(&d->apps->completions, &b->parts[0].base);
 		return;
 	}
-	b->fd = d->consumer.cmd_fd;
-	b->generation = d->consumer.generation;
-	ust_queue_submit(d->consumer.queue, &b->base);
+	/* Every part is counted before any is queued: completions run on this (the
+	 * loop) thread, after this returns. */
+	b->parts_pending = nparts;
+	for (unsigned p = 0; p < nparts; p++)
+		ust_queue_submit(to[p]->queue, &b->parts[to[p] - d->consumers].base);
 }

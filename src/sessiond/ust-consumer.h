@@ -13,6 +13,7 @@
 
 #include <lttng/ust-ctl.h>
 
+#include "consumer-supervisor.h"
 #include "ust-worker.h"
 #include "wire/consumer-wire.h"
 
@@ -31,6 +32,7 @@ enum consumer_op_type {
 
 struct consumer_op {
 	enum consumer_op_type type;
+	unsigned bits_per_long; /* the consumer daemon it goes to */
 	int result; /* 0 or -errno */
 	union {
 		struct consumer_wire_add_channel *add_channel; /* owned */
@@ -54,26 +56,40 @@ struct consumer_op {
 struct consumer_batch;
 typedef void (*consumer_batch_done_fn)(struct daemon *d, struct consumer_batch *batch);
 
-struct consumer_batch {
+/* The part of a batch that goes to one consumer daemon: its ops, in order, on that
+ * consumer's worker. */
+struct consumer_batch_part {
 	struct ust_job base;
+	struct consumer_batch *batch;
+	unsigned bits_per_long;
 	int fd;
-	bool stop_on_error;  /* skip the remaining ops after a failure */
-	unsigned generation; /* consumer daemon the batch was meant for */
+};
+
+struct consumer_batch {
+	bool stop_on_error;  /* skip a part's remaining ops after a failure */
+	unsigned target_bits; /* consumer daemon of the ops added next */
 	consumer_batch_done_fn done;
 	uint64_t cookie;     /* caller's: an id to find its object again */
 	uint64_t cookie2;
 	unsigned count, capacity;
 	struct consumer_op *ops;
+	struct consumer_batch_part parts[CONSUMER_BITNESS_COUNT];
+	unsigned parts_pending; /* parts not completed yet */
 };
 
+/* A batch whose ops go to the 64-bit consumer until consumer_batch_target() says
+ * otherwise. */
 struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t cookie);
+/* The ops added from now on go to the consumer of applications of that bitness. */
+void consumer_batch_target(struct consumer_batch *b, unsigned bits_per_long);
 /* Adds an op; returns it (zeroed but for type), or NULL on out-of-memory. */
 struct consumer_op *consumer_batch_add(struct consumer_batch *b, enum consumer_op_type type);
 /* Adds a PUSH_METADATA op with a copy of text (split in protocol-sized chunks). */
 int consumer_batch_add_push(struct consumer_batch *b, uint64_t key, uint64_t offset, bool reset,
 			    const char *text, size_t len);
-/* Queues the batch on the consumer's worker; when no consumer runs the callback is
- * called (later, on the loop) with every op failed with -ENOTCONN. */
+/* Queues each part of the batch on its consumer's worker (spawning the consumer if
+ * needed); the callback runs once, on the loop, when every part is done. The ops of a
+ * consumer that cannot run fail with -ENOTCONN. */
 void consumer_batch_submit(struct daemon *d, struct consumer_batch *b);
 /* Frees the batch and whatever objects its ops still own. */
 void consumer_batch_free(struct consumer_batch *b);

@@ -406,6 +406,7 @@ static struct ust_registry *registry_create(struct daemon *d, struct session *s,
 	b = consumer_batch_new(buffers_created, reg->id);
 	if (!b)
 		goto fail;
+	consumer_batch_target(b, reg->bits_per_long);
 	reg->metadata_key = ++d->next_consumer_key;
 	if (!reg->directory[0])
 		goto channels; /* snapshot sessions write metadata with each snapshot */
@@ -468,6 +469,7 @@ static int registry_queue_push(struct daemon *d, struct ust_registry *reg, struc
 			return -ENOMEM;
 		b->stop_on_error = false;
 	}
+	consumer_batch_target(b, reg->bits_per_long);
 	r = consumer_batch_add_push(b, reg->metadata_key, reg->metadata_pushed, reg->metadata_reset,
 				    (const char *) reg->metadata.data + reg->metadata_pushed,
 				    reg->metadata.size - reg->metadata_pushed);
@@ -493,6 +495,12 @@ static int registry_queue_push(struct daemon *d, struct ust_registry *reg, struc
 struct setup_channel {
 	uint32_t chan_id;
 	bool enabled;
+	char name[LTTNG_SYMBOL_NAME_LEN]; /* for messages */
+	/* A context the application refused (e.g. a hardware counter without a PMU):
+	 * as LTTng, the later contexts and the channel's events are not set up, the
+	 * rest of the session is. 0, or the error and which context. */
+	int context_error;
+	unsigned failed_context;
 	struct lttng_ust_abi_object_data *channel;
 	struct lttng_ust_abi_object_data **streams;
 	unsigned stream_count;
@@ -562,6 +570,8 @@ static void setup_job_free(struct app_setup_job *j)
 	free(j);
 }
 
+static bool app_connection_lost(int result);
+
 static int setup_channel_in_app(int sock, int handle, struct setup_channel *c)
 {
 	int r = lttng_ust_ctl_send_channel_to_ust(sock, handle, c->channel);
@@ -579,8 +589,14 @@ static int setup_channel_in_app(int sock, int handle, struct setup_channel *c)
 
 		r = lttng_ust_ctl_add_context(sock, &c->contexts[k], c->channel, &ctx_obj);
 		free(ctx_obj);
-		if (r < 0)
+		if (r < 0 && app_connection_lost(r))
 			return r;
+		if (r < 0) {
+			c->context_error = r;
+			c->failed_context = k;
+			r = 0;
+			break;
+		}
 	}
 	if (!c->enabled)
 		r = lttng_ust_ctl_disable(sock, c->channel);
@@ -639,8 +655,12 @@ static void setup_job_run(struct ust_job *job)
 	}
 	for (unsigned i = 0; i < j->channel_count && r == 0; i++)
 		r = setup_channel_in_app(j->sock, j->handle, &j->channels[i]);
-	for (unsigned i = 0; i < j->event_count && r == 0; i++)
-		r = setup_event_in_app(j->sock, &j->channels[j->events[i].channel], &j->events[i]);
+	for (unsigned i = 0; i < j->event_count && r == 0; i++) {
+		struct setup_channel *c = &j->channels[j->events[i].channel];
+
+		if (!c->context_error)
+			r = setup_event_in_app(j->sock, c, &j->events[i]);
+	}
 	j->result = r;
 }
 
@@ -772,6 +792,7 @@ static int setup_job_fill(struct app_setup_job *j, const struct session *s, stru
 			continue; /* added after the buffers were made: not recorded */
 		sc->chan_id = rc->chan_id;
 		sc->enabled = c->enabled;
+		(void) copy_string(sc->name, sizeof(sc->name), c->name);
 		if (lttng_ust_ctl_duplicate_ust_object_data(&sc->channel, rc->channel_object) < 0)
 			return -ENOMEM;
 		sc->streams = calloc(rc->stream_count, sizeof(*sc->streams));
@@ -862,6 +883,16 @@ static void setup_job_done(struct daemon *d, struct ust_job *job)
 	if (!j->start) {
 		struct session *s = session_by_id(d, j->session_id);
 
+		for (unsigned i = 0; i < j->channel_count; i++) {
+			const struct setup_channel *c = &j->channels[i];
+
+			if (c->context_error)
+				log_warn("Application %s (pid %d) refused context %u of %u of channel "
+					 "\"%s\" (error %d): as with LTTng, that channel records none "
+					 "of this application's events", app->name, (int) app->pid,
+					 c->failed_context + 1, c->context_count, c->name,
+					 c->context_error);
+		}
 		as->handle = j->handle;
 		as->channels = calloc(j->channel_count ? j->channel_count : 1, sizeof(*as->channels));
 		if (!as->channels) {
@@ -919,7 +950,7 @@ static void app_session_begin(struct daemon *d, struct ust_app *app, struct sess
 
 	if (!session_records_ust(s) || !session_follows_app(s, app))
 		return;
-	if (app->bits_per_long != sizeof(long) * 8) {
+	if (!consumer_configured(d, app->bits_per_long)) {
 		/* As LTTng without a consumer of that bitness: the application runs
 		 * untraced. */
 		log_warn("Application %s (pid %d) is %u-bit and no %u-bit consumer daemon is "
@@ -1137,6 +1168,7 @@ static void registry_end_ops(struct daemon *d, struct consumer_batch *b, struct 
 	struct ust_registry_channel *rc;
 
 	(void) registry_queue_push(d, reg, b);
+	consumer_batch_target(b, reg->bits_per_long);
 	list_for_each_entry(rc, &reg->channels, link) {
 		if (rc->state == REGISTRY_CHANNEL_NEW)
 			continue;
@@ -1459,17 +1491,18 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 	}
 }
 
-void ust_trace_consumer_died(struct daemon *d)
+void ust_trace_consumer_died(struct daemon *d, unsigned bits_per_long)
 {
 	struct ust_registry *reg;
 	unsigned lost = 0;
 
 	/* The ring buffers lived in the consumer's shared memory: the traces of the
-	 * registries it held end here. New registries get a new consumer. */
+	 * registries it held end here. New registries get a new consumer. The other
+	 * bitness's consumer and its registries go on. */
 	list_for_each_entry(reg, &d->ust_registries, link) {
 		struct ust_registry_channel *rc;
 
-		if (reg->failed)
+		if (reg->failed || reg->bits_per_long != bits_per_long)
 			continue;
 		reg->failed = true;
 		reg->consumer_lost = true;
@@ -1479,8 +1512,8 @@ void ust_trace_consumer_died(struct daemon *d)
 		lost++;
 	}
 	if (lost)
-		log_error("%u user-space trace(s) lost their consumer daemon; their recording ended "
-			  "there (stopping their sessions reports it)", lost);
+		log_error("%u user-space trace(s) lost their %u-bit consumer daemon; their recording "
+			  "ended there (stopping their sessions reports it)", lost, bits_per_long);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1789,6 +1822,7 @@ static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, con
 	struct consumer_op *op;
 	uint64_t key = ++d->next_consumer_key;
 
+	consumer_batch_target(b, reg->bits_per_long);
 	/* The metadata as it stands, into a file of its own in the snapshot. */
 	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);
 	if (!op)
@@ -1996,7 +2030,7 @@ bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t 
 	struct consumer_batch *b;
 	struct ust_registry *reg;
 
-	if (!d->apps || !s->active || !d->consumer.queue)
+	if (!d->apps || !s->active)
 		return false;
 	b = consumer_batch_new(live_stats_done, connection_id);
 	if (!b)
@@ -2013,6 +2047,7 @@ bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t 
 
 			if (rc->state != REGISTRY_CHANNEL_READY)
 				continue;
+			consumer_batch_target(b, reg->bits_per_long);
 			op = consumer_batch_add(b, CONSUMER_OP_STATS);
 			if (!op) {
 				consumer_batch_free(b);

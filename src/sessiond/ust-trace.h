@@ -80,7 +80,9 @@ void ust_trace_app_ready(struct daemon *d, struct ust_app *app,
 			 void (*done)(struct daemon *d, uint64_t app_id));
 /* The application is going away: forget its sessions, close its per-PID buffers. */
 void ust_trace_app_gone(struct daemon *d, struct ust_app *app);
-void ust_trace_consumer_died(struct daemon *d);
+/* The consumer daemon of that bitness died: the registries whose buffers it held
+ * end (their sessions' stop reports it). */
+void ust_trace_consumer_died(struct daemon *d, unsigned bits_per_long);
 /* Daemon shutdown: queue the metadata the consumer has not written yet, so the
  * traces it closes are readable. */
 void ust_trace_shutdown(struct daemon *d);

@@ -241,6 +241,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strcpy(d.hostname, "fuzzhost");
 	session_registry_init(&d.sessions);
 	list_init(&d.ust_registries);
+	consumer_supervisors_init(&d); /* none configured: none spawned */
 	setup_create(&d, "s", WIRE_DESCRIPTOR_REGULAR, WIRE_OUTPUT_NONE, 0);
 	setup_session_content(&d);
 	setup_create(&d, "snap", WIRE_DESCRIPTOR_SNAPSHOT, WIRE_OUTPUT_NONE, 0);

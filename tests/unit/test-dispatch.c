@@ -569,6 +569,7 @@ int main(void)
 	snprintf(daemon_model.hostname, sizeof(daemon_model.hostname), "testhost");
 	session_registry_init(&daemon_model.sessions);
 	list_init(&daemon_model.ust_registries);
+	consumer_supervisors_init(&daemon_model); /* none configured: none spawned */
 
 	test_unknown_commands();
 	test_session_not_found();

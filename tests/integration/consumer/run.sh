@@ -2,16 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Supervision of our lttng-consumerd by our lttng-sessiond: spawned on the first
 # user-space command of a session, spawned again after it dies, refused cleanly when
-# its binary is missing (LTTng's error 68), and gone when the session daemon exits.
+# its binary is missing (LTTng's error 68), and gone when the session daemon exits;
+# the same for the 32-bit consumer (--consumerd32-path): LTTng's error 69 for a
+# missing one or one of the wrong bitness, and the two consumers live and die apart.
 # Runs in a private mount + PID namespace. Prints TAP and "N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 ours=${OUR_SESSIOND:-$repo/build/src/sessiond/lttng-sessiond}
+# Our consumer built for i386 (tools/build-i386.sh), beside the build of $ours.
+ours_build=$(cd "$(dirname "$ours")/../.." && pwd)
+c32=${CONSUMERD32_OURS:-$ours_build-i386/src/consumerd/lttng-consumerd}
+[ -x "$c32" ] || c32=${CONSUMERD32_OURS:-$repo/build-i386/src/consumerd/lttng-consumerd}
+c64=$(dirname "$ours")/../consumerd/lttng-consumerd
 
-exec timeout 120 unshare --mount --pid --fork --mount-proc --propagation private bash -s "$ours" <<'INNER'
+exec timeout 120 unshare --mount --pid --fork --mount-proc --propagation private bash -s "$ours" "$c32" "$c64" <<'INNER'
 set -u
-ours=$1
+ours=$1 c32=$2 c64=$3
 mkdir -p /var/run/lttng
 mount -t tmpfs tmpfs /var/run/lttng && mount -t tmpfs tmpfs /dev/shm || exit 1
 export HOME=$(mktemp -d)
@@ -24,6 +31,21 @@ check() { # $1 = description, rest = command
 	else echo "not ok $n - $what"; fail=$((fail + 1)); fi
 }
 consumer_pids() { ps -e -o pid=,ppid=,comm= | awk -v p="$1" '$2 == p && $3 == "lttng-consumerd" { print $1 }'; }
+# The consumer of that bitness ($2: 32 or 64) among the children of $1.
+consumer_of_bits() {
+	local pid
+	for pid in $(consumer_pids "$1"); do
+		case $(od -An -j4 -N1 -tu1 "/proc/$pid/exe" 2>/dev/null | tr -d ' ') in
+		1) [ "$2" = 32 ] && echo "$pid" ;;
+		2) [ "$2" = 64 ] && echo "$pid" ;;
+		esac
+	done
+}
+stop_daemon() {
+	kill -TERM "$1"
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+	return 1
+}
 
 "$ours" --daemonize --no-kernel 2>"$HOME/daemon.log"
 sd=$(cat /var/run/lttng/lttng-sessiond.pid)
@@ -54,7 +76,56 @@ rc=$?
 check "a missing consumer binary gives LTTng's error 68" test "$rc" -eq 68
 check "with LTTng's message" grep -q "64-bit UST consumer start failed" <<<"$out"
 check "the daemon keeps serving (session listing)" bash -c "lttng list | grep -q \"t \\[inactive\\]\""
-kill -TERM "$sd"
+stop_daemon "$sd"
+
+# A 32-bit consumer that cannot run: LTTng's error 69 (the real 2.13.9 never
+# answers here: its client thread waits for a consumer that is gone).
+"$ours" --daemonize --no-kernel --consumerd32-path=/nonexistent/lttng-consumerd 2>/dev/null
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+lttng create t >/dev/null
+out=$(lttng enable-event -u a 2>&1)
+rc=$?
+check "a missing 32-bit consumer binary gives LTTng's error 69" test "$rc" -eq 69
+check "with LTTng's message" grep -q "32-bit UST consumer start failed" <<<"$out"
+check "the 64-bit consumer runs all the same" test -n "$(consumer_of_bits "$sd" 64)"
+check "the daemon keeps serving" bash -c "lttng list t >/dev/null 2>&1; lttng list | grep -q 't \[inactive\]'"
+stop_daemon "$sd"
+
+# A 64-bit binary given as the 32-bit consumer: refused after the handshake.
+"$ours" --background --no-kernel --consumerd32-path="$c64" 2>"$HOME/wrong-bits.log"
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+lttng create t >/dev/null
+lttng enable-event -u a >/dev/null 2>&1
+rc=$?
+check "a consumer of the wrong bitness gives error 69" test "$rc" -eq 69
+check "the log says why" grep -q "is a 64-bit consumer daemon, 32-bit applications need a 32-bit one" "$HOME/wrong-bits.log"
+check "the refused consumer was ended (one consumer left)" test "$(consumer_pids "$sd" | wc -l)" -eq 1
+stop_daemon "$sd"
+
+# Both consumers: spawned together, each replaced alone.
+if [ ! -x "$c32" ]; then
+	check "our i386 consumer exists (tools/build-i386.sh; CONSUMERD32_OURS=$c32)" false
+else
+	"$ours" --daemonize --no-kernel --consumerd32-path="$c32" 2>/dev/null
+	sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+	lttng create t >/dev/null
+	lttng enable-event -u a >/dev/null
+	p64=$(consumer_of_bits "$sd" 64)
+	p32=$(consumer_of_bits "$sd" 32)
+	check "the first user-space command spawns both consumers" test -n "$p64" -a -n "$p32"
+	check "the 32-bit one has its own command socket" test -S /var/run/lttng/ustconsumerd32/command
+	kill -KILL "$p32"
+	sleep 0.3
+	check "the 64-bit consumer outlives the 32-bit one" test "$(consumer_of_bits "$sd" 64)" = "$p64"
+	lttng enable-event -u b >/dev/null
+	n32=$(consumer_of_bits "$sd" 32)
+	check "a new 32-bit consumer on the next need" test -n "$n32" -a "$n32" != "$p32"
+	kill -KILL "$p64"
+	sleep 0.3
+	check "the 32-bit consumer outlives the 64-bit one" test "$(consumer_of_bits "$sd" 32)" = "$n32"
+	check "session daemon exits on SIGTERM" stop_daemon "$sd"
+	check "its consumers are gone too" bash -c "! kill -0 $n32 2>/dev/null"
+fi
 echo "1..$n"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
