@@ -68,28 +68,26 @@ for _ in $(seq 50); do kill -0 "$sd" 2>/dev/null || break; sleep 0.1; done
 check "session daemon exits on SIGTERM" bash -c "! kill -0 $sd 2>/dev/null"
 check "its consumer is gone too" bash -c "! kill -0 $second 2>/dev/null"
 
-"$ours" --daemonize --no-kernel --consumerd64-path=/nonexistent/lttng-consumerd 2>/dev/null
-sd=$(cat /var/run/lttng/lttng-sessiond.pid)
-lttng create t >/dev/null
-out=$(lttng enable-event -u a 2>&1)
-rc=$?
-check "a missing consumer binary gives LTTng's error 68" test "$rc" -eq 68
-check "with LTTng's message" grep -q "64-bit UST consumer start failed" <<<"$out"
-check "the daemon keeps serving (session listing)" bash -c "lttng list | grep -q \"t \\[inactive\\]\""
-stop_daemon "$sd"
-
-# A 32-bit consumer that cannot run: LTTng's error 69 (the real 2.13.9 never
-# answers here: its client thread waits for a consumer that is gone).
-"$ours" --daemonize --no-kernel --consumerd32-path=/nonexistent/lttng-consumerd 2>/dev/null
-sd=$(cat /var/run/lttng/lttng-sessiond.pid)
-lttng create t >/dev/null
-out=$(lttng enable-event -u a 2>&1)
-rc=$?
-check "a missing 32-bit consumer binary gives LTTng's error 69" test "$rc" -eq 69
-check "with LTTng's message" grep -q "32-bit UST consumer start failed" <<<"$out"
-check "the 64-bit consumer runs all the same" test -n "$(consumer_of_bits "$sd" 64)"
-check "the daemon keeps serving" bash -c "lttng list t >/dev/null 2>&1; lttng list | grep -q 't \[inactive\]'"
-stop_daemon "$sd"
+# A consumer binary that cannot run: $1 = its bitness, $2 = LTTng's error code.
+# For 32 bits the real 2.13.9 never answers (its client thread waits for a
+# consumer that is gone); ours gives the error.
+missing_consumer() {
+	local bits=$1 code=$2 out rc
+	"$ours" --daemonize --no-kernel "--consumerd$bits-path=/nonexistent/lttng-consumerd" 2>/dev/null
+	sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+	lttng create t >/dev/null
+	out=$(lttng enable-event -u a 2>&1)
+	rc=$?
+	check "a missing $bits-bit consumer binary gives LTTng's error $code" test "$rc" -eq "$code"
+	check "with LTTng's message" grep -q "$bits-bit UST consumer start failed" <<<"$out"
+	if [ "$bits" = 32 ]; then
+		check "the 64-bit consumer runs all the same" test -n "$(consumer_of_bits "$sd" 64)"
+	fi
+	check "the daemon keeps serving (session listing)" bash -c "lttng list | grep -q 't \[inactive\]'"
+	stop_daemon "$sd"
+}
+missing_consumer 64 68
+missing_consumer 32 69
 
 # A 64-bit binary given as the 32-bit consumer: refused after the handshake.
 "$ours" --background --no-kernel --consumerd32-path="$c64" 2>"$HOME/wrong-bits.log"
