@@ -340,7 +340,7 @@ if [[ -n $output_dir ]]; then
 fi
 
 host_info
-ust_version=$(dpkg-query -W -f='${Version}' liblttng-ust1 2>/dev/null || echo unknown)
+ust_version=$(dpkg-query -W -f='${Version}' "liblttng-ust1:$(dpkg --print-architecture)" 2>/dev/null || echo unknown)
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 if [[ -n $output_dir ]]; then
     where="$output_dir ($(df -T "$output_dir" | awk 'NR == 2 { print $2 }'))"

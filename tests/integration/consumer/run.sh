@@ -15,10 +15,14 @@ ours_build=$(cd "$(dirname "$ours")/../.." && pwd)
 c32=${CONSUMERD32_OURS:-$ours_build-i386/src/consumerd/lttng-consumerd}
 [ -x "$c32" ] || c32=${CONSUMERD32_OURS:-$repo/build-i386/src/consumerd/lttng-consumerd}
 c64=$(dirname "$ours")/../consumerd/lttng-consumerd
+# The sample application, 64- and 32-bit (as the oracle cases find them).
+app64=${SAMPLE_APP:-$ours_build/tests/apps/sample/lttng-sample-app}
+app32=${SAMPLE_APP32:-$(dirname "$(dirname "$(dirname "$c32")")")/tests/apps/sample/lttng-sample-app}
 
-exec timeout 120 unshare --mount --pid --fork --mount-proc --propagation private bash -s "$ours" "$c32" "$c64" <<'INNER'
+exec timeout 120 unshare --mount --pid --fork --mount-proc --propagation private \
+	bash -s "$ours" "$c32" "$c64" "$app64" "$app32" <<'INNER'
 set -u
-ours=$1 c32=$2 c64=$3
+ours=$1 c32=$2 c64=$3 app64=$4 app32=$5
 mkdir -p /var/run/lttng
 mount -t tmpfs tmpfs /var/run/lttng && mount -t tmpfs tmpfs /dev/shm || exit 1
 export HOME=$(mktemp -d)
@@ -123,6 +127,38 @@ else
 	check "the 32-bit consumer outlives the 64-bit one" test "$(consumer_of_bits "$sd" 32)" = "$n32"
 	check "session daemon exits on SIGTERM" stop_daemon "$sd"
 	check "its consumers are gone too" bash -c "! kill -0 $n32 2>/dev/null"
+fi
+
+# No 32-bit consumer configured (Debian's default) and a 32-bit application
+# registered: the session starts and records the 64-bit application; the 32-bit
+# one runs untraced, and the log says why. (2.13.9 refuses every `lttng start`
+# with "Fatal error of the session daemon" while such an application is
+# registered, and records nothing.)
+if [ ! -x "$app32" ] || [ ! -x "$app64" ]; then
+	check "the sample applications exist ($app64, $app32; SAMPLE_APP, SAMPLE_APP32)" false
+else
+	"$ours" --background --no-kernel 2>"$HOME/no32.log"
+	sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+	lttng create nc --output="$HOME/nc" >/dev/null
+	lttng enable-event -u 'sample:app_*' >/dev/null
+	"$app32" -n 1 -t 1 --ready-file "$HOME/ready32" --wait-file "$HOME/go32" >/dev/null 2>&1 &
+	a32=$!
+	for _ in $(seq 100); do [ -e "$HOME/ready32" ] && break; sleep 0.05; done
+	check "a 32-bit application registers without a 32-bit consumer" \
+		bash -c "lttng list -u | grep -q 'sample:app_start'"
+	check "the session starts all the same" bash -c "lttng start nc >/dev/null"
+	"$app64" -n 1 -t 1 >/dev/null 2>&1
+	touch "$HOME/go32"
+	wait "$a32"
+	check "the 32-bit application ran to its end" test $? -eq 0
+	lttng stop nc >/dev/null
+	lttng destroy nc >/dev/null
+	check "the 64-bit application is traced" \
+		test "$(babeltrace2 "$HOME/nc" 2>/dev/null | grep -c 'sample:app_')" -eq 2
+	check "nothing is written for 32 bits" test ! -e "$HOME/nc/ust/uid/0/32-bit"
+	check "the log names the untraced application" \
+		grep -q "is 32-bit and no 32-bit consumer daemon is configured: not traced" "$HOME/no32.log"
+	stop_daemon "$sd"
 fi
 echo "1..$n"
 echo "$pass passed, $fail failed"
