@@ -868,11 +868,15 @@ static void setup_job_done(struct daemon *d, struct ust_job *job)
 		return;
 	}
 	if (j->result < 0) {
-		log_error("Application %s (pid %d): cannot %s session: %d", app->name, (int) app->pid,
-			  j->start ? "start the" : "set up the", j->result);
 		int result = j->result;
 
-		app_session_abandon(d, as, LTTNG_ERR_UST_START_FAIL);
+		log_error("Application %s (pid %d): cannot %s session: %d", app->name, (int) app->pid,
+			  j->start ? "start the" : "set up the", result);
+
+		/* An application that is gone or stopped answering is not the start's
+		 * failure (as LTTng): the session records the others. */
+		app_session_abandon(d, as, app_connection_lost(result) ? LTTNG_OK
+								     : LTTNG_ERR_UST_START_FAIL);
 		setup_job_free(j);
 		/* An application that stopped answering (socket timeout) or whose socket
 		 * broke is dropped, as if it had exited. */

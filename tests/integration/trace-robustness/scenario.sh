@@ -5,7 +5,7 @@
 #
 #   scenario.sh SCENARIO KIND SESSIOND APP OUTDIR ASAN MANY_APP
 #
-# SCENARIO  app-kill | consumer-kill | disk-full | many-apps | bt2-reader
+# SCENARIO  app-kill | consumer-kill | disk-full | many-apps | bt2-reader | app-stall
 # KIND      ours | real (what is asserted differs: see check -o below)
 # SESSIOND  the lttng-sessiond binary (ours finds its own lttng-consumerd)
 # APP       lttng-sample-app;  MANY_APP: the one to start 200 times
@@ -646,11 +646,101 @@ sc_bt2_reader() {
 	finish
 }
 
+# =====================================================================================
+# 6. Peers that stop answering, with LTTNG_APP_SOCKET_TIMEOUT=3: an application
+#    frozen (SIGSTOP) while registered, and three fake peers on the registration
+#    socket: one that sends half a registration message and stays silent, one that
+#    connects and sends nothing, one that sends half a message and hangs up. The
+#    session must start, record a healthy application completely, and stop and
+#    be destroyed, each within the timeout plus a margin; the frozen application
+#    must run to its end once thawed.
+# =====================================================================================
+sc_app_stall() {
+	local frozen frozen2 healthy rc t0 ms p bound=$(((3 + 10) * slow)) peers
+	export LTTNG_APP_SOCKET_TIMEOUT=3
+	start_daemon
+	unset LTTNG_APP_SOCKET_TIMEOUT
+	setup "session st set up (per-UID, sample:*, vpid)" \
+		"create st --output='$out/st'" "enable-event -u 'sample:*' -s st" \
+		"add-context -u -t vpid -s st"
+	"$app" -n 1 -t 1 --ready-file "$out/frozen.ready" --wait-file "$out/frozen.go" \
+		>"$out/frozen.log" 2>&1 &
+	frozen=$!
+	apps+=("$frozen")
+	check "the app to freeze (pid $frozen) registered" \
+		wait_for $((30 * slow)) test -e "$out/frozen.ready"
+	kill -STOP "$frozen"
+	# The fake peers: 136 bytes make a registration message (doc/protocol/apps.md).
+	"$py" - /var/run/lttng/lttng-ust-sock-8 "$out/peers.ready" <<'PEERS' &
+import os, socket, sys, time
+path, ready = sys.argv[1], sys.argv[2]
+half, silent, hangup = (socket.socket(socket.AF_UNIX) for _ in range(3))
+for s in (half, silent, hangup):
+    s.connect(path)
+half.sendall(b"\x01" * 68)
+hangup.sendall(b"\x01" * 68)
+hangup.close()
+open(ready, "w").close()
+time.sleep(120)
+PEERS
+	peers=$!
+	apps+=("$peers")
+	check "the fake peers connected" wait_for $((10 * slow)) test -e "$out/peers.ready"
+	t0=$(date +%s%N)
+	cli app-stall.start start st
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	expect_eq "lttng start with a frozen app registered: exit 0" 0 "$cli_rc"
+	check "lttng start answered within $bound s (${ms} ms)" test "$ms" -le $((bound * 1000))
+	"$app" -n 2 -t 1 --ready-file "$out/healthy.ready" --wait-file "$out/healthy.go" \
+		>"$out/healthy.log" 2>&1 &
+	healthy=$!
+	apps+=("$healthy")
+	check "a healthy app (pid $healthy) registers meanwhile" \
+		wait_for "$bound" test -e "$out/healthy.ready"
+	cli - list -u
+	check "lttng list -u answers (exit 0, ${cli_ms} ms) and lists the healthy app" \
+		bash -c "[ $cli_rc = 0 ] && grep -q 'PID: $healthy ' '$out/cli.txt'"
+	check -o "the frozen app is no longer listed (dropped after the timeout)" \
+		wait_for "$bound" bash -c "timeout $cli_timeout lttng list -u >'$out/list-u.txt' 2>&1 && ! grep -q 'PID: $frozen ' '$out/list-u.txt'"
+	touch "$out/healthy.go"
+	wait_pid "$healthy" $((30 * slow))
+	expect_eq "the healthy app runs to its end, exit 0" 0 "$?"
+	# Another one frozen once the session is set up in it: the stop must not wait
+	# for it longer than the timeout.
+	"$app" -n 1 -t 1 --ready-file "$out/frozen2.ready" --wait-file "$out/frozen2.go" \
+		>"$out/frozen2.log" 2>&1 &
+	frozen2=$!
+	apps+=("$frozen2")
+	check "a second app to freeze (pid $frozen2) registered with the session started" \
+		wait_for $((30 * slow)) test -e "$out/frozen2.ready"
+	kill -STOP "$frozen2"
+	t0=$(date +%s%N)
+	cli app-stall.stop stop st
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	expect_eq "lttng stop: exit 0" 0 "$cli_rc"
+	check "lttng stop answered within $bound s (${ms} ms)" test "$ms" -le $((bound * 1000))
+	cli app-stall.destroy destroy st
+	expect_eq "lttng destroy: exit 0" 0 "$cli_rc"
+	check "the daemon is alive" alive "$sd"
+	read_trace st "$out/st"
+	expect_eq "babeltrace2 reads the trace (exit 0)" 0 "$bt_rc"
+	expect_eq "all 52 events of the healthy app" 52 "$(count_events st "$healthy")"
+	kill -CONT "$frozen" "$frozen2"
+	touch "$out/frozen.go" "$out/frozen2.go"
+	for p in "$frozen" "$frozen2"; do
+		wait_pid "$p" $((30 * slow))
+		rc=$?
+		check -o "the thawed app $p runs to its end, exit 0 (exit $rc)" test "$rc" = 0
+	done
+	finish
+}
+
 case $sc in
 	app-kill) sc_app_kill ;;
 	consumer-kill) sc_consumer_kill ;;
 	disk-full) sc_disk_full ;;
 	many-apps) sc_many_apps ;;
 	bt2-reader) sc_bt2_reader ;;
+	app-stall) sc_app_stall ;;
 	*) echo "not ok - unknown scenario $sc"; exit 1 ;;
 esac
