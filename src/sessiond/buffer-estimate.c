@@ -40,31 +40,39 @@ static unsigned possible_cpus(void)
 	return count ? count : 1;
 }
 
-/* Buffer owners: per-UID, each distinct user of a registered application; per-PID,
- * each application. At least one, so a session started before its applications is
- * still checked. */
+/* Buffer owners: per-UID, each distinct (user, bitness) of a registered application;
+ * per-PID, each application. Only applications a consumer daemon of their bitness
+ * will record count. At least one, so a session started before its applications
+ * is still checked. */
 static unsigned buffer_owners(const struct daemon *d, int buffer_type)
 {
-	uid_t uids[64];
-	unsigned n_uids = 0, n_apps = 0;
+	struct {
+		uid_t uid;
+		unsigned bits;
+	} owners[64];
+	unsigned n_owners = 0, n_apps = 0;
 	const struct ust_app *app;
 
 	if (d->apps) {
 		list_for_each_entry(app, &d->apps->apps, link) {
 			bool seen = false;
 
-			if (app->state != UST_APP_READY)
+			if (app->state != UST_APP_READY || !consumer_configured(d, app->bits_per_long))
 				continue;
 			n_apps++;
-			for (unsigned i = 0; i < n_uids; i++)
-				seen = seen || uids[i] == app->uid;
-			if (!seen && n_uids < 64)
-				uids[n_uids++] = app->uid;
+			for (unsigned i = 0; i < n_owners; i++)
+				seen = seen || (owners[i].uid == app->uid &&
+						owners[i].bits == app->bits_per_long);
+			if (!seen && n_owners < ARRAY_SIZE(owners)) {
+				owners[n_owners].uid = app->uid;
+				owners[n_owners].bits = app->bits_per_long;
+				n_owners++;
+			}
 		}
 	}
 	if (buffer_type == LTTNG_BUFFER_PER_PID)
 		return n_apps ? n_apps : 1;
-	return n_uids ? n_uids : 1;
+	return n_owners ? n_owners : 1;
 }
 
 uint64_t buffer_estimate_session(const struct daemon *d, const struct session *s)

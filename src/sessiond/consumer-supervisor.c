@@ -64,15 +64,21 @@ struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_pe
 	return NULL;
 }
 
-bool consumer_configured(struct daemon *d, unsigned bits_per_long)
+bool consumer_configured(const struct daemon *d, unsigned bits_per_long)
 {
-	struct consumer_supervisor *cs = consumer_for_bits(d, bits_per_long);
-
-	return cs && cs->bin_path[0];
+	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
+		if (d->consumers[i].bits_per_long == bits_per_long)
+			return d->consumers[i].bin_path && d->consumers[i].bin_path[0];
+	return false;
 }
 
+/* The process is gone (reaped): drop what referred to it. A consumer that was
+ * killed could not remove its command socket; it goes too, so that the next one
+ * (or the run directory's clean-up) does not meet it. */
 static void supervisor_forget(struct consumer_supervisor *cs)
 {
+	if (cs->pid > 0)
+		(void) unlink(cs->cmd_sock);
 	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);
 	if (cs->queue) {
 		/* Unblock the worker, let it finish (queued batches fail), then close. */
@@ -244,14 +250,19 @@ static int spawn_consumer(struct consumer_supervisor *cs)
 	if (listen_fd < 0)
 		return log_error_errno(listen_fd, "Cannot listen on %s", cs->err_sock);
 	r = consumer_exec_prepare(cs, cfg, &x);
-	if (r < 0)
+	if (r < 0) {
+		(void) unlink(cs->err_sock);
 		return log_error_errno(r, "Cannot prepare the consumer daemon's command line");
+	}
 	pid = fork();
 	if (pid == 0)
 		exec_consumer(cs->bin_path, &x);
 	consumer_exec_fini(&x);
-	if (pid < 0)
-		return log_error_errno(-errno, "Cannot fork the consumer daemon");
+	if (pid < 0) {
+		r = -errno;
+		(void) unlink(cs->err_sock);
+		return log_error_errno(r, "Cannot fork the consumer daemon");
+	}
 	cs->pid = pid;
 	deadline = monotonic_ms() + SPAWN_TIMEOUT_MS;
 	r = wait_for_ready(listen_fd, pid, deadline, &cs->err_fd);
@@ -304,16 +315,14 @@ int consumer_ensure_running(struct daemon *d)
 	return LTTNG_OK;
 }
 
-static void supervisor_stop(struct consumer_supervisor *cs)
+/* Stops feeding it: queued work still goes out, then closing our command connection
+ * tells it to exit (it writes what its buffers still hold first). */
+static void supervisor_release(struct consumer_supervisor *cs)
 {
-	pid_t pid = cs->pid;
-
 	cs->stopping = true;
-	if (pid <= 0)
+	if (cs->pid <= 0)
 		return;
 	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);
-	/* Let queued work finish, then closing our command connection tells it to exit
-	 * (it writes what its buffers still hold first). */
 	if (cs->queue) {
 		/* What is queued (metadata, flushes) still goes out: the traces must end
 		 * readable. Each request is bounded by its own timeout. */
@@ -323,22 +332,39 @@ static void supervisor_stop(struct consumer_supervisor *cs)
 	if (cs->cmd_fd >= 0)
 		close(cs->cmd_fd);
 	cs->cmd_fd = -1;
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, NULL, WNOHANG) == pid) {
-			pid = 0;
-			break;
-		}
-		usleep(10000);
-	}
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-	supervisor_forget(cs);
 }
 
 void consumer_supervisors_stop(struct daemon *d)
 {
+	long long deadline;
+	bool waiting;
+
+	/* Both are told first, then given one common second to exit. */
 	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
-		supervisor_stop(&d->consumers[i]);
+		supervisor_release(&d->consumers[i]);
+	deadline = monotonic_ms() + 1000;
+	do {
+		waiting = false;
+		for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++) {
+			struct consumer_supervisor *cs = &d->consumers[i];
+
+			if (cs->pid <= 0)
+				continue;
+			if (waitpid(cs->pid, NULL, WNOHANG) == cs->pid)
+				supervisor_forget(cs);
+			else
+				waiting = true;
+		}
+		if (waiting)
+			usleep(10000);
+	} while (waiting && monotonic_ms() < deadline);
+	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++) {
+		struct consumer_supervisor *cs = &d->consumers[i];
+
+		if (cs->pid <= 0)
+			continue;
+		kill(cs->pid, SIGKILL);
+		waitpid(cs->pid, NULL, 0);
+		supervisor_forget(cs);
+	}
 }

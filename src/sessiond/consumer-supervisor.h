@@ -44,7 +44,7 @@ void consumer_supervisors_init(struct daemon *d);
 /* The consumer serving applications of that bitness, or NULL for another bitness. */
 struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_per_long);
 /* True when a consumer binary is configured for applications of that bitness. */
-bool consumer_configured(struct daemon *d, unsigned bits_per_long);
+bool consumer_configured(const struct daemon *d, unsigned bits_per_long);
 /* Makes every configured consumer daemon run (spawning those that do not), as LTTng
  * does on a user-space command. LTTNG_OK, or LTTNG_ERR_UST_CONSUMER64_FAIL /
  * LTTNG_ERR_UST_CONSUMER32_FAIL for the first that could not start (logged with the

@@ -25,7 +25,7 @@ struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t 
 	b->done = done;
 	b->cookie = cookie;
 	b->stop_on_error = true;
-	b->target_bits = 64;
+	b->target_bits = 0; /* no consumer until consumer_batch_target() */
 	return b;
 }
 
@@ -208,6 +208,7 @@ static void batch_part_run(struct ust_job *job)
 	struct consumer_batch_part *part = (struct consumer_batch_part *) job;
 	struct consumer_batch *b = part->batch;
 
+	part->ran = true;
 	for (unsigned i = 0; i < b->count; i++) {
 		struct consumer_op *op = &b->ops[i];
 
@@ -232,8 +233,16 @@ static void batch_part_run(struct ust_job *job)
 
 static void batch_part_done(struct daemon *d, struct ust_job *job)
 {
-	struct consumer_batch *b = ((struct consumer_batch_part *) job)->batch;
+	struct consumer_batch_part *part = (struct consumer_batch_part *) job;
+	struct consumer_batch *b = part->batch;
 
+	if (!part->ran) {
+		/* Its consumer went away before running it: as if it had not run. */
+		for (unsigned i = 0; i < b->count; i++)
+			if (b->ops[i].bits_per_long == part->bits_per_long &&
+			    b->ops[i].result == -ECANCELED)
+				b->ops[i].result = -ENOTCONN;
+	}
 	if (--b->parts_pending > 0)
 		return;
 	b->done(d, b);
@@ -260,6 +269,7 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 		part->batch = b;
 		part->bits_per_long = d->consumers[k].bits_per_long;
 		part->fd = -1;
+		part->ran = false;
 	}
 	if (!d->apps) {
 		/* Shutting down: nothing runs any more; tell the caller at once. */

@@ -63,6 +63,7 @@ struct consumer_batch_part {
 	struct consumer_batch *batch;
 	unsigned bits_per_long;
 	int fd;
+	bool ran; /* false when its consumer stopped before running it */
 };
 
 struct consumer_batch {
@@ -77,8 +78,8 @@ struct consumer_batch {
 	unsigned parts_pending; /* parts not completed yet */
 };
 
-/* A batch whose ops go to the 64-bit consumer until consumer_batch_target() says
- * otherwise. */
+/* A batch; each op goes to the consumer named by the last consumer_batch_target()
+ * before it was added (none named: the op fails with -ENOTCONN). */
 struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t cookie);
 /* The ops added from now on go to the consumer of applications of that bitness. */
 void consumer_batch_target(struct consumer_batch *b, unsigned bits_per_long);

@@ -361,6 +361,8 @@ static void buffers_created(struct daemon *d, struct consumer_batch *b)
 	}
 	if (!reg)
 		return;
+	/* Its consumer may have died after making the buffers and before this ran. */
+	ok = ok && !reg->consumer_lost;
 	reg->failed = !ok;
 	if (!ok) {
 		struct ust_registry_channel *rc;
@@ -497,8 +499,10 @@ struct setup_channel {
 	bool enabled;
 	char name[LTTNG_SYMBOL_NAME_LEN]; /* for messages */
 	/* A context the application refused (e.g. a hardware counter without a PMU):
-	 * as LTTng, the later contexts and the channel's events are not set up, the
-	 * rest of the session is. 0, or the error and which context. */
+	 * as LTTng, the later contexts and the channel's events are not set up at
+	 * start (events enabled later are, with the contexts it took). Unlike 2.13.9,
+	 * which stops at that channel, the session's other channels are set up.
+	 * 0, or the error and which context. */
 	int context_error;
 	unsigned failed_context;
 	struct lttng_ust_abi_object_data *channel;
@@ -893,7 +897,8 @@ static void setup_job_done(struct daemon *d, struct ust_job *job)
 			if (c->context_error)
 				log_warn("Application %s (pid %d) refused context %u of %u of channel "
 					 "\"%s\" (error %d): as with LTTng, that channel records none "
-					 "of this application's events", app->name, (int) app->pid,
+					 "of the events set up at start in this application",
+					 app->name, (int) app->pid,
 					 c->failed_context + 1, c->context_count, c->name,
 					 c->context_error);
 		}

@@ -19,7 +19,7 @@ c64=$(dirname "$ours")/../consumerd/lttng-consumerd
 app64=${SAMPLE_APP:-$ours_build/tests/apps/sample/lttng-sample-app}
 app32=${SAMPLE_APP32:-$(dirname "$(dirname "$(dirname "$c32")")")/tests/apps/sample/lttng-sample-app}
 
-exec timeout 120 unshare --mount --pid --fork --mount-proc --propagation private \
+exec timeout 240 unshare --mount --pid --fork --mount-proc --propagation private \
 	bash -s "$ours" "$c32" "$c64" "$app64" "$app32" <<'INNER'
 set -u
 ours=$1 c32=$2 c64=$3 app64=$4 app32=$5
@@ -102,7 +102,10 @@ rc=$?
 check "a consumer of the wrong bitness gives error 69" test "$rc" -eq 69
 check "the log says why" grep -q "is a 64-bit consumer daemon, 32-bit applications need a 32-bit one" "$HOME/wrong-bits.log"
 check "the refused consumer was ended (one consumer left)" test "$(consumer_pids "$sd" | wc -l)" -eq 1
+check "and its command socket is gone" test ! -e /var/run/lttng/ustconsumerd32/command
 stop_daemon "$sd"
+check "the run directory's consumer dirs are gone with the daemon" \
+	test ! -e /var/run/lttng/ustconsumerd32 -a ! -e /var/run/lttng/ustconsumerd64
 
 # Both consumers: spawned together, each replaced alone.
 if [ ! -x "$c32" ]; then
