@@ -90,7 +90,15 @@ if ! apt-get install -y --no-install-recommends "${i386_libs[@]}"; then
 	pins=${pins//$'\n'/ }
 	echo "install-deps: retrying the i386 libraries with aligned versions: ${pins:-(none found)}" >&2
 	# The aligned version is older than an installed amd64 one (e.g. liblzma5
-	# from bookworm-security on an up-to-date machine): that is a downgrade.
+	# from bookworm-security on an up-to-date machine): that is a downgrade, of a
+	# test machine only (doc/decisions/0004-i386-consumer-build.md). The C
+	# library is never moved: if it had to be, say so and stop.
+	case " $pins " in
+	*" libc6="*)
+		echo "install-deps: the i386 libraries would need libc6 downgraded ($pins); not doing that" >&2
+		exit 1
+		;;
+	esac
 	# shellcheck disable=SC2086 # one word per pin
 	apt-get install -y --no-install-recommends --no-remove --allow-downgrades "${i386_libs[@]}" $pins
 fi
