@@ -4,7 +4,8 @@
 # user-space command of a session, spawned again after it dies, refused cleanly when
 # its binary is missing (LTTng's error 68), and gone when the session daemon exits;
 # the same for the 32-bit consumer (--consumerd32-path): LTTng's error 69 for a
-# missing one or one of the wrong bitness, and the two consumers live and die apart.
+# missing one or one of the wrong bitness, and the two consumers live and die apart;
+# and a trace read while it records (switch timer): complete up to the last switch.
 # Runs in a private mount + PID namespace. Prints TAP and "N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -163,6 +164,31 @@ else
 		grep -q "is 32-bit and no 32-bit consumer daemon is configured: not traced" "$HOME/no32.log"
 	stop_daemon "$sd"
 fi
+
+# A trace read while recording: with a switch timer, the events of a half-full
+# sub-buffer reach the stream files, and the metadata is there too, so babeltrace2
+# reads them before `lttng stop` (2.13.9 leaves its metadata file empty until
+# then). The application records app_start and one iteration (25 events), then
+# pauses 30 s.
+"$ours" --daemonize --no-kernel 2>/dev/null
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+lttng create sw --output="$HOME/sw" >/dev/null
+lttng enable-channel -u ch --subbuf-size=65536 --switch-timer=100000 >/dev/null
+lttng enable-event -u 'sample:*' -c ch >/dev/null
+lttng start sw >/dev/null
+"$app64" -n 2 -t 1 -s 30000000 >/dev/null 2>&1 &
+a=$!
+live=0
+for _ in $(seq 100); do
+	live=$(babeltrace2 "$HOME/sw" 2>/dev/null | grep -c ' sample:')
+	[ "$live" -ge 26 ] && break
+	sleep 0.1
+done
+check "26 events readable while recording (switch timer 100 ms; read $live)" test "$live" -eq 26
+kill "$a"
+wait "$a" 2>/dev/null
+lttng destroy sw >/dev/null
+stop_daemon "$sd"
 echo "1..$n"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
