@@ -221,8 +221,12 @@ static void batch_part_run(struct ust_job *job)
 				      op->result == -ETIMEDOUT || op->result == -EPROTO;
 			if (broken) {
 				/* Replies may now be out of step: end this consumer (it is
-				 * noticed and replaced) rather than misread the next batch. */
+				 * noticed and replaced) rather than misread the next batch.
+				 * The part's later ops never reach it. */
 				shutdown(part->fd, SHUT_RDWR);
+				for (unsigned k = i + 1; k < b->count; k++)
+					if (b->ops[k].bits_per_long == part->bits_per_long)
+						b->ops[k].result = -ENOTCONN;
 				break;
 			}
 			if (b->stop_on_error)

@@ -11,7 +11,7 @@
  * op->value says who answered) and whose lost_packets echoes the request's key (so
  * each op is seen to get the answer to its own request); it logs what it received,
  * in order. Keys with KEY_FAIL get a negative status, keys with KEY_HANG are read and
- * never answered.
+ * never answered, keys with KEY_GATE are answered once the test opens the gate.
  */
 #include <errno.h>
 #include <poll.h>
@@ -37,6 +37,7 @@
 #define KEY(batch, i) (((uint64_t) (batch) << 8) | (i))
 #define KEY_FAIL (1ull << 40) /* the fake answers FAIL_STATUS */
 #define KEY_HANG (1ull << 41) /* the fake reads it and never answers */
+#define KEY_GATE (1ull << 42) /* the fake answers it once the test writes gate_fd */
 #define FAIL_STATUS (-EINVAL)
 
 #define WAIT_MS 2000 /* bound of every wait; only reached when a test fails */
@@ -51,7 +52,8 @@
 struct fake {
 	unsigned bits;
 	int fd;      /* the fake's end of the socketpair */
-	int hung_fd; /* eventfd: a KEY_HANG request arrived */
+	int hung_fd; /* eventfd: a KEY_HANG or KEY_GATE request arrived */
+	int gate_fd; /* eventfd: answer the KEY_GATE request */
 	bool running;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -68,6 +70,8 @@ static void *fake_main(void *arg)
 		struct consumer_wire_header h;
 		struct consumer_wire_key key;
 		struct consumer_wire_status st;
+		struct pollfd gate = { .fd = f->gate_fd, .events = POLLIN };
+		uint64_t one = 1;
 
 		if (consumer_recv_any(f->fd, &h, &key, sizeof(key), FAKE_IDLE_TIMEOUT_MS) < 0 ||
 		    h.payload_bytes != sizeof(key))
@@ -79,12 +83,14 @@ static void *fake_main(void *arg)
 		}
 		f->nseen++;
 		pthread_mutex_unlock(&f->lock);
-		if (key.key & KEY_HANG) {
-			uint64_t one = 1;
-
+		if (key.key & (KEY_HANG | KEY_GATE)) {
 			if (write(f->hung_fd, &one, sizeof(one)) < 0)
 				break;
-			continue;
+			if (key.key & KEY_HANG)
+				continue;
+			/* Bounded: a test that never opens the gate fails, it does not hang. */
+			if (poll(&gate, 1, WAIT_MS) == 1)
+				(void) !read(f->gate_fd, &one, sizeof(one));
 		}
 		memset(&st, 0, sizeof(st));
 		st.status = (key.key & KEY_FAIL) ? FAIL_STATUS : 0;
@@ -110,6 +116,7 @@ static void fake_reset(struct fake *f)
 	f->nseen = 0;
 	pthread_mutex_unlock(&f->lock);
 	(void) !read(f->hung_fd, &count, sizeof(count));
+	(void) !read(f->gate_fd, &count, sizeof(count));
 }
 
 /* A running consumer of d->consumers[k]: connected, with its worker queue. */
@@ -279,15 +286,17 @@ static bool answered_by(const struct record *rec, unsigned i, unsigned bits, uin
 
 static void test_mixed_batch(void)
 {
-	const uint64_t c = 1;
+	const uint64_t c = 1, c_later = 8;
 	const uint16_t types64[] = { CONSUMER_MSG_CHANNEL_STATS, CONSUMER_MSG_DATA_PENDING,
-				     CONSUMER_MSG_FLUSH_CHANNEL };
-	const uint64_t keys64[] = { KEY(c, 0), KEY(c, 2), KEY(c, 5) };
+				     CONSUMER_MSG_FLUSH_CHANNEL, CONSUMER_MSG_CHANNEL_STATS };
+	const uint64_t keys64[] = { KEY(c, 0), KEY(c, 2), KEY(c, 5), KEY(c_later, 0) };
 	const uint16_t types32[] = { CONSUMER_MSG_FLUSH_CHANNEL, CONSUMER_MSG_CHANNEL_STATS,
 				     CONSUMER_MSG_DESTROY_CHANNEL };
-	const uint64_t keys32[] = { KEY(c, 1), KEY(c, 3), KEY(c, 4) };
-	struct consumer_batch *b = batch_new(c);
+	const uint64_t keys32[] = { KEY(c, 1), KEY(c, 3), KEY(c, 4) | KEY_GATE };
+	struct consumer_batch *b = batch_new(c), *later;
 	struct record *rec = &records[c];
+	struct pollfd held = { .fd = fakes[CONSUMER_32].hung_fd, .events = POLLIN };
+	uint64_t one = 1;
 
 	fakes_reset();
 	consumer_batch_target(b, 64);
@@ -298,22 +307,35 @@ static void test_mixed_batch(void)
 	add(b, CONSUMER_OP_DATA_PENDING, KEY(c, 2));
 	consumer_batch_target(b, 32);
 	add(b, CONSUMER_OP_STATS, KEY(c, 3));
-	add(b, CONSUMER_OP_DESTROY, KEY(c, 4));
+	add(b, CONSUMER_OP_DESTROY, KEY(c, 4) | KEY_GATE); /* its answer waits for the gate */
 	consumer_batch_target(b, 64);
 	add(b, CONSUMER_OP_FLUSH, KEY(c, 5));
 	submit(b);
 
-	is_int(wait_done(c), 1, "mixed batch: done ran once");
+	/* A later batch on the 64-bit worker completes after the 64-bit part of the first
+	 * (one worker, completions in order): then only the 32-bit part is outstanding. */
+	later = batch_new(c_later);
+	consumer_batch_target(later, 64);
+	add(later, CONSUMER_OP_STATS, KEY(c_later, 0));
+	submit(later);
+	ok(poll(&held, 1, WAIT_MS) == 1, "mixed: the 32-bit fake holds the last 32-bit op");
+	is_int(wait_done(c_later), 1, "mixed: a later 64-bit batch completed meanwhile");
+	is_int(rec->calls, 0, "mixed: done not run while the 32-bit part is outstanding");
+	if (write(fakes[CONSUMER_32].gate_fd, &one, sizeof(one)) < 0)
+		bail_out("cannot open the gate");
+
+	is_int(wait_done(c), 1, "mixed batch: done ran once, after both parts");
 	is_uint(rec->count, 6, "mixed batch: done sees its 6 ops");
 	ok(answered_by(rec, 0, 64, KEY(c, 0)), "mixed: op 0 (64) answered by the 64-bit fake");
 	ok(answered_by(rec, 1, 32, KEY(c, 1)), "mixed: op 1 (32) answered by the 32-bit fake");
 	ok(answered_by(rec, 2, 64, KEY(c, 2)), "mixed: op 2 (64) answered by the 64-bit fake");
 	ok(answered_by(rec, 3, 32, KEY(c, 3)), "mixed: op 3 (32) answered by the 32-bit fake");
-	ok(answered_by(rec, 4, 32, KEY(c, 4)), "mixed: op 4 (32, target kept) answered by the "
-					       "32-bit fake");
+	ok(answered_by(rec, 4, 32, KEY(c, 4) | KEY_GATE),
+	   "mixed: op 4 (32, target kept) answered by the 32-bit fake");
 	ok(answered_by(rec, 5, 64, KEY(c, 5)), "mixed: op 5 (64) answered by the 64-bit fake");
-	ok(fake_saw(&fakes[CONSUMER_64], 3, types64, keys64),
-	   "mixed: the 64-bit fake got ops 0, 2, 5, in order, as their message types");
+	ok(fake_saw(&fakes[CONSUMER_64], 4, types64, keys64),
+	   "mixed: the 64-bit fake got ops 0, 2, 5 (then the later batch's), in order, as "
+	   "their message types");
 	ok(fake_saw(&fakes[CONSUMER_32], 3, types32, keys32),
 	   "mixed: the 32-bit fake got ops 1, 3, 4, in order, as their message types");
 }
@@ -535,6 +557,7 @@ static void test_no_32bit_consumer(void)
 
 	/* Configured, but it cannot be run: the same for the batch. */
 	cs->bin_path = cfg.consumerd32_path;
+	diag("expected on stderr: the 32-bit consumer daemon %s cannot be run", cs->bin_path);
 	b = batch_new(c_broken);
 	consumer_batch_target(b, 32);
 	add(b, CONSUMER_OP_STATS, KEY(c_broken, 0));
@@ -593,7 +616,8 @@ int main(void)
 		pthread_mutex_init(&fakes[k].lock, NULL);
 		fakes[k].fd = -1;
 		fakes[k].hung_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (fakes[k].hung_fd < 0)
+		fakes[k].gate_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (fakes[k].hung_fd < 0 || fakes[k].gate_fd < 0)
 			bail_out("eventfd");
 		fake_start(k);
 	}
@@ -628,6 +652,7 @@ int main(void)
 	sd_event_unref(loop);
 	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
 		close(fakes[k].hung_fd);
+		close(fakes[k].gate_fd);
 		pthread_mutex_destroy(&fakes[k].lock);
 	}
 	done_testing();
