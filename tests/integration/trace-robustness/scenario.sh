@@ -655,6 +655,16 @@ sc_bt2_reader() {
 #    be destroyed, each within the timeout plus a margin; the frozen application
 #    must run to its end once thawed.
 # =====================================================================================
+# frozen_app NAME DESCRIPTION: an app that registers, then waits for OUTDIR/NAME.go;
+# once registered it is stopped (SIGSTOP). Its pid is left in $held.
+held=
+frozen_app() {
+	"$app" -n 1 -t 1 --ready-file "$out/$1.ready" --wait-file "$out/$1.go" >"$out/$1.log" 2>&1 &
+	held=$!
+	apps+=("$held")
+	check "$2 (pid $held) registered" wait_for $((30 * slow)) test -e "$out/$1.ready"
+	kill -STOP "$held"
+}
 sc_app_stall() {
 	local frozen frozen2 healthy rc t0 ms p bound=$(((3 + 10) * slow)) peers
 	export LTTNG_APP_SOCKET_TIMEOUT=3
@@ -663,13 +673,8 @@ sc_app_stall() {
 	setup "session st set up (per-UID, sample:*, vpid)" \
 		"create st --output='$out/st'" "enable-event -u 'sample:*' -s st" \
 		"add-context -u -t vpid -s st"
-	"$app" -n 1 -t 1 --ready-file "$out/frozen.ready" --wait-file "$out/frozen.go" \
-		>"$out/frozen.log" 2>&1 &
-	frozen=$!
-	apps+=("$frozen")
-	check "the app to freeze (pid $frozen) registered" \
-		wait_for $((30 * slow)) test -e "$out/frozen.ready"
-	kill -STOP "$frozen"
+	frozen_app frozen "the app to freeze"
+	frozen=$held
 	# The fake peers: 136 bytes make a registration message (doc/protocol/apps.md).
 	"$py" - /var/run/lttng/lttng-ust-sock-8 "$out/peers.ready" <<'PEERS' &
 import os, socket, sys, time
@@ -707,13 +712,8 @@ PEERS
 	expect_eq "the healthy app runs to its end, exit 0" 0 "$?"
 	# Another one frozen once the session is set up in it: the stop must not wait
 	# for it longer than the timeout.
-	"$app" -n 1 -t 1 --ready-file "$out/frozen2.ready" --wait-file "$out/frozen2.go" \
-		>"$out/frozen2.log" 2>&1 &
-	frozen2=$!
-	apps+=("$frozen2")
-	check "a second app to freeze (pid $frozen2) registered with the session started" \
-		wait_for $((30 * slow)) test -e "$out/frozen2.ready"
-	kill -STOP "$frozen2"
+	frozen_app frozen2 "a second app to freeze (session started)"
+	frozen2=$held
 	t0=$(date +%s%N)
 	cli app-stall.stop stop st
 	ms=$((($(date +%s%N) - t0) / 1000000))
