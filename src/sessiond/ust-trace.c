@@ -1,59 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * User-space tracing, the operations: start, stop, destroy and regenerate of a
+ * session across its applications and the consumer daemons, applications coming and
+ * going, their registrations on the notify socket, the live counters of a listing.
+ * The rest of the chain: ust-buffers.c (registries and buffers), ust-app-setup.c
+ * (a session in one application), ust-trace-changes.c (changes while recording),
+ * ust-trace-snapshot.c; what they share is in ust-trace-internal.h.
+ */
 #include <errno.h>
 #include <grp.h>
-#include <limits.h>
 #include <pwd.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-
-#include <lttng/lttng.h>
-#include <lttng/ust-error.h>
 
 #include "client-server.h"
 #include "daemon.h"
 #include "dispatch.h"
 #include "log.h"
 #include "macros.h"
-#include "model.h"
-#include "ust-app.h"
-#include "ust-consumer.h"
-#include "ust-registry.h"
-#include "ust-trace.h"
-#include "run-as.h"
-#include "ust-worker.h"
+#include "ust-trace-internal.h"
 
 /* ------------------------------------------------------------------------- */
 /* Operations: a client request (or an application's registration) waiting for */
 /* several jobs. The last job to finish runs the operation's next step.        */
 
-enum trace_op_kind {
-	TRACE_OP_START,
-	TRACE_OP_STOP,
-	TRACE_OP_DESTROY,
-	TRACE_OP_APP_READY,
-	TRACE_OP_BACKGROUND, /* nobody waits */
-};
-
-struct trace_op {
-	enum trace_op_kind kind;
-	unsigned pending;
-	int error; /* first LTTng error code, LTTNG_OK when none */
-	uint64_t connection_id;
-	uint64_t session_id;
-	uint64_t app_id;
-	struct session *destroyed; /* TRACE_OP_DESTROY: owned */
-	void (*app_done)(struct daemon *d, uint64_t app_id);
-};
-
-static void op_next(struct daemon *d, struct trace_op *op);
-static int registry_queue_push(struct daemon *d, struct ust_registry *reg,
-			       struct consumer_batch *into);
 static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy);
 
-static struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id)
+struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id)
 {
 	struct trace_op *op = calloc(1, sizeof(*op));
 
@@ -67,18 +40,18 @@ static struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, 
 	return op;
 }
 
-static void op_hold(struct trace_op *op)
+void op_hold(struct trace_op *op)
 {
 	op->pending++;
 }
 
-static void op_release(struct daemon *d, struct trace_op *op)
+void op_release(struct daemon *d, struct trace_op *op)
 {
 	if (op && --op->pending == 0)
 		op_next(d, op);
 }
 
-static void reply_client(struct daemon *d, uint64_t connection_id, int ret_code,
+void reply_client(struct daemon *d, uint64_t connection_id, int ret_code,
 			 const void *header, size_t header_len)
 {
 	struct client_reply reply;
@@ -95,13 +68,23 @@ static void reply_client(struct daemon *d, uint64_t connection_id, int ret_code,
 /* ------------------------------------------------------------------------- */
 /* Lookups.                                                                   */
 
+const struct channel *channel_of(const struct session *s, const char *name)
+{
+	const struct channel *c;
+
+	list_for_each_entry(c, &s->ust.channels, link)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
 /* LTTng's rule: overwrite channels lose whole packets, discard channels events. */
-static bool channel_overwrites(const struct session *s, const struct channel *c)
+bool channel_overwrites(const struct session *s, const struct channel *c)
 {
 	return c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode);
 }
 
-static struct session *session_by_id(struct daemon *d, uint64_t id)
+struct session *session_by_id(struct daemon *d, uint64_t id)
 {
 	struct session *s;
 
@@ -111,7 +94,7 @@ static struct session *session_by_id(struct daemon *d, uint64_t id)
 	return NULL;
 }
 
-static struct ust_registry *registry_by_id(struct daemon *d, uint64_t id)
+struct ust_registry *registry_by_id(struct daemon *d, uint64_t id)
 {
 	struct ust_registry *reg;
 
@@ -121,7 +104,7 @@ static struct ust_registry *registry_by_id(struct daemon *d, uint64_t id)
 	return NULL;
 }
 
-static struct ust_registry_channel *registry_channel_by_id(struct ust_registry *reg, uint32_t id)
+struct ust_registry_channel *registry_channel_by_id(struct ust_registry *reg, uint32_t id)
 {
 	struct ust_registry_channel *chan;
 
@@ -131,7 +114,7 @@ static struct ust_registry_channel *registry_channel_by_id(struct ust_registry *
 	return NULL;
 }
 
-static struct ust_app_session *app_session_find(struct ust_app *app, uint64_t session_id)
+struct ust_app_session *app_session_find(struct ust_app *app, uint64_t session_id)
 {
 	struct ust_app_session *as;
 
@@ -141,7 +124,7 @@ static struct ust_app_session *app_session_find(struct ust_app *app, uint64_t se
 	return NULL;
 }
 
-static void app_session_free(struct ust_app_session *as)
+void app_session_free(struct ust_app_session *as)
 {
 	list_remove(&as->link);
 	free(as->channels);
@@ -188,7 +171,7 @@ static bool tracker_allows(const struct tracker *t, int64_t id, bool is_user)
 	return false;
 }
 
-static bool session_follows_app(const struct session *s, const struct ust_app *app)
+bool session_follows_app(const struct session *s, const struct ust_app *app)
 {
 	const struct domain *dom = &s->ust;
 
@@ -200,817 +183,10 @@ static bool session_follows_app(const struct session *s, const struct ust_app *a
 /* Sessions whose user-space data this daemon records: to local disk as it comes
  * (local output), or kept in the buffers for snapshots (no output). Streaming to a
  * relay daemon is not done yet. */
-static bool session_records_ust(const struct session *s)
+bool session_records_ust(const struct session *s)
 {
 	return s->ust.exists && s->output != SESSION_OUTPUT_NETWORK &&
 	       !list_is_empty(&s->ust.channels);
-}
-
-/* ------------------------------------------------------------------------- */
-/* Registries and their buffers in the consumer.                             */
-
-static void format_local_datetime(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, size, "%Y%m%d-%H%M%S", &tm);
-}
-
-static int registry_fill_meta(struct daemon *d, struct ust_registry *reg, const struct session *s,
-			      const struct ust_app *app)
-{
-	struct ust_metadata_session *m = &reg->meta;
-	char boot_id[64];
-
-	m->per_pid = reg->per_pid;
-	if (getrandom(m->uuid, sizeof(m->uuid), 0) != sizeof(m->uuid))
-		return -EIO;
-	m->uuid[6] = (uint8_t) ((m->uuid[6] & 0x0f) | 0x40); /* version 4 */
-	m->uuid[8] = (uint8_t) ((m->uuid[8] & 0x3f) | 0x80);
-	m->bits_per_long = app->bits_per_long;
-	m->long_alignment = app->alignment_long;
-	m->uint8_alignment = app->alignment_uint8;
-	m->uint16_alignment = app->alignment_uint16;
-	m->uint32_alignment = app->alignment_uint32;
-	m->uint64_alignment = app->alignment_uint64;
-	m->big_endian = app->byte_order == 4321; /* BIG_ENDIAN */
-	m->tracer_major = app->version.major;
-	m->tracer_minor = app->version.minor;
-	m->tracer_patchlevel = app->version.patchlevel;
-	m->uid = app->uid;
-	m->pid = app->pid;
-	m->app_registration_time = app->registration_time;
-	m->session_auto_named = s->auto_named;
-	m->session_creation_time = s->creation_time;
-	m->clock_offset_ns = ust_metadata_measure_clock_offset();
-	reg->procname = strdup(app->name);
-	reg->session_name = strdup(s->name);
-	reg->hostname = strdup(d->hostname);
-	if (ust_metadata_read_boot_id(boot_id, sizeof(boot_id)) == 0)
-		reg->clock_uuid = strdup(boot_id);
-	if (!reg->procname || !reg->session_name || !reg->hostname)
-		return -ENOMEM;
-	m->procname = reg->procname;
-	m->session_name = reg->session_name;
-	m->hostname = reg->hostname;
-	m->clock_uuid = reg->clock_uuid;
-	return 0;
-}
-
-static int registry_directory(struct ust_registry *reg, const struct session *s,
-			      const struct ust_app *app)
-{
-	int n;
-
-	if (reg->per_pid) {
-		char datetime[32];
-
-		format_local_datetime(app->registration_time, datetime, sizeof(datetime));
-		n = snprintf(reg->relative_path, sizeof(reg->relative_path), "ust/pid/%s-%d-%s",
-			     app->name, (int) app->pid, datetime);
-	} else {
-		n = snprintf(reg->relative_path, sizeof(reg->relative_path), "ust/uid/%d/%u-bit",
-			     (int) app->uid, app->bits_per_long);
-	}
-	if (n < 0 || (size_t) n >= sizeof(reg->relative_path))
-		return -ENAMETOOLONG;
-	if (s->output != SESSION_OUTPUT_LOCAL)
-		return 0; /* snapshots only: no directory of its own */
-	n = snprintf(reg->directory, sizeof(reg->directory), "%s/%s", s->output_path,
-		     reg->relative_path);
-	return n < 0 || (size_t) n >= sizeof(reg->directory) ? -ENAMETOOLONG : 0;
-}
-
-static struct ust_registry *registry_find_for(struct daemon *d, const struct session *s,
-					      const struct ust_app *app)
-{
-	bool per_pid = s->ust.buffer_type == LTTNG_BUFFER_PER_PID;
-	struct ust_registry *reg;
-
-	list_for_each_entry(reg, &d->ust_registries, link) {
-		if (reg->session_id != s->id || reg->per_pid != per_pid)
-			continue;
-		if (per_pid ? reg->app_id == app->id
-			    : reg->uid == app->uid && reg->bits_per_long == app->bits_per_long)
-			return reg;
-	}
-	return NULL;
-}
-
-static void fill_add_channel(struct daemon *d, const struct session *s, const struct ust_registry *reg,
-			     const struct channel *c, struct ust_registry_channel *rc,
-			     struct consumer_wire_add_channel *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->key = rc->consumer_key;
-	m->session_id = s->id;
-	m->subbuf_size = c->attr.subbuf_size;
-	m->num_subbuf = c->attr.num_subbuf;
-	m->tracefile_size = c->attr.tracefile_size;
-	m->tracefile_count = c->attr.tracefile_count;
-	m->blocking_timeout_us = c->attr.blocking_timeout_us;
-	m->switch_timer_us = c->attr.switch_timer_us;
-	m->read_timer_us = c->attr.read_timer_us;
-	m->monitor_timer_us = (uint32_t) c->attr.monitor_timer_us;
-	m->overwrite = channel_overwrites(s, c);
-	m->chan_id = rc->chan_id;
-	m->uid = s->uid;
-	m->gid = s->gid;
-	memcpy(m->uuid, reg->meta.uuid, sizeof(m->uuid));
-	(void) copy_string(m->name, sizeof(m->name), c->name);
-	(void) copy_string(m->directory, sizeof(m->directory), reg->directory);
-	if (s->shm_path[0] && (size_t) snprintf(m->shm_directory, sizeof(m->shm_directory), "%s/%.*s",
-						s->shm_path, (int) (sizeof(m->shm_directory) / 2),
-						reg->relative_path) >= sizeof(m->shm_directory))
-		m->shm_directory[0] = '\0'; /* too long: plain shared memory */
-}
-
-static void app_setup_submit(struct daemon *d, struct ust_app *app, struct ust_app_session *as);
-static void app_session_abandon(struct daemon *d, struct ust_app_session *as, int error);
-
-/* The consumer created (or failed to create) a registry's buffers: hand them to
- * the applications waiting for them. */
-static void buffers_created(struct daemon *d, struct consumer_batch *b)
-{
-	struct ust_registry *reg = registry_by_id(d, b->cookie);
-	struct ust_app *app, *atmp;
-	bool ok = reg != NULL;
-
-	for (unsigned i = 0; i < b->count; i++) {
-		struct consumer_op *op = &b->ops[i];
-		struct ust_registry_channel *rc;
-
-		if (op->result < 0) {
-			ok = false;
-			log_error_errno(op->result, "Consumer daemon could not create %s buffers",
-					op->type == CONSUMER_OP_ADD_CHANNEL ? op->in.add_channel->name
-									  : "metadata");
-			continue;
-		}
-		if (op->type != CONSUMER_OP_ADD_CHANNEL || !reg)
-			continue;
-		rc = registry_channel_by_id(reg, op->in.add_channel->chan_id);
-		if (!rc)
-			continue;
-		rc->channel_object = move_ptr(op->channel_object);
-		rc->stream_objects = move_ptr(op->stream_objects);
-		rc->stream_count = op->stream_count;
-		op->stream_count = 0;
-		rc->state = REGISTRY_CHANNEL_READY;
-	}
-	if (!reg)
-		return;
-	/* Its consumer may have died after making the buffers and before this ran. */
-	ok = ok && !reg->consumer_lost;
-	reg->failed = !ok;
-	if (!ok) {
-		struct ust_registry_channel *rc;
-
-		list_for_each_entry(rc, &reg->channels, link)
-			rc->state = REGISTRY_CHANNEL_FAILED;
-	}
-	if (!d->apps)
-		return; /* shutting down */
-	list_for_each_entry_safe(app, atmp, &d->apps->apps, link) {
-		struct ust_app_session *as, *tmp;
-
-		list_for_each_entry_safe(as, tmp, &app->sessions, link) {
-			if (as->registry_id != reg->id || !as->waiting_for_buffers)
-				continue;
-			as->waiting_for_buffers = false;
-			if (ok)
-				app_setup_submit(d, app, as);
-			else
-				app_session_abandon(d, as, LTTNG_ERR_UST_CHAN_FAIL);
-		}
-	}
-}
-
-/* Creates the registry (metadata header, channel ids) and asks the consumer for
- * its buffers. */
-static struct ust_registry *registry_create(struct daemon *d, struct session *s, struct ust_app *app)
-{
-	struct ust_registry *reg;
-	struct consumer_batch *b;
-	struct consumer_op *op;
-	struct channel *c;
-
-	reg = ust_registry_new(++d->next_registry_id, s->id, s->ust.buffer_type == LTTNG_BUFFER_PER_PID);
-	if (!reg)
-		return NULL;
-	reg->uid = app->uid;
-	reg->bits_per_long = app->bits_per_long;
-	reg->app_id = app->id;
-	if (registry_fill_meta(d, reg, s, app) < 0 || registry_directory(reg, s, app) < 0 ||
-	    ust_registry_start_metadata(reg) < 0)
-		goto fail;
-	b = consumer_batch_new(buffers_created, reg->id);
-	if (!b)
-		goto fail;
-	consumer_batch_target(b, reg->bits_per_long);
-	reg->metadata_key = ++d->next_consumer_key;
-	if (!reg->directory[0])
-		goto channels; /* snapshot sessions write metadata with each snapshot */
-	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);
-	if (!op)
-		goto fail_batch;
-	op->in.add_metadata.key = reg->metadata_key;
-	op->in.add_metadata.session_id = s->id;
-	op->in.add_metadata.uid = s->uid;
-	op->in.add_metadata.gid = s->gid;
-	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
-	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory),
-			   reg->directory);
-	reg->metadata_created = true;
-	/* The header at once: the consumer packs later pushes into the same packet. */
-	if (registry_queue_push(d, reg, b) < 0)
-		goto fail_batch;
-channels:
-	list_for_each_entry(c, &s->ust.channels, link) {
-		struct ust_registry_channel *rc = ust_registry_channel_add(reg, c->name);
-
-		op = consumer_batch_add(b, CONSUMER_OP_ADD_CHANNEL);
-		if (!rc || !op)
-			goto fail_batch;
-		op->in.add_channel = malloc(sizeof(*op->in.add_channel));
-		if (!op->in.add_channel)
-			goto fail_batch;
-		rc->consumer_key = ++d->next_consumer_key;
-		rc->state = REGISTRY_CHANNEL_CREATING;
-		fill_add_channel(d, s, reg, c, rc, op->in.add_channel);
-	}
-	list_append(&d->ust_registries, &reg->link);
-	consumer_batch_submit(d, b);
-	return reg;
-fail_batch:
-	consumer_batch_free(b);
-fail:
-	ust_registry_free(reg);
-	return NULL;
-}
-
-static void push_done(struct daemon *d, struct consumer_batch *b)
-{
-	for (unsigned i = 0; i < b->count; i++)
-		if (b->ops[i].result < 0 && b->ops[i].result != -ENOTCONN)
-			log_error_errno(b->ops[i].result, "Cannot write trace metadata");
-}
-
-/* Adds the registry's unsent metadata to a batch (or to a batch of its own). */
-static int registry_queue_push(struct daemon *d, struct ust_registry *reg, struct consumer_batch *into)
-{
-	struct consumer_batch *b = into;
-	int r;
-
-	if (!reg->metadata_created || reg->metadata_pushed == reg->metadata.size)
-		return 0;
-	if (!b) {
-		b = consumer_batch_new(push_done, reg->id);
-		if (!b)
-			return -ENOMEM;
-		b->stop_on_error = false;
-	}
-	consumer_batch_target(b, reg->bits_per_long);
-	r = consumer_batch_add_push(b, reg->metadata_key, reg->metadata_pushed, reg->metadata_reset,
-				    (const char *) reg->metadata.data + reg->metadata_pushed,
-				    reg->metadata.size - reg->metadata_pushed);
-	if (r == 0) {
-		reg->metadata_pushed = reg->metadata.size;
-		reg->metadata_reset = false;
-	}
-	if (!into) {
-		if (r == 0)
-			consumer_batch_submit(d, b);
-		else
-			consumer_batch_free(b);
-	}
-	return r;
-}
-
-/* ------------------------------------------------------------------------- */
-/* Setting a session up in an application: create the session object, hand it */
-/* the channels and streams, add contexts and events (phase 1); then start it  */
-/* (phase 2), once the loop knows the channel handles the application will use */
-/* in its registrations.                                                       */
-
-struct setup_channel {
-	uint32_t chan_id;
-	bool enabled;
-	char name[LTTNG_SYMBOL_NAME_LEN]; /* for messages */
-	/* A context the application refused (e.g. a hardware counter without a PMU):
-	 * as LTTng, the later contexts and the channel's events are not set up at
-	 * start (events enabled later are, with the contexts it took). Unlike 2.13.9,
-	 * which stops at that channel, the session's other channels are set up.
-	 * 0, or the error and which context. */
-	int context_error;
-	unsigned failed_context;
-	struct lttng_ust_abi_object_data *channel;
-	struct lttng_ust_abi_object_data **streams;
-	unsigned stream_count;
-	unsigned context_count;
-	struct lttng_ust_context_attr *contexts;
-	int objd;
-};
-
-struct setup_event {
-	unsigned channel;
-	bool enabled;
-	const void *rule;
-	int objd;
-	struct lttng_ust_abi_event attr;
-	struct lttng_ust_abi_filter_bytecode *filter;
-	struct lttng_ust_abi_event_exclusion *exclusion;
-};
-
-struct app_setup_job {
-	struct ust_job base;
-	uint64_t app_id;
-	uint64_t session_id;
-	int sock;
-	int result;
-	bool start;  /* phase 2 */
-	bool stop;
-	bool release;
-	bool statedump;
-	int handle;
-	unsigned channel_count, event_count;
-	struct setup_channel *channels;
-	struct setup_event *events;
-};
-
-static void release_object(struct lttng_ust_abi_object_data **obj)
-{
-	if (*obj) {
-		(void) lttng_ust_ctl_release_object(-1, *obj);
-		free(*obj);
-		*obj = NULL;
-	}
-}
-
-static void setup_job_free(struct app_setup_job *j)
-{
-	for (unsigned i = 0; i < j->channel_count; i++) {
-		struct setup_channel *c = &j->channels[i];
-
-		release_object(&c->channel);
-		for (unsigned k = 0; k < c->stream_count; k++)
-			release_object(&c->streams[k]);
-		free(c->streams);
-		for (unsigned k = 0; k < c->context_count; k++) {
-			if (c->contexts[k].ctx == LTTNG_UST_ABI_CONTEXT_APP_CONTEXT) {
-				free(c->contexts[k].u.app_ctx.provider_name);
-				free(c->contexts[k].u.app_ctx.ctx_name);
-			}
-		}
-		free(c->contexts);
-	}
-	for (unsigned i = 0; i < j->event_count; i++) {
-		free(j->events[i].filter);
-		free(j->events[i].exclusion);
-	}
-	free(j->channels);
-	free(j->events);
-	free(j);
-}
-
-static bool app_connection_lost(int result);
-
-static int setup_channel_in_app(int sock, int handle, struct setup_channel *c)
-{
-	int r = lttng_ust_ctl_send_channel_to_ust(sock, handle, c->channel);
-
-	if (r < 0)
-		return r;
-	for (unsigned k = 0; k < c->stream_count; k++) {
-		r = lttng_ust_ctl_send_stream_to_ust(sock, c->channel, c->streams[k]);
-		if (r < 0)
-			return r;
-	}
-	c->objd = c->channel->handle;
-	for (unsigned k = 0; k < c->context_count; k++) {
-		struct lttng_ust_abi_object_data *ctx_obj = NULL;
-
-		r = lttng_ust_ctl_add_context(sock, &c->contexts[k], c->channel, &ctx_obj);
-		free(ctx_obj);
-		if (r < 0 && app_connection_lost(r))
-			return r;
-		if (r < 0) {
-			c->context_error = r;
-			c->failed_context = k;
-			r = 0;
-			break;
-		}
-	}
-	if (!c->enabled)
-		r = lttng_ust_ctl_disable(sock, c->channel);
-	return r < 0 ? r : 0;
-}
-
-static int setup_event_in_app(int sock, struct setup_channel *c, struct setup_event *e)
-{
-	struct lttng_ust_abi_object_data *ev_obj = NULL;
-	int r = lttng_ust_ctl_create_event(sock, &e->attr, c->channel, &ev_obj);
-
-	if (r < 0)
-		return r;
-	if (e->filter)
-		r = lttng_ust_ctl_set_filter(sock, e->filter, ev_obj);
-	if (r >= 0 && e->exclusion)
-		r = lttng_ust_ctl_set_exclusion(sock, e->exclusion, ev_obj);
-	if (r >= 0 && e->enabled)
-		r = lttng_ust_ctl_enable(sock, ev_obj);
-	e->objd = ev_obj->handle;
-	free(ev_obj);
-	return r < 0 ? r : 0;
-}
-
-static void setup_job_run(struct ust_job *job)
-{
-	struct app_setup_job *j = (struct app_setup_job *) job;
-	int r = 0;
-
-	if (j->release) {
-		j->result = lttng_ust_ctl_release_handle(j->sock, j->handle);
-		return;
-	}
-	if (j->stop) {
-		r = lttng_ust_ctl_stop_session(j->sock, j->handle);
-		if (r >= 0)
-			r = lttng_ust_ctl_wait_quiescent(j->sock);
-		j->result = r;
-		return;
-	}
-	if (j->statedump) {
-		j->result = lttng_ust_ctl_regenerate_statedump(j->sock, j->handle);
-		return;
-	}
-	if (j->start) {
-		r = lttng_ust_ctl_start_session(j->sock, j->handle);
-		if (r >= 0)
-			r = lttng_ust_ctl_wait_quiescent(j->sock);
-		j->result = r;
-		return;
-	}
-	j->handle = lttng_ust_ctl_create_session(j->sock);
-	if (j->handle < 0) {
-		j->result = j->handle;
-		return;
-	}
-	for (unsigned i = 0; i < j->channel_count && r == 0; i++)
-		r = setup_channel_in_app(j->sock, j->handle, &j->channels[i]);
-	for (unsigned i = 0; i < j->event_count && r == 0; i++) {
-		struct setup_channel *c = &j->channels[j->events[i].channel];
-
-		if (!c->context_error)
-			r = setup_event_in_app(j->sock, c, &j->events[i]);
-	}
-	j->result = r;
-}
-
-static void setup_job_done(struct daemon *d, struct ust_job *job);
-
-static bool app_connection_lost(int result)
-{
-	return result == -EPIPE || result == -ECONNRESET || result == -ETIMEDOUT ||
-	       result == -EAGAIN || result == -LTTNG_UST_ERR_EXITING;
-}
-
-static struct app_setup_job *setup_job_new(struct ust_app *app, uint64_t session_id)
-{
-	struct app_setup_job *j = calloc(1, sizeof(*j));
-
-	if (!j)
-		return NULL;
-	j->base.run = setup_job_run;
-	j->base.done = setup_job_done;
-	j->app_id = app->id;
-	j->session_id = session_id;
-	j->sock = app->cmd_sock;
-	j->result = -ECANCELED;
-	j->handle = -1;
-	return j;
-}
-
-static int context_to_ust(const struct decoded_context *in, struct lttng_ust_context_attr *out)
-{
-	static const struct {
-		int lttng;
-		enum lttng_ust_abi_context_type ust;
-	} map[] = {
-		{ LTTNG_EVENT_CONTEXT_VTID, LTTNG_UST_ABI_CONTEXT_VTID },
-		{ LTTNG_EVENT_CONTEXT_VPID, LTTNG_UST_ABI_CONTEXT_VPID },
-		{ LTTNG_EVENT_CONTEXT_PTHREAD_ID, LTTNG_UST_ABI_CONTEXT_PTHREAD_ID },
-		{ LTTNG_EVENT_CONTEXT_PROCNAME, LTTNG_UST_ABI_CONTEXT_PROCNAME },
-		{ LTTNG_EVENT_CONTEXT_IP, LTTNG_UST_ABI_CONTEXT_IP },
-		{ LTTNG_EVENT_CONTEXT_PERF_THREAD_COUNTER, LTTNG_UST_ABI_CONTEXT_PERF_THREAD_COUNTER },
-		{ LTTNG_EVENT_CONTEXT_APP_CONTEXT, LTTNG_UST_ABI_CONTEXT_APP_CONTEXT },
-		{ LTTNG_EVENT_CONTEXT_CGROUP_NS, LTTNG_UST_ABI_CONTEXT_CGROUP_NS },
-		{ LTTNG_EVENT_CONTEXT_IPC_NS, LTTNG_UST_ABI_CONTEXT_IPC_NS },
-		{ LTTNG_EVENT_CONTEXT_MNT_NS, LTTNG_UST_ABI_CONTEXT_MNT_NS },
-		{ LTTNG_EVENT_CONTEXT_NET_NS, LTTNG_UST_ABI_CONTEXT_NET_NS },
-		{ LTTNG_EVENT_CONTEXT_PID_NS, LTTNG_UST_ABI_CONTEXT_PID_NS },
-		{ LTTNG_EVENT_CONTEXT_USER_NS, LTTNG_UST_ABI_CONTEXT_USER_NS },
-		{ LTTNG_EVENT_CONTEXT_UTS_NS, LTTNG_UST_ABI_CONTEXT_UTS_NS },
-		{ LTTNG_EVENT_CONTEXT_TIME_NS, LTTNG_UST_ABI_CONTEXT_TIME_NS },
-		{ LTTNG_EVENT_CONTEXT_VUID, LTTNG_UST_ABI_CONTEXT_VUID },
-		{ LTTNG_EVENT_CONTEXT_VEUID, LTTNG_UST_ABI_CONTEXT_VEUID },
-		{ LTTNG_EVENT_CONTEXT_VSUID, LTTNG_UST_ABI_CONTEXT_VSUID },
-		{ LTTNG_EVENT_CONTEXT_VGID, LTTNG_UST_ABI_CONTEXT_VGID },
-		{ LTTNG_EVENT_CONTEXT_VEGID, LTTNG_UST_ABI_CONTEXT_VEGID },
-		{ LTTNG_EVENT_CONTEXT_VSGID, LTTNG_UST_ABI_CONTEXT_VSGID },
-	};
-
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
-		if (map[i].lttng != in->type)
-			continue;
-		out->ctx = map[i].ust;
-		if (out->ctx == LTTNG_UST_ABI_CONTEXT_PERF_THREAD_COUNTER) {
-			out->u.perf_counter.type = in->perf_type;
-			out->u.perf_counter.config = in->perf_config;
-			memcpy(out->u.perf_counter.name, in->perf_name, sizeof(out->u.perf_counter.name));
-			out->u.perf_counter.name[sizeof(out->u.perf_counter.name) - 1] = '\0';
-		} else if (out->ctx == LTTNG_UST_ABI_CONTEXT_APP_CONTEXT) {
-			out->u.app_ctx.provider_name = strdup(in->app_provider ? in->app_provider : "");
-			out->u.app_ctx.ctx_name = strdup(in->app_name ? in->app_name : "");
-			if (!out->u.app_ctx.provider_name || !out->u.app_ctx.ctx_name)
-				return -ENOMEM;
-		}
-		return 0;
-	}
-	return -ENOTSUP;
-}
-
-static int event_to_ust(const struct event_rule *rule, unsigned channel, struct setup_event *out)
-{
-	const struct decoded_event *ev = &rule->spec;
-
-	memset(out, 0, sizeof(*out));
-	out->channel = channel;
-	out->enabled = ev->enabled;
-	out->rule = rule;
-	out->objd = -1;
-	out->attr.instrumentation = LTTNG_UST_ABI_TRACEPOINT;
-	(void) copy_string(out->attr.name, sizeof(out->attr.name), ev->name);
-	out->attr.loglevel_type = ev->loglevel_type;
-	out->attr.loglevel = ev->loglevel;
-	if (ev->bytecode && ev->bytecode_len >= sizeof(struct lttng_ust_abi_filter_bytecode)) {
-		out->filter = malloc(ev->bytecode_len);
-		if (!out->filter)
-			return -ENOMEM;
-		memcpy(out->filter, ev->bytecode, ev->bytecode_len);
-	}
-	if (ev->exclusion_count) {
-		size_t names = (size_t) ev->exclusion_count * LTTNG_UST_ABI_SYM_NAME_LEN;
-
-		out->exclusion = calloc(1, sizeof(*out->exclusion) + names);
-		if (!out->exclusion)
-			return -ENOMEM;
-		out->exclusion->count = ev->exclusion_count;
-		memcpy(out->exclusion->names, ev->exclusions, names);
-	}
-	return 0;
-}
-
-/* Copies what the application needs into a phase-1 job. */
-static int setup_job_fill(struct app_setup_job *j, const struct session *s, struct ust_registry *reg)
-{
-	const struct channel *c;
-	unsigned ci = 0, ei = 0, events = 0;
-
-	j->channel_count = (unsigned) list_count(&s->ust.channels);
-	list_for_each_entry(c, &s->ust.channels, link)
-		events += (unsigned) list_count(&c->events);
-	j->channels = calloc(j->channel_count ? j->channel_count : 1, sizeof(*j->channels));
-	j->events = calloc(events ? events : 1, sizeof(*j->events));
-	if (!j->channels || !j->events)
-		return -ENOMEM;
-	list_for_each_entry(c, &s->ust.channels, link) {
-		struct ust_registry_channel *rc = ust_registry_channel_find(reg, c->name);
-		struct setup_channel *sc = &j->channels[ci];
-		const struct context_spec *ctx;
-		const struct event_rule *rule;
-
-		if (!rc || rc->state != REGISTRY_CHANNEL_READY)
-			continue; /* added after the buffers were made: not recorded */
-		sc->chan_id = rc->chan_id;
-		sc->enabled = c->enabled;
-		(void) copy_string(sc->name, sizeof(sc->name), c->name);
-		if (lttng_ust_ctl_duplicate_ust_object_data(&sc->channel, rc->channel_object) < 0)
-			return -ENOMEM;
-		sc->streams = calloc(rc->stream_count, sizeof(*sc->streams));
-		if (!sc->streams)
-			return -ENOMEM;
-		for (unsigned k = 0; k < rc->stream_count; k++) {
-			if (lttng_ust_ctl_duplicate_ust_object_data(&sc->streams[k], rc->stream_objects[k]) < 0)
-				return -ENOMEM;
-			sc->stream_count++;
-		}
-		sc->contexts = calloc(list_count(&c->contexts) + 1, sizeof(*sc->contexts));
-		if (!sc->contexts)
-			return -ENOMEM;
-		list_for_each_entry(ctx, &c->contexts, link) {
-			int r = context_to_ust(&ctx->ctx, &sc->contexts[sc->context_count]);
-
-			if (r == -ENOMEM)
-				return r;
-			if (r == 0)
-				sc->context_count++;
-		}
-		list_for_each_entry(rule, &c->events, link) {
-			int r = event_to_ust(rule, ci, &j->events[ei]);
-
-			if (r < 0)
-				return r;
-			ei++;
-		}
-		ci++;
-	}
-	j->channel_count = ci;
-	j->event_count = ei;
-	return 0;
-}
-
-static void app_session_abandon(struct daemon *d, struct ust_app_session *as, int error)
-{
-	struct trace_op *op = move_ptr(as->op);
-
-	if (op && op->error == LTTNG_OK && op->kind != TRACE_OP_APP_READY)
-		op->error = error;
-	op_release(d, op);
-}
-
-static void app_setup_submit(struct daemon *d, struct ust_app *app, struct ust_app_session *as)
-{
-	struct session *s = session_by_id(d, as->session_id);
-	struct ust_registry *reg = registry_by_id(d, as->registry_id);
-	struct app_setup_job *j = setup_job_new(app, as->session_id);
-
-	if (!s || !reg || !j || setup_job_fill(j, s, reg) < 0) {
-		if (j)
-			setup_job_free(j);
-		app_session_abandon(d, as, LTTNG_ERR_UST_CHAN_FAIL);
-		return;
-	}
-	ust_queue_submit(app->queue, &j->base);
-}
-
-static void setup_job_done(struct daemon *d, struct ust_job *job)
-{
-	struct app_setup_job *j = (struct app_setup_job *) job;
-	struct ust_app *app = ust_app_find(d->apps, j->app_id);
-	struct ust_app_session *as = app ? app_session_find(app, j->session_id) : NULL;
-
-	if (j->release || j->stop || j->statedump) {
-		/* Fire-and-forget steps carry their operation in the job. */
-		setup_job_free(j);
-		return;
-	}
-	if (!as) {
-		setup_job_free(j);
-		return;
-	}
-	if (j->result < 0) {
-		int result = j->result;
-
-		log_error("Application %s (pid %d): cannot %s session: %d", app->name, (int) app->pid,
-			  j->start ? "start the" : "set up the", result);
-
-		/* An application that is gone or stopped answering is not the start's
-		 * failure (as LTTng): the session records the others. */
-		app_session_abandon(d, as, app_connection_lost(result) ? LTTNG_OK
-								     : LTTNG_ERR_UST_START_FAIL);
-		setup_job_free(j);
-		/* An application that stopped answering (socket timeout) or whose socket
-		 * broke is dropped, as if it had exited. */
-		if (app_connection_lost(result))
-			ust_app_unregister(d, app, "it does not answer");
-		return;
-	}
-	if (!j->start) {
-		struct session *s = session_by_id(d, j->session_id);
-
-		for (unsigned i = 0; i < j->channel_count; i++) {
-			const struct setup_channel *c = &j->channels[i];
-
-			if (c->context_error)
-				log_warn("Application %s (pid %d) refused context %u of %u of channel "
-					 "\"%s\" (error %d): as with LTTng, that channel records none "
-					 "of the events set up at start in this application",
-					 app->name, (int) app->pid,
-					 c->failed_context + 1, c->context_count, c->name,
-					 c->context_error);
-		}
-		as->handle = j->handle;
-		as->channels = calloc(j->channel_count ? j->channel_count : 1, sizeof(*as->channels));
-		if (!as->channels) {
-			app_session_abandon(d, as, LTTNG_ERR_NOMEM);
-			setup_job_free(j);
-			return;
-		}
-		for (unsigned i = 0; i < j->channel_count; i++) {
-			as->channels[i].chan_id = j->channels[i].chan_id;
-			as->channels[i].objd = j->channels[i].objd;
-		}
-		as->channel_count = j->channel_count;
-		as->events = calloc(j->event_count ? j->event_count : 1, sizeof(*as->events));
-		if (!as->events) {
-			app_session_abandon(d, as, LTTNG_ERR_NOMEM);
-			setup_job_free(j);
-			return;
-		}
-		for (unsigned i = 0; i < j->event_count; i++) {
-			as->events[i].rule = j->events[i].rule;
-			as->events[i].objd = j->events[i].objd;
-		}
-		as->event_count = j->event_count;
-		setup_job_free(j);
-		if (!s || !s->active) {
-			app_session_abandon(d, as, LTTNG_OK);
-			return;
-		}
-		j = setup_job_new(app, as->session_id);
-		if (!j) {
-			app_session_abandon(d, as, LTTNG_ERR_NOMEM);
-			return;
-		}
-		j->start = true;
-		j->handle = as->handle;
-		ust_queue_submit(app->queue, &j->base);
-		return;
-	}
-	{
-		/* A stop queued behind this start has already stopped it again. */
-		struct session *s = session_by_id(d, j->session_id);
-
-		as->started = s && s->active;
-	}
-	setup_job_free(j);
-	app_session_abandon(d, as, LTTNG_OK);
-}
-
-/* Starts (or, when it exists, restarts) a session in one application. */
-static void app_session_begin(struct daemon *d, struct ust_app *app, struct session *s,
-			      struct trace_op *op)
-{
-	struct ust_app_session *as = app_session_find(app, s->id);
-	struct ust_registry *reg;
-
-	if (!session_records_ust(s) || !session_follows_app(s, app))
-		return;
-	if (!consumer_configured(d, app->bits_per_long)) {
-		/* As LTTng without a consumer of that bitness: the application runs
-		 * untraced. */
-		log_warn("Application %s (pid %d) is %u-bit and no %u-bit consumer daemon is "
-			 "configured: not traced", app->name, (int) app->pid, app->bits_per_long,
-			 app->bits_per_long);
-		return;
-	}
-	if (as) {
-		struct app_setup_job *j;
-
-		if (as->op || as->handle < 0)
-			return; /* already on its way */
-		j = setup_job_new(app, s->id);
-		if (!j)
-			return;
-		j->start = true;
-		j->handle = as->handle;
-		as->op = op;
-		op_hold(op);
-		ust_queue_submit(app->queue, &j->base);
-		return;
-	}
-	as = calloc(1, sizeof(*as));
-	if (!as)
-		return;
-	as->session_id = s->id;
-	as->handle = -1;
-	list_append(&app->sessions, &as->link);
-	reg = registry_find_for(d, s, app);
-	if (!reg)
-		reg = registry_create(d, s, app);
-	if (!reg) {
-		app_session_free(as);
-		if (op->error == LTTNG_OK && op->kind != TRACE_OP_APP_READY)
-			op->error = LTTNG_ERR_UST_CHAN_FAIL;
-		return;
-	}
-	as->registry_id = reg->id;
-	as->op = op;
-	op_hold(op);
-	if (reg->failed) {
-		app_session_abandon(d, as, LTTNG_ERR_UST_CHAN_FAIL);
-		return;
-	}
-	if (!list_is_empty(&reg->channels) &&
-	    container_of(reg->channels.next, struct ust_registry_channel, link)->state ==
-		    REGISTRY_CHANNEL_READY) {
-		app_setup_submit(d, app, as);
-		return;
-	}
-	as->waiting_for_buffers = true;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1345,7 +521,7 @@ int ust_trace_destroy(struct daemon *d, struct session *s, uint64_t connection_i
 	return LTTNG_OK;
 }
 
-static void op_next(struct daemon *d, struct trace_op *op)
+void op_next(struct daemon *d, struct trace_op *op)
 {
 	switch (op->kind) {
 	case TRACE_OP_START:
@@ -1594,374 +770,6 @@ void ust_trace_handle_notify(struct daemon *d, struct ust_app *app, struct ust_n
 			    (int) app->pid, msg->name, msg->ret_code);
 	if (reg->metadata.size != before)
 		(void) registry_queue_push(d, reg, NULL);
-}
-
-/* ------------------------------------------------------------------------- */
-/* Changes to a started session.                                              */
-
-struct change_job {
-	struct ust_job base;
-	uint64_t app_id;
-	uint64_t session_id;
-	int sock;
-	int result;
-	enum { CHANGE_ENABLE, CHANGE_DISABLE, CHANGE_CREATE } what;
-	struct lttng_ust_abi_object_data target; /* only its handle is used */
-	struct setup_channel channel;             /* CHANGE_CREATE: objd of the channel */
-	struct setup_event event;
-};
-
-static void change_job_run(struct ust_job *job)
-{
-	struct change_job *j = (struct change_job *) job;
-
-	switch (j->what) {
-	case CHANGE_ENABLE:
-		j->result = lttng_ust_ctl_enable(j->sock, &j->target);
-		break;
-	case CHANGE_DISABLE:
-		j->result = lttng_ust_ctl_disable(j->sock, &j->target);
-		break;
-	case CHANGE_CREATE:
-		j->result = setup_event_in_app(j->sock, &j->channel, &j->event);
-		break;
-	}
-}
-
-static void change_job_done(struct daemon *d, struct ust_job *job)
-{
-	struct change_job *j = (struct change_job *) job;
-	struct ust_app *app = ust_app_find(d->apps, j->app_id);
-	struct ust_app_session *as = app ? app_session_find(app, j->session_id) : NULL;
-
-	if (j->result < 0 && app)
-		log_warn("Application %s (pid %d): cannot apply an event change: %d", app->name,
-			 (int) app->pid, j->result);
-	if (j->what == CHANGE_CREATE && as && j->result == 0) {
-		struct ust_app_event *grown = realloc(as->events, (as->event_count + 1) * sizeof(*grown));
-
-		if (grown) {
-			as->events = grown;
-			as->events[as->event_count].rule = j->event.rule;
-			as->events[as->event_count].objd = j->event.objd;
-			as->event_count++;
-		}
-	}
-	free(j->channel.channel);
-	free(j->event.filter);
-	free(j->event.exclusion);
-	free(j);
-}
-
-static struct change_job *change_job_new(struct ust_app *app, uint64_t session_id, int what)
-{
-	struct change_job *j = calloc(1, sizeof(*j));
-
-	if (!j)
-		return NULL;
-	j->base.run = change_job_run;
-	j->base.done = change_job_done;
-	j->app_id = app->id;
-	j->session_id = session_id;
-	j->sock = app->cmd_sock;
-	j->result = -ECANCELED;
-	j->what = what;
-	return j;
-}
-
-static const struct channel *channel_of(const struct session *s, const char *name)
-{
-	const struct channel *c;
-
-	list_for_each_entry(c, &s->ust.channels, link)
-		if (strcmp(c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-static int app_channel_objd(struct daemon *d, const struct ust_app_session *as, const char *name)
-{
-	struct ust_registry *reg = registry_by_id(d, as->registry_id);
-	struct ust_registry_channel *rc = reg ? ust_registry_channel_find(reg, name) : NULL;
-
-	if (!rc)
-		return -1;
-	for (unsigned i = 0; i < as->channel_count; i++)
-		if (as->channels[i].chan_id == rc->chan_id)
-			return as->channels[i].objd;
-	return -1;
-}
-
-void ust_trace_event_changed(struct daemon *d, struct session *s, const char *channel_name,
-			     const void *rule_ptr)
-{
-	const struct event_rule *rule = rule_ptr;
-	const struct channel *c = channel_of(s, channel_name);
-	struct ust_app *app;
-
-	if (!d->apps || !c)
-		return;
-	list_for_each_entry(app, &d->apps->apps, link) {
-		struct ust_app_session *as = app_session_find(app, s->id);
-		struct change_job *j = NULL;
-		int chan_objd;
-
-		if (!as || as->handle < 0 || as->op)
-			continue;
-		for (unsigned i = 0; i < as->event_count; i++) {
-			if (as->events[i].rule != rule || as->events[i].objd < 0)
-				continue;
-			j = change_job_new(app, s->id, rule->spec.enabled ? CHANGE_ENABLE : CHANGE_DISABLE);
-			if (j)
-				j->target.handle = as->events[i].objd;
-			break;
-		}
-		if (!j && rule->spec.enabled) {
-			chan_objd = app_channel_objd(d, as, channel_name);
-			if (chan_objd < 0)
-				continue;
-			j = change_job_new(app, s->id, CHANGE_CREATE);
-			if (!j)
-				continue;
-			j->channel.channel = calloc(1, sizeof(*j->channel.channel));
-			if (!j->channel.channel || event_to_ust(rule, 0, &j->event) < 0) {
-				free(j->channel.channel);
-				free(j->event.filter);
-				free(j->event.exclusion);
-				free(j);
-				continue;
-			}
-			j->channel.channel->handle = chan_objd;
-		}
-		if (j)
-			ust_queue_submit(app->queue, &j->base);
-	}
-}
-
-void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *channel_name)
-{
-	const struct channel *c = channel_of(s, channel_name);
-	struct ust_app *app;
-
-	if (!d->apps || !c)
-		return;
-	list_for_each_entry(app, &d->apps->apps, link) {
-		struct ust_app_session *as = app_session_find(app, s->id);
-		struct change_job *j;
-		int objd;
-
-		if (!as || as->handle < 0 || as->op)
-			continue;
-		objd = app_channel_objd(d, as, channel_name);
-		if (objd < 0)
-			continue;
-		j = change_job_new(app, s->id, c->enabled ? CHANGE_ENABLE : CHANGE_DISABLE);
-		if (!j)
-			continue;
-		j->target.handle = objd;
-		ust_queue_submit(app->queue, &j->base);
-	}
-}
-
-/* ------------------------------------------------------------------------- */
-/* Snapshots.                                                                 */
-
-/* Bytes one more packet of every stream would add, counting only channels that
- * still have packets to give (LTTng's rule for --max-size). */
-static uint64_t one_more_packet_size(struct daemon *d, const struct session *s, uint64_t packets)
-{
-	struct ust_registry *reg;
-	uint64_t total = 0;
-
-	list_for_each_entry(reg, &d->ust_registries, link) {
-		struct ust_registry_channel *rc;
-
-		if (reg->session_id != s->id)
-			continue;
-		list_for_each_entry(rc, &reg->channels, link) {
-			const struct channel *c = channel_of(s, rc->name);
-
-			if (!c || rc->state != REGISTRY_CHANNEL_READY || packets >= c->attr.num_subbuf)
-				continue;
-			total += c->attr.subbuf_size * rc->stream_count;
-		}
-	}
-	return total;
-}
-
-/* Packets per stream that fit in max_size: 0 = all, -1 = not even one each. */
-static int64_t packets_per_stream(struct daemon *d, const struct session *s, uint64_t max_size)
-{
-	int64_t left = (int64_t) max_size;
-	uint64_t packets = 0;
-
-	if (max_size == 0)
-		return 0;
-	for (;;) {
-		uint64_t more = one_more_packet_size(d, s, packets);
-
-		if (more == 0)
-			break;
-		left -= (int64_t) more;
-		if (left < 0)
-			break;
-		packets++;
-	}
-	return packets == 0 && left != (int64_t) max_size ? -1 : (int64_t) packets;
-}
-
-static void snapshot_done(struct daemon *d, struct consumer_batch *b)
-{
-	int ret = LTTNG_OK;
-
-	for (unsigned i = 0; i < b->count; i++) {
-		if (b->ops[i].result < 0) {
-			log_error_errno(b->ops[i].result, "Snapshot failed");
-			ret = LTTNG_ERR_SNAPSHOT_FAIL;
-			break;
-		}
-	}
-	reply_client(d, b->cookie, ret, NULL, 0);
-}
-
-static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, const struct session *s,
-				 struct ust_registry *reg, const char *dir, int64_t packets)
-{
-	struct ust_registry_channel *rc;
-	struct consumer_op *op;
-	uint64_t key = ++d->next_consumer_key;
-
-	consumer_batch_target(b, reg->bits_per_long);
-	/* The metadata as it stands, into a file of its own in the snapshot. */
-	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);
-	if (!op)
-		return -ENOMEM;
-	op->in.add_metadata.key = key;
-	op->in.add_metadata.session_id = s->id;
-	op->in.add_metadata.uid = s->uid;
-	op->in.add_metadata.gid = s->gid;
-	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
-	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory), dir);
-	if (consumer_batch_add_push(b, key, 0, false, (const char *) reg->metadata.data,
-				    reg->metadata.size) < 0)
-		return -ENOMEM;
-	op = consumer_batch_add(b, CONSUMER_OP_DESTROY);
-	if (!op)
-		return -ENOMEM;
-	op->in.key = key;
-	list_for_each_entry(rc, &reg->channels, link) {
-		if (rc->state != REGISTRY_CHANNEL_READY)
-			continue;
-		op = consumer_batch_add(b, CONSUMER_OP_SNAPSHOT);
-		if (!op)
-			return -ENOMEM;
-		op->in.snapshot = calloc(1, sizeof(*op->in.snapshot));
-		if (!op->in.snapshot)
-			return -ENOMEM;
-		op->in.snapshot->key = rc->consumer_key;
-		op->in.snapshot->packets_per_stream = (uint64_t) packets;
-		op->in.snapshot->uid = s->uid;
-		op->in.snapshot->gid = s->gid;
-		op->in.snapshot->session_active = s->active;
-		(void) copy_string(op->in.snapshot->directory, sizeof(op->in.snapshot->directory), dir);
-	}
-	return 0;
-}
-
-int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
-		       uint64_t max_size, uint64_t connection_id, bool *deferred)
-{
-	struct consumer_batch *b;
-	struct ust_registry *reg;
-	int64_t packets;
-	bool any = false;
-
-	*deferred = false;
-	if (!d->apps)
-		return LTTNG_OK;
-	/* Directories first, as LTTng makes them before checking the size. */
-	list_for_each_entry(reg, &d->ust_registries, link) {
-		char dir[PATH_MAX];
-
-		if (reg->session_id != s->id || reg->failed)
-			continue;
-		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s/index", directory, reg->relative_path) >=
-			    sizeof(dir) ||
-		    mkdir_as(s->uid, s->gid, dir, 0770) < 0)
-			return LTTNG_ERR_CREATE_DIR_FAIL;
-		any = true;
-	}
-	if (!any)
-		return LTTNG_OK;
-	packets = packets_per_stream(d, s, max_size);
-	if (packets < 0)
-		return LTTNG_ERR_MAX_SIZE_INVALID;
-	b = consumer_batch_new(snapshot_done, connection_id);
-	if (!b)
-		return LTTNG_ERR_NOMEM;
-	list_for_each_entry(reg, &d->ust_registries, link) {
-		char dir[PATH_MAX];
-
-		if (reg->session_id != s->id || reg->failed)
-			continue;
-		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", directory, reg->relative_path) >=
-		    sizeof(dir))
-			continue; /* cannot happen: the longer path with /index was made */
-		if (snapshot_add_registry(d, b, s, reg, dir, packets) < 0) {
-			consumer_batch_free(b);
-			return LTTNG_ERR_NOMEM;
-		}
-	}
-	consumer_batch_submit(d, b);
-	*deferred = true;
-	return LTTNG_OK;
-}
-
-/* Ends a session in one application: stop it there and release its objects (its
- * per-PID buffers stay in the registry until the session is destroyed). */
-static void app_session_end(struct daemon *d, struct ust_app *app, struct ust_app_session *as)
-{
-	if (as->handle >= 0) {
-		struct app_setup_job *stop = setup_job_new(app, as->session_id);
-		struct app_setup_job *release = setup_job_new(app, as->session_id);
-
-		if (stop) {
-			stop->stop = true;
-			stop->handle = as->handle;
-			ust_queue_submit(app->queue, &stop->base);
-		}
-		if (release) {
-			release->release = true;
-			release->handle = as->handle;
-			ust_queue_submit(app->queue, &release->base);
-		}
-	}
-	app_session_abandon(d, as, LTTNG_OK);
-	app_session_free(as);
-}
-
-void ust_trace_trackers_changed(struct daemon *d, struct session *s)
-{
-	struct trace_op *op;
-	struct ust_app *app;
-
-	if (!d->apps || !s->active || !session_records_ust(s))
-		return;
-	op = op_new(TRACE_OP_BACKGROUND, 0, s->id);
-	if (!op)
-		return;
-	list_for_each_entry(app, &d->apps->apps, link) {
-		struct ust_app_session *as = app_session_find(app, s->id);
-		bool follows = session_follows_app(s, app);
-
-		if (app->state != UST_APP_READY)
-			continue;
-		if (follows && !as)
-			app_session_begin(d, app, s, op);
-		else if (!follows && as && !as->op)
-			app_session_end(d, app, as);
-	}
-	op_release(d, op);
 }
 
 void ust_trace_shutdown(struct daemon *d)
