@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "macros.h"
 #include "metadata-file.h"
+#include "dir-watch.h"
 #include "output-dir.h"
 #include "stream-file.h"
 
@@ -46,6 +48,7 @@ struct consumer_channel {
 	uint64_t metadata_length; /* bytes of text pushed so far */
 	uint64_t lost_packets;
 	int write_error; /* first error writing the files; the channel stops writing */
+	int dir_wd;      /* watch of its trace directory (dir-watch.h), -1 when none */
 	bool has_output; /* drained into files; else read only by snapshots */
 	int *shm_fds;      /* the ring buffers' shared memory: ours to close */
 	int shm_fd_count;
@@ -55,10 +58,65 @@ struct consumer_channel {
 	char name[CONSUMER_NAME_MAX];
 };
 
+/* Whether `name` is one of the channel's files in its directory: "metadata", or
+ * "<channel>_<cpu>" and "<channel>_<cpu>_<n>" (tracefile rollover). */
+static bool channel_owns_file(const struct consumer_channel *ch, const char *name)
+{
+	size_t len = strlen(ch->name);
+	unsigned parts = 0;
+
+	if (ch->is_metadata)
+		return strcmp(name, "metadata") == 0;
+	if (strncmp(name, ch->name, len) != 0)
+		return false;
+	for (const char *p = name + len; *p; parts++) {
+		if (*p++ != '_' || !isdigit((unsigned char) *p))
+			return false;
+		while (isdigit((unsigned char) *p))
+			p++;
+	}
+	return parts == 1 || parts == 2;
+}
+
+/* A file of a channel (or its whole directory) was deleted: the channel stops
+ * writing (what it would write could not be reached) and reports it, as for a full
+ * disk, when stopped. */
+static void trace_file_gone(void *userdata, int wd, const char *name)
+{
+	struct channel_set *set = userdata;
+	struct consumer_channel *ch;
+
+	list_for_each_entry(ch, &set->channels, link) {
+		if (ch->dir_wd != wd || (name[0] && !channel_owns_file(ch, name)))
+			continue;
+		if (!name[0])
+			ch->dir_wd = -1; /* the watch went with the directory */
+		if (ch->write_error)
+			continue;
+		/* Not ENOENT: that answers an unknown channel key. */
+		ch->write_error = -ESTALE;
+		log_error("Channel %s (key %llu): its trace file %s was deleted; recording of "
+			  "this channel stops", ch->name, (unsigned long long) ch->key,
+			  name[0] ? name : "directory");
+	}
+}
+
 void channel_set_init(struct channel_set *set, sd_event *loop)
 {
 	set->loop = loop;
 	list_init(&set->channels);
+	set->dirs = dir_watch_new(loop, trace_file_gone, set);
+}
+
+/* Watches the channel's directory; a channel that cannot be watched records all the
+ * same. */
+static void watch_trace_dir(struct consumer_channel *ch, const char *directory)
+{
+	int wd = dir_watch_add(ch->set->dirs, directory);
+
+	if (wd < 0 && ch->set->dirs)
+		log_warn("Cannot watch the trace directory %s: %s", directory, strerror(-wd));
+	ch->dir_wd = wd < 0 ? -1 : wd;
 }
 
 static struct consumer_channel *channel_find(struct channel_set *set, uint64_t key)
@@ -228,6 +286,7 @@ static void channel_free(struct consumer_channel *ch)
 	free(ch->shm_fds);
 	if (ch->metadata)
 		metadata_file_close(ch->metadata);
+	dir_watch_release(ch->set->dirs, ch->dir_wd);
 	list_remove(&ch->link);
 	free(ch);
 }
@@ -243,6 +302,8 @@ void channel_set_fini(struct channel_set *set)
 		channel_drain(ch);
 		channel_free(ch);
 	}
+	dir_watch_free(set->dirs);
+	set->dirs = NULL;
 }
 
 /* One shared-memory file per stream: anonymous (named then unlinked at once) in
@@ -427,6 +488,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	if (!ch)
 		return send_status(sock, -ENOMEM, 0) < 0 ? -EPIPE : -ENOMEM;
 	ch->set = set;
+	ch->dir_wd = -1;
 	ch->key = msg->key;
 	ch->session_id = msg->session_id;
 	ch->switch_timer_us = msg->switch_timer_us;
@@ -443,6 +505,8 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	if (r == 0 && ch->has_output)
 		r = open_stream_files(ch, msg, dir_fd);
 	fs_identity_leave(&identity);
+	if (r == 0 && ch->has_output)
+		watch_trace_dir(ch, msg->directory);
 	if (r == 0)
 		r = watch_streams(set, ch);
 	if (r < 0) {
@@ -480,6 +544,7 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	if (!ch)
 		return -ENOMEM;
 	ch->set = set;
+	ch->dir_wd = -1;
 	ch->key = msg->key;
 	ch->session_id = msg->session_id;
 	ch->is_metadata = true;
@@ -495,6 +560,7 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	/* Metadata is written as soon as applications describe their events (a trace
 	 * stays readable if we die), in as few packets as LTTng's batched pushes. */
 	metadata_file_set_packing(ch->metadata, true);
+	watch_trace_dir(ch, msg->directory);
 	return 0;
 }
 

@@ -15,10 +15,12 @@
 #include "wire/consumer-wire.h"
 
 struct consumer_channel;
+struct dir_watch;
 
 struct channel_set {
 	sd_event *loop;
 	struct list_node channels; /* struct consumer_channel */
+	struct dir_watch *dirs;    /* the channels' trace directories; NULL: unwatched */
 };
 
 void channel_set_init(struct channel_set *set, sd_event *loop);

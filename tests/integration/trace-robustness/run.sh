@@ -16,6 +16,8 @@
 #   app-stall      an app frozen while registered and fake peers stuck halfway
 #                  through registration, LTTNG_APP_SOCKET_TIMEOUT=3: start, list,
 #                  stop and destroy stay bounded, a healthy app is fully recorded
+#   dir-gone       a session's output directory deleted (rm -rf) while it records:
+#                  its stop says so, another session's trace is complete
 #
 # Each scenario runs against each daemon in its own mount + PID namespace (tmpfs on
 # /var/run/lttng and /dev/shm, private HOME); every process is ended by its PID.
@@ -27,7 +29,7 @@
 #   BUILD_DIR (default: the build dir of $OUR_SESSIOND, else build/) provides
 #   src/sessiond/lttng-sessiond and tests/apps/sample/lttng-sample-app.
 # Environment: REAL_SESSIOND (default /usr/bin/lttng-sessiond; "none" skips it),
-#   TR_SCENARIOS (default: all six), TR_KEEP=1 keeps the work directory.
+#   TR_SCENARIOS (default: all seven), TR_KEEP=1 keeps the work directory.
 # Output: TAP, then "N passed, N failed". Needs root, unshare, babeltrace2 and
 # python3-bt2 (/usr/bin/python3).
 set -u
@@ -46,7 +48,7 @@ else
 fi
 app=$build/tests/apps/sample/lttng-sample-app
 real=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
-scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader app-stall}
+scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader app-stall dir-gone}
 
 skip() {
 	echo "1..0 # SKIP $1"

@@ -5,7 +5,8 @@
 #
 #   scenario.sh SCENARIO KIND SESSIOND APP OUTDIR ASAN MANY_APP
 #
-# SCENARIO  app-kill | consumer-kill | disk-full | many-apps | bt2-reader | app-stall
+# SCENARIO  app-kill | consumer-kill | disk-full | many-apps | bt2-reader | app-stall |
+#           dir-gone
 # KIND      ours | real (what is asserted differs: see check -o below)
 # SESSIOND  the lttng-sessiond binary (ours finds its own lttng-consumerd)
 # APP       lttng-sample-app;  MANY_APP: the one to start 200 times
@@ -735,6 +736,56 @@ PEERS
 	finish
 }
 
+# =====================================================================================
+# 7. A session's output directory deleted while it records (rm -rf), another session
+#    recording the same application: the first one's stop reports that its trace is
+#    lost, its consumer stops filling files nobody can reach, and the other
+#    session's trace is complete.
+# =====================================================================================
+sc_dir_gone() {
+	local a rc total=$((2 + 25 * 40 * 2)) deleted
+	start_daemon
+	setup "sessions gone and kept set up and started (per-UID, sample:*, vpid)" \
+		"create gone --output='$out/gone'" "enable-event -u 'sample:*' -s gone" \
+		"add-context -u -t vpid -s gone" \
+		"create kept --output='$out/kept'" "enable-event -u 'sample:*' -s kept" \
+		"add-context -u -t vpid -s kept" "start gone" "start kept"
+	"$app" -n 40 -t 2 -s 25000 --ready-file "$out/a.ready" >"$out/a.log" 2>&1 &
+	a=$!
+	apps+=("$a")
+	check "app (pid $a) registered" wait_for $((30 * slow)) test -e "$out/a.ready"
+	sleep 0.3
+	rm -rf "$out/gone"
+	check "the output directory of session gone is deleted while the app emits" \
+		bash -c "alive() { kill -0 \$1 && [ \"\$(ps -o stat= -p \$1 | cut -c1)\" != Z ]; }; alive $a && [ ! -e '$out/gone' ]"
+	wait_pid "$a" $((60 * slow))
+	rc=$?
+	expect_eq "the app runs to its end, exit 0" 0 "$rc"
+	cli dir-gone.stop.gone stop gone
+	check -o "lttng stop gone reports the lost trace (exit $cli_rc)" test "$cli_rc" != 0
+	check -o "with LTTng's message for a failed stop" grep -q 'Stopping UST trace failed' "$out/cli.txt"
+	cli dir-gone.stop.kept stop kept
+	expect_eq "lttng stop kept: exit 0" 0 "$cli_rc"
+	check "daemon alive" alive "$sd"
+	deleted=$(for p in $(consumer_pids); do ls -l /proc/"$p"/fd 2>/dev/null; done | grep -c "$out/gone.*(deleted)")
+	echo "# consumer fds still open on deleted files of session gone: $deleted"
+	cli dir-gone.destroy.gone destroy gone
+	expect_eq "lttng destroy gone: exit 0" 0 "$cli_rc"
+	deleted=$(for p in $(consumer_pids); do ls -l /proc/"$p"/fd 2>/dev/null; done | grep -c "$out/gone.*(deleted)")
+	expect_eq "after destroy, no consumer fd on the deleted files" 0 "$deleted"
+	check -o "nothing was written again below the deleted directory" test ! -e "$out/gone"
+	cli dir-gone.destroy.kept destroy kept
+	expect_eq "lttng destroy kept: exit 0" 0 "$cli_rc"
+	read_trace kept "$out/kept"
+	expect_eq "babeltrace2 reads session kept's trace (exit 0)" 0 "$bt_rc"
+	expect_eq "session kept: all $total events" "$total" "$(count_events kept "$a")"
+	if [ "$kind" = ours ]; then
+		check "our log says which channel lost its directory" \
+			grep -q "was deleted; recording of this channel stops" "$out/sessiond.log"
+	fi
+	finish
+}
+
 case $sc in
 	app-kill) sc_app_kill ;;
 	consumer-kill) sc_consumer_kill ;;
@@ -742,5 +793,6 @@ case $sc in
 	many-apps) sc_many_apps ;;
 	bt2-reader) sc_bt2_reader ;;
 	app-stall) sc_app_stall ;;
+	dir-gone) sc_dir_gone ;;
 	*) echo "not ok - unknown scenario $sc"; exit 1 ;;
 esac
