@@ -133,6 +133,22 @@ else
 	check "its consumers are gone too" bash -c "! kill -0 $n32 2>/dev/null"
 fi
 
+# The library directories: --consumerd64-libdir and LTTNG_CONSUMERD32_LIBDIR go in
+# front of each consumer's LD_LIBRARY_PATH, the daemon's own stays behind them.
+consumer_env() { tr '\0' '\n' <"/proc/$1/environ" | sed -n 's/^LD_LIBRARY_PATH=//p'; }
+if [ -x "$c32" ]; then
+	LD_LIBRARY_PATH=/old/lib LTTNG_CONSUMERD32_LIBDIR=/lib32-env "$ours" --daemonize --no-kernel \
+		--consumerd64-libdir=/lib64-opt --consumerd32-path="$c32" 2>/dev/null
+	sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+	lttng create l >/dev/null
+	lttng enable-event -u a >/dev/null
+	check "--consumerd64-libdir leads the 64-bit consumer's LD_LIBRARY_PATH" \
+		test "$(consumer_env "$(consumer_of_bits "$sd" 64)")" = /lib64-opt:/old/lib
+	check "LTTNG_CONSUMERD32_LIBDIR leads the 32-bit consumer's LD_LIBRARY_PATH" \
+		test "$(consumer_env "$(consumer_of_bits "$sd" 32)")" = /lib32-env:/old/lib
+	stop_daemon "$sd"
+fi
+
 # No 32-bit consumer configured (Debian's default) and a 32-bit application
 # registered: the session starts and records the 64-bit application; the 32-bit
 # one runs untraced, and the log says why. (2.13.9 refuses every `lttng start`
