@@ -46,7 +46,10 @@ else
 	build=$repo/build
 	ours=$build/src/sessiond/lttng-sessiond
 fi
-app=$build/tests/apps/sample/lttng-sample-app
+# The application is a fixture, not code under test: $SAMPLE_APP when given (CI's
+# sanitizer pass gives the plain build's, so that LeakSanitizer does not run in the
+# apps' exit, under both daemons), else the build's own.
+app=${SAMPLE_APP:-$build/tests/apps/sample/lttng-sample-app}
 real=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
 scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader app-stall dir-gone}
 
