@@ -132,7 +132,14 @@ start_daemon() {
 consumer_pids() { # children of the session daemon named lttng-consumerd
 	ps -e -o pid=,ppid=,comm= | awk -v p="$sd" '$2 == p && $3 == "lttng-consumerd" { print $1 }'
 }
-alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
+# alive PID: the process exists and is not a zombie. (A process reaped between two
+# looks must not count as alive: an empty state is "gone"; that race once made an
+# app that had exited 0 look hung.)
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null)
+	[ -n "$st" ] && [ "${st:0:1}" != Z ]
+}
 # wait_pid PID SECONDS: the exit status of our child PID, or 124 after SECONDS (then
 # where each of its threads waits is printed: rare hangs at exit were seen in CI).
 wait_pid() {
@@ -743,7 +750,7 @@ PEERS
 #    session's trace is complete.
 # =====================================================================================
 sc_dir_gone() {
-	local a rc total=$((2 + 25 * 40 * 2)) deleted
+	local a rc total=$((2 + 25 * 40 * 2)) deleted still
 	start_daemon
 	setup "sessions gone and kept set up and started (per-UID, sample:*, vpid)" \
 		"create gone --output='$out/gone'" "enable-event -u 'sample:*' -s gone" \
@@ -756,8 +763,10 @@ sc_dir_gone() {
 	check "app (pid $a) registered" wait_for $((30 * slow)) test -e "$out/a.ready"
 	sleep 0.3
 	rm -rf "$out/gone"
-	check "the output directory of session gone is deleted while the app emits" \
-		bash -c "alive() { kill -0 \$1 && [ \"\$(ps -o stat= -p \$1 | cut -c1)\" != Z ]; }; alive $a && [ ! -e '$out/gone' ]"
+	still=no
+	alive "$a" && still=yes
+	check "the output directory of session gone is deleted while the app emits (app running: $still)" \
+		test "$still" = yes -a ! -e "$out/gone"
 	wait_pid "$a" $((60 * slow))
 	rc=$?
 	expect_eq "the app runs to its end, exit 0" 0 "$rc"
