@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -58,27 +57,21 @@ struct consumer_channel {
 	char name[CONSUMER_NAME_MAX];
 };
 
-/* Whether `name` is one of the channel's files in its directory: "metadata", or
- * "<channel>_<cpu>" and "<channel>_<cpu>_<n>" (tracefile rollover). */
-static bool channel_owns_file(const struct consumer_channel *ch, const char *name)
+/* Whether a file the channel is writing has lost its last name. Checking the open
+ * files, not the deleted names, leaves out closed rollover files a user removes and
+ * files of other channels with similar names. */
+static bool channel_files_unlinked(const struct consumer_channel *ch)
 {
-	size_t len = strlen(ch->name);
-	unsigned parts = 0;
-
-	if (ch->is_metadata)
-		return strcmp(name, "metadata") == 0;
-	if (strncmp(name, ch->name, len) != 0)
-		return false;
-	for (const char *p = name + len; *p; parts++) {
-		if (*p++ != '_' || !isdigit((unsigned char) *p))
-			return false;
-		while (isdigit((unsigned char) *p))
-			p++;
-	}
-	return parts == 1 || parts == 2;
+	if (ch->metadata)
+		return metadata_file_unlinked(ch->metadata);
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		if (ch->streams[i].file && stream_file_unlinked(ch->streams[i].file))
+			return true;
+	return false;
 }
 
-/* A file of a channel (or its whole directory) was deleted: the channel stops
+/* Something was deleted in the directory of watch `wd` (-1: events were lost, look at
+ * every channel; name "": the directory itself). A channel whose files are gone stops
  * writing (what it would write could not be reached) and reports it, as for a full
  * disk, when stopped. */
 static void trace_file_gone(void *userdata, int wd, const char *name)
@@ -87,17 +80,16 @@ static void trace_file_gone(void *userdata, int wd, const char *name)
 	struct consumer_channel *ch;
 
 	list_for_each_entry(ch, &set->channels, link) {
-		if (ch->dir_wd != wd || (name[0] && !channel_owns_file(ch, name)))
+		if (wd >= 0 && ch->dir_wd != wd)
 			continue;
-		if (!name[0])
+		if (wd >= 0 && !name[0])
 			ch->dir_wd = -1; /* the watch went with the directory */
-		if (ch->write_error)
+		if (ch->write_error || !channel_files_unlinked(ch))
 			continue;
 		/* Not ENOENT: that answers an unknown channel key. */
 		ch->write_error = -ESTALE;
-		log_error("Channel %s (key %llu): its trace file %s was deleted; recording of "
-			  "this channel stops", ch->name, (unsigned long long) ch->key,
-			  name[0] ? name : "directory");
+		log_error("Channel %s (key %llu): its trace files were deleted; recording of this "
+			  "channel stops", ch->name, (unsigned long long) ch->key);
 	}
 }
 

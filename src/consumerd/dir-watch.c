@@ -46,6 +46,11 @@ static int on_events(sd_event_source *s, int fd, uint32_t revents, void *userdat
 			struct watched_dir *dir = find(w, ev->wd);
 
 			p += sizeof(*ev) + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				/* Events were lost: let every user look again. */
+				w->gone(w->userdata, -1, "");
+				continue;
+			}
 			if (!dir)
 				continue;
 			if (ev->mask & IN_DELETE)

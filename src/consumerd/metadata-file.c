@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The packetized metadata file of a channel directory; see metadata-file.h. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,13 @@ int metadata_file_truncate(struct metadata_file *m)
 uint64_t metadata_file_size(const struct metadata_file *m)
 {
 	return m->size;
+}
+
+bool metadata_file_unlinked(const struct metadata_file *m)
+{
+	struct stat st;
+
+	return m->fd >= 0 && fstat(m->fd, &st) == 0 && st.st_nlink == 0;
 }
 
 void metadata_file_close(struct metadata_file *m)

@@ -68,5 +68,7 @@ int metadata_file_truncate(struct metadata_file *m);
 /* Current file length in bytes. */
 uint64_t metadata_file_size(const struct metadata_file *m);
 void metadata_file_close(struct metadata_file *m);
+/* Whether the metadata file was deleted (no name left to reach it). */
+bool metadata_file_unlinked(const struct metadata_file *m);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* One stream's data file and index, with tracefile rollover; see stream-file.h. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -96,6 +97,13 @@ undo:
 	if (created)
 		(void) unlinkat(f->dir_fd, data_name, 0);
 	return ret;
+}
+
+bool stream_file_unlinked(const struct stream_file *f)
+{
+	struct stat st;
+
+	return f->fd >= 0 && fstat(f->fd, &st) == 0 && st.st_nlink == 0;
 }
 
 void stream_file_close(struct stream_file *f)

@@ -46,6 +46,8 @@ struct stream_file *stream_file_open(int channel_dir_fd, const char *name, uint6
 int stream_file_write_packet(struct stream_file *f, const void *packet, size_t len,
 			     struct packet_info *info);
 void stream_file_close(struct stream_file *f);
+/* Whether the data file being written was deleted (no name left to reach it). */
+bool stream_file_unlinked(const struct stream_file *f);
 
 /* Number n of the trace file being written (always 0 without a tracefile size). */
 uint64_t stream_file_tracefile_index(const struct stream_file *f);

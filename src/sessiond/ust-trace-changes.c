@@ -3,6 +3,7 @@
  * Changes to a session that is recording: event rules and channels enabled,
  * disabled or added, trackers changed, pushed to the applications already set up.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 

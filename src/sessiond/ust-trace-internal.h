@@ -93,11 +93,10 @@ struct app_setup_job {
 
 
 /* ust-trace.c: operations. An operation holds a reference per job it waits for;
- * the last release runs its next step (op_next). */
+ * the last release runs its next step. */
 struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id);
 void op_hold(struct trace_op *op);
 void op_release(struct daemon *d, struct trace_op *op);
-void op_next(struct daemon *d, struct trace_op *op);
 /* Completes the deferred client request of connection_id. */
 void reply_client(struct daemon *d, uint64_t connection_id, int ret_code, const void *header,
 		  size_t header_len);

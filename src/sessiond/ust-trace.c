@@ -25,6 +25,7 @@
 /* several jobs. The last job to finish runs the operation's next step.        */
 
 static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy);
+static void op_next(struct daemon *d, struct trace_op *op);
 
 struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id)
 {
@@ -364,6 +365,9 @@ static void registry_end_ops(struct daemon *d, struct consumer_batch *b, struct 
 		if (what & REGISTRY_END_DESTROY)
 			add_key_op(b, CONSUMER_OP_DESTROY, rc->consumer_key);
 	}
+	/* The metadata too: a flush answers whether its file could still be written. */
+	if ((what & REGISTRY_END_FLUSH) && reg->metadata_created)
+		add_key_op(b, CONSUMER_OP_FLUSH, reg->metadata_key);
 	if ((what & REGISTRY_END_DESTROY) && reg->metadata_created)
 		add_key_op(b, CONSUMER_OP_DESTROY, reg->metadata_key);
 }
@@ -521,7 +525,7 @@ int ust_trace_destroy(struct daemon *d, struct session *s, uint64_t connection_i
 	return LTTNG_OK;
 }
 
-void op_next(struct daemon *d, struct trace_op *op)
+static void op_next(struct daemon *d, struct trace_op *op)
 {
 	switch (op->kind) {
 	case TRACE_OP_START:

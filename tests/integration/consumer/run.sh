@@ -185,17 +185,18 @@ fi
 # sub-buffer reach the stream files, and the metadata is there too, so babeltrace2
 # reads them before `lttng stop` (2.13.9 leaves its metadata file empty until
 # then). The application records app_start and one iteration (25 events), then
-# pauses 30 s.
+# pauses 120 s (killed long before).
 "$ours" --daemonize --no-kernel 2>/dev/null
 sd=$(cat /var/run/lttng/lttng-sessiond.pid)
 lttng create sw --output="$HOME/sw" >/dev/null
 lttng enable-channel -u ch --subbuf-size=65536 --switch-timer=100000 >/dev/null
 lttng enable-event -u 'sample:*' -c ch >/dev/null
 lttng start sw >/dev/null
-"$app64" -n 2 -t 1 -s 30000000 >/dev/null 2>&1 &
+"$app64" -n 2 -t 1 -s 120000000 >/dev/null 2>&1 &
 a=$!
 live=0
-for _ in $(seq 100); do
+deadline=$((SECONDS + 20))
+while [ "$SECONDS" -lt "$deadline" ]; do
 	live=$(babeltrace2 "$HOME/sw" 2>/dev/null | grep -c ' sample:')
 	[ "$live" -ge 26 ] && break
 	sleep 0.1

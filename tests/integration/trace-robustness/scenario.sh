@@ -749,15 +749,34 @@ PEERS
 #    lost, its consumer stops filling files nobody can reach, and the other
 #    session's trace is complete.
 # =====================================================================================
+# deleted_bytes DIR: bytes in the deleted files below DIR that the consumers still
+# hold open.
+deleted_bytes() {
+	local p fd total=0 target
+	for p in $(consumer_pids); do
+		for fd in /proc/"$p"/fd/*; do
+			target=$(readlink "$fd" 2>/dev/null) || continue
+			case $target in
+			"$1"/*" (deleted)") total=$((total + $(stat -L -c %s "$fd" 2>/dev/null || echo 0))) ;;
+			esac
+		done
+	done
+	echo "$total"
+}
 sc_dir_gone() {
-	local a rc total=$((2 + 25 * 40 * 2)) deleted still
+	local a rc total=$((2 + 25 * 200 * 2)) deleted still size0 size1 f n
 	start_daemon
-	setup "sessions gone and kept set up and started (per-UID, sample:*, vpid)" \
-		"create gone --output='$out/gone'" "enable-event -u 'sample:*' -s gone" \
-		"add-context -u -t vpid -s gone" \
+	setup "sessions gone (small sub-buffers: packets every few ms), kept and roll set up and started" \
+		"create gone --output='$out/gone'" \
+		"enable-channel -u gch --subbuf-size 4096 --num-subbuf 8 -s gone" \
+		"enable-event -u -c gch 'sample:*' -s gone" "add-context -u -c gch -t vpid -s gone" \
 		"create kept --output='$out/kept'" "enable-event -u 'sample:*' -s kept" \
-		"add-context -u -t vpid -s kept" "start gone" "start kept"
-	"$app" -n 40 -t 2 -s 25000 --ready-file "$out/a.ready" >"$out/a.log" 2>&1 &
+		"add-context -u -t vpid -s kept" \
+		"create roll --output='$out/roll'" \
+		"enable-channel -u ch --subbuf-size 4096 --num-subbuf 8 --tracefile-size 8192 -s roll" \
+		"enable-event -u -c ch 'sample:*' -s roll" \
+		"start gone" "start kept" "start roll"
+	"$app" -n 200 -t 2 -s 25000 --ready-file "$out/a.ready" >"$out/a.log" 2>&1 &
 	a=$!
 	apps+=("$a")
 	check "app (pid $a) registered" wait_for $((30 * slow)) test -e "$out/a.ready"
@@ -767,30 +786,47 @@ sc_dir_gone() {
 	alive "$a" && still=yes
 	check "the output directory of session gone is deleted while the app emits (app running: $still)" \
 		test "$still" = yes -a ! -e "$out/gone"
+	# What our consumer still writes into the deleted files: nothing.
+	size0=$(deleted_bytes "$out/gone")
+	sleep 1
+	size1=$(deleted_bytes "$out/gone")
+	check -o "the deleted files stop growing (${size0} then ${size1} bytes, 1 s apart)" \
+		test "$size0" -gt 0 -a "$size1" = "$size0"
 	wait_pid "$a" $((60 * slow))
 	rc=$?
 	expect_eq "the app runs to its end, exit 0" 0 "$rc"
+	# A closed rollover file removed by the user is not a lost trace.
+	n=0
+	for f in "$out"/roll/ust/uid/*/64-bit/ch_*_0; do
+		[ -e "${f%_0}_1" ] || continue
+		rm -f "$f"
+		n=$((n + 1))
+	done
+	check "session roll: $n closed rollover file(s) removed by hand" test "$n" -ge 1
 	cli dir-gone.stop.gone stop gone
 	check -o "lttng stop gone reports the lost trace (exit $cli_rc)" test "$cli_rc" != 0
 	check -o "with LTTng's message for a failed stop" grep -q 'Stopping UST trace failed' "$out/cli.txt"
 	cli dir-gone.stop.kept stop kept
 	expect_eq "lttng stop kept: exit 0" 0 "$cli_rc"
+	cli dir-gone.stop.roll stop roll
+	expect_eq "lttng stop roll (old files removed, current ones there): exit 0" 0 "$cli_rc"
 	check "daemon alive" alive "$sd"
-	deleted=$(for p in $(consumer_pids); do ls -l /proc/"$p"/fd 2>/dev/null; done | grep -c "$out/gone.*(deleted)")
-	echo "# consumer fds still open on deleted files of session gone: $deleted"
 	cli dir-gone.destroy.gone destroy gone
 	expect_eq "lttng destroy gone: exit 0" 0 "$cli_rc"
 	deleted=$(for p in $(consumer_pids); do ls -l /proc/"$p"/fd 2>/dev/null; done | grep -c "$out/gone.*(deleted)")
 	expect_eq "after destroy, no consumer fd on the deleted files" 0 "$deleted"
-	check -o "nothing was written again below the deleted directory" test ! -e "$out/gone"
 	cli dir-gone.destroy.kept destroy kept
 	expect_eq "lttng destroy kept: exit 0" 0 "$cli_rc"
+	cli dir-gone.destroy.roll destroy roll
+	expect_eq "lttng destroy roll: exit 0" 0 "$cli_rc"
 	read_trace kept "$out/kept"
 	expect_eq "babeltrace2 reads session kept's trace (exit 0)" 0 "$bt_rc"
 	expect_eq "session kept: all $total events" "$total" "$(count_events kept "$a")"
 	if [ "$kind" = ours ]; then
-		check "our log says which channel lost its directory" \
-			grep -q "was deleted; recording of this channel stops" "$out/sessiond.log"
+		check "our log says which channel lost its files" \
+			grep -q "its trace files were deleted; recording of this channel stops" "$out/sessiond.log"
+		check "and names no channel of session roll" \
+			bash -c "! grep 'Channel ch (key' '$out/sessiond.log'"
 	fi
 	finish
 }
