@@ -203,6 +203,14 @@ static int op_run(int fd, struct consumer_op *op)
 	return st.status;
 }
 
+/* The ops for that consumer, from index `first` on, never reached it. */
+static void fail_ops_of(struct consumer_batch *b, unsigned bits_per_long, unsigned first)
+{
+	for (unsigned i = first; i < b->count; i++)
+		if (b->ops[i].bits_per_long == bits_per_long)
+			b->ops[i].result = -ENOTCONN;
+}
+
 static void batch_part_run(struct ust_job *job)
 {
 	struct consumer_batch_part *part = (struct consumer_batch_part *) job;
@@ -224,9 +232,7 @@ static void batch_part_run(struct ust_job *job)
 				 * noticed and replaced) rather than misread the next batch.
 				 * The part's later ops never reach it. */
 				shutdown(part->fd, SHUT_RDWR);
-				for (unsigned k = i + 1; k < b->count; k++)
-					if (b->ops[k].bits_per_long == part->bits_per_long)
-						b->ops[k].result = -ENOTCONN;
+				fail_ops_of(b, part->bits_per_long, i + 1);
 				break;
 			}
 			if (b->stop_on_error)
@@ -240,24 +246,12 @@ static void batch_part_done(struct daemon *d, struct ust_job *job)
 	struct consumer_batch_part *part = (struct consumer_batch_part *) job;
 	struct consumer_batch *b = part->batch;
 
-	if (!part->ran) {
-		/* Its consumer went away before running it: as if it had not run. */
-		for (unsigned i = 0; i < b->count; i++)
-			if (b->ops[i].bits_per_long == part->bits_per_long &&
-			    b->ops[i].result == -ECANCELED)
-				b->ops[i].result = -ENOTCONN;
-	}
+	if (!part->ran) /* its consumer went away before running it */
+		fail_ops_of(b, part->bits_per_long, 0);
 	if (--b->parts_pending > 0)
 		return;
 	b->done(d, b);
 	consumer_batch_free(b);
-}
-
-static void fail_ops_of(struct consumer_batch *b, unsigned bits_per_long)
-{
-	for (unsigned i = 0; i < b->count; i++)
-		if (b->ops[i].bits_per_long == bits_per_long)
-			b->ops[i].result = -ENOTCONN;
 }
 
 void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
@@ -292,7 +286,7 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 		if (!used)
 			continue;
 		if (consumer_ensure_running_for(d, cs) != LTTNG_OK || !cs->queue) {
-			fail_ops_of(b, cs->bits_per_long);
+			fail_ops_of(b, cs->bits_per_long, 0);
 			continue;
 		}
 		b->parts[k].fd = cs->cmd_fd;
