@@ -56,20 +56,27 @@ void consumer_supervisors_init(struct daemon *d)
 	};
 }
 
-struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_per_long)
+/* Index in d->consumers of the consumer for that bitness, -1 when none. */
+static int consumer_index(const struct daemon *d, unsigned bits_per_long)
 {
 	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
 		if (d->consumers[i].bits_per_long == bits_per_long)
-			return &d->consumers[i];
-	return NULL;
+			return i;
+	return -1;
+}
+
+struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_per_long)
+{
+	int i = consumer_index(d, bits_per_long);
+
+	return i < 0 ? NULL : &d->consumers[i];
 }
 
 bool consumer_configured(const struct daemon *d, unsigned bits_per_long)
 {
-	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
-		if (d->consumers[i].bits_per_long == bits_per_long)
-			return d->consumers[i].bin_path && d->consumers[i].bin_path[0];
-	return false;
+	int i = consumer_index(d, bits_per_long);
+
+	return i >= 0 && d->consumers[i].bin_path && d->consumers[i].bin_path[0];
 }
 
 /* The process is gone (reaped): drop what referred to it. A consumer that was
@@ -108,7 +115,6 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 		  "affected, a new one starts on the next command that needs it",
 		  cs->bits_per_long, (int) si->si_pid,
 		  si->si_code == CLD_EXITED ? "status" : "signal", si->si_status, active);
-	cs->deaths++;
 	supervisor_forget(cs);
 	ust_trace_consumer_died(d, cs->bits_per_long);
 	return 0;
@@ -285,12 +291,11 @@ static int spawn_consumer(struct consumer_supervisor *cs)
 		return log_error_errno(r, "%u-bit consumer daemon %s did not start",
 				       cs->bits_per_long, cs->bin_path);
 	}
-	cs->generation++;
 	log_info("%u-bit consumer daemon started (pid %d)", cs->bits_per_long, (int) pid);
 	return 0;
 }
 
-int consumer_ensure_running_for(struct daemon *d, struct consumer_supervisor *cs)
+int consumer_ensure_running_for(struct consumer_supervisor *cs)
 {
 	int failure = cs->bits_per_long == 32 ? LTTNG_ERR_UST_CONSUMER32_FAIL
 					      : LTTNG_ERR_UST_CONSUMER64_FAIL;
@@ -307,7 +312,7 @@ int consumer_ensure_running(struct daemon *d)
 {
 	/* The 64-bit one first, as LTTng. */
 	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++) {
-		int r = consumer_ensure_running_for(d, &d->consumers[i]);
+		int r = consumer_ensure_running_for(&d->consumers[i]);
 
 		if (r != LTTNG_OK)
 			return r;

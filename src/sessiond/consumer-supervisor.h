@@ -33,9 +33,7 @@ struct consumer_supervisor {
 	int cmd_fd;           /* our command connection, -1 when not running */
 	int err_fd;           /* its connection to our error socket */
 	sd_event_source *child_watch;
-	unsigned deaths;      /* how many times it died under us */
 	bool stopping;        /* daemon shutdown: never spawn again */
-	unsigned generation;  /* counts spawns: ring buffers belong to one generation */
 	struct ust_queue *queue; /* the one worker that talks on cmd_fd (ust-consumer.c) */
 };
 
@@ -51,7 +49,7 @@ bool consumer_configured(const struct daemon *d, unsigned bits_per_long);
  * reason). No configured binary (an empty path) means none is started, as in LTTng. */
 int consumer_ensure_running(struct daemon *d);
 /* Same, for the one consumer daemon of that bitness. */
-int consumer_ensure_running_for(struct daemon *d, struct consumer_supervisor *cs);
+int consumer_ensure_running_for(struct consumer_supervisor *cs);
 /* Asks every consumer daemon to exit and reaps them. */
 void consumer_supervisors_stop(struct daemon *d);
 

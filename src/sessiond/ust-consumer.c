@@ -285,7 +285,7 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 			used = b->ops[i].bits_per_long == cs->bits_per_long;
 		if (!used)
 			continue;
-		if (consumer_ensure_running_for(d, cs) != LTTNG_OK || !cs->queue) {
+		if (consumer_ensure_running_for(cs) != LTTNG_OK || !cs->queue) {
 			fail_ops_of(b, cs->bits_per_long, 0);
 			continue;
 		}
