@@ -13,11 +13,11 @@
 
 #include "channels.h"
 #include "consumer-io.h"
+#include "dir-watch.h"
 #include "index-file.h"
 #include "log.h"
 #include "macros.h"
 #include "metadata-file.h"
-#include "dir-watch.h"
 #include "output-dir.h"
 #include "stream-file.h"
 

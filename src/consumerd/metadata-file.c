@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The packetized metadata file of a channel directory; see metadata-file.h. */
 #include <errno.h>
-#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "index-file.h"
 #include "macros.h"
 #include "metadata-file.h"
+#include "output-dir.h"
 
 struct metadata_file {
 	int fd;
@@ -161,9 +161,7 @@ uint64_t metadata_file_size(const struct metadata_file *m)
 
 bool metadata_file_unlinked(const struct metadata_file *m)
 {
-	struct stat st;
-
-	return m->fd >= 0 && fstat(m->fd, &st) == 0 && st.st_nlink == 0;
+	return output_file_unlinked(m->fd);
 }
 
 void metadata_file_close(struct metadata_file *m)

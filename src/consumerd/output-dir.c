@@ -69,3 +69,10 @@ void fs_identity_leave(struct fs_identity *saved)
 	(void) setfsgid(0);
 	saved->switched = false;
 }
+
+bool output_file_unlinked(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && fstat(fd, &st) == 0 && st.st_nlink == 0;
+}

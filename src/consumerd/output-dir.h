@@ -21,4 +21,7 @@ struct fs_identity {
 void fs_identity_enter(uid_t uid, gid_t gid, struct fs_identity *saved);
 void fs_identity_leave(struct fs_identity *saved);
 
+/* Whether the open file fd has lost its last name (deleted while we write it). */
+bool output_file_unlinked(int fd);
+
 #endif

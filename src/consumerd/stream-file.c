@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* One stream's data file and index, with tracefile rollover; see stream-file.h. */
 #include <errno.h>
-#include <sys/stat.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -12,6 +11,7 @@
 
 #include "index-file.h"
 #include "macros.h"
+#include "output-dir.h"
 #include "stream-file.h"
 
 /* Longest "_<n>" plus ".idx" a name can get. */
@@ -101,9 +101,7 @@ undo:
 
 bool stream_file_unlinked(const struct stream_file *f)
 {
-	struct stat st;
-
-	return f->fd >= 0 && fstat(f->fd, &st) == 0 && st.st_nlink == 0;
+	return output_file_unlinked(f->fd);
 }
 
 void stream_file_close(struct stream_file *f)
