@@ -43,6 +43,14 @@ static void change_job_run(struct ust_job *job)
 	}
 }
 
+static void change_job_free(struct change_job *j)
+{
+	free(j->channel.channel);
+	free(j->event.filter);
+	free(j->event.exclusion);
+	free(j);
+}
+
 static void change_job_done(struct daemon *d, struct ust_job *job)
 {
 	struct change_job *j = (struct change_job *) job;
@@ -62,10 +70,7 @@ static void change_job_done(struct daemon *d, struct ust_job *job)
 			as->event_count++;
 		}
 	}
-	free(j->channel.channel);
-	free(j->event.filter);
-	free(j->event.exclusion);
-	free(j);
+	change_job_free(j);
 }
 
 static struct change_job *change_job_new(struct ust_app *app, uint64_t session_id, int what)
@@ -130,10 +135,7 @@ void ust_trace_event_changed(struct daemon *d, struct session *s, const char *ch
 				continue;
 			j->channel.channel = calloc(1, sizeof(*j->channel.channel));
 			if (!j->channel.channel || event_to_ust(rule, 0, &j->event) < 0) {
-				free(j->channel.channel);
-				free(j->event.filter);
-				free(j->event.exclusion);
-				free(j);
+				change_job_free(j);
 				continue;
 			}
 			j->channel.channel->handle = chan_objd;
