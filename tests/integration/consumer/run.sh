@@ -68,9 +68,7 @@ lttng enable-event -u b >/dev/null
 second=$(consumer_pids "$sd")
 check "a new consumer is spawned on the next need" test -n "$second" -a "$second" != "$first"
 check "both event rules are kept" test "$(lttng list s | grep -c '(type: tracepoint)')" -eq 2
-kill -TERM "$sd"
-for _ in $(seq 50); do kill -0 "$sd" 2>/dev/null || break; sleep 0.1; done
-check "session daemon exits on SIGTERM" bash -c "! kill -0 $sd 2>/dev/null"
+check "session daemon exits on SIGTERM" stop_daemon "$sd"
 check "its consumer is gone too" bash -c "! kill -0 $second 2>/dev/null"
 
 # A consumer binary that cannot run: $1 = its bitness, $2 = LTTng's error code.
