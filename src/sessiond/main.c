@@ -16,16 +16,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "autoload.h"
-#include "client-server.h"
-#include "config.h"
-#include "daemon.h"
-#include "health.h"
+#include "load/autoload.h"
+#include "client/client-server.h"
+#include "core/config.h"
+#include "core/daemon.h"
+#include "consumer/consumer-supervisor.h"
+#include "model/model.h"
+#include "core/health.h"
 #include "log.h"
-#include "rundir.h"
-#include "agent-listener.h"
-#include "ust-app.h"
-#include "ust-trace.h"
+#include "core/rundir.h"
+#include "agent/agent-listener.h"
+#include "ust/ust-app.h"
+#include "ust/ust-trace.h"
 
 enum { EXIT_FATAL = 3 };
 
@@ -129,9 +131,11 @@ static int daemon_start(struct daemon *d)
 	int r;
 
 	raise_fd_limit(d->cfg);
-	session_registry_init(&d->sessions);
-	consumer_supervisors_init(d);
 	list_init(&d->ust_registries);
+	list_init(&d->consumer_death_subscribers);
+	d->sessions = session_registry_new();
+	if (!d->sessions || consumer_supervisors_init(d) < 0)
+		return log_error_errno(-ENOMEM, "Cannot allocate the daemon's state");
 	d->health_fd = -1;
 	d->agent_fd = -1;
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
@@ -143,6 +147,9 @@ static int daemon_start(struct daemon *d)
 	r = sd_event_new(&d->loop);
 	if (r < 0)
 		return log_error_errno(r, "Cannot create the event loop");
+	r = worker_service_init(&d->workers, d, d->loop);
+	if (r < 0)
+		return log_error_errno(r, "Cannot start the worker service");
 	sigemptyset(&quit_signals);
 	sigaddset(&quit_signals, SIGTERM);
 	sigaddset(&quit_signals, SIGINT);
@@ -176,11 +183,15 @@ static void daemon_stop(struct daemon *d)
 	agent_listener_stop(d);
 	ust_trace_shutdown(d);
 	consumer_supervisors_stop(d);
+	/* From here on no job is queued: what is submitted completes at once. */
+	d->stopping = true;
 	ust_apps_stop(d);
+	worker_service_fini(&d->workers);
 	ust_trace_fini(d);
 	client_server_stop(d);
 	health_stop(d);
-	session_registry_fini(&d->sessions);
+	consumer_supervisors_free(d);
+	d->sessions = session_registry_free(d->sessions);
 	d->loop = sd_event_unref(d->loop);
 }
 

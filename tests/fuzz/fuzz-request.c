@@ -30,12 +30,13 @@
 
 #include <lttng/lttng.h>
 
-#include "client-server.h"
-#include "daemon.h"
-#include "dispatch.h"
+#include "client/client-server.h"
+#include "core/daemon.h"
+#include "consumer/consumer-supervisor.h"
+#include "client/dispatch.h"
 #include "fuzz.h"
 #include "log.h"
-#include "model.h"
+#include "model/model.h"
 #include "wire/client-codec.h"
 
 #define OWNER_UID 1000
@@ -239,7 +240,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d.cfg = &cfg;
 	d.health_fd = -1;
 	strcpy(d.hostname, "fuzzhost");
-	session_registry_init(&d.sessions);
+	d.sessions = session_registry_new();
 	list_init(&d.ust_registries);
 	consumer_supervisors_init(&d); /* none configured: none spawned */
 	setup_create(&d, "s", WIRE_DESCRIPTOR_REGULAR, WIRE_OUTPUT_NONE, 0);
@@ -257,7 +258,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "command %u, session \"%.32s\", uid %u -> %d\n", header.cmd_type,
 			header.session.name, (unsigned) uid, ret);
 
-	session_registry_fini(&d.sessions);
+	d.sessions = session_registry_free(d.sessions);
+	consumer_supervisors_free(&d);
 	free(payload);
 	return 0;
 }

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "ust-metadata.h"
+#include "ust/ust-metadata.h"
 
 #define MAX_FIELDS 64
 

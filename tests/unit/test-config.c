@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "build-config.h"
-#include "config.h"
+#include "core/config.h"
 
 #include "tap.h"
 

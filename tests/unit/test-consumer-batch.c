@@ -27,10 +27,10 @@
 
 #include "clock.h"
 #include "consumer-io.h"
-#include "daemon.h"
-#include "ust-app.h"
-#include "ust-consumer.h"
-#include "ust-worker.h"
+#include "core/daemon.h"
+#include "ust/ust-app.h"
+#include "consumer/consumer-batch.h"
+#include "core/worker.h"
 
 #include "tap.h"
 
@@ -104,7 +104,6 @@ static void *fake_main(void *arg)
 
 static struct sessiond_config cfg;
 static struct daemon d;
-static struct ust_apps *apps;
 static sd_event *loop;
 static struct fake fakes[CONSUMER_BITNESS_COUNT];
 
@@ -133,7 +132,7 @@ static void fake_start(int k)
 	fake_reset(f);
 	cs->cmd_fd = sv[0];
 	cs->pid = getpid(); /* "running": consumer_ensure_running_for() spawns nothing */
-	cs->queue = ust_queue_start(&apps->completions, 1);
+	cs->queue = worker_queue_start(&d.workers.completions, 1);
 	if (!cs->queue)
 		bail_out("cannot start a worker queue");
 	if (pthread_create(&f->thread, NULL, fake_main, f) != 0)
@@ -151,7 +150,7 @@ static void fake_stop(int k)
 	if (!f->running)
 		return;
 	if (cs->queue)
-		ust_queue_stop(cs->queue);
+		worker_queue_stop(cs->queue);
 	cs->queue = NULL;
 	shutdown(cs->cmd_fd, SHUT_RDWR); /* the fake reads EOF and ends */
 	pthread_join(f->thread, NULL);
@@ -446,19 +445,19 @@ static void test_empty_batch(void)
 }
 
 struct stopper {
-	struct ust_queue *queue;
+	struct worker_queue *queue;
 	pthread_t thread;
 };
 
 static void *stopper_main(void *arg)
 {
-	ust_queue_stop(((struct stopper *) arg)->queue);
+	worker_queue_stop(((struct stopper *) arg)->queue);
 	return NULL;
 }
 
-/* Whether the queue is marked stopping (ust_queue_stop() broadcasts q->wakeup when
+/* Whether the queue is marked stopping (worker_queue_stop() broadcasts q->wakeup when
  * it marks it); bounded. */
-static bool wait_stopping(struct ust_queue *q)
+static bool wait_stopping(struct worker_queue *q)
 {
 	struct timespec until;
 	bool stopping;
@@ -571,7 +570,7 @@ static void test_no_32bit_consumer(void)
 	   "32-bit consumer that cannot start: the 64-bit op ran");
 }
 
-/* Daemon shutdown: the applications are gone (d->apps == NULL). */
+/* Daemon shutdown: the workers take no job any more (d->stopping). */
 static void test_shutdown(void)
 {
 	const uint64_t c = 13;
@@ -579,14 +578,14 @@ static void test_shutdown(void)
 	struct record *rec = &records[c];
 
 	fakes_reset();
-	d.apps = NULL;
+	d.stopping = true;
 	consumer_batch_target(b, 64);
 	add(b, CONSUMER_OP_STATS, KEY(c, 0));
 	consumer_batch_target(b, 32);
 	add(b, CONSUMER_OP_STATS, KEY(c, 1));
 	add(b, CONSUMER_OP_FLUSH, KEY(c, 2));
 	submit(b);
-	d.apps = apps;
+	d.stopping = false;
 
 	is_int(rec->calls, 1, "shutdown: done ran once, within consumer_batch_submit()");
 	ok(rec->count == 3 && rec->result[0] == -ENOTCONN && rec->result[1] == -ENOTCONN &&
@@ -607,11 +606,9 @@ int main(void)
 	if (sd_event_new(&loop) < 0)
 		bail_out("sd_event_new");
 	d.loop = loop;
-	apps = calloc(1, sizeof(*apps));
-	if (!apps || ust_completions_init(&apps->completions, &d) < 0 ||
-	    ust_completions_attach(&apps->completions, loop) < 0)
+	if (worker_completions_init(&d.workers.completions, &d) < 0 ||
+	    worker_completions_attach(&d.workers.completions, loop) < 0)
 		bail_out("cannot set up the completion queue");
-	d.apps = apps;
 	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
 		pthread_mutex_init(&fakes[k].lock, NULL);
 		fakes[k].fd = -1;
@@ -646,9 +643,8 @@ int main(void)
 	ok(calls_wrong == 0, "in the end, with every worker joined: each of the %u batches' "
 			     "done ran exactly once", nsubmitted);
 
-	ust_completions_fini(&apps->completions);
-	free(apps);
-	d.apps = NULL;
+	worker_completions_fini(&d.workers.completions);
+	consumer_supervisors_free(&d);
 	sd_event_unref(loop);
 	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
 		close(fakes[k].hung_fd);

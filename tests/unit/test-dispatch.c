@@ -10,9 +10,10 @@
 
 #include <lttng/lttng.h>
 
-#include "daemon.h"
-#include "dispatch.h"
-#include "model.h"
+#include "core/daemon.h"
+#include "consumer/consumer-supervisor.h"
+#include "client/dispatch.h"
+#include "model/model.h"
 #include "wire/client-codec.h"
 
 #include "tap.h"
@@ -321,7 +322,7 @@ static void test_create_list_destroy(void)
 	is_int(run_code(&(struct request_spec){ .cmd = WIRE_CMD_ENABLE_CHANNEL, .session = "alpha",
 						.domain = LTTNG_DOMAIN_UST, .uid = UID_BOB }),
 	       LTTNG_ERR_EPERM, "bob enabling a channel in alice's session -> EPERM");
-	ok(session_find(&daemon_model.sessions, "alpha") != NULL, "alpha survived bob");
+	ok(session_find(daemon_model.sessions, "alpha") != NULL, "alpha survived bob");
 
 	r = run(&(struct request_spec){ .cmd = WIRE_CMD_DESTROY_SESSION, .session = "alpha",
 					.uid = UID_ALICE });
@@ -336,7 +337,7 @@ static void test_create_list_destroy(void)
 		fail("rotation state: no rotation");
 	}
 	result_fini(&r);
-	ok(session_find(&daemon_model.sessions, "alpha") == NULL, "alpha is gone from the model");
+	ok(session_find(daemon_model.sessions, "alpha") == NULL, "alpha is gone from the model");
 	is_int(run_code(&(struct request_spec){ .cmd = WIRE_CMD_DESTROY_SESSION,
 						.session = "alpha", .uid = UID_ALICE }),
 	       23, "destroying alpha again -> 23");
@@ -567,7 +568,7 @@ int main(void)
 	daemon_model.kernel_available = false;
 	daemon_model.health_fd = -1;
 	snprintf(daemon_model.hostname, sizeof(daemon_model.hostname), "testhost");
-	session_registry_init(&daemon_model.sessions);
+	daemon_model.sessions = session_registry_new();
 	list_init(&daemon_model.ust_registries);
 	consumer_supervisors_init(&daemon_model); /* none configured: none spawned */
 
@@ -577,7 +578,8 @@ int main(void)
 	test_channel_flow();
 	test_payload_length();
 
-	session_registry_fini(&daemon_model.sessions);
+	daemon_model.sessions = session_registry_free(daemon_model.sessions);
+	consumer_supervisors_free(&daemon_model);
 	done_testing();
 	return exit_status();
 }

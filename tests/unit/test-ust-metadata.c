@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "ust-metadata.h"
+#include "ust/ust-metadata.h"
 
 /* ---- fixtures ------------------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "ust-registry.h"
+#include "ust/ust-registry.h"
 
 static struct lttng_ust_ctl_field *int_fields(size_t count, const char *first_name)
 {

@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Session life cycle commands: create, destroy, list, start, stop, data pending,
+ * shm path, regenerate, clear (doc/protocol/client.md, per-command sections). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ust/buffer-estimate.h"
+#include "client/commands.h"
+#include "ust/ust-trace.h"
+#include "core/run-as.h"
+#include "log.h"
+#include "macros.h"
+
+#define DEFAULT_TRACE_DIR_NAME "lttng-traces"
+
+/* "YYYYmmdd-HHMMSS" in local time, optionally preceded by a dash. */
+static void format_datetime(time_t t, bool leading_dash, char *buf, size_t size)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, size, leading_dash ? "-%Y%m%d-%H%M%S" : "%Y%m%d-%H%M%S", &tm);
+}
+
+/* Picks "auto-<datetime>", then "auto1-<datetime>", ... (doc/protocol/client.md). */
+static int generate_session_name(struct session_registry *reg, time_t now, char *buf,
+				 size_t size)
+{
+	char datetime[16];
+
+	format_datetime(now, false, datetime, sizeof(datetime));
+	for (int i = 0; i < 100000; i++) {
+		if (i == 0)
+			snprintf(buf, size, "auto-%s", datetime);
+		else
+			snprintf(buf, size, "auto%d-%s", i, datetime);
+		if (!session_find(reg, buf))
+			return 0;
+	}
+	return -1;
+}
+
+static bool session_name_is_valid(const char *name)
+{
+	return strchr(name, '/') == NULL;
+}
+
+static void session_set_network_path(struct session *s)
+{
+	char control[PATH_MAX + 64];
+	unsigned data_port = s->uri_count > 1 ? s->uris[1].port : 5343;
+
+	uri_to_display(&s->uris[0], control, sizeof(control));
+	snprintf(s->output_path, sizeof(s->output_path), "%.4000s [data: %u]", control, data_port);
+}
+
+/* Local outputs are absolute and may not walk up the directory tree; network
+ * subdirectories neither (LTTng's own rules, T:cmd.c add_uri_to_consumer). */
+static bool uris_are_acceptable(const struct wire_uri *uris, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		const struct wire_uri *u = &uris[i];
+
+		if (u->dtype == WIRE_URI_PATH &&
+		    (u->dst.path[0] != '/' || strstr(u->dst.path, "../")))
+			return false;
+		if (u->dtype != WIRE_URI_PATH && strstr(u->subdir, "../"))
+			return false;
+	}
+	return true;
+}
+
+static int session_set_output(struct session *s, struct decoded_descriptor *desc,
+			      const char *home)
+{
+	char datetime[24] = "";
+
+	if (desc->output_type == WIRE_OUTPUT_NONE)
+		return LTTNG_OK;
+	if (desc->output_type == WIRE_OUTPUT_LOCAL && desc->uri_count == 0) {
+		/* Default: <home>/lttng-traces/<name>[-<creation datetime>]. */
+		if (!home)
+			return LTTNG_ERR_INVALID;
+		if (!s->auto_named)
+			format_datetime(s->creation_time, true, datetime,
+					sizeof(datetime));
+		memset(&desc->uris[0], 0, sizeof(desc->uris[0]));
+		desc->uris[0].dtype = WIRE_URI_PATH;
+		if (snprintf(desc->uris[0].dst.path, sizeof(desc->uris[0].dst.path), "%s/%s/%s%s", home,
+			     DEFAULT_TRACE_DIR_NAME, s->name, datetime) >= WIRE_PATH_MAX)
+			return LTTNG_ERR_SET_URL;
+		desc->uri_count = 1;
+	} else if (desc->output_type == WIRE_OUTPUT_NETWORK && desc->uri_count == 0) {
+		/* Default network output: net://127.0.0.1 (control 5342, data 5343). */
+		for (int i = 0; i < 2; i++) {
+			memset(&desc->uris[i], 0, sizeof(desc->uris[i]));
+			desc->uris[i].dtype = WIRE_URI_IPV4;
+			desc->uris[i].stype = i == 0 ? WIRE_URI_CONTROL : WIRE_URI_DATA;
+			desc->uris[i].proto = 1; /* TCP */
+			desc->uris[i].port = i == 0 ? 5342 : 5343;
+			strcpy(desc->uris[i].dst.ipv4, "127.0.0.1");
+		}
+		desc->uri_count = 2;
+	}
+	if (!uris_are_acceptable(desc->uris, desc->uri_count))
+		return LTTNG_ERR_INVALID;
+	memcpy(s->uris, desc->uris, sizeof(s->uris));
+	s->uri_count = desc->uri_count;
+	if (desc->output_type == WIRE_OUTPUT_LOCAL) {
+		if (desc->uris[0].dtype != WIRE_URI_PATH)
+			return LTTNG_ERR_INVALID;
+		s->output = SESSION_OUTPUT_LOCAL;
+		(void) copy_string(s->output_path, sizeof(s->output_path), desc->uris[0].dst.path);
+	} else {
+		s->output = SESSION_OUTPUT_NETWORK;
+		session_set_network_path(s);
+	}
+	if (desc->type == WIRE_DESCRIPTOR_SNAPSHOT) {
+		struct snapshot_output *o = calloc(1, sizeof(*o));
+
+		if (!o)
+			return LTTNG_ERR_NOMEM;
+		o->id = s->next_snapshot_output_id++;
+		snprintf(o->name, sizeof(o->name), "snapshot-%u", o->id);
+		snapshot_output_set_uris(o, s->uris, s->uri_count);
+		list_append(&s->snapshot_outputs, &o->link);
+		/* A snapshot session records nothing continuously. */
+		s->output = SESSION_OUTPUT_NONE;
+		s->output_path[0] = '\0';
+	}
+	return LTTNG_OK;
+}
+
+int cmd_create_session(struct command_ctx *ctx)
+{
+	const struct client_request *req = ctx->req;
+	size_t home_len = req->header->u.create_session.home_dir_size;
+	struct decoded_descriptor desc;
+	char home[PATH_MAX] = "";
+	struct session *s;
+	char name[SESSION_NAME_MAX];
+	int r;
+
+	if (home_len >= PATH_MAX || home_len > req->payload_len)
+		return LTTNG_ERR_INVALID;
+	if (home_len) {
+		if (codec_bounded_strlen((const char *) req->payload, home_len) != (int) home_len - 1)
+			return LTTNG_ERR_INVALID;
+		memcpy(home, req->payload, home_len);
+		if (home[0] != '/')
+			return LTTNG_ERR_INVALID;
+	}
+	if (!req->payload ||
+	    codec_decode_descriptor(req->payload + home_len, req->payload_len - home_len, &desc) < 0)
+		return LTTNG_ERR_INVALID;
+
+	if (desc.has_name) {
+		if (session_find(ctx->daemon->sessions, desc.name))
+			return LTTNG_ERR_EXIST_SESS;
+		if (!session_name_is_valid(desc.name))
+			return LTTNG_ERR_SESSION_INVALID_CHAR;
+		(void) copy_string(name, sizeof(name), desc.name);
+	} else if (generate_session_name(ctx->daemon->sessions, time(NULL), name, sizeof(name)) < 0) {
+		return LTTNG_ERR_SESSION_FAIL;
+	}
+	s = session_add(ctx->daemon->sessions, name, req->creds.uid, req->creds.gid);
+	if (!s)
+		return LTTNG_ERR_NOMEM;
+	s->auto_named = !desc.has_name;
+	s->snapshot_mode = desc.type == WIRE_DESCRIPTOR_SNAPSHOT;
+	s->live_timer_us = desc.type == WIRE_DESCRIPTOR_LIVE ? desc.live_timer_us : 0;
+	r = session_set_output(s, &desc, home_len ? home : NULL);
+	if (r != LTTNG_OK) {
+		session_free(s);
+		return r;
+	}
+	/* The reply is the descriptor with the name and output filled in. */
+	if (!desc.has_name) {
+		(void) copy_string(desc.name, sizeof(desc.name), s->name);
+		desc.has_name = true;
+	}
+	if (codec_encode_descriptor(&ctx->reply->data, &desc) < 0) {
+		session_free(s);
+		return LTTNG_ERR_NOMEM;
+	}
+	log_info("Session \"%s\" created by uid %u", s->name, (unsigned) s->uid);
+	return LTTNG_OK;
+}
+
+int cmd_destroy_session(struct command_ctx *ctx)
+{
+	int32_t rotation_state = LTTNG_ROTATION_STATE_NO_ROTATION;
+
+	struct session *s = move_ptr(ctx->session);
+	bool deferred;
+	int r;
+
+	log_info("Destroying session \"%s\"", s->name);
+	/* Out of the session list at once; its trace is ended, then the reply sent. */
+	list_remove(&s->link);
+	r = ust_trace_destroy(ctx->daemon, s, ctx->req->connection_id, &deferred);
+	if (deferred || r != LTTNG_OK) {
+		ctx->reply->deferred = deferred;
+		return r;
+	}
+	/* The destroy reply carries the rotation state as its command header. */
+	if (buffer_append(&ctx->reply->cmd_header, &rotation_state, sizeof(rotation_state)) < 0)
+		return LTTNG_ERR_NOMEM;
+	return LTTNG_OK;
+}
+
+static bool caller_may_see(const struct client_request *req, const struct session *s)
+{
+	return req->creds.uid == 0 || req->creds.uid == s->uid;
+}
+
+int cmd_list_sessions(struct command_ctx *ctx)
+{
+	struct buffer *data = &ctx->reply->data;
+	struct session *s;
+	size_t count = 0;
+
+	if (buffer_reserve(data, list_count(&ctx->daemon->sessions->sessions) *
+					 (sizeof(struct wire_session) +
+					  sizeof(struct wire_session_extended))) < 0)
+		return LTTNG_ERR_NOMEM;
+
+	list_for_each_entry(s, &ctx->daemon->sessions->sessions, link) {
+		struct wire_session *w;
+
+		if (!caller_may_see(ctx->req, s))
+			continue;
+		w = buffer_append_zeroed(data, sizeof(*w));
+		if (!w)
+			return LTTNG_ERR_NOMEM;
+		memcpy(w->name, s->name, sizeof(w->name));
+		w->name[sizeof(w->name) - 1] = '\0';
+		memcpy(w->path, s->output_path, sizeof(w->path));
+		w->enabled = s->active;
+		w->snapshot_mode = s->snapshot_mode;
+		w->live_timer_interval_us = (uint32_t) s->live_timer_us;
+		count++;
+	}
+	list_for_each_entry(s, &ctx->daemon->sessions->sessions, link) {
+		struct wire_session_extended ext = {
+			.creation_time = (uint64_t) s->creation_time,
+			.creation_time_is_set = 1,
+		};
+
+		if (!caller_may_see(ctx->req, s))
+			continue;
+		if (buffer_append(data, &ext, sizeof(ext)) < 0)
+			return LTTNG_ERR_NOMEM;
+	}
+	(void) count;
+	return LTTNG_OK;
+}
+
+int cmd_list_domains(struct command_ctx *ctx)
+{
+	struct session *s = ctx->session;
+	struct domain *domains[] = { &s->kernel, &s->ust };
+
+	for (size_t i = 0; i < ARRAY_SIZE(domains); i++) {
+		struct wire_domain *w;
+
+		if (!domains[i]->exists)
+			continue;
+		w = buffer_append_zeroed(&ctx->reply->data, sizeof(*w));
+		if (!w)
+			return LTTNG_ERR_NOMEM;
+		w->type = domains[i]->type;
+		w->buf_type = domains[i]->buffer_type;
+	}
+	return LTTNG_OK;
+}
+
+static size_t session_channel_count(const struct session *s)
+{
+	return list_count(&s->kernel.channels) + list_count(&s->ust.channels);
+}
+
+int cmd_start_trace(struct command_ctx *ctx)
+{
+	struct session *s = ctx->session;
+	int r;
+
+	if (s->active)
+		return LTTNG_ERR_TRACE_ALREADY_STARTED;
+	if (session_channel_count(s) == 0)
+		return LTTNG_ERR_NO_CHANNEL;
+	/* Refuse a start whose ring buffers cannot fit in shared memory. */
+	r = buffer_estimate_check(ctx->daemon, s);
+	if (r != LTTNG_OK)
+		return r;
+	if (s->output == SESSION_OUTPUT_LOCAL && !s->has_been_started) {
+		/* The first start creates the session's output directory, owned by the
+		 * session's user, as the first trace chunk does in LTTng. */
+		char ust_dir[PATH_MAX + 8];
+
+		r = mkdir_as(s->uid, s->gid, s->output_path, 0770);
+
+		snprintf(ust_dir, sizeof(ust_dir), "%s/ust", s->output_path);
+		if (r == 0 && s->ust.exists)
+			r = mkdir_as(s->uid, s->gid, ust_dir, 0770);
+		if (r < 0) {
+			log_error_errno(r, "Cannot create output directory %s of session \"%s\"",
+					s->output_path, s->name);
+			return LTTNG_ERR_CREATE_DIR_FAIL;
+		}
+	}
+	r = ust_trace_can_start(ctx->daemon, s);
+	if (r != LTTNG_OK)
+		return r;
+	s->active = true;
+	s->has_been_started = true;
+	return ust_trace_start(ctx->daemon, s, ctx->req->connection_id, &ctx->reply->deferred);
+}
+
+int cmd_stop_trace(struct command_ctx *ctx)
+{
+	if (!ctx->session->active)
+		return LTTNG_ERR_TRACE_ALREADY_STOPPED;
+	ctx->session->active = false;
+	return ust_trace_stop(ctx->daemon, ctx->session, ctx->req->connection_id,
+			      &ctx->reply->deferred);
+}
+
+int cmd_data_pending(struct command_ctx *ctx)
+{
+	uint8_t pending = 0;
+
+	/* Asking while the session records is an error, not a crash (the real 2.13.9
+	 * aborts here; doc/protocol/client.md, DATA_PENDING). */
+	if (ctx->session->active)
+		return LTTNG_ERR_SESSION_STARTED;
+	return buffer_append(&ctx->reply->data, &pending, 1) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
+}
+
+int cmd_set_shm_path(struct command_ctx *ctx)
+{
+	const char *path = ctx->req->header->u.set_shm_path.shm_path;
+	int len = codec_bounded_strlen(path, WIRE_PATH_MAX);
+
+	if (len < 0)
+		return LTTNG_ERR_INVALID;
+	if (ctx->session->has_been_started)
+		return LTTNG_ERR_SESSION_STARTED;
+	memcpy(ctx->session->shm_path, path, (size_t) len + 1);
+	return LTTNG_OK;
+}
+
+int cmd_regenerate_metadata(struct command_ctx *ctx)
+{
+	struct session *s = ctx->session;
+
+	if (!s->active)
+		return LTTNG_ERR_SESSION_NOT_STARTED;
+	if (s->live_timer_us)
+		return LTTNG_ERR_LIVE_SESSION;
+	if (s->ust.exists && s->ust.buffer_type == LTTNG_BUFFER_PER_PID)
+		return LTTNG_ERR_PER_PID_SESSION;
+	return ust_trace_regenerate_metadata(ctx->daemon, s);
+}
+
+int cmd_regenerate_statedump(struct command_ctx *ctx)
+{
+	if (!ctx->session->active)
+		return LTTNG_ERR_SESSION_NOT_STARTED;
+	return ust_trace_regenerate_statedump(ctx->daemon, ctx->session);
+}
+
+int cmd_set_consumer_uri(struct command_ctx *ctx)
+{
+	const struct client_request *req = ctx->req;
+	struct session *s = ctx->session;
+	uint32_t count = req->header->u.uri.size;
+
+	if (count == 0 || count > 2 || req->payload_len != count * sizeof(struct wire_uri))
+		return LTTNG_ERR_INVALID;
+	if (s->active)
+		return LTTNG_ERR_TRACE_ALREADY_STARTED;
+	struct wire_uri uris[2];
+
+	memset(uris, 0, sizeof(uris));
+	memcpy(uris, req->payload, req->payload_len);
+	for (uint32_t i = 0; i < count; i++) {
+		uris[i].subdir[WIRE_PATH_MAX - 1] = '\0';
+		uris[i].dst.path[WIRE_PATH_MAX - 1] = '\0';
+	}
+	if (!uris_are_acceptable(uris, count))
+		return LTTNG_ERR_INVALID;
+	memcpy(s->uris, uris, sizeof(uris));
+	s->uri_count = count;
+	if (s->uris[0].dtype == WIRE_URI_PATH) {
+		s->output = SESSION_OUTPUT_LOCAL;
+		(void) copy_string(s->output_path, sizeof(s->output_path), s->uris[0].dst.path);
+	} else {
+		s->output = SESSION_OUTPUT_NETWORK;
+		session_set_network_path(s);
+	}
+	return LTTNG_OK;
+}
+
+int cmd_clear_session(struct command_ctx *ctx)
+{
+	if (ctx->session->live_timer_us)
+		return LTTNG_ERR_CLEAR_RELAY_DISALLOWED;
+	/* Without recorded data clearing has nothing to discard. Discarding recorded
+	 * data (buffers and trace files) comes with rotation; until then say so rather
+	 * than claim a clear that did not happen. */
+	if (ust_trace_session_has_buffers(ctx->daemon, ctx->session)) {
+		log_error("Session \"%s\": clearing recorded data is not supported yet",
+			  ctx->session->name);
+		return LTTNG_ERR_CLEAR_FAIL_CONSUMER;
+	}
+	return LTTNG_OK;
+}

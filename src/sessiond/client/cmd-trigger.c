@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Trigger commands. Triggers are not served yet; the listing is answered truthfully
+ * as empty so that `lttng list-triggers` works. */
+#include "client/commands.h"
+
+int cmd_list_triggers(struct command_ctx *ctx)
+{
+	/* struct lttng_triggers_comm: count, then payload length. */
+	const uint32_t header[2] = { 0, 0 };
+
+	return buffer_append(&ctx->reply->data, header, sizeof(header)) < 0 ? LTTNG_ERR_NOMEM
+									    : LTTNG_OK;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Handlers of client commands, one family per file (cmd-*.c). Each returns an
+ * enum lttng_error_code and may fill the reply's command header and data. */
+#ifndef SESSIOND_COMMANDS_H
+#define SESSIOND_COMMANDS_H
+
+#include <lttng/lttng.h>
+
+#include "client/dispatch.h"
+
+/* What the dispatcher resolved before calling a handler. */
+struct command_ctx {
+	struct daemon *daemon;
+	const struct client_request *req;
+	struct session *session; /* NULL for commands that need none */
+	struct domain *domain;   /* the request's domain in the session, when relevant */
+	struct client_reply *reply;
+};
+
+typedef int (*command_handler)(struct command_ctx *ctx);
+
+/* cmd-session.c */
+int cmd_create_session(struct command_ctx *ctx);
+int cmd_destroy_session(struct command_ctx *ctx);
+int cmd_list_sessions(struct command_ctx *ctx);
+int cmd_list_domains(struct command_ctx *ctx);
+int cmd_start_trace(struct command_ctx *ctx);
+int cmd_stop_trace(struct command_ctx *ctx);
+int cmd_data_pending(struct command_ctx *ctx);
+int cmd_set_shm_path(struct command_ctx *ctx);
+int cmd_regenerate_metadata(struct command_ctx *ctx);
+int cmd_regenerate_statedump(struct command_ctx *ctx);
+int cmd_set_consumer_uri(struct command_ctx *ctx);
+int cmd_clear_session(struct command_ctx *ctx);
+/* cmd-rotation.c */
+int cmd_rotate_session(struct command_ctx *ctx);
+int cmd_rotation_get_info(struct command_ctx *ctx);
+int cmd_rotation_set_schedule(struct command_ctx *ctx);
+int cmd_list_rotation_schedules(struct command_ctx *ctx);
+/* cmd-channel.c */
+int cmd_enable_channel(struct command_ctx *ctx);
+int cmd_disable_channel(struct command_ctx *ctx);
+int cmd_list_channels(struct command_ctx *ctx);
+/* cmd-event.c */
+int cmd_enable_event(struct command_ctx *ctx);
+int cmd_disable_event(struct command_ctx *ctx);
+int cmd_list_events(struct command_ctx *ctx);
+int cmd_add_context(struct command_ctx *ctx);
+int cmd_list_tracepoints(struct command_ctx *ctx);
+int cmd_list_tracepoint_fields(struct command_ctx *ctx);
+int cmd_list_syscalls(struct command_ctx *ctx);
+/* cmd-tracker.c */
+int cmd_tracker_add_value(struct command_ctx *ctx);
+int cmd_tracker_remove_value(struct command_ctx *ctx);
+int cmd_tracker_get_policy(struct command_ctx *ctx);
+int cmd_tracker_set_policy(struct command_ctx *ctx);
+int cmd_tracker_get_inclusion_set(struct command_ctx *ctx);
+/* cmd-snapshot.c */
+int cmd_snapshot_add_output(struct command_ctx *ctx);
+int cmd_snapshot_del_output(struct command_ctx *ctx);
+int cmd_snapshot_list_outputs(struct command_ctx *ctx);
+int cmd_snapshot_record(struct command_ctx *ctx);
+/* cmd-save.c */
+int cmd_save_session(struct command_ctx *ctx);
+/* cmd-trigger.c */
+int cmd_list_triggers(struct command_ctx *ctx);
+
+/* Shared helpers. */
+int reply_count_header(struct command_ctx *ctx, uint32_t count);
+/* Default channel attributes for a domain and buffer type (doc/protocol/client.md). */
+void channel_default_attr(int domain_type, int buffer_type, struct channel_attr *ret_attr);
+/* Creates a UST channel with default attributes (enable-event/add-context on a
+ * channel that does not exist yet); an empty name means "channel0". */
+int channel_create_default(struct command_ctx *ctx, const char *name,
+			   struct channel **ret_channel);
+/* Finds a channel; an empty name means "channel0". */
+struct channel *channel_lookup(struct domain *domain, const char *name);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Command table: per-command preconditions and handlers for client requests. */
+#ifndef SESSIOND_DISPATCH_H
+#define SESSIOND_DISPATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buffer.h"
+#include "core/daemon.h"
+#include "model/model.h"
+#include "unix-io.h"
+#include "wire/client-wire.h"
+
+/* One decoded request, as the handlers see it. */
+struct client_request {
+	const struct wire_request *header; /* fixed part, fully received */
+	char session_name[WIRE_NAME_MAX];
+	int domain_type;
+	int buffer_type;
+	const uint8_t *payload;
+	size_t payload_len;
+	int fds[16];
+	int fd_count;
+	struct peer_creds creds;
+	uint64_t connection_id; /* for handlers that answer later */
+};
+
+/* What a handler produces: an LTTng code plus optional command header and data. */
+struct client_reply {
+	bool deferred; /* the handler will answer with client_server_complete() */
+	int ret_code;  /* enum lttng_error_code */
+	struct buffer cmd_header;
+	struct buffer data;
+};
+
+/* Bytes of payload the request announces, or -1 when the header is invalid.
+ * Pure: used by the reader before any allocation and by the fuzzers. */
+long long dispatch_payload_length(const struct wire_request *header);
+/* Runs the command; always fills reply->ret_code. */
+void dispatch_request(struct daemon *d, const struct client_request *req,
+		      struct client_reply *reply);
+
+#endif

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "consumer-io.h"
+#include "core/daemon.h"
+#include "log.h"
+#include "macros.h"
+#include "ust/ust-app.h"
+#include "consumer/consumer-batch.h"
+#include <lttng/lttng.h>
+#include <lttng/ust-error.h>
+
+/* Draining a channel writes files: give it time, but not forever. */
+#define CONSUMER_REPLY_TIMEOUT_MS 30000
+
+struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t cookie)
+{
+	struct consumer_batch *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->done = done;
+	b->cookie = cookie;
+	b->stop_on_error = true;
+	b->target_bits = 0; /* no consumer until consumer_batch_target() */
+	return b;
+}
+
+void consumer_batch_target(struct consumer_batch *b, unsigned bits_per_long)
+{
+	b->target_bits = bits_per_long;
+}
+
+struct consumer_op *consumer_batch_add(struct consumer_batch *b, enum consumer_op_type type)
+{
+	struct consumer_op *op;
+
+	if (b->count == b->capacity) {
+		unsigned cap = b->capacity ? b->capacity * 2 : 4;
+		struct consumer_op *ops = realloc(b->ops, cap * sizeof(*ops));
+
+		if (!ops)
+			return NULL;
+		b->ops = ops;
+		b->capacity = cap;
+	}
+	op = &b->ops[b->count++];
+	memset(op, 0, sizeof(*op));
+	op->type = type;
+	op->bits_per_long = b->target_bits;
+	op->result = -ECANCELED;
+	return op;
+}
+
+int consumer_batch_add_push(struct consumer_batch *b, uint64_t key, uint64_t offset, bool reset,
+			    const char *text, size_t len)
+{
+	size_t done = 0;
+
+	do {
+		size_t chunk = MIN(len - done, (size_t) CONSUMER_METADATA_CHUNK);
+		struct consumer_op *op = consumer_batch_add(b, CONSUMER_OP_PUSH_METADATA);
+
+		if (!op)
+			return -ENOMEM;
+		op->in.push.text = malloc(chunk ? chunk : 1);
+		if (!op->in.push.text)
+			return -ENOMEM;
+		memcpy(op->in.push.text, text + done, chunk);
+		op->in.push.head = (struct consumer_wire_push_metadata) {
+			.key = key,
+			.offset = offset + done,
+			.reset = reset && done == 0,
+			.length = (uint32_t) chunk,
+		};
+		done += chunk;
+	} while (done < len);
+	return 0;
+}
+
+static void op_release_objects(struct consumer_op *op)
+{
+	if (op->channel_object) {
+		(void) lttng_ust_ctl_release_object(-1, op->channel_object);
+		free(op->channel_object);
+	}
+	for (unsigned i = 0; i < op->stream_count; i++) {
+		if (!op->stream_objects[i])
+			continue;
+		(void) lttng_ust_ctl_release_object(-1, op->stream_objects[i]);
+		free(op->stream_objects[i]);
+	}
+	free(op->stream_objects);
+	op->channel_object = NULL;
+	op->stream_objects = NULL;
+	op->stream_count = 0;
+}
+
+void consumer_batch_free(struct consumer_batch *b)
+{
+	for (unsigned i = 0; i < b->count; i++) {
+		struct consumer_op *op = &b->ops[i];
+
+		op_release_objects(op);
+		if (op->type == CONSUMER_OP_ADD_CHANNEL)
+			free(op->in.add_channel);
+		if (op->type == CONSUMER_OP_SNAPSHOT)
+			free(op->in.snapshot);
+		if (op->type == CONSUMER_OP_PUSH_METADATA)
+			free(op->in.push.text);
+	}
+	free(b->ops);
+	free(b);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Worker side: one op, blocking, on the batch's copy of the socket number.    */
+
+static int recv_status(int fd, struct consumer_wire_status *st)
+{
+	int r = consumer_recv(fd, CONSUMER_MSG_STATUS, st, sizeof(*st), CONSUMER_REPLY_TIMEOUT_MS);
+
+	return r < 0 ? r : 0;
+}
+
+static int receive_objects(int fd, struct consumer_op *op, uint32_t expected)
+{
+	int r;
+
+	if (expected == 0 || expected > 4096)
+		return -EPROTO;
+	r = lttng_ust_ctl_recv_channel_from_consumer(fd, &op->channel_object);
+	if (r < 0)
+		return r;
+	op->stream_objects = calloc(expected, sizeof(*op->stream_objects));
+	if (!op->stream_objects)
+		return -ENOMEM;
+	for (;;) {
+		struct lttng_ust_abi_object_data *stream = NULL;
+
+		r = lttng_ust_ctl_recv_stream_from_consumer(fd, &stream);
+		if (r == -LTTNG_UST_ERR_NOENT)
+			break; /* the terminator */
+		if (r < 0)
+			return r;
+		if (op->stream_count == expected) {
+			(void) lttng_ust_ctl_release_object(-1, stream);
+			free(stream);
+			return -EPROTO;
+		}
+		op->stream_objects[op->stream_count++] = stream;
+	}
+	return op->stream_count == expected ? 0 : -EPROTO;
+}
+
+static int op_run(int fd, struct consumer_op *op)
+{
+	struct consumer_wire_status st;
+	struct consumer_wire_key key = { .key = op->in.key };
+	uint16_t type;
+	int r;
+
+	switch (op->type) {
+	case CONSUMER_OP_ADD_CHANNEL:
+		r = consumer_send(fd, CONSUMER_MSG_ADD_CHANNEL, op->in.add_channel,
+				  sizeof(*op->in.add_channel), CONSUMER_REPLY_TIMEOUT_MS);
+		if (r == 0)
+			r = recv_status(fd, &st);
+		if (r == 0 && st.status < 0)
+			return st.status;
+		return r < 0 ? r : receive_objects(fd, op, st.value);
+	case CONSUMER_OP_ADD_METADATA:
+		r = consumer_send(fd, CONSUMER_MSG_ADD_METADATA, &op->in.add_metadata,
+				  sizeof(op->in.add_metadata), CONSUMER_REPLY_TIMEOUT_MS);
+		break;
+	case CONSUMER_OP_SNAPSHOT:
+		r = consumer_send(fd, CONSUMER_MSG_SNAPSHOT, op->in.snapshot, sizeof(*op->in.snapshot),
+				  CONSUMER_REPLY_TIMEOUT_MS);
+		break;
+	case CONSUMER_OP_PUSH_METADATA:
+		r = consumer_send_parts(fd, CONSUMER_MSG_PUSH_METADATA, &op->in.push.head,
+					sizeof(op->in.push.head), op->in.push.text,
+					op->in.push.head.length, CONSUMER_REPLY_TIMEOUT_MS);
+		break;
+	default:
+		type = op->type == CONSUMER_OP_FLUSH	     ? CONSUMER_MSG_FLUSH_CHANNEL
+		       : op->type == CONSUMER_OP_DESTROY      ? CONSUMER_MSG_DESTROY_CHANNEL
+		       : op->type == CONSUMER_OP_DATA_PENDING ? CONSUMER_MSG_DATA_PENDING
+							      : CONSUMER_MSG_CHANNEL_STATS;
+		r = consumer_send(fd, type, &key, sizeof(key), CONSUMER_REPLY_TIMEOUT_MS);
+		break;
+	}
+	if (r == 0)
+		r = recv_status(fd, &st);
+	if (r < 0)
+		return r;
+	op->value = st.value;
+	op->discarded_events = st.discarded_events;
+	op->lost_packets = st.lost_packets;
+	return st.status;
+}
+
+/* The ops for that consumer, from index `first` on, never reached it. */
+static void fail_ops_of(struct consumer_batch *b, unsigned bits_per_long, unsigned first)
+{
+	for (unsigned i = first; i < b->count; i++)
+		if (b->ops[i].bits_per_long == bits_per_long)
+			b->ops[i].result = -ENOTCONN;
+}
+
+static void batch_part_run(struct worker_job *job)
+{
+	struct consumer_batch_part *part = (struct consumer_batch_part *) job;
+	struct consumer_batch *b = part->batch;
+
+	part->ran = true;
+	for (unsigned i = 0; i < b->count; i++) {
+		struct consumer_op *op = &b->ops[i];
+
+		if (op->bits_per_long != part->bits_per_long)
+			continue;
+		op->result = op_run(part->fd, op);
+		if (op->result < 0) {
+			/* A broken connection fails everything after it too. */
+			bool broken = op->result == -EPIPE || op->result == -ECONNRESET ||
+				      op->result == -ETIMEDOUT || op->result == -EPROTO;
+			if (broken) {
+				/* Replies may now be out of step: end this consumer (it is
+				 * noticed and replaced) rather than misread the next batch.
+				 * The part's later ops never reach it. */
+				shutdown(part->fd, SHUT_RDWR);
+				fail_ops_of(b, part->bits_per_long, i + 1);
+				break;
+			}
+			if (b->stop_on_error)
+				break;
+		}
+	}
+}
+
+static void batch_part_done(struct daemon *d, struct worker_job *job)
+{
+	struct consumer_batch_part *part = (struct consumer_batch_part *) job;
+	struct consumer_batch *b = part->batch;
+
+	if (!part->ran) /* its consumer went away before running it */
+		fail_ops_of(b, part->bits_per_long, 0);
+	if (--b->parts_pending > 0)
+		return;
+	b->done(d, b);
+	consumer_batch_free(b);
+}
+
+void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
+{
+	struct consumer_supervisor *to[CONSUMER_BITNESS_COUNT];
+	unsigned nparts = 0;
+
+	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+		struct consumer_batch_part *part = &b->parts[k];
+
+		part->base.run = batch_part_run;
+		part->base.done = batch_part_done;
+		part->batch = b;
+		part->bits_per_long = d->consumers[k].bits_per_long;
+		part->fd = -1;
+		part->ran = false;
+	}
+	if (d->stopping) {
+		/* Shutting down: no job is queued any more; tell the caller at once. */
+		for (unsigned i = 0; i < b->count; i++)
+			b->ops[i].result = -ENOTCONN;
+		b->parts_pending = 1;
+		batch_part_done(d, &b->parts[0].base);
+		return;
+	}
+	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+		struct consumer_supervisor *cs = &d->consumers[k];
+		bool used = false;
+
+		for (unsigned i = 0; i < b->count && !used; i++)
+			used = b->ops[i].bits_per_long == cs->bits_per_long;
+		if (!used)
+			continue;
+		if (consumer_ensure_running_for(cs) != LTTNG_OK || !cs->queue) {
+			fail_ops_of(b, cs->bits_per_long, 0);
+			continue;
+		}
+		b->parts[k].fd = cs->cmd_fd;
+		to[nparts++] = cs;
+	}
+	/* Ops for a bitness no consumer serves fail too. */
+	for (unsigned i = 0; i < b->count; i++)
+		if (!consumer_for_bits(d, b->ops[i].bits_per_long))
+			b->ops[i].result = -ENOTCONN;
+	if (nparts == 0) {
+		b->parts_pending = 1;
+		worker_completions_post(&d->workers.completions, &b->parts[0].base);
+		return;
+	}
+	/* Every part is counted before any is queued: completions run on this (the
+	 * loop) thread, after this returns. */
+	b->parts_pending = nparts;
+	for (unsigned p = 0; p < nparts; p++)
+		worker_queue_submit(to[p]->queue, &b->parts[to[p] - d->consumers].base);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Our lttng-consumerd, one per application bitness: the 64-bit one, and the 32-bit
+ * one when --consumerd32-path (or LTTNG_CONSUMERD32_BIN) names one. Each is spawned
+ * on first need (the first user-space domain command on a session, as LTTng does),
+ * handshaken, watched, and spawned again on the next need when it dies.
+ */
+#ifndef SESSIOND_CONSUMER_SUPERVISOR_H
+#define SESSIOND_CONSUMER_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+struct daemon;
+struct worker_queue;
+
+/* Which consumer daemon: the index of d->consumers. */
+enum consumer_bitness {
+	CONSUMER_64,
+	CONSUMER_32,
+	CONSUMER_BITNESS_COUNT,
+};
+
+struct consumer_supervisor {
+	struct daemon *daemon;  /* the owner */
+	unsigned bits_per_long; /* 64 or 32: the applications it serves */
+	/* Where it is and how to reach it (the daemon's configuration, not owned). */
+	const char *bin_path;   /* "" when none is configured */
+	const char *libdir;     /* prepended to its LD_LIBRARY_PATH when not "" */
+	const char *cmd_sock, *err_sock;
+	pid_t pid;            /* 0 when not running */
+	int cmd_fd;           /* our command connection, -1 when not running */
+	int err_fd;           /* its connection to our error socket */
+	sd_event_source *child_watch;
+	bool stopping;        /* daemon shutdown: never spawn again */
+	struct worker_queue *queue; /* the one worker that talks on cmd_fd (ust-consumer.c) */
+};
+
+/* Sets up d->consumers from d->cfg; nothing is spawned yet. */
+int consumer_supervisors_init(struct daemon *d);
+/* Frees d->consumers once they are stopped. */
+void consumer_supervisors_free(struct daemon *d);
+/* The consumer serving applications of that bitness, or NULL for another bitness. */
+struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_per_long);
+/* True when a consumer binary is configured for applications of that bitness. */
+bool consumer_configured(const struct daemon *d, unsigned bits_per_long);
+/* Makes every configured consumer daemon run (spawning those that do not), as LTTng
+ * does on a user-space command. LTTNG_OK, or LTTNG_ERR_UST_CONSUMER64_FAIL /
+ * LTTNG_ERR_UST_CONSUMER32_FAIL for the first that could not start (logged with the
+ * reason). No configured binary (an empty path) means none is started, as in LTTng. */
+int consumer_ensure_running(struct daemon *d);
+/* Same, for the one consumer daemon of that bitness. */
+int consumer_ensure_running_for(struct consumer_supervisor *cs);
+/* Asks every consumer daemon to exit and reaps them. */
+void consumer_supervisors_stop(struct daemon *d);
+
+#endif

@@ -1,0 +1,825 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Application registration and management (doc/protocol/apps.md).
+ *
+ * Every application connects twice to the registration socket: a command socket and a
+ * notify socket, each starting with a registration message. The loop accepts them and
+ * hands each new socket to the registration queue, whose workers read the message
+ * with lttng_ust_ctl_recv_reg_msg(). Back on the loop, a command socket creates the
+ * application and its own command queue; once its notify socket is known, the
+ * application's queue asks for the tracer version and sends REGISTER_DONE, which lets
+ * the application's constructor go on. A hang-up of the command socket ends the
+ * application.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lttng/lttng.h>
+#include <lttng/ust-ctl.h>
+#include <lttng/ust-error.h>
+
+#include "buffer.h"
+#include "client/client-server.h"
+#include "core/daemon.h"
+#include "client/dispatch.h"
+#include "core/listen-backoff.h"
+#include "log.h"
+#include "macros.h"
+#include "unix-io.h"
+#include "ust/ust-app.h"
+#include "ust/ust-trace.h"
+#include "wire/client-codec.h"
+
+/* ------------------------------------------------------------------------- */
+/* Wait shm: applications sleep on its first word until a daemon is ready.    */
+
+static int wait_shm_open(const struct sessiond_config *cfg, struct ust_apps *apps)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	mode_t mode = cfg->is_root ? 0664 : 0660;
+	mode_t old_umask = umask(0);
+	int fd = shm_open(cfg->wait_shm_path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+	void *map;
+
+	umask(old_umask);
+	if (fd < 0 && errno == EACCES) /* fs.protected_regular: the file exists */
+		fd = shm_open(cfg->wait_shm_path, O_RDWR | O_CLOEXEC, 0);
+	if (fd < 0)
+		return log_error_errno(-errno, "Cannot open wait shm %s", cfg->wait_shm_path);
+	if (ftruncate(fd, page) < 0 ||
+	    (cfg->is_root ? fchown(fd, 0, 0) : fchown(fd, getuid(), getgid())) < 0 ||
+	    fchmod(fd, mode) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return log_error_errno(r, "Cannot set up wait shm %s", cfg->wait_shm_path);
+	}
+	map = mmap(NULL, (size_t) page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return log_error_errno(-errno, "Cannot map wait shm %s", cfg->wait_shm_path);
+	apps->wait_shm = map;
+	apps->wait_shm_size = (size_t) page;
+	return 0;
+}
+
+/* Wakes every application waiting for a session daemon (shared futex). */
+static void wait_shm_wake(struct ust_apps *apps)
+{
+	int32_t *word = apps->wait_shm;
+
+	__atomic_store_n(word, 1, __ATOMIC_SEQ_CST);
+	if (syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0) < 0)
+		log_debug("futex wake on the wait shm failed: %d", errno);
+}
+
+static void wait_shm_close(struct ust_apps *apps)
+{
+	if (!apps->wait_shm)
+		return;
+	__atomic_store_n((int32_t *) apps->wait_shm, 0, __ATOMIC_SEQ_CST);
+	munmap(apps->wait_shm, apps->wait_shm_size);
+	apps->wait_shm = NULL;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Application objects.                                                       */
+
+struct ust_app *ust_app_find(struct ust_apps *apps, uint64_t id)
+{
+	struct ust_app *app;
+
+	if (!apps)
+		return NULL;
+	list_for_each_entry(app, &apps->apps, link)
+		if (app->id == id)
+			return app;
+	return NULL;
+}
+
+static void ust_app_free(struct ust_app *app)
+{
+	sd_event_source_disable_unref(app->cmd_watch);
+	sd_event_source_disable_unref(app->notify_watch);
+	/* Unblock a worker stuck in a call on these sockets, then join it. */
+	if (app->cmd_sock >= 0)
+		shutdown(app->cmd_sock, SHUT_RDWR);
+	if (app->notify_sock >= 0)
+		shutdown(app->notify_sock, SHUT_RDWR);
+	worker_queue_stop(app->queue);
+	worker_queue_stop(app->notify_queue);
+	if (app->cmd_sock >= 0)
+		close(app->cmd_sock);
+	if (app->notify_sock >= 0)
+		close(app->notify_sock);
+	ust_trace_app_forget(app->owner->daemon, app);
+	list_remove(&app->link);
+	app->owner->app_count--;
+	free(app);
+}
+
+void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why)
+{
+	log_info("Application %s (pid %d) unregistered: %s", app->name, (int) app->pid, why);
+	ust_trace_app_gone(app->owner->daemon, app);
+	ust_app_free(app);
+}
+
+static int app_cmd_hangup_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct ust_app *app = userdata;
+
+	ust_app_unregister(NULL, app, "command socket closed");
+	return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Per-application jobs.                                                      */
+
+struct app_job {
+	struct worker_job base;
+	uint64_t app_id;
+	int sock;
+	int result;
+};
+
+struct version_job {
+	struct app_job base;
+	struct lttng_ust_abi_tracer_version version;
+};
+
+static void version_job_run(struct worker_job *job)
+{
+	struct version_job *j = (struct version_job *) job;
+
+	j->base.result = lttng_ust_ctl_tracer_version(j->base.sock, &j->version);
+}
+
+static void register_done_run(struct worker_job *job)
+{
+	struct app_job *j = (struct app_job *) job;
+
+	j->result = lttng_ust_ctl_register_done(j->sock);
+}
+
+static void register_done_done(struct daemon *d, struct worker_job *job)
+{
+	struct app_job *j = (struct app_job *) job;
+	struct ust_app *app = ust_app_find(d->apps, j->app_id);
+
+	if (app && j->result < 0)
+		ust_app_unregister(d, app, "registration failed");
+	free(j);
+}
+
+/* The active sessions are set up in the application: let its constructor go on. */
+static void app_sessions_ready(struct daemon *d, uint64_t app_id)
+{
+	struct ust_app *app = ust_app_find(d->apps, app_id);
+	struct app_job *job;
+
+	if (!app)
+		return;
+	job = calloc(1, sizeof(*job));
+	if (!job) {
+		ust_app_unregister(d, app, "out of memory");
+		return;
+	}
+	job->base.run = register_done_run;
+	job->base.done = register_done_done;
+	job->app_id = app->id;
+	job->sock = app->cmd_sock;
+	worker_queue_submit(app->queue, &job->base);
+}
+
+static void version_job_done(struct daemon *d, struct worker_job *job)
+{
+	struct version_job *j = (struct version_job *) job;
+	struct ust_app *app = ust_app_find(d->apps, j->base.app_id);
+
+	if (app) {
+		if (j->base.result < 0) {
+			ust_app_unregister(d, app, "registration failed");
+		} else {
+			app->version = j->version;
+			app->has_version = true;
+			app->state = UST_APP_READY;
+			log_info("Application %s (pid %d, uid %d, lttng-ust %u.%u.%u) registered",
+				 app->name, (int) app->pid, (int) app->uid, j->version.major,
+				 j->version.minor, j->version.patchlevel);
+			ust_trace_app_ready(d, app, app_sessions_ready);
+		}
+	}
+	free(j);
+}
+
+/* Notify messages are received on the application's notify worker, never on the
+ * loop (an application that sends half a message must not stall the daemon); the
+ * loop answers them from the registries (ust-trace.c) and the same worker sends the
+ * reply, so one application's messages stay in order. */
+struct notify_job {
+	struct app_job base;
+	bool reply; /* the second half: send msg's reply */
+	struct ust_notify_msg msg;
+};
+
+static int notify_receive(int fd, struct ust_notify_msg *m)
+{
+	int r = lttng_ust_ctl_recv_notify(fd, &m->cmd);
+
+	if (r < 0)
+		return r;
+	switch (m->cmd) {
+	case LTTNG_UST_CTL_NOTIFY_CMD_EVENT:
+		return lttng_ust_ctl_recv_register_event(fd, &m->session_objd, &m->channel_objd, m->name,
+							 &m->loglevel, &m->signature, &m->field_count,
+							 &m->fields, &m->model_emf_uri);
+	case LTTNG_UST_CTL_NOTIFY_CMD_CHANNEL:
+		return lttng_ust_ctl_recv_register_channel(fd, &m->session_objd, &m->channel_objd,
+							   &m->field_count, &m->fields);
+	case LTTNG_UST_CTL_NOTIFY_CMD_ENUM:
+		return lttng_ust_ctl_recv_register_enum(fd, &m->session_objd, m->name, &m->entries,
+							&m->entry_count);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int notify_send_reply(int fd, const struct ust_notify_msg *m)
+{
+	switch (m->cmd) {
+	case LTTNG_UST_CTL_NOTIFY_CMD_EVENT:
+		return lttng_ust_ctl_reply_register_event(fd, (int) m->id, m->ret_code);
+	case LTTNG_UST_CTL_NOTIFY_CMD_CHANNEL:
+		return lttng_ust_ctl_reply_register_channel(fd, m->id, m->header_type, m->ret_code);
+	case LTTNG_UST_CTL_NOTIFY_CMD_ENUM:
+		return lttng_ust_ctl_reply_register_enum(fd, m->enum_id, m->ret_code);
+	default:
+		return -EINVAL;
+	}
+}
+
+static void notify_job_run(struct worker_job *job)
+{
+	struct notify_job *j = (struct notify_job *) job;
+
+	if (j->reply)
+		j->base.result = notify_send_reply(j->base.sock, &j->msg);
+	else
+		j->base.result = notify_receive(j->base.sock, &j->msg);
+}
+
+static void notify_job_done(struct daemon *d, struct worker_job *job)
+{
+	struct notify_job *j = (struct notify_job *) job;
+	struct ust_app *app = ust_app_find(d->apps, j->base.app_id);
+
+	if (app && app->notify_watch && j->base.result >= 0 && !j->reply) {
+		/* Answer, then listen again once the reply is sent. */
+		ust_trace_handle_notify(d, app, &j->msg);
+		j->reply = true;
+		j->base.result = -ECANCELED;
+		worker_queue_submit(app->notify_queue, &j->base.base);
+		return;
+	}
+	if (app && app->notify_watch) {
+		if (j->base.result < 0) {
+			/* Unusable: closing it makes the app fail its registrations at once
+			 * instead of waiting for its timeout on each. */
+			app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
+			shutdown(app->notify_sock, SHUT_RDWR);
+		} else
+			(void) sd_event_source_set_enabled(app->notify_watch, SD_EVENT_ON);
+	}
+	ust_notify_msg_fini(&j->msg);
+	free(j);
+}
+
+static int app_notify_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct ust_app *app = userdata;
+	struct notify_job *job;
+
+	if (revents & (EPOLLHUP | EPOLLERR)) {
+		app->notify_watch = sd_event_source_disable_unref(app->notify_watch);
+		return 0;
+	}
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return 0;
+	/* Quiet until the worker has consumed this message. */
+	(void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+	job->base.base.run = notify_job_run;
+	job->base.base.done = notify_job_done;
+	job->base.app_id = app->id;
+	job->base.sock = fd;
+	worker_queue_submit(app->notify_queue, &job->base.base);
+	return 0;
+}
+
+/* Both sockets known: watch them and finish the registration on the app's queue. */
+static void ust_app_complete_registration(struct daemon *d, struct ust_app *app, int notify_sock)
+{
+	struct version_job *job = calloc(1, sizeof(*job));
+
+	app->notify_sock = notify_sock;
+	app->notify_queue = worker_queue_start_shared(&d->workers, WORKER_POOL_APP_NOTIFY);
+	if (!job || !app->notify_queue ||
+	    sd_event_add_io(d->loop, &app->notify_watch, notify_sock, EPOLLIN, app_notify_cb, app) < 0) {
+		free(job);
+		ust_app_unregister(d, app, "out of memory");
+		return;
+	}
+	job->base.base.run = version_job_run;
+	job->base.base.done = version_job_done;
+	job->base.app_id = app->id;
+	job->base.sock = app->cmd_sock;
+	worker_queue_submit(app->queue, &job->base.base);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Registration messages.                                                     */
+
+struct registration_job {
+	struct worker_job base;
+	int sock;
+	int result;
+	enum lttng_ust_ctl_socket_type type;
+	uint32_t major, minor, pid, ppid, uid, gid, bits_per_long;
+	uint32_t align_u8, align_u16, align_u32, align_u64, align_long;
+	int byte_order;
+	char name[LTTNG_UST_ABI_PROCNAME_LEN + 1];
+};
+
+struct orphan_notify {
+	struct list_node link;
+	pid_t pid;
+	int sock;
+	time_t since;
+};
+
+static void registration_job_run(struct worker_job *job)
+{
+	struct registration_job *j = (struct registration_job *) job;
+
+	j->result = lttng_ust_ctl_recv_reg_msg(j->sock, &j->type, &j->major, &j->minor, &j->pid,
+					       &j->ppid, &j->uid, &j->gid, &j->bits_per_long,
+					       &j->align_u8, &j->align_u16, &j->align_u32,
+					       &j->align_u64, &j->align_long, &j->byte_order, j->name);
+	j->name[LTTNG_UST_ABI_PROCNAME_LEN] = '\0';
+}
+
+static struct ust_app *find_registering_app(struct ust_apps *apps, pid_t pid)
+{
+	struct ust_app *app;
+
+	list_for_each_entry(app, &apps->apps, link)
+		if (app->pid == pid && app->state == UST_APP_REGISTERING && app->notify_sock < 0)
+			return app;
+	return NULL;
+}
+
+static void registration_add_command_socket(struct daemon *d, struct registration_job *j)
+{
+	struct ust_apps *apps = d->apps;
+	struct ust_app *app = calloc(1, sizeof(*app));
+	struct orphan_notify *o, *tmp;
+
+	if (!app) {
+		close(j->sock);
+		return;
+	}
+	app->owner = apps;
+	app->id = ++apps->next_app_id;
+	app->state = UST_APP_REGISTERING;
+	app->pid = (pid_t) j->pid;
+	app->ppid = (pid_t) j->ppid;
+	app->uid = (uid_t) j->uid;
+	app->gid = (gid_t) j->gid;
+	app->abi_major = j->major;
+	app->abi_minor = j->minor;
+	app->bits_per_long = j->bits_per_long;
+	app->alignment_uint8 = j->align_u8;
+	app->alignment_uint16 = j->align_u16;
+	app->alignment_uint32 = j->align_u32;
+	app->alignment_uint64 = j->align_u64;
+	app->alignment_long = j->align_long;
+	app->byte_order = j->byte_order;
+	memcpy(app->name, j->name, sizeof(app->name));
+	app->cmd_sock = j->sock;
+	app->notify_sock = -1;
+	list_init(&app->sessions);
+	app->registration_time = time(NULL);
+	list_append(&apps->apps, &app->link);
+	apps->app_count++;
+	app->queue = worker_queue_start_shared(&apps->daemon->workers, WORKER_POOL_APP_COMMANDS);
+	/* Events 0 = only hang-ups and errors are reported. */
+	if (!app->queue ||
+	    sd_event_add_io(d->loop, &app->cmd_watch, app->cmd_sock, 0, app_cmd_hangup_cb, app) < 0) {
+		ust_app_unregister(d, app, "cannot start its worker");
+		return;
+	}
+	list_for_each_entry_safe(o, tmp, &apps->orphan_notify, link) {
+		if (o->pid == app->pid) {
+			int sock = o->sock;
+
+			list_remove(&o->link);
+			free(o);
+			ust_app_complete_registration(d, app, sock);
+			return;
+		}
+	}
+}
+
+static void expire_orphans(struct ust_apps *apps)
+{
+	int timeout = apps->daemon->cfg->app_socket_timeout_s;
+	time_t now = time(NULL);
+	struct orphan_notify *o, *tmp;
+	size_t kept = 0;
+
+	list_for_each_entry_safe(o, tmp, &apps->orphan_notify, link) {
+		if ((timeout > 0 && now - o->since > timeout) || kept >= 1024) {
+			close(o->sock);
+			list_remove(&o->link);
+			free(o);
+			continue;
+		}
+		kept++;
+	}
+}
+
+static void registration_add_notify_socket(struct daemon *d, struct registration_job *j)
+{
+	struct ust_apps *apps = d->apps;
+	struct ust_app *app = find_registering_app(apps, (pid_t) j->pid);
+	struct orphan_notify *o;
+
+	if (app) {
+		ust_app_complete_registration(d, app, j->sock);
+		return;
+	}
+	/* The command socket's message may still be in another worker. A notify socket
+	 * whose command socket never comes is dropped after the app socket timeout. */
+	expire_orphans(apps);
+	o = calloc(1, sizeof(*o));
+	if (!o) {
+		close(j->sock);
+		return;
+	}
+	o->pid = (pid_t) j->pid;
+	o->sock = j->sock;
+	o->since = time(NULL);
+	list_append(&apps->orphan_notify, &o->link);
+}
+
+static void forget_pending_sock(struct ust_apps *apps, int sock)
+{
+	for (unsigned i = 0; i < apps->pending_registrations; i++) {
+		if (apps->pending_socks[i] == sock) {
+			apps->pending_socks[i] = apps->pending_socks[--apps->pending_registrations];
+			return;
+		}
+	}
+}
+
+static void registration_job_done(struct daemon *d, struct worker_job *job)
+{
+	struct registration_job *j = (struct registration_job *) job;
+
+	if (d->apps)
+		forget_pending_sock(d->apps, j->sock);
+
+	if (!d->apps || j->result < 0) {
+		if (j->result == -LTTNG_UST_ERR_UNSUP_MAJOR)
+			log_warn("Application pid %u uses an incompatible lttng-ust ABI %u.%u",
+				 j->pid, j->major, j->minor);
+		else if (d->apps)
+			log_debug("Application registration failed: %d", j->result);
+		close(j->sock);
+	} else if (j->type == LTTNG_UST_CTL_SOCKET_CMD) {
+		registration_add_command_socket(d, j);
+	} else if (j->type == LTTNG_UST_CTL_SOCKET_NOTIFY) {
+		registration_add_notify_socket(d, j);
+	} else {
+		close(j->sock);
+	}
+	free(j);
+}
+
+/* Applies the application socket timeout (LTTNG_APP_SOCKET_TIMEOUT) to a socket. */
+static void set_app_socket_timeout(int fd, int timeout_s)
+{
+	struct timeval tv = { .tv_sec = timeout_s > 0 ? timeout_s : 0 };
+
+	(void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int apps_accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct ust_apps *apps = userdata;
+
+	for (;;) {
+		int sock = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		struct registration_job *job;
+
+		if (sock < 0) {
+			(void) listen_backoff(s, errno);
+			return 0;
+		}
+		/* Registration messages come right after connecting; a flood of silent
+		 * connections must not queue without bound. */
+		if (apps->pending_registrations >= UST_MAX_PENDING_REGISTRATIONS ||
+		    apps->app_count >= UST_MAX_APPS) {
+			log_debug("Too many application registrations; refusing one");
+			close(sock);
+			continue;
+		}
+		job = calloc(1, sizeof(*job));
+		if (!job) {
+			close(sock);
+			continue;
+		}
+		set_app_socket_timeout(sock, apps->daemon->cfg->app_socket_timeout_s);
+		job->base.run = registration_job_run;
+		job->base.done = registration_job_done;
+		job->sock = sock;
+		apps->pending_socks[apps->pending_registrations++] = sock;
+		worker_queue_submit(apps->registration_queue, &job->base);
+	}
+}
+
+/* ------------------------------------------------------------------------- */
+/* Tracepoint listings (LIST_TRACEPOINTS, LIST_TRACEPOINT_FIELDS).            */
+
+struct tracepoint_listing {
+	uint64_t connection_id;
+	bool with_fields;
+	int outstanding;
+	uint32_t count;
+	struct buffer data;
+};
+
+struct list_job {
+	struct app_job base;
+	struct tracepoint_listing *listing;
+	pid_t pid;
+	size_t count;
+	struct lttng_ust_abi_tracepoint_iter *tracepoints;
+	struct lttng_ust_abi_field_iter *fields;
+};
+
+/* Grows an array of iterators; false when out of memory or over the limit. */
+static bool grow_array(void **array, size_t *capacity, size_t count, size_t element)
+{
+	void *bigger;
+	size_t new_capacity;
+
+	if (count < *capacity)
+		return true;
+	/* No application gets to make the daemon hold more than 64K entries. */
+	if (*capacity >= (1u << 16))
+		return false;
+	new_capacity = *capacity ? *capacity * 2 : 64;
+	bigger = realloc(*array, new_capacity * element);
+	if (!bigger)
+		return false;
+	*array = bigger;
+	*capacity = new_capacity;
+	return true;
+}
+
+static void list_job_run(struct worker_job *job)
+{
+	struct list_job *j = (struct list_job *) job;
+	int sock = j->base.sock;
+	size_t capacity = 0;
+	int handle, r;
+
+	handle = j->listing->with_fields ? lttng_ust_ctl_tracepoint_field_list(sock)
+					 : lttng_ust_ctl_tracepoint_list(sock);
+	if (handle < 0) {
+		j->base.result = handle;
+		return;
+	}
+	for (;;) {
+		if (j->listing->with_fields) {
+			if (!grow_array((void **) &j->fields, &capacity, j->count, sizeof(*j->fields)))
+				break;
+			r = lttng_ust_ctl_tracepoint_field_list_get(sock, handle, &j->fields[j->count]);
+		} else {
+			if (!grow_array((void **) &j->tracepoints, &capacity, j->count,
+					sizeof(*j->tracepoints)))
+				break;
+			r = lttng_ust_ctl_tracepoint_list_get(sock, handle, &j->tracepoints[j->count]);
+		}
+		if (r < 0)
+			break;
+		j->count++;
+	}
+	(void) lttng_ust_ctl_release_handle(sock, handle);
+}
+
+static int encode_listed_event(struct buffer *out, const char *name, int loglevel, pid_t pid)
+{
+	struct decoded_event ev = {
+		.type = LTTNG_EVENT_TRACEPOINT,
+		.loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL,
+		.loglevel = loglevel,
+		.pid = pid,
+	};
+
+	memcpy(ev.name, name, sizeof(ev.name));
+	ev.name[sizeof(ev.name) - 1] = '\0';
+	/* Listed tracepoints carry enabled = -1 ("not applicable"). */
+	return codec_encode_event_enabled(out, &ev, -1);
+}
+
+static int encode_listed_field(struct buffer *out, const struct lttng_ust_abi_field_iter *it,
+			       pid_t pid)
+{
+	struct wire_event_field header = {
+		.type = (uint8_t) it->type,
+		.nowrite = (uint8_t) it->nowrite,
+	};
+	char field_name[LTTNG_UST_ABI_SYM_NAME_LEN];
+	size_t header_offset = out->size;
+	size_t before_event;
+	int r;
+
+	memcpy(field_name, it->field_name, sizeof(field_name));
+	field_name[sizeof(field_name) - 1] = '\0';
+	header.name_len = (uint32_t) strlen(field_name) + 1;
+	r = buffer_append(out, &header, sizeof(header));
+	if (r == 0)
+		r = buffer_append(out, field_name, header.name_len);
+	before_event = out->size;
+	if (r == 0)
+		r = encode_listed_event(out, it->event_name, it->loglevel, pid);
+	if (r == 0) {
+		header.event_len = (uint32_t) (out->size - before_event);
+		memcpy(out->data + header_offset, &header, sizeof(header));
+	}
+	return r;
+}
+
+static void listing_finish(struct daemon *d, struct tracepoint_listing *l)
+{
+	struct client_reply reply = { .ret_code = LTTNG_OK };
+
+	buffer_init(&reply.cmd_header);
+	reply.data = l->data;
+	if (buffer_append_u32(&reply.cmd_header, l->count) < 0)
+		reply.ret_code = LTTNG_ERR_NOMEM;
+	client_server_complete(d, l->connection_id, &reply);
+	buffer_fini(&reply.cmd_header);
+	buffer_fini(&reply.data);
+	free(l);
+}
+
+static void list_job_done(struct daemon *d, struct worker_job *job)
+{
+	struct list_job *j = (struct list_job *) job;
+	struct tracepoint_listing *l = j->listing;
+
+	for (size_t i = 0; i < j->count; i++) {
+		int r;
+
+		/* A listing stays far below the protocol's 4 GiB reply limit, whatever
+		 * the applications answer. */
+		if (l->data.size > UST_MAX_LISTING_BYTES) {
+			log_warn("Tracepoint listing truncated at %u entries", l->count);
+			break;
+		}
+		r = l->with_fields ? encode_listed_field(&l->data, &j->fields[i], j->pid)
+				       : encode_listed_event(&l->data, j->tracepoints[i].name,
+							     j->tracepoints[i].loglevel, j->pid);
+
+		if (r < 0)
+			break;
+		l->count++;
+	}
+	free(j->tracepoints);
+	free(j->fields);
+	free(j);
+	if (--l->outstanding == 0)
+		listing_finish(d, l);
+}
+
+int ust_apps_list_tracepoints(struct daemon *d, uint64_t connection_id, bool with_fields)
+{
+	struct tracepoint_listing *l = calloc(1, sizeof(*l));
+	struct ust_app *app;
+	int submitted = 0;
+
+	if (!l)
+		return -ENOMEM;
+	l->connection_id = connection_id;
+	l->with_fields = with_fields;
+	buffer_init(&l->data);
+	/* Held until every job is submitted, so an early completion cannot finish. */
+	l->outstanding = 1;
+	if (d->apps) {
+		list_for_each_entry(app, &d->apps->apps, link) {
+			struct list_job *j;
+
+			if (app->state != UST_APP_READY)
+				continue;
+			j = calloc(1, sizeof(*j));
+			if (!j)
+				continue;
+			j->base.base.run = list_job_run;
+			j->base.base.done = list_job_done;
+			j->base.app_id = app->id;
+			j->base.sock = app->cmd_sock;
+			j->listing = l;
+			j->pid = app->pid;
+			l->outstanding++;
+			submitted++;
+			worker_queue_submit(app->queue, &j->base.base);
+		}
+	}
+	if (submitted == 0) {
+		/* Nothing to wait for: the caller answers at once. */
+		buffer_fini(&l->data);
+		free(l);
+		return 0;
+	}
+	/* Completions always come back through the loop, never from this call. */
+	l->outstanding--;
+	return submitted;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Start and stop.                                                            */
+
+int ust_apps_start(struct daemon *d)
+{
+	const struct sessiond_config *cfg = d->cfg;
+	struct ust_apps *apps = calloc(1, sizeof(*apps));
+	int r;
+
+	if (!apps)
+		return -ENOMEM;
+	d->apps = apps;
+	apps->daemon = d;
+	apps->listen_fd = -1;
+	list_init(&apps->apps);
+	list_init(&apps->orphan_notify);
+	apps->registration_queue = worker_queue_start(&d->workers.completions, 2);
+	if (!apps->registration_queue)
+		return log_error_errno(-ENOMEM, "Cannot start registration workers");
+	apps->listen_fd = unix_listen(cfg->apps_sock_path, 0666, 128);
+	if (apps->listen_fd < 0)
+		return log_error_errno(apps->listen_fd, "Cannot listen on %s", cfg->apps_sock_path);
+	r = sd_event_add_io(d->loop, &apps->listen_source, apps->listen_fd, EPOLLIN,
+			    apps_accept_cb, apps);
+	if (r < 0)
+		return log_error_errno(r, "Cannot watch the application socket");
+	/* Only once the socket listens may waiting applications be woken. */
+	r = wait_shm_open(cfg, apps);
+	if (r < 0)
+		return r;
+	wait_shm_wake(apps);
+	return 0;
+}
+
+void ust_apps_stop(struct daemon *d)
+{
+	struct ust_apps *apps = d->apps;
+	struct orphan_notify *o, *otmp;
+
+	if (!apps)
+		return;
+	wait_shm_close(apps);
+	apps->listen_source = sd_event_source_disable_unref(apps->listen_source);
+	if (apps->listen_fd >= 0) {
+		close(apps->listen_fd);
+		(void) unlink(d->cfg->apps_sock_path);
+	}
+	/* Registration workers may wait on silent sockets: wake them up first. */
+	for (unsigned i = 0; i < apps->pending_registrations; i++)
+		shutdown(apps->pending_socks[i], SHUT_RDWR);
+	worker_queue_stop(apps->registration_queue);
+	while (!list_is_empty(&apps->apps))
+		ust_app_free(container_of(apps->apps.next, struct ust_app, link));
+	list_for_each_entry_safe(o, otmp, &apps->orphan_notify, link) {
+		close(o->sock);
+		free(o);
+	}
+	/* Jobs that complete from now on (applied when the daemon's worker service
+	 * ends) find d->apps NULL: they only free themselves. */
+	d->apps = NULL;
+	free(apps);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Instrumented applications (liblttng-ust): the registration socket and wait shm,
+ * the registry of applications, and per-application command queues. See
+ * doc/protocol/apps.md for the protocol facts.
+ */
+#ifndef SESSIOND_UST_APP_H
+#define SESSIOND_UST_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <lttng/ust-abi.h>
+
+#include "list.h"
+#include "core/worker.h"
+
+struct daemon;
+
+enum ust_app_state {
+	UST_APP_REGISTERING, /* command socket known, waiting for the notify socket */
+	UST_APP_READY,       /* REGISTER_DONE sent */
+	UST_APP_DEAD,
+};
+
+struct ust_apps;
+
+struct ust_app {
+	struct list_node link;
+	struct ust_apps *owner;
+	uint64_t id;
+	enum ust_app_state state;
+	pid_t pid;
+	pid_t ppid;
+	uid_t uid;
+	gid_t gid;
+	uint32_t abi_major, abi_minor;
+	uint32_t bits_per_long;
+	uint32_t alignment_uint8, alignment_uint16, alignment_uint32, alignment_uint64;
+	uint32_t alignment_long;
+	int byte_order;
+	char name[17];
+	struct lttng_ust_abi_tracer_version version;
+	bool has_version;
+	int cmd_sock;
+	int notify_sock;
+	sd_event_source *cmd_watch;    /* hang-up of the command socket */
+	sd_event_source *notify_watch; /* notify messages */
+	struct worker_queue *queue;       /* serializes this app's ust-ctl calls */
+	struct worker_queue *notify_queue; /* reads and answers its notify messages */
+	time_t registration_time;
+	struct list_node sessions; /* struct ust_app_session (ust-trace.h) */
+};
+
+/* Bounds on what applications (any local user may connect) can make us hold. */
+#define UST_MAX_PENDING_REGISTRATIONS 256
+#define UST_MAX_APPS 8192
+#define UST_MAX_LISTING_BYTES (64u << 20)
+
+struct ust_apps {
+	struct daemon *daemon;
+	unsigned pending_registrations; /* sockets whose registration message is awaited */
+	int pending_socks[UST_MAX_PENDING_REGISTRATIONS];
+	unsigned app_count;
+	int listen_fd;
+	sd_event_source *listen_source;
+	struct worker_queue *registration_queue;
+	struct list_node apps;           /* struct ust_app, registration order */
+	struct list_node orphan_notify;  /* notify sockets whose command socket is not known yet */
+	uint64_t next_app_id;
+	void *wait_shm;                  /* first int32 is the futex word apps wait on */
+	size_t wait_shm_size;
+};
+
+int ust_apps_start(struct daemon *d);
+void ust_apps_stop(struct daemon *d);
+struct ust_app *ust_app_find(struct ust_apps *apps, uint64_t id);
+/* Forgets an application (its sockets are closed, its sessions ended there). */
+void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why);
+
+/* Asks every ready application for its tracepoints (fields when with_fields); the
+ * waiting client connection is answered when all have replied. Returns how many
+ * applications were asked (0: nothing to wait for, the caller answers), or -ENOMEM. */
+int ust_apps_list_tracepoints(struct daemon *d, uint64_t connection_id, bool with_fields);
+
+#endif

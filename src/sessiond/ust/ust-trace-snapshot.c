@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Snapshots of user-space sessions: LTTng's --max-size rule, then each registry's
+ * metadata and channels written by the consumer daemon into the snapshot directory.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/daemon.h"
+#include "log.h"
+#include "macros.h"
+#include "core/run-as.h"
+#include "ust/ust-trace-internal.h"
+
+/* ------------------------------------------------------------------------- */
+/* Snapshots.                                                                 */
+
+/* Bytes one more packet of every stream would add, counting only channels that
+ * still have packets to give (LTTng's rule for --max-size). */
+static uint64_t one_more_packet_size(struct daemon *d, const struct session *s, uint64_t packets)
+{
+	struct ust_registry *reg;
+	uint64_t total = 0;
+
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		struct ust_registry_channel *rc;
+
+		if (reg->session_id != s->id)
+			continue;
+		list_for_each_entry(rc, &reg->channels, link) {
+			const struct channel *c = channel_of(s, rc->name);
+
+			if (!c || rc->state != REGISTRY_CHANNEL_READY || packets >= c->attr.num_subbuf)
+				continue;
+			total += c->attr.subbuf_size * rc->stream_count;
+		}
+	}
+	return total;
+}
+
+/* Packets per stream that fit in max_size: 0 = all, -1 = not even one each. */
+static int64_t packets_per_stream(struct daemon *d, const struct session *s, uint64_t max_size)
+{
+	int64_t left = (int64_t) max_size;
+	uint64_t packets = 0;
+
+	if (max_size == 0)
+		return 0;
+	for (;;) {
+		uint64_t more = one_more_packet_size(d, s, packets);
+
+		if (more == 0)
+			break;
+		left -= (int64_t) more;
+		if (left < 0)
+			break;
+		packets++;
+	}
+	return packets == 0 && left != (int64_t) max_size ? -1 : (int64_t) packets;
+}
+
+static void snapshot_done(struct daemon *d, struct consumer_batch *b)
+{
+	int ret = LTTNG_OK;
+
+	for (unsigned i = 0; i < b->count; i++) {
+		if (b->ops[i].result < 0) {
+			log_error_errno(b->ops[i].result, "Snapshot failed");
+			ret = LTTNG_ERR_SNAPSHOT_FAIL;
+			break;
+		}
+	}
+	reply_client(d, b->cookie, ret, NULL, 0);
+}
+
+static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, const struct session *s,
+				 struct ust_registry *reg, const char *dir, int64_t packets)
+{
+	struct ust_registry_channel *rc;
+	struct consumer_op *op;
+	uint64_t key = ++d->next_consumer_key;
+
+	consumer_batch_target(b, reg->bits_per_long);
+	/* The metadata as it stands, into a file of its own in the snapshot. */
+	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);
+	if (!op)
+		return -ENOMEM;
+	op->in.add_metadata.key = key;
+	op->in.add_metadata.session_id = s->id;
+	op->in.add_metadata.uid = s->uid;
+	op->in.add_metadata.gid = s->gid;
+	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
+	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory), dir);
+	if (consumer_batch_add_push(b, key, 0, false, (const char *) reg->metadata.data,
+				    reg->metadata.size) < 0)
+		return -ENOMEM;
+	op = consumer_batch_add(b, CONSUMER_OP_DESTROY);
+	if (!op)
+		return -ENOMEM;
+	op->in.key = key;
+	list_for_each_entry(rc, &reg->channels, link) {
+		if (rc->state != REGISTRY_CHANNEL_READY)
+			continue;
+		op = consumer_batch_add(b, CONSUMER_OP_SNAPSHOT);
+		if (!op)
+			return -ENOMEM;
+		op->in.snapshot = calloc(1, sizeof(*op->in.snapshot));
+		if (!op->in.snapshot)
+			return -ENOMEM;
+		op->in.snapshot->key = rc->consumer_key;
+		op->in.snapshot->packets_per_stream = (uint64_t) packets;
+		op->in.snapshot->uid = s->uid;
+		op->in.snapshot->gid = s->gid;
+		op->in.snapshot->session_active = s->active;
+		(void) copy_string(op->in.snapshot->directory, sizeof(op->in.snapshot->directory), dir);
+	}
+	return 0;
+}
+
+int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
+		       uint64_t max_size, uint64_t connection_id, bool *deferred)
+{
+	struct consumer_batch *b;
+	struct ust_registry *reg;
+	int64_t packets;
+	bool any = false;
+
+	*deferred = false;
+	if (!d->apps)
+		return LTTNG_OK;
+	/* Directories first, as LTTng makes them before checking the size. */
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		char dir[PATH_MAX];
+
+		if (reg->session_id != s->id || reg->failed)
+			continue;
+		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s/index", directory, reg->relative_path) >=
+			    sizeof(dir) ||
+		    mkdir_as(s->uid, s->gid, dir, 0770) < 0)
+			return LTTNG_ERR_CREATE_DIR_FAIL;
+		any = true;
+	}
+	if (!any)
+		return LTTNG_OK;
+	packets = packets_per_stream(d, s, max_size);
+	if (packets < 0)
+		return LTTNG_ERR_MAX_SIZE_INVALID;
+	b = consumer_batch_new(snapshot_done, connection_id);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		char dir[PATH_MAX];
+
+		if (reg->session_id != s->id || reg->failed)
+			continue;
+		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", directory, reg->relative_path) >=
+		    sizeof(dir))
+			continue; /* cannot happen: the longer path with /index was made */
+		if (snapshot_add_registry(d, b, s, reg, dir, packets) < 0) {
+			consumer_batch_free(b);
+			return LTTNG_ERR_NOMEM;
+		}
+	}
+	consumer_batch_submit(d, b);
+	*deferred = true;
+	return LTTNG_OK;
+}

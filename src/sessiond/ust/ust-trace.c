@@ -1,0 +1,891 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * User-space tracing, the operations: start, stop, destroy and regenerate of a
+ * session across its applications and the consumer daemons, applications coming and
+ * going, their registrations on the notify socket, the live counters of a listing.
+ * The rest of the chain: ust-buffers.c (registries and buffers), ust-app-setup.c
+ * (a session in one application), ust-trace-changes.c (changes while recording),
+ * ust-trace-snapshot.c; what they share is in ust-trace-internal.h.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/client-server.h"
+#include "core/daemon.h"
+#include "client/dispatch.h"
+#include "log.h"
+#include "macros.h"
+#include "ust/ust-trace-internal.h"
+
+/* ------------------------------------------------------------------------- */
+/* Operations: a client request (or an application's registration) waiting for */
+/* several jobs. The last job to finish runs the operation's next step.        */
+
+static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy);
+static void op_next(struct daemon *d, struct trace_op *op);
+
+struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id)
+{
+	struct trace_op *op = calloc(1, sizeof(*op));
+
+	if (!op)
+		return NULL;
+	op->kind = kind;
+	op->error = LTTNG_OK;
+	op->connection_id = connection_id;
+	op->session_id = session_id;
+	op->pending = 1; /* the caller's reference, dropped by op_release() once set up */
+	return op;
+}
+
+void op_hold(struct trace_op *op)
+{
+	op->pending++;
+}
+
+void op_release(struct daemon *d, struct trace_op *op)
+{
+	if (op && --op->pending == 0)
+		op_next(d, op);
+}
+
+void reply_client(struct daemon *d, uint64_t connection_id, int ret_code,
+			 const void *header, size_t header_len)
+{
+	struct client_reply reply;
+
+	memset(&reply, 0, sizeof(reply));
+	buffer_init(&reply.cmd_header);
+	buffer_init(&reply.data);
+	reply.ret_code = ret_code;
+	if (header_len && buffer_append(&reply.cmd_header, header, header_len) < 0)
+		reply.ret_code = LTTNG_ERR_NOMEM;
+	client_server_complete(d, connection_id, &reply);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Lookups.                                                                   */
+
+const struct channel *channel_of(const struct session *s, const char *name)
+{
+	const struct channel *c;
+
+	list_for_each_entry(c, &s->ust.channels, link)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* LTTng's rule: overwrite channels lose whole packets, discard channels events. */
+bool channel_overwrites(const struct session *s, const struct channel *c)
+{
+	return c->attr.overwrite == 1 || (c->attr.overwrite < 0 && s->snapshot_mode);
+}
+
+struct session *session_by_id(struct daemon *d, uint64_t id)
+{
+	struct session *s;
+
+	list_for_each_entry(s, &d->sessions->sessions, link)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+struct ust_registry *registry_by_id(struct daemon *d, uint64_t id)
+{
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link)
+		if (reg->id == id)
+			return reg;
+	return NULL;
+}
+
+struct ust_registry_channel *registry_channel_by_id(struct ust_registry *reg, uint32_t id)
+{
+	struct ust_registry_channel *chan;
+
+	list_for_each_entry(chan, &reg->channels, link)
+		if (chan->chan_id == id)
+			return chan;
+	return NULL;
+}
+
+struct ust_app_session *app_session_find(struct ust_app *app, uint64_t session_id)
+{
+	struct ust_app_session *as;
+
+	list_for_each_entry(as, &app->sessions, link)
+		if (as->session_id == session_id)
+			return as;
+	return NULL;
+}
+
+void app_session_free(struct ust_app_session *as)
+{
+	list_remove(&as->link);
+	free(as->channels);
+	free(as->events);
+	free(as);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Trackers: does the session's user-space domain follow this application?    */
+
+static bool tracker_value_matches(const struct tracker_value *v, int64_t id, bool is_user)
+{
+	switch (v->type) {
+	case LTTNG_PROCESS_ATTR_VALUE_TYPE_PID:
+	case LTTNG_PROCESS_ATTR_VALUE_TYPE_UID:
+	case LTTNG_PROCESS_ATTR_VALUE_TYPE_GID:
+		return v->integral == id;
+	case LTTNG_PROCESS_ATTR_VALUE_TYPE_USER_NAME: {
+		struct passwd *pw = is_user ? getpwnam(v->name) : NULL;
+
+		return pw && (int64_t) pw->pw_uid == id;
+	}
+	case LTTNG_PROCESS_ATTR_VALUE_TYPE_GROUP_NAME: {
+		struct group *gr = is_user ? NULL : getgrnam(v->name);
+
+		return gr && (int64_t) gr->gr_gid == id;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool tracker_allows(const struct tracker *t, int64_t id, bool is_user)
+{
+	const struct tracker_value *v;
+
+	if (t->policy == LTTNG_TRACKING_POLICY_INCLUDE_ALL)
+		return true;
+	if (t->policy == LTTNG_TRACKING_POLICY_EXCLUDE_ALL)
+		return false;
+	list_for_each_entry(v, &t->values, link)
+		if (tracker_value_matches(v, id, is_user))
+			return true;
+	return false;
+}
+
+bool session_follows_app(const struct session *s, const struct ust_app *app)
+{
+	const struct domain *dom = &s->ust;
+
+	return tracker_allows(&dom->trackers[TRACKER_VPID], app->pid, false) &&
+	       tracker_allows(&dom->trackers[TRACKER_VUID], app->uid, true) &&
+	       tracker_allows(&dom->trackers[TRACKER_VGID], app->gid, false);
+}
+
+/* Sessions whose user-space data this daemon records: to local disk as it comes
+ * (local output), or kept in the buffers for snapshots (no output). Streaming to a
+ * relay daemon is not done yet. */
+bool session_records_ust(const struct session *s)
+{
+	return s->ust.exists && s->output != SESSION_OUTPUT_NETWORK &&
+	       !list_is_empty(&s->ust.channels);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Client operations.                                                         */
+
+static bool registry_has_session(struct daemon *d, uint64_t session_id)
+{
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link)
+		if (reg->session_id == session_id)
+			return true;
+	return false;
+}
+
+int ust_trace_can_start(struct daemon *d, const struct session *s)
+{
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		if (reg->session_id != s->id || !reg->consumer_lost)
+			continue;
+		log_error("Session \"%s\" lost its buffers with its consumer daemon; its trace "
+			  "ended there. Destroy it and create it again to record.", s->name);
+		return LTTNG_ERR_UST_START_FAIL;
+	}
+	return LTTNG_OK;
+}
+
+int ust_trace_start(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred)
+{
+	struct trace_op *op;
+	struct ust_app *app;
+
+	*deferred = false;
+	if (!d->apps || !session_records_ust(s))
+		return LTTNG_OK;
+	op = op_new(TRACE_OP_START, connection_id, s->id);
+	if (!op)
+		return LTTNG_ERR_NOMEM;
+	list_for_each_entry(app, &d->apps->apps, link)
+		if (app->state == UST_APP_READY)
+			app_session_begin(d, app, s, op);
+	if (op->pending == 1) {
+		int error = op->error;
+
+		free(op); /* nothing to wait for: answer now */
+		return error;
+	}
+	*deferred = true;
+	op_release(d, op);
+	return LTTNG_OK;
+}
+
+static void stop_apps(struct daemon *d, struct session *s)
+{
+	struct ust_app *app;
+
+	list_for_each_entry(app, &d->apps->apps, link) {
+		struct ust_app_session *as = app_session_find(app, s->id);
+		struct app_setup_job *j;
+
+		/* Started, or its start is already queued (it runs before this stop). */
+		if (!as || as->handle < 0 || (!as->started && !as->op))
+			continue;
+		j = setup_job_new(app, s->id);
+		if (!j)
+			continue;
+		j->stop = true;
+		j->handle = as->handle;
+		as->started = false;
+		worker_queue_submit(app->queue, &j->base);
+	}
+}
+
+struct op_marker_job {
+	struct worker_job base;
+	struct trace_op *op;
+};
+
+static void marker_run(struct worker_job *job)
+{
+}
+
+static void marker_done(struct daemon *d, struct worker_job *job)
+{
+	struct op_marker_job *m = (struct op_marker_job *) job;
+
+	op_release(d, m->op);
+	free(m);
+}
+
+/* The operation continues once every application's queue has passed this point. */
+static void wait_for_app_queues(struct daemon *d, uint64_t session_id, struct trace_op *op)
+{
+	struct ust_app *app;
+
+	list_for_each_entry(app, &d->apps->apps, link) {
+		struct op_marker_job *m;
+
+		if (!app_session_find(app, session_id))
+			continue;
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			continue;
+		m->base.run = marker_run;
+		m->base.done = marker_done;
+		m->op = op;
+		op_hold(op);
+		worker_queue_submit(app->queue, &m->base);
+	}
+}
+
+int ust_trace_stop(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred)
+{
+	struct trace_op *op;
+
+	*deferred = false;
+	if (!d->apps || !registry_has_session(d, s->id))
+		return LTTNG_OK;
+	op = op_new(TRACE_OP_STOP, connection_id, s->id);
+	if (!op)
+		return LTTNG_ERR_NOMEM;
+	stop_apps(d, s);
+	wait_for_app_queues(d, s->id, op);
+	*deferred = true;
+	if (op->pending == 1) {
+		op->pending = 0;
+		flush_registries(d, op, false);
+		return LTTNG_OK;
+	}
+	op_release(d, op);
+	return LTTNG_OK;
+}
+
+/* After the applications stopped: last metadata, final flush of every channel and
+ * their counters (STOP), or also the channels' end (DESTROY). */
+static void flush_done(struct daemon *d, struct consumer_batch *b);
+
+/* What ending a registry asks of the consumer, after its last metadata:
+ * FLUSH: final flush and counters of every channel (stop);
+ * DESTROY: every channel and the metadata file closed (destroy);
+ * FLUSH_DESTROY: both (the application of per-PID buffers exited).
+ * Channels still being created (their request is ahead in the consumer's queue) or
+ * of a registry whose creation partly failed are included; unknown keys are
+ * answered -ENOENT. */
+enum registry_end {
+	REGISTRY_END_FLUSH = 1,
+	REGISTRY_END_DESTROY = 2,
+	REGISTRY_END_FLUSH_DESTROY = 3,
+};
+
+static void add_key_op(struct consumer_batch *b, enum consumer_op_type type, uint64_t key)
+{
+	struct consumer_op *op = consumer_batch_add(b, type);
+
+	if (op)
+		op->in.key = key;
+}
+
+static void registry_end_ops(struct daemon *d, struct consumer_batch *b, struct ust_registry *reg,
+			     enum registry_end what)
+{
+	struct ust_registry_channel *rc;
+
+	(void) registry_queue_push(d, reg, b);
+	consumer_batch_target(b, reg->bits_per_long);
+	list_for_each_entry(rc, &reg->channels, link) {
+		if (rc->state == REGISTRY_CHANNEL_NEW)
+			continue;
+		if (what & REGISTRY_END_FLUSH) {
+			add_key_op(b, CONSUMER_OP_FLUSH, rc->consumer_key);
+			add_key_op(b, CONSUMER_OP_STATS, rc->consumer_key);
+		}
+		if (what & REGISTRY_END_DESTROY)
+			add_key_op(b, CONSUMER_OP_DESTROY, rc->consumer_key);
+	}
+	/* The metadata too: a flush answers whether its file could still be written. */
+	if ((what & REGISTRY_END_FLUSH) && reg->metadata_created)
+		add_key_op(b, CONSUMER_OP_FLUSH, reg->metadata_key);
+	if ((what & REGISTRY_END_DESTROY) && reg->metadata_created)
+		add_key_op(b, CONSUMER_OP_DESTROY, reg->metadata_key);
+}
+
+static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy)
+{
+	struct consumer_batch *b = consumer_batch_new(flush_done, (uint64_t) (uintptr_t) op);
+	struct ust_registry *reg;
+
+	if (!b) {
+		op->app_id = UINT64_MAX; /* nothing flushed, answer anyway */
+		op_next(d, op);
+		return;
+	}
+	b->stop_on_error = false;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		if (reg->session_id != op->session_id)
+			continue;
+		if (reg->consumer_lost) {
+			/* Nothing left to flush: say so to whoever stops the session. */
+			if (!destroy && op->error == LTTNG_OK)
+				op->error = LTTNG_ERR_UST_STOP_FAIL;
+			continue;
+		}
+		registry_end_ops(d, b, reg, destroy ? REGISTRY_END_DESTROY : REGISTRY_END_FLUSH);
+	}
+	b->cookie2 = destroy;
+	consumer_batch_submit(d, b);
+}
+
+static void record_stats(struct daemon *d, uint64_t session_id, uint64_t key, uint64_t discarded,
+			 uint64_t lost)
+{
+	struct session *s = session_by_id(d, session_id);
+	struct ust_registry *reg;
+	struct channel *c;
+
+	if (!s)
+		return;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		struct ust_registry_channel *rc;
+
+		if (reg->session_id != session_id)
+			continue;
+		list_for_each_entry(rc, &reg->channels, link) {
+			if (rc->consumer_key != key)
+				continue;
+			rc->discarded_events = discarded;
+			rc->lost_packets = lost;
+		}
+	}
+	/* A channel's counters are the sum over its buffers (per user or per app),
+	 * including those of applications that have exited. */
+	list_for_each_entry(c, &s->ust.channels, link) {
+		c->discarded_events = c->closed_discarded_events;
+		c->lost_packets = c->closed_lost_packets;
+		list_for_each_entry(reg, &d->ust_registries, link) {
+			struct ust_registry_channel *rc;
+
+			if (reg->session_id != session_id)
+				continue;
+			rc = ust_registry_channel_find(reg, c->name);
+			if (!rc)
+				continue;
+			if (channel_overwrites(s, c))
+				c->lost_packets += rc->lost_packets;
+			else
+				c->discarded_events += rc->discarded_events;
+		}
+	}
+}
+
+static void free_session_registries(struct daemon *d, uint64_t session_id)
+{
+	struct ust_registry *reg, *tmp;
+	struct ust_app *app;
+
+	list_for_each_entry_safe(reg, tmp, &d->ust_registries, link) {
+		if (reg->session_id != session_id)
+			continue;
+		list_remove(&reg->link);
+		ust_registry_free(reg);
+	}
+	if (!d->apps)
+		return; /* shutting down */
+	list_for_each_entry(app, &d->apps->apps, link) {
+		struct ust_app_session *as = app_session_find(app, session_id);
+
+		if (!as)
+			continue;
+		if (as->handle >= 0) {
+			struct app_setup_job *j = setup_job_new(app, session_id);
+
+			if (j) {
+				j->release = true;
+				j->handle = as->handle;
+				worker_queue_submit(app->queue, &j->base);
+			}
+		}
+		app_session_abandon(d, as, LTTNG_OK);
+		app_session_free(as);
+	}
+}
+
+static void flush_done(struct daemon *d, struct consumer_batch *b)
+{
+	struct trace_op *op = (struct trace_op *) (uintptr_t) b->cookie;
+	bool destroy = b->cookie2;
+
+	for (unsigned i = 0; i < b->count; i++) {
+		struct consumer_op *cop = &b->ops[i];
+
+		if (cop->result < 0 && cop->result != -ENOTCONN && cop->result != -ENOENT) {
+			log_error_errno(cop->result, "Consumer daemon: end of recording failed");
+			/* A full disk or a vanished directory: the trace is incomplete. */
+			if (!destroy && op->error == LTTNG_OK)
+				op->error = LTTNG_ERR_UST_STOP_FAIL;
+		}
+		if (cop->type == CONSUMER_OP_STATS && cop->result == 0)
+			record_stats(d, op->session_id, cop->in.key, cop->discarded_events,
+				     cop->lost_packets);
+	}
+	if (destroy)
+		free_session_registries(d, op->session_id);
+	/* Reuse the operation for its last step: the reply. */
+	op->pending = 0;
+	op->kind = destroy ? TRACE_OP_DESTROY : TRACE_OP_STOP;
+	op->app_id = UINT64_MAX; /* marks "flushed" */
+	op_next(d, op);
+}
+
+int ust_trace_destroy(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred)
+{
+	struct trace_op *op;
+
+	*deferred = false;
+	if (!d->apps || !registry_has_session(d, s->id)) {
+		session_free(s);
+		return LTTNG_OK;
+	}
+	op = op_new(TRACE_OP_DESTROY, connection_id, s->id);
+	if (!op)
+		return LTTNG_ERR_NOMEM;
+	op->destroyed = s;
+	if (s->active)
+		stop_apps(d, s);
+	wait_for_app_queues(d, s->id, op);
+	*deferred = true;
+	if (op->pending == 1) {
+		op->pending = 0;
+		flush_registries(d, op, true);
+		return LTTNG_OK;
+	}
+	op_release(d, op);
+	return LTTNG_OK;
+}
+
+static void op_next(struct daemon *d, struct trace_op *op)
+{
+	switch (op->kind) {
+	case TRACE_OP_START:
+		reply_client(d, op->connection_id, op->error, NULL, 0);
+		break;
+	case TRACE_OP_APP_READY:
+		if (op->app_done)
+			op->app_done(d, op->app_id);
+		break;
+	case TRACE_OP_BACKGROUND:
+		break;
+	case TRACE_OP_STOP:
+		if (op->app_id != UINT64_MAX) {
+			flush_registries(d, op, false);
+			return;
+		}
+		reply_client(d, op->connection_id, op->error, NULL, 0);
+		break;
+	case TRACE_OP_DESTROY:
+		if (op->app_id != UINT64_MAX) {
+			flush_registries(d, op, true);
+			return;
+		} else {
+			int32_t rotation_state = LTTNG_ROTATION_STATE_NO_ROTATION;
+
+			session_free(op->destroyed);
+			reply_client(d, op->connection_id, LTTNG_OK, &rotation_state,
+				     sizeof(rotation_state));
+		}
+		break;
+	}
+	free(op);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Regenerate.                                                                */
+
+int ust_trace_regenerate_metadata(struct daemon *d, struct session *s)
+{
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		if (reg->session_id != s->id)
+			continue;
+		if (ust_registry_regenerate_metadata(reg) < 0)
+			return LTTNG_ERR_NOMEM;
+		(void) registry_queue_push(d, reg, NULL);
+	}
+	return LTTNG_OK;
+}
+
+int ust_trace_regenerate_statedump(struct daemon *d, struct session *s)
+{
+	struct ust_app *app;
+
+	if (!d->apps)
+		return LTTNG_OK;
+	list_for_each_entry(app, &d->apps->apps, link) {
+		struct ust_app_session *as = app_session_find(app, s->id);
+		struct app_setup_job *j;
+
+		if (!as || as->handle < 0 || !as->started)
+			continue;
+		j = setup_job_new(app, s->id);
+		if (!j)
+			return LTTNG_ERR_NOMEM;
+		j->statedump = true;
+		j->handle = as->handle;
+		worker_queue_submit(app->queue, &j->base);
+	}
+	return LTTNG_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Applications coming and going.                                             */
+
+void ust_trace_app_ready(struct daemon *d, struct ust_app *app,
+			 void (*done)(struct daemon *d, uint64_t app_id))
+{
+	struct trace_op *op = op_new(TRACE_OP_APP_READY, 0, 0);
+	struct session *s;
+
+	if (!op) {
+		done(d, app->id);
+		return;
+	}
+	op->app_id = app->id;
+	op->app_done = done;
+	list_for_each_entry(s, &d->sessions->sessions, link)
+		if (s->active)
+			app_session_begin(d, app, s, op);
+	op_release(d, op);
+}
+
+static void per_pid_closed(struct daemon *d, struct consumer_batch *b)
+{
+	struct ust_registry *reg = registry_by_id(d, b->cookie);
+	struct session *s = reg ? session_by_id(d, reg->session_id) : NULL;
+
+	for (unsigned i = 0; s && i < b->count; i++) {
+		const struct consumer_op *op = &b->ops[i];
+		struct ust_registry_channel *rc;
+
+		if (op->type != CONSUMER_OP_STATS || op->result < 0)
+			continue;
+		list_for_each_entry(rc, &reg->channels, link) {
+			struct channel *c;
+
+			if (rc->consumer_key != op->in.key)
+				continue;
+			list_for_each_entry(c, &s->ust.channels, link) {
+				if (strcmp(c->name, rc->name) != 0)
+					continue;
+				if (channel_overwrites(s, c))
+					c->closed_lost_packets += op->lost_packets;
+				else
+					c->closed_discarded_events += op->discarded_events;
+				c->discarded_events = c->closed_discarded_events;
+				c->lost_packets = c->closed_lost_packets;
+			}
+		}
+	}
+	if (reg) {
+		list_remove(&reg->link);
+		ust_registry_free(reg);
+	}
+}
+
+void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
+{
+	struct ust_app_session *as, *tmp;
+
+	list_for_each_entry_safe(as, tmp, &app->sessions, link) {
+		struct ust_registry *reg = registry_by_id(d, as->registry_id);
+
+		app_session_abandon(d, as, LTTNG_OK);
+		if (reg && reg->per_pid && reg->consumer_lost) {
+			/* Nothing left in any consumer. */
+			list_remove(&reg->link);
+			ust_registry_free(reg);
+		} else if (reg && reg->per_pid) {
+			/* Its buffers end with it: write what they hold, close the files. */
+			struct consumer_batch *b = consumer_batch_new(per_pid_closed, reg->id);
+
+			if (b) {
+				b->stop_on_error = false;
+				registry_end_ops(d, b, reg, REGISTRY_END_FLUSH_DESTROY);
+				consumer_batch_submit(d, b);
+			}
+		}
+		app_session_free(as);
+	}
+}
+
+void ust_trace_consumer_died(struct daemon *d, unsigned bits_per_long)
+{
+	struct ust_registry *reg;
+	unsigned lost = 0;
+
+	/* The ring buffers lived in the consumer's shared memory: the traces of the
+	 * registries it held end here. New registries get a new consumer. The other
+	 * bitness's consumer and its registries go on. */
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		struct ust_registry_channel *rc;
+
+		if (reg->failed || reg->bits_per_long != bits_per_long)
+			continue;
+		reg->failed = true;
+		reg->consumer_lost = true;
+		reg->metadata_created = false;
+		list_for_each_entry(rc, &reg->channels, link)
+			rc->state = REGISTRY_CHANNEL_FAILED;
+		lost++;
+	}
+	if (lost)
+		log_error("%u user-space trace(s) lost their %u-bit consumer daemon; their recording "
+			  "ended there (stopping their sessions reports it)", lost, bits_per_long);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Registrations from applications.                                           */
+
+void ust_notify_msg_fini(struct ust_notify_msg *msg)
+{
+	free(msg->signature);
+	free(msg->model_emf_uri);
+	free(msg->fields);
+	free(msg->entries);
+	msg->signature = msg->model_emf_uri = NULL;
+	msg->fields = NULL;
+	msg->entries = NULL;
+}
+
+static struct ust_app_session *app_session_by_handle(struct ust_app *app, int handle)
+{
+	struct ust_app_session *as;
+
+	list_for_each_entry(as, &app->sessions, link)
+		if (as->handle == handle)
+			return as;
+	return NULL;
+}
+
+void ust_trace_handle_notify(struct daemon *d, struct ust_app *app, struct ust_notify_msg *msg)
+{
+	struct ust_app_session *as = app_session_by_handle(app, msg->session_objd);
+	struct ust_registry *reg = as ? registry_by_id(d, as->registry_id) : NULL;
+	struct ust_registry_channel *rc = NULL;
+	size_t before;
+
+	msg->ret_code = -EINVAL;
+	if (!reg) {
+		ust_notify_msg_fini(msg);
+		return;
+	}
+	if (msg->cmd != LTTNG_UST_CTL_NOTIFY_CMD_ENUM) {
+		for (unsigned i = 0; i < as->channel_count; i++)
+			if (as->channels[i].objd == msg->channel_objd)
+				rc = registry_channel_by_id(reg, as->channels[i].chan_id);
+		if (!rc) {
+			ust_notify_msg_fini(msg);
+			return;
+		}
+	}
+	before = reg->metadata.size;
+	switch (msg->cmd) {
+	case LTTNG_UST_CTL_NOTIFY_CMD_CHANNEL:
+		msg->ret_code = ust_registry_register_channel(reg, rc, move_ptr(msg->fields),
+							      msg->field_count, &msg->header_type);
+		msg->id = rc->chan_id;
+		break;
+	case LTTNG_UST_CTL_NOTIFY_CMD_EVENT:
+		msg->ret_code = ust_registry_register_event(reg, rc, msg->name, msg->loglevel,
+							    move_ptr(msg->signature),
+							    move_ptr(msg->fields), msg->field_count,
+							    move_ptr(msg->model_emf_uri), &msg->id);
+		break;
+	case LTTNG_UST_CTL_NOTIFY_CMD_ENUM:
+		msg->ret_code = ust_registry_register_enum(reg, msg->name, move_ptr(msg->entries),
+							   msg->entry_count, &msg->enum_id);
+		break;
+	}
+	ust_notify_msg_fini(msg);
+	if (msg->ret_code < 0)
+		log_warn("Application %s (pid %d): registration of \"%s\" refused (%d)", app->name,
+			    (int) app->pid, msg->name, msg->ret_code);
+	if (reg->metadata.size != before)
+		(void) registry_queue_push(d, reg, NULL);
+}
+
+void ust_trace_shutdown(struct daemon *d)
+{
+	struct ust_registry *reg;
+
+	list_for_each_entry(reg, &d->ust_registries, link)
+		if (!reg->failed)
+			(void) registry_queue_push(d, reg, NULL);
+}
+
+void ust_trace_fini(struct daemon *d)
+{
+	while (!list_is_empty(&d->ust_registries)) {
+		struct ust_registry *reg =
+			container_of(d->ust_registries.next, struct ust_registry, link);
+
+		list_remove(&reg->link);
+		ust_registry_free(reg);
+	}
+}
+
+void ust_trace_app_forget(struct daemon *d, struct ust_app *app)
+{
+	while (!list_is_empty(&app->sessions)) {
+		struct ust_app_session *as =
+			container_of(app->sessions.next, struct ust_app_session, link);
+
+		/* Its operation goes on without it; an APP_READY for this very app has
+		 * no one left to tell. */
+		if (as->op && as->op->kind == TRACE_OP_APP_READY && as->op->app_id == app->id)
+			as->op->app_done = NULL;
+		app_session_abandon(d, as, LTTNG_OK);
+		app_session_free(as);
+	}
+}
+
+/* ------------------------------------------------------------------------- */
+/* Live counters.                                                             */
+
+static void live_stats_done(struct daemon *d, struct consumer_batch *b)
+{
+	struct session *s = session_by_id(d, b->cookie2);
+	struct client_reply reply;
+	struct channel *c;
+	uint32_t count = 0;
+
+	memset(&reply, 0, sizeof(reply));
+	buffer_init(&reply.cmd_header);
+	buffer_init(&reply.data);
+	reply.ret_code = LTTNG_OK;
+	for (unsigned i = 0; s && i < b->count; i++)
+		if (b->ops[i].result == 0)
+			record_stats(d, s->id, b->ops[i].in.key, b->ops[i].discarded_events,
+				     b->ops[i].lost_packets);
+	if (!s) {
+		reply.ret_code = LTTNG_ERR_SESS_NOT_FOUND;
+	} else {
+		list_for_each_entry(c, &s->ust.channels, link) {
+			if (codec_encode_channel(&reply.data, c->name, c->enabled, &c->attr,
+						 c->discarded_events, c->lost_packets) < 0)
+				reply.ret_code = LTTNG_ERR_NOMEM;
+			count++;
+		}
+		if (buffer_append_u32(&reply.cmd_header, count) < 0)
+			reply.ret_code = LTTNG_ERR_NOMEM;
+	}
+	client_server_complete(d, b->cookie, &reply);
+	buffer_fini(&reply.cmd_header);
+	buffer_fini(&reply.data);
+}
+
+bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t connection_id)
+{
+	struct consumer_batch *b;
+	struct ust_registry *reg;
+
+	if (!d->apps || !s->active)
+		return false;
+	b = consumer_batch_new(live_stats_done, connection_id);
+	if (!b)
+		return false;
+	b->stop_on_error = false;
+	b->cookie2 = s->id;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		struct ust_registry_channel *rc;
+
+		if (reg->session_id != s->id || reg->failed)
+			continue;
+		list_for_each_entry(rc, &reg->channels, link) {
+			struct consumer_op *op;
+
+			if (rc->state != REGISTRY_CHANNEL_READY)
+				continue;
+			consumer_batch_target(b, reg->bits_per_long);
+			op = consumer_batch_add(b, CONSUMER_OP_STATS);
+			if (!op) {
+				consumer_batch_free(b);
+				return false;
+			}
+			op->in.key = rc->consumer_key;
+		}
+	}
+	if (b->count == 0) {
+		consumer_batch_free(b);
+		return false;
+	}
+	consumer_batch_submit(d, b);
+	return true;
+}
+
+bool ust_trace_session_has_buffers(struct daemon *d, const struct session *s)
+{
+	return registry_has_session(d, s->id);
+}
