@@ -139,6 +139,8 @@ static int daemon_start(struct daemon *d)
 	d->health_fd = -1;
 	d->agent_fd = -1;
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
+	/* The tracing domains this daemon implements (domain/domain.h). */
+	d->domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
 	/* No kernel tracer can be loaded here: LTTng's modules are not used by this
 	 * daemon, and the tracefs domain is not served yet. */
 	d->kernel_available = false;

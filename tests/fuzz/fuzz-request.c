@@ -37,6 +37,7 @@
 #include "fuzz.h"
 #include "log.h"
 #include "model/model.h"
+#include "ust/ust-trace.h"
 #include "wire/client-codec.h"
 
 #define OWNER_UID 1000
@@ -243,6 +244,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d.sessions = session_registry_new();
 	list_init(&d.ust_registries);
 	consumer_supervisors_init(&d); /* none configured: none spawned */
+	d.domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
 	setup_create(&d, "s", WIRE_DESCRIPTOR_REGULAR, WIRE_OUTPUT_NONE, 0);
 	setup_session_content(&d);
 	setup_create(&d, "snap", WIRE_DESCRIPTOR_SNAPSHOT, WIRE_OUTPUT_NONE, 0);

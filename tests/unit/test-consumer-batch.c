@@ -219,7 +219,7 @@ static bool submitted[MAX_BATCHES];
 
 static void done_cb(struct daemon *dd, struct consumer_batch *b)
 {
-	struct record *rec = &records[b->cookie];
+	struct record *rec = &records[b->subject_id];
 
 	if (dd != &d)
 		diag("done callback with another daemon");
@@ -234,7 +234,7 @@ static void done_cb(struct daemon *dd, struct consumer_batch *b)
 
 static struct consumer_batch *batch_new(uint64_t cookie)
 {
-	struct consumer_batch *b = consumer_batch_new(done_cb, cookie);
+	struct consumer_batch *b = consumer_batch_new(done_cb, cookie, NULL);
 
 	if (!b || cookie >= MAX_BATCHES)
 		bail_out("consumer_batch_new");
@@ -253,7 +253,7 @@ static void add(struct consumer_batch *b, enum consumer_op_type type, uint64_t k
 
 static void submit(struct consumer_batch *b)
 {
-	submitted[b->cookie] = true;
+	submitted[b->subject_id] = true;
 	consumer_batch_submit(&d, b);
 }
 

@@ -14,6 +14,7 @@
 #include "consumer/consumer-supervisor.h"
 #include "client/dispatch.h"
 #include "model/model.h"
+#include "ust/ust-trace.h"
 #include "wire/client-codec.h"
 
 #include "tap.h"
@@ -571,6 +572,7 @@ int main(void)
 	daemon_model.sessions = session_registry_new();
 	list_init(&daemon_model.ust_registries);
 	consumer_supervisors_init(&daemon_model); /* none configured: none spawned */
+	daemon_model.domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
 
 	test_unknown_commands();
 	test_session_not_found();

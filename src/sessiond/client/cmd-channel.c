@@ -4,7 +4,8 @@
 #include <unistd.h>
 
 #include "client/commands.h"
-#include "ust/ust-trace.h"
+#include "client/client-op.h"
+#include "domain/domain.h"
 
 #define DEFAULT_CHANNEL_NAME "channel0"
 #define METADATA_CHANNEL_NAME "metadata"
@@ -67,7 +68,7 @@ static int create_ust_channel(struct command_ctx *ctx, const char *name,
 			      struct channel **ret_channel)
 {
 	struct session *s = ctx->session;
-	struct domain *dom = &s->ust;
+	struct domain *dom = &s->domains[DOMAIN_INDEX_UST];
 	struct channel *ch;
 	int r;
 
@@ -106,9 +107,9 @@ int channel_create_default(struct command_ctx *ctx, const char *name,
 	struct channel_attr attr;
 	int r;
 
-	channel_default_attr(LTTNG_DOMAIN_UST, ctx->session->ust.buffer_type, &attr);
+	channel_default_attr(LTTNG_DOMAIN_UST, ctx->session->domains[DOMAIN_INDEX_UST].buffer_type, &attr);
 	r = create_ust_channel(ctx, name[0] ? name : DEFAULT_CHANNEL_NAME, &attr,
-			       ctx->session->ust.buffer_type, ret_channel);
+			       ctx->session->domains[DOMAIN_INDEX_UST].buffer_type, ret_channel);
 	if (name[0])
 		ctx->session->ust_has_non_default_channel = true;
 	return r;
@@ -141,12 +142,12 @@ int cmd_enable_channel(struct command_ctx *ctx)
 	if (req->domain_type != LTTNG_DOMAIN_UST)
 		return LTTNG_ERR_UNKNOWN_DOMAIN;
 	name = dc.name[0] ? dc.name : DEFAULT_CHANNEL_NAME;
-	ch = domain_find_channel(&s->ust, name);
+	ch = domain_find_channel(&s->domains[DOMAIN_INDEX_UST], name);
 	if (ch) {
 		if (ch->enabled)
 			return LTTNG_ERR_UST_CHAN_EXIST;
 		ch->enabled = true;
-		ust_trace_channel_changed(ctx->daemon, s, ch->name);
+		domains_channel_changed(ctx->daemon, s, LTTNG_DOMAIN_UST, ch->name);
 		return LTTNG_OK;
 	}
 	r = create_ust_channel(ctx, name, &dc.attr, req->buffer_type, &ch);
@@ -167,33 +168,53 @@ int cmd_disable_channel(struct command_ctx *ctx)
 		return LTTNG_ERR_UNKNOWN_DOMAIN;
 	memcpy(channel_name, name, sizeof(channel_name));
 	channel_name[sizeof(channel_name) - 1] = '\0';
-	ch = channel_lookup(&ctx->session->ust, channel_name);
+	ch = channel_lookup(&ctx->session->domains[DOMAIN_INDEX_UST], channel_name);
 	if (!ch)
 		return LTTNG_ERR_UST_CHAN_NOT_FOUND;
 	ch->enabled = false;
-	ust_trace_channel_changed(ctx->daemon, ctx->session, ch->name);
+	domains_channel_changed(ctx->daemon, ctx->session, LTTNG_DOMAIN_UST, ch->name);
 	return LTTNG_OK;
 }
 
-int cmd_list_channels(struct command_ctx *ctx)
+int reply_channel_list(struct client_reply *reply, const struct domain *dom)
 {
-	struct domain *dom = session_domain(ctx->session, ctx->req->domain_type);
-	struct channel *ch;
+	const struct channel *ch;
 	uint32_t count = 0;
 
-	/* A recording session's counters move: read them from the consumer first. */
-	if (dom && dom->exists && dom == &ctx->session->ust &&
-	    ust_trace_list_channels_live(ctx->daemon, ctx->session, ctx->req->connection_id)) {
-		ctx->reply->deferred = true;
-		return LTTNG_OK;
-	}
 	if (dom && dom->exists) {
 		list_for_each_entry(ch, &dom->channels, link) {
-			if (codec_encode_channel(&ctx->reply->data, ch->name, ch->enabled, &ch->attr,
+			if (codec_encode_channel(&reply->data, ch->name, ch->enabled, &ch->attr,
 						 ch->discarded_events, ch->lost_packets) < 0)
 				return LTTNG_ERR_NOMEM;
 			count++;
 		}
 	}
-	return reply_count_header(ctx, count);
+	return buffer_append_u32(&reply->cmd_header, count) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
+}
+
+/* The channels once their counters are current (the session may be gone by then). */
+static int reply_listed_channels(struct daemon *d, struct client_op *cop,
+				 struct client_reply *reply)
+{
+	struct session *s;
+
+	list_for_each_entry(s, &d->sessions->sessions, link)
+		if (s->id == cop->session_id)
+			return reply_channel_list(reply, session_domain(s, cop->domain_type));
+	return LTTNG_ERR_SESS_NOT_FOUND;
+}
+
+int cmd_list_channels(struct command_ctx *ctx)
+{
+	struct domain *dom = session_domain(ctx->session, ctx->req->domain_type);
+	const struct tracer_domain *impl = domain_impl(ctx->daemon, ctx->req->domain_type);
+	struct client_op *cop;
+
+	if (!dom || !dom->exists || !impl || !impl->refresh_stats)
+		return reply_channel_list(ctx->reply, dom);
+	/* A recording session's counters move: read them from the consumer first. */
+	cop = client_op_begin(ctx, reply_listed_channels);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
+	return impl->refresh_stats(ctx->daemon, ctx->session, &cop->op);
 }

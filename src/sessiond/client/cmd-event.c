@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/client-op.h"
 #include "client/commands.h"
-#include "ust/ust-trace.h"
-#include "ust/ust-app.h"
+#include "domain/domain.h"
 
 /* Collapses runs of unescaped '*' as LTTng does before storing a pattern. */
 static void normalize_glob(char *pattern)
@@ -67,7 +67,7 @@ static int resolve_event_channel(struct command_ctx *ctx, const char *channel_na
 
 	if (s->ust_has_non_default_channel && channel_name[0] == '\0')
 		return LTTNG_ERR_NEED_CHANNEL_NAME;
-	ch = channel_lookup(&s->ust, channel_name);
+	ch = channel_lookup(&s->domains[DOMAIN_INDEX_UST], channel_name);
 	if (!ch) {
 		int r = channel_create_default(ctx, channel_name, &ch);
 
@@ -105,7 +105,7 @@ static int enable_ust_event(struct command_ctx *ctx, struct decoded_event *ev)
 		if (rule->spec.enabled)
 			return LTTNG_ERR_UST_EVENT_ENABLED;
 		rule->spec.enabled = true;
-		ust_trace_event_changed(ctx->daemon, ctx->session, ch->name, rule);
+		domains_event_changed(ctx->daemon, ctx->session, LTTNG_DOMAIN_UST, ch->name, rule);
 		return LTTNG_OK;
 	}
 	if (exclusions_have_duplicates(ev))
@@ -124,7 +124,7 @@ static int enable_ust_event(struct command_ctx *ctx, struct decoded_event *ev)
 	/* The rule now owns the decoded filter and exclusions. */
 	memset(ev, 0, sizeof(*ev));
 	list_append(&ch->events, &rule->link);
-	ust_trace_event_changed(ctx->daemon, ctx->session, ch->name, rule);
+	domains_event_changed(ctx->daemon, ctx->session, LTTNG_DOMAIN_UST, ch->name, rule);
 	return LTTNG_OK;
 }
 
@@ -159,7 +159,7 @@ static int disable_ust_events(struct command_ctx *ctx, const struct decoded_even
 		return LTTNG_ERR_INVALID_EVENT_NAME;
 	if (ctx->session->ust_has_non_default_channel && channel_name[0] == '\0')
 		return LTTNG_ERR_NEED_CHANNEL_NAME;
-	ch = channel_lookup(&ctx->session->ust, channel_name);
+	ch = channel_lookup(&ctx->session->domains[DOMAIN_INDEX_UST], channel_name);
 	if (!ch)
 		return LTTNG_ERR_UST_CHAN_NOT_FOUND;
 	if (ev->type != LTTNG_EVENT_ALL)
@@ -170,7 +170,7 @@ static int disable_ust_events(struct command_ctx *ctx, const struct decoded_even
 			continue;
 		rule->spec.enabled = false;
 		found = true;
-		ust_trace_event_changed(ctx->daemon, ctx->session, ch->name, rule);
+		domains_event_changed(ctx->daemon, ctx->session, LTTNG_DOMAIN_UST, ch->name, rule);
 	}
 	return found || !ev->name[0] ? LTTNG_OK : LTTNG_ERR_UST_EVENT_NOT_FOUND;
 }
@@ -202,7 +202,7 @@ int cmd_list_events(struct command_ctx *ctx)
 
 	copy_channel_name(channel_name, ctx->req->header->u.list.channel_name);
 	if (ctx->req->domain_type == LTTNG_DOMAIN_UST) {
-		ch = channel_lookup(&ctx->session->ust, channel_name);
+		ch = channel_lookup(&ctx->session->domains[DOMAIN_INDEX_UST], channel_name);
 		if (!ch)
 			return LTTNG_ERR_UST_CHAN_NOT_FOUND;
 		list_for_each_entry(rule, &ch->events, link) {
@@ -302,19 +302,19 @@ static int add_ust_context(struct command_ctx *ctx, struct decoded_context *dc)
 		return LTTNG_ERR_TRACE_ALREADY_STARTED;
 	if (channel_name[0] == '\0') {
 		/* No channel: every channel gets it, the default one is made if none. */
-		if (list_is_empty(&s->ust.channels)) {
+		if (list_is_empty(&s->domains[DOMAIN_INDEX_UST].channels)) {
 			r = channel_create_default(ctx, "", &ch);
 			if (r != LTTNG_OK)
 				return r;
 		}
-		list_for_each_entry(ch, &s->ust.channels, link) {
+		list_for_each_entry(ch, &s->domains[DOMAIN_INDEX_UST].channels, link) {
 			r = add_context_to_channel(ch, dc);
 			if (r != LTTNG_OK)
 				return r;
 		}
 		return LTTNG_OK;
 	}
-	ch = channel_lookup(&s->ust, channel_name);
+	ch = channel_lookup(&s->domains[DOMAIN_INDEX_UST], channel_name);
 	if (!ch)
 		return LTTNG_ERR_UST_CHAN_NOT_FOUND;
 	return add_context_to_channel(ch, dc);
@@ -335,17 +335,82 @@ int cmd_add_context(struct command_ctx *ctx)
 	return r;
 }
 
-/* Every registered application is asked; the reply follows their answers. */
-static int list_from_apps(struct command_ctx *ctx, bool with_fields)
-{
-	int asked = ust_apps_list_tracepoints(ctx->daemon, ctx->req->connection_id, with_fields);
+/* No listing holds more entries, whatever the applications answer (about 64 MiB
+ * of reply). */
+#define LISTING_MAX_ENTRIES (1u << 17)
 
-	if (asked < 0)
-		return LTTNG_ERR_NOMEM;
-	if (asked == 0)
+static int encode_listed(struct buffer *out, const struct listed_event *e)
+{
+	struct decoded_event ev = {
+		.type = LTTNG_EVENT_TRACEPOINT,
+		.loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL,
+		.loglevel = e->loglevel,
+		.pid = e->pid,
+	};
+
+	memcpy(ev.name, e->name, sizeof(ev.name));
+	ev.name[sizeof(ev.name) - 1] = '\0';
+	/* Listed tracepoints carry enabled = -1 ("not applicable"). */
+	return codec_encode_event_enabled(out, &ev, -1);
+}
+
+/* A field entry: its header, its name, then the event it belongs to. */
+static int encode_listed_field(struct buffer *out, const struct listed_event *e)
+{
+	struct wire_event_field header = {
+		.type = (uint8_t) e->field_type,
+		.nowrite = (uint8_t) e->field_nowrite,
+		.name_len = (uint32_t) strnlen(e->field_name, sizeof(e->field_name) - 1) + 1,
+	};
+	size_t header_offset = out->size;
+	size_t before_event;
+	int r;
+
+	r = buffer_append(out, &header, sizeof(header));
+	if (r == 0)
+		r = buffer_append(out, e->field_name, header.name_len - 1);
+	if (r == 0)
+		r = buffer_append(out, "", 1);
+	before_event = out->size;
+	if (r == 0)
+		r = encode_listed(out, e);
+	if (r == 0) {
+		header.event_len = (uint32_t) (out->size - before_event);
+		memcpy(out->data + header_offset, &header, sizeof(header));
+	}
+	return r;
+}
+
+static int reply_listing(struct daemon *d, struct client_op *cop, struct client_reply *reply)
+{
+	const struct event_listing *l = &cop->listing;
+
+	for (size_t i = 0; i < l->count; i++) {
+		int r = l->with_fields ? encode_listed_field(&reply->data, &l->entries[i])
+				       : encode_listed(&reply->data, &l->entries[i]);
+
+		if (r < 0)
+			return LTTNG_ERR_NOMEM;
+	}
+	return buffer_append_u32(&reply->cmd_header, (uint32_t) l->count) < 0 ? LTTNG_ERR_NOMEM
+									    : LTTNG_OK;
+}
+
+/* The domain collects (user space: every registered application is asked); the
+ * reply follows. */
+static int list_from_domain(struct command_ctx *ctx, bool with_fields)
+{
+	const struct tracer_domain *impl = domain_impl(ctx->daemon, ctx->req->domain_type);
+	struct client_op *cop;
+
+	if (!impl || !impl->list_events)
 		return reply_count_header(ctx, 0);
-	ctx->reply->deferred = true;
-	return LTTNG_OK;
+	cop = client_op_begin(ctx, reply_listing);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
+	cop->listing.with_fields = with_fields;
+	cop->listing.max_count = LISTING_MAX_ENTRIES;
+	return impl->list_events(ctx->daemon, &cop->listing, &cop->op);
 }
 
 int cmd_list_tracepoints(struct command_ctx *ctx)
@@ -357,14 +422,14 @@ int cmd_list_tracepoints(struct command_ctx *ctx)
 		return LTTNG_ERR_UND;
 	if (domain != LTTNG_DOMAIN_UST)
 		return reply_count_header(ctx, 0); /* no agent registry yet */
-	return list_from_apps(ctx, false);
+	return list_from_domain(ctx, false);
 }
 
 int cmd_list_tracepoint_fields(struct command_ctx *ctx)
 {
 	if (ctx->req->domain_type != LTTNG_DOMAIN_UST)
 		return LTTNG_ERR_UND;
-	return list_from_apps(ctx, true);
+	return list_from_domain(ctx, true);
 }
 
 int cmd_list_syscalls(struct command_ctx *ctx)

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ust/buffer-estimate.h"
+#include "client/client-op.h"
 #include "client/commands.h"
-#include "ust/ust-trace.h"
+#include "domain/domain.h"
 #include "core/run-as.h"
 #include "log.h"
 #include "macros.h"
@@ -190,26 +190,30 @@ int cmd_create_session(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_destroy_session(struct command_ctx *ctx)
+/* The destroy reply carries the rotation state as its command header. */
+static int reply_destroyed(struct daemon *d, struct client_op *cop, struct client_reply *reply)
 {
 	int32_t rotation_state = LTTNG_ROTATION_STATE_NO_ROTATION;
 
-	struct session *s = move_ptr(ctx->session);
-	bool deferred;
-	int r;
-
-	log_info("Destroying session \"%s\"", s->name);
-	/* Out of the session list at once; its trace is ended, then the reply sent. */
-	list_remove(&s->link);
-	r = ust_trace_destroy(ctx->daemon, s, ctx->req->connection_id, &deferred);
-	if (deferred || r != LTTNG_OK) {
-		ctx->reply->deferred = deferred;
-		return r;
-	}
-	/* The destroy reply carries the rotation state as its command header. */
-	if (buffer_append(&ctx->reply->cmd_header, &rotation_state, sizeof(rotation_state)) < 0)
+	if (buffer_append(&reply->cmd_header, &rotation_state, sizeof(rotation_state)) < 0)
 		return LTTNG_ERR_NOMEM;
 	return LTTNG_OK;
+}
+
+int cmd_destroy_session(struct command_ctx *ctx)
+{
+	struct client_op *cop = client_op_begin(ctx, reply_destroyed);
+	struct session *s = ctx->session;
+
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
+	log_info("Destroying session \"%s\"", s->name);
+	/* Out of the session list at once; its trace is ended, then the reply sent and
+	 * the session freed. */
+	list_remove(&s->link);
+	cop->destroyed = move_ptr(ctx->session);
+	(void) domains_destroy(ctx->daemon, s, &cop->op);
+	return LTTNG_OK; /* a destroy succeeds whatever its domains found */
 }
 
 static bool caller_may_see(const struct client_request *req, const struct session *s)
@@ -262,71 +266,91 @@ int cmd_list_sessions(struct command_ctx *ctx)
 int cmd_list_domains(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
-	struct domain *domains[] = { &s->kernel, &s->ust };
 
-	for (size_t i = 0; i < ARRAY_SIZE(domains); i++) {
+	for (size_t i = 0; i < DOMAIN_INDEX_COUNT; i++) {
 		struct wire_domain *w;
 
-		if (!domains[i]->exists)
+		if (!s->domains[i].exists)
 			continue;
 		w = buffer_append_zeroed(&ctx->reply->data, sizeof(*w));
 		if (!w)
 			return LTTNG_ERR_NOMEM;
-		w->type = domains[i]->type;
-		w->buf_type = domains[i]->buffer_type;
+		w->type = s->domains[i].type;
+		w->buf_type = s->domains[i].buffer_type;
 	}
 	return LTTNG_OK;
 }
 
 static size_t session_channel_count(const struct session *s)
 {
-	return list_count(&s->kernel.channels) + list_count(&s->ust.channels);
+	size_t count = 0;
+
+	for (size_t i = 0; i < DOMAIN_INDEX_COUNT; i++)
+		count += list_count(&s->domains[i].channels);
+	return count;
+}
+
+/* The first start creates the session's output directory and one directory per
+ * recording domain, owned by the session's user, as the first trace chunk does in
+ * LTTng. */
+static int make_output_dirs(struct daemon *d, const struct session *s)
+{
+	char dir[PATH_MAX + 32];
+	int r = mkdir_as(s->uid, s->gid, s->output_path, 0770);
+
+	for (size_t i = 0; r == 0 && i < DOMAIN_INDEX_COUNT; i++) {
+		const struct tracer_domain *impl = d->domains[i];
+
+		if (!s->domains[i].exists || !impl || !impl->output_subdir)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", s->output_path, impl->output_subdir);
+		r = mkdir_as(s->uid, s->gid, dir, 0770);
+	}
+	if (r < 0) {
+		log_error_errno(r, "Cannot create output directory %s of session \"%s\"",
+				s->output_path, s->name);
+		return LTTNG_ERR_CREATE_DIR_FAIL;
+	}
+	return LTTNG_OK;
 }
 
 int cmd_start_trace(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
+	struct client_op *cop;
 	int r;
 
 	if (s->active)
 		return LTTNG_ERR_TRACE_ALREADY_STARTED;
 	if (session_channel_count(s) == 0)
 		return LTTNG_ERR_NO_CHANNEL;
-	/* Refuse a start whose ring buffers cannot fit in shared memory. */
-	r = buffer_estimate_check(ctx->daemon, s);
+	r = domains_can_start(ctx->daemon, s);
 	if (r != LTTNG_OK)
 		return r;
 	if (s->output == SESSION_OUTPUT_LOCAL && !s->has_been_started) {
-		/* The first start creates the session's output directory, owned by the
-		 * session's user, as the first trace chunk does in LTTng. */
-		char ust_dir[PATH_MAX + 8];
-
-		r = mkdir_as(s->uid, s->gid, s->output_path, 0770);
-
-		snprintf(ust_dir, sizeof(ust_dir), "%s/ust", s->output_path);
-		if (r == 0 && s->ust.exists)
-			r = mkdir_as(s->uid, s->gid, ust_dir, 0770);
-		if (r < 0) {
-			log_error_errno(r, "Cannot create output directory %s of session \"%s\"",
-					s->output_path, s->name);
-			return LTTNG_ERR_CREATE_DIR_FAIL;
-		}
+		r = make_output_dirs(ctx->daemon, s);
+		if (r != LTTNG_OK)
+			return r;
 	}
-	r = ust_trace_can_start(ctx->daemon, s);
-	if (r != LTTNG_OK)
-		return r;
+	cop = client_op_begin(ctx, NULL);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
 	s->active = true;
 	s->has_been_started = true;
-	return ust_trace_start(ctx->daemon, s, ctx->req->connection_id, &ctx->reply->deferred);
+	return domains_start(ctx->daemon, s, &cop->op);
 }
 
 int cmd_stop_trace(struct command_ctx *ctx)
 {
+	struct client_op *cop;
+
 	if (!ctx->session->active)
 		return LTTNG_ERR_TRACE_ALREADY_STOPPED;
+	cop = client_op_begin(ctx, NULL);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
 	ctx->session->active = false;
-	return ust_trace_stop(ctx->daemon, ctx->session, ctx->req->connection_id,
-			      &ctx->reply->deferred);
+	return domains_stop(ctx->daemon, ctx->session, &cop->op);
 }
 
 int cmd_data_pending(struct command_ctx *ctx)
@@ -361,16 +385,17 @@ int cmd_regenerate_metadata(struct command_ctx *ctx)
 		return LTTNG_ERR_SESSION_NOT_STARTED;
 	if (s->live_timer_us)
 		return LTTNG_ERR_LIVE_SESSION;
-	if (s->ust.exists && s->ust.buffer_type == LTTNG_BUFFER_PER_PID)
+	if (s->domains[DOMAIN_INDEX_UST].exists &&
+	    s->domains[DOMAIN_INDEX_UST].buffer_type == LTTNG_BUFFER_PER_PID)
 		return LTTNG_ERR_PER_PID_SESSION;
-	return ust_trace_regenerate_metadata(ctx->daemon, s);
+	return domains_regenerate_metadata(ctx->daemon, s);
 }
 
 int cmd_regenerate_statedump(struct command_ctx *ctx)
 {
 	if (!ctx->session->active)
 		return LTTNG_ERR_SESSION_NOT_STARTED;
-	return ust_trace_regenerate_statedump(ctx->daemon, ctx->session);
+	return domains_regenerate_statedump(ctx->daemon, ctx->session);
 }
 
 int cmd_set_consumer_uri(struct command_ctx *ctx)
@@ -412,7 +437,7 @@ int cmd_clear_session(struct command_ctx *ctx)
 	/* Without recorded data clearing has nothing to discard. Discarding recorded
 	 * data (buffers and trace files) comes with rotation; until then say so rather
 	 * than claim a clear that did not happen. */
-	if (ust_trace_session_has_buffers(ctx->daemon, ctx->session)) {
+	if (domains_have_data(ctx->daemon, ctx->session)) {
 		log_error("Session \"%s\": clearing recorded data is not supported yet",
 			  ctx->session->name);
 		return LTTNG_ERR_CLEAR_FAIL_CONSUMER;

@@ -6,7 +6,8 @@
 #include <time.h>
 
 #include "client/commands.h"
-#include "ust/ust-trace.h"
+#include "client/client-op.h"
+#include "domain/domain.h"
 #include "core/run-as.h"
 #include "log.h"
 #include "uri.h"
@@ -117,6 +118,7 @@ static int record_to_output(struct command_ctx *ctx, struct session *s,
 			    const struct snapshot_output *o, const char *datetime)
 {
 	char dir[PATH_MAX + SESSION_NAME_MAX + 64];
+	struct client_op *cop;
 	int r;
 
 	if (o->uri_count != 1 || o->uris[0].dtype != WIRE_URI_PATH)
@@ -125,17 +127,14 @@ static int record_to_output(struct command_ctx *ctx, struct session *s,
 			      datetime, s->snapshot_count) >= PATH_MAX)
 		return LTTNG_ERR_INVALID;
 	r = mkdir_as(s->uid, s->gid, dir, 0770);
-	if (r == 0 && s->ust.exists) {
-		strcat(dir, "/ust");
-		r = mkdir_as(s->uid, s->gid, dir, 0770);
-	}
 	if (r < 0) {
 		log_error_errno(r, "Cannot create snapshot directory %s", dir);
 		return LTTNG_ERR_CREATE_DIR_FAIL;
 	}
-	dir[strlen(dir) - (s->ust.exists ? 4 : 0)] = '\0';
-	return ust_trace_snapshot(ctx->daemon, s, dir, o->max_size, ctx->req->connection_id,
-				  &ctx->reply->deferred);
+	cop = client_op_begin(ctx, NULL);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
+	return domains_snapshot(ctx->daemon, s, dir, o->max_size, &cop->op);
 }
 
 int cmd_snapshot_record(struct command_ctx *ctx)

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "client/commands.h"
-#include "ust/ust-trace.h"
+#include "domain/domain.h"
 
 static struct tracker *request_tracker(struct command_ctx *ctx, int process_attr)
 {
@@ -118,7 +118,7 @@ int cmd_tracker_add_value(struct command_ctx *ctx)
 	v->type = tr.value_type;
 	v->integral = tr.integral;
 	list_append(&tracker->values, &v->link);
-	ust_trace_trackers_changed(ctx->daemon, ctx->session);
+	domains_trackers_changed(ctx->daemon, ctx->session, ctx->req->domain_type);
 	return LTTNG_OK;
 }
 
@@ -137,7 +137,7 @@ int cmd_tracker_remove_value(struct command_ctx *ctx)
 	list_remove(&v->link);
 	free(v->name);
 	free(v);
-	ust_trace_trackers_changed(ctx->daemon, ctx->session);
+	domains_trackers_changed(ctx->daemon, ctx->session, ctx->req->domain_type);
 	return LTTNG_OK;
 }
 
@@ -169,7 +169,7 @@ int cmd_tracker_set_policy(struct command_ctx *ctx)
 		/* A new policy starts from an empty inclusion set. */
 		tracker_clear(tracker);
 		tracker->policy = policy;
-		ust_trace_trackers_changed(ctx->daemon, ctx->session);
+		domains_trackers_changed(ctx->daemon, ctx->session, ctx->req->domain_type);
 	}
 	return LTTNG_OK;
 }

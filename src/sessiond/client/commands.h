@@ -8,6 +8,8 @@
 
 #include "client/dispatch.h"
 
+struct client_op;
+
 /* What the dispatcher resolved before calling a handler. */
 struct command_ctx {
 	struct daemon *daemon;
@@ -15,6 +17,7 @@ struct command_ctx {
 	struct session *session; /* NULL for commands that need none */
 	struct domain *domain;   /* the request's domain in the session, when relevant */
 	struct client_reply *reply;
+	struct client_op *op;    /* the handler's operation, when its reply waits (client-op.h) */
 };
 
 typedef int (*command_handler)(struct command_ctx *ctx);
@@ -67,6 +70,8 @@ int cmd_list_triggers(struct command_ctx *ctx);
 
 /* Shared helpers. */
 int reply_count_header(struct command_ctx *ctx, uint32_t count);
+/* Encodes a domain's channels with their counters (LIST_CHANNELS). */
+int reply_channel_list(struct client_reply *reply, const struct domain *dom);
 /* Default channel attributes for a domain and buffer type (doc/protocol/client.md). */
 void channel_default_attr(int domain_type, int buffer_type, struct channel_attr *ret_attr);
 /* Creates a UST channel with default attributes (enable-event/add-context on a

@@ -7,8 +7,9 @@
  */
 #include <string.h>
 
+#include "client/client-op.h"
 #include "client/commands.h"
-#include "consumer/consumer-supervisor.h"
+#include "domain/domain.h"
 #include "log.h"
 #include "relayd/relayd-probe.h"
 
@@ -103,12 +104,6 @@ long long dispatch_payload_length(const struct wire_request *h)
 	}
 }
 
-static bool domain_is_agent(int type)
-{
-	return type == LTTNG_DOMAIN_JUL || type == LTTNG_DOMAIN_LOG4J ||
-	       type == LTTNG_DOMAIN_PYTHON;
-}
-
 /* Kernel requests on a daemon that cannot trace the kernel. */
 static int check_kernel_domain(struct daemon *d)
 {
@@ -123,6 +118,7 @@ static int check_kernel_domain(struct daemon *d)
  * domain command (this is where a domain starts to show in LIST_DOMAINS). */
 static int prepare_domain(struct command_ctx *ctx)
 {
+	const struct tracer_domain *impl;
 	int type = ctx->req->domain_type;
 
 	if (type == LTTNG_DOMAIN_KERNEL) {
@@ -130,25 +126,25 @@ static int prepare_domain(struct command_ctx *ctx)
 
 		if (r != LTTNG_OK || !ctx->session)
 			return r;
-		ctx->domain = &ctx->session->kernel;
+		ctx->domain = &ctx->session->domains[DOMAIN_INDEX_KERNEL];
 		if (!ctx->domain->exists) {
 			ctx->domain->exists = true;
 			ctx->domain->buffer_type = LTTNG_BUFFER_GLOBAL;
 		}
 		return LTTNG_OK;
 	}
-	if (type == LTTNG_DOMAIN_UST || domain_is_agent(type)) {
+	if (type == LTTNG_DOMAIN_UST || domain_type_is_agent(type)) {
 		if (!ctx->session)
 			return LTTNG_OK;
-		if (domain_is_agent(type))
+		if (domain_type_is_agent(type))
 			return LTTNG_ERR_UNKNOWN_DOMAIN; /* agent sessions: not served yet */
-		ctx->domain = &ctx->session->ust;
+		ctx->domain = &ctx->session->domains[DOMAIN_INDEX_UST];
 		if (!ctx->domain->exists) {
 			ctx->domain->exists = true;
 			ctx->domain->buffer_type = LTTNG_BUFFER_PER_UID;
 		}
-		/* A session's user-space commands start the consumer daemon, as in LTTng. */
-		return consumer_ensure_running(ctx->daemon);
+		impl = domain_impl(ctx->daemon, type);
+		return impl && impl->prepare ? impl->prepare(ctx->daemon, ctx->session) : LTTNG_OK;
 	}
 	return LTTNG_OK;
 }
@@ -170,10 +166,10 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 	}
 	if (cmd == WIRE_CMD_DISABLE_CHANNEL || cmd == WIRE_CMD_DISABLE_EVENT) {
 		if (req->domain_type == LTTNG_DOMAIN_KERNEL) {
-			if (!ctx->session->kernel.exists)
+			if (!ctx->session->domains[DOMAIN_INDEX_KERNEL].exists)
 				return LTTNG_ERR_NO_CHANNEL;
-		} else if (req->domain_type == LTTNG_DOMAIN_UST || domain_is_agent(req->domain_type)) {
-			if (!ctx->session->ust.exists)
+		} else if (req->domain_type == LTTNG_DOMAIN_UST || domain_type_is_agent(req->domain_type)) {
+			if (!ctx->session->domains[DOMAIN_INDEX_UST].exists)
 				return LTTNG_ERR_NO_CHANNEL;
 		} else {
 			return LTTNG_ERR_UNKNOWN_DOMAIN;
@@ -185,7 +181,7 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 			return r;
 	}
 	if ((spec->flags & NEEDS_DOMAIN) && ctx->session &&
-	    ctx->session->output == SESSION_OUTPUT_NETWORK && ctx->session->ust.exists) {
+	    ctx->session->output == SESSION_OUTPUT_NETWORK && ctx->session->domains[DOMAIN_INDEX_UST].exists) {
 		r = relayd_probe(ctx->session);
 		if (r != LTTNG_OK)
 			return r;
@@ -196,7 +192,7 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 		 * consumer of that domain, which this daemon starts on demand. */
 		if (req->domain_type == LTTNG_DOMAIN_KERNEL)
 			return LTTNG_ERR_NO_KERNCONSUMERD;
-		if (req->domain_type != LTTNG_DOMAIN_UST && !domain_is_agent(req->domain_type))
+		if (req->domain_type != LTTNG_DOMAIN_UST && !domain_type_is_agent(req->domain_type))
 			return LTTNG_ERR_UNKNOWN_DOMAIN;
 	}
 	if (ctx->session && req->creds.uid != 0 && req->creds.uid != ctx->session->uid)
@@ -222,6 +218,8 @@ void dispatch_request(struct daemon *d, const struct client_request *req,
 	}
 	log_debug("Client pid %d: %s (%u)", req->creds.pid, spec->name, cmd);
 	reply->ret_code = run_command(&ctx, spec);
+	if (ctx.op)
+		client_op_settle(d, ctx.op, reply);
 	if (reply->deferred)
 		return;
 	if (reply->ret_code != LTTNG_OK) {

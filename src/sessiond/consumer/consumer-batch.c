@@ -8,7 +8,6 @@
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
-#include "ust/ust-app.h"
 #include "consumer/consumer-batch.h"
 #include <lttng/lttng.h>
 #include <lttng/ust-error.h>
@@ -16,14 +15,16 @@
 /* Draining a channel writes files: give it time, but not forever. */
 #define CONSUMER_REPLY_TIMEOUT_MS 30000
 
-struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t cookie)
+struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t subject_id,
+					 struct operation *waiter)
 {
 	struct consumer_batch *b = calloc(1, sizeof(*b));
 
 	if (!b)
 		return NULL;
 	b->done = done;
-	b->cookie = cookie;
+	b->subject_id = subject_id;
+	b->waiter = waiter;
 	b->stop_on_error = true;
 	b->target_bits = 0; /* no consumer until consumer_batch_target() */
 	return b;

@@ -18,6 +18,7 @@
 #include "wire/consumer-wire.h"
 
 struct daemon;
+struct operation;
 
 enum consumer_op_type {
 	CONSUMER_OP_ADD_CHANNEL,
@@ -70,8 +71,11 @@ struct consumer_batch {
 	bool stop_on_error;  /* skip a part's remaining ops after a failure */
 	unsigned target_bits; /* consumer daemon of the ops added next */
 	consumer_batch_done_fn done;
-	uint64_t cookie;     /* caller's: an id to find its object again */
-	uint64_t cookie2;
+	/* What done() needs to go on: the id of the object the batch is about (a
+	 * registry, a session: the caller's lookup finds it again, or learns it is
+	 * gone), and the operation waiting for it, when one does (held by the caller). */
+	uint64_t subject_id;
+	struct operation *waiter;
 	unsigned count, capacity;
 	struct consumer_op *ops;
 	struct consumer_batch_part parts[CONSUMER_BITNESS_COUNT];
@@ -80,7 +84,8 @@ struct consumer_batch {
 
 /* A batch; each op goes to the consumer named by the last consumer_batch_target()
  * before it was added (none named: the op fails with -ENOTCONN). */
-struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t cookie);
+struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t subject_id,
+					 struct operation *waiter);
 /* The ops added from now on go to the consumer of applications of that bitness. */
 void consumer_batch_target(struct consumer_batch *b, unsigned bits_per_long);
 /* Adds an op; returns it (zeroed but for type), or NULL on out-of-memory. */

@@ -21,8 +21,6 @@
 #include "clock.h"
 #include "consumer-io.h"
 #include "consumer/consumer-supervisor.h"
-#include "ust/ust-app.h"
-#include "ust/ust-trace.h"
 #include "core/worker.h"
 #include "core/daemon.h"
 #include "model/model.h"
@@ -114,6 +112,26 @@ static void supervisor_forget(struct consumer_supervisor *cs)
 	cs->pid = 0;
 }
 
+void consumer_death_subscribe(struct daemon *d, struct consumer_death_subscription *sub)
+{
+	list_append(&d->consumer_death_subscribers, &sub->link);
+}
+
+void consumer_death_unsubscribe(struct consumer_death_subscription *sub)
+{
+	if (sub->link.next)
+		list_remove(&sub->link);
+	sub->link.next = sub->link.prev = NULL;
+}
+
+static void notify_death(struct daemon *d, unsigned bits_per_long)
+{
+	struct consumer_death_subscription *sub, *tmp;
+
+	list_for_each_entry_safe(sub, tmp, &d->consumer_death_subscribers, link)
+		sub->died(d, sub, bits_per_long);
+}
+
 static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata)
 {
 	struct consumer_supervisor *cs = userdata;
@@ -128,7 +146,7 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 		  cs->bits_per_long, (int) si->si_pid,
 		  si->si_code == CLD_EXITED ? "status" : "signal", si->si_status, active);
 	supervisor_forget(cs);
-	ust_trace_consumer_died(d, cs->bits_per_long);
+	notify_death(d, cs->bits_per_long);
 	return 0;
 }
 

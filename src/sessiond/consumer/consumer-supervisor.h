@@ -12,6 +12,8 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
+#include "list.h"
+
 struct daemon;
 struct worker_queue;
 
@@ -36,6 +38,18 @@ struct consumer_supervisor {
 	bool stopping;        /* daemon shutdown: never spawn again */
 	struct worker_queue *queue; /* the one worker that talks on cmd_fd (ust-consumer.c) */
 };
+
+/* Who wants to know that a consumer daemon died (the domains whose buffers it held):
+ * embedded in the subscriber's own state, found again with container_of(). */
+struct consumer_death_subscription {
+	struct list_node link;
+	void (*died)(struct daemon *d, struct consumer_death_subscription *sub,
+		     unsigned bits_per_long);
+};
+
+/* Subscribes; a subscription is dropped with consumer_death_unsubscribe(). */
+void consumer_death_subscribe(struct daemon *d, struct consumer_death_subscription *sub);
+void consumer_death_unsubscribe(struct consumer_death_subscription *sub);
 
 /* Sets up d->consumers from d->cfg; nothing is spawned yet. */
 int consumer_supervisors_init(struct daemon *d);

@@ -16,6 +16,7 @@
 
 #include "list.h"
 #include "core/config.h"
+#include "core/domain-index.h"
 #include "core/worker.h"
 
 struct session_registry;
@@ -24,16 +25,6 @@ struct consumer_supervisor;
 struct tracer_domain;
 struct ust_apps;
 struct consumer_death_subscription;
-
-/* Tracing domains, indexed as the daemon holds them (the order LTTng lists them). */
-enum domain_index {
-	DOMAIN_INDEX_KERNEL,
-	DOMAIN_INDEX_UST,
-	DOMAIN_INDEX_JUL,
-	DOMAIN_INDEX_LOG4J,
-	DOMAIN_INDEX_PYTHON,
-	DOMAIN_INDEX_COUNT,
-};
 
 struct daemon {
 	const struct sessiond_config *cfg;

@@ -75,8 +75,8 @@ struct session *session_add(struct session_registry *reg, const char *name, uid_
 	s->uid = uid;
 	s->gid = gid;
 	s->creation_time = time(NULL);
-	domain_init(&s->kernel, LTTNG_DOMAIN_KERNEL);
-	domain_init(&s->ust, LTTNG_DOMAIN_UST);
+	for (int i = 0; i < DOMAIN_INDEX_COUNT; i++)
+		domain_init(&s->domains[i], LTTNG_DOMAIN_KERNEL + i);
 	list_init(&s->snapshot_outputs);
 	s->next_snapshot_output_id = 1;
 	/* Newest first: the order in which LTTng lists and destroys sessions. */
@@ -128,8 +128,8 @@ void session_free(struct session *s)
 	if (!s)
 		return;
 	list_remove(&s->link);
-	domain_fini(&s->kernel);
-	domain_fini(&s->ust);
+	for (int i = 0; i < DOMAIN_INDEX_COUNT; i++)
+		domain_fini(&s->domains[i]);
 	list_for_each_entry_safe(o, tmp, &s->snapshot_outputs, link)
 		free(o);
 	free(s);
@@ -139,9 +139,9 @@ struct domain *session_domain(struct session *session, int domain_type)
 {
 	switch (domain_type) {
 	case LTTNG_DOMAIN_KERNEL:
-		return &session->kernel;
+		return &session->domains[DOMAIN_INDEX_KERNEL];
 	case LTTNG_DOMAIN_UST:
-		return &session->ust;
+		return &session->domains[DOMAIN_INDEX_UST];
 	default:
 		return NULL;
 	}

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "list.h"
+#include "core/domain-index.h"
 #include "wire/client-codec.h"
 
 #define SESSION_NAME_MAX 255
@@ -108,8 +109,7 @@ struct session {
 	uint64_t live_timer_us;
 	bool active;
 	bool has_been_started;
-	struct domain kernel;
-	struct domain ust;
+	struct domain domains[DOMAIN_INDEX_COUNT]; /* by enum domain_index */
 	struct list_node snapshot_outputs; /* struct snapshot_output */
 	uint32_t next_snapshot_output_id;
 	uint32_t snapshot_count; /* records taken, numbers the record directories */

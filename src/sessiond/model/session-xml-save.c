@@ -452,10 +452,10 @@ static void write_kernel_domain(struct writer *wr, const struct session *s)
 	write_string(wr, "type", "KERNEL");
 	write_string(wr, "buffer_type", "GLOBAL");
 	open_element(wr, "channels");
-	list_for_each_entry(ch, &s->kernel.channels, link)
+	list_for_each_entry(ch, &s->domains[DOMAIN_INDEX_KERNEL].channels, link)
 		write_kernel_channel(wr, s, ch);
 	close_element(wr);
-	write_trackers(wr, &s->kernel);
+	write_trackers(wr, &s->domains[DOMAIN_INDEX_KERNEL]);
 	close_element(wr);
 }
 
@@ -463,7 +463,7 @@ static void write_kernel_domain(struct writer *wr, const struct session *s)
  * channels do not exist in this daemon, so theirs are always empty. */
 static void write_ust_domain(struct writer *wr, const struct session *s, const char *type)
 {
-	const char *buffer_type = buffer_type_name(s->ust.buffer_type);
+	const char *buffer_type = buffer_type_name(s->domains[DOMAIN_INDEX_UST].buffer_type);
 	bool ust = strcmp(type, "UST") == 0;
 	const struct channel *ch;
 
@@ -476,22 +476,22 @@ static void write_ust_domain(struct writer *wr, const struct session *s, const c
 	write_string(wr, "buffer_type", buffer_type);
 	open_element(wr, "channels");
 	if (ust)
-		list_for_each_entry(ch, &s->ust.channels, link)
+		list_for_each_entry(ch, &s->domains[DOMAIN_INDEX_UST].channels, link)
 			write_ust_channel(wr, s, ch);
 	close_element(wr);
 	if (ust)
-		write_trackers(wr, &s->ust);
+		write_trackers(wr, &s->domains[DOMAIN_INDEX_UST]);
 	close_element(wr);
 }
 
 static void write_domains(struct writer *wr, const struct session *s)
 {
-	if (!s->kernel.exists && !s->ust.exists)
+	if (!s->domains[DOMAIN_INDEX_KERNEL].exists && !s->domains[DOMAIN_INDEX_UST].exists)
 		return;
 	open_element(wr, "domains");
-	if (s->kernel.exists)
+	if (s->domains[DOMAIN_INDEX_KERNEL].exists)
 		write_kernel_domain(wr, s);
-	if (s->ust.exists) {
+	if (s->domains[DOMAIN_INDEX_UST].exists) {
 		write_ust_domain(wr, s, "UST");
 		write_ust_domain(wr, s, "JUL");
 		write_ust_domain(wr, s, "LOG4J");

@@ -82,9 +82,9 @@ uint64_t buffer_estimate_session(const struct daemon *d, const struct session *s
 	uint64_t per_owner = METADATA_BUFFER_BYTES;
 	unsigned cpus = possible_cpus();
 
-	if (!s->ust.exists)
+	if (!s->domains[DOMAIN_INDEX_UST].exists)
 		return 0;
-	list_for_each_entry(ch, &s->ust.channels, link) {
+	list_for_each_entry(ch, &s->domains[DOMAIN_INDEX_UST].channels, link) {
 		uint64_t bytes = ch->attr.subbuf_size * ch->attr.num_subbuf;
 
 		/* Saturate instead of wrapping on absurd attributes. */
@@ -94,7 +94,7 @@ uint64_t buffer_estimate_session(const struct daemon *d, const struct session *s
 			return UINT64_MAX;
 		per_owner += bytes * cpus;
 	}
-	return per_owner * buffer_owners(d, s->ust.buffer_type);
+	return per_owner * buffer_owners(d, s->domains[DOMAIN_INDEX_UST].buffer_type);
 }
 
 uint64_t buffer_estimate_available(const char *path)

@@ -256,14 +256,14 @@ static int setup_job_fill(struct app_setup_job *j, const struct session *s, stru
 	const struct channel *c;
 	unsigned ci = 0, ei = 0, events = 0;
 
-	j->channel_count = (unsigned) list_count(&s->ust.channels);
-	list_for_each_entry(c, &s->ust.channels, link)
+	j->channel_count = (unsigned) list_count(&s->domains[DOMAIN_INDEX_UST].channels);
+	list_for_each_entry(c, &s->domains[DOMAIN_INDEX_UST].channels, link)
 		events += (unsigned) list_count(&c->events);
 	j->channels = calloc(j->channel_count ? j->channel_count : 1, sizeof(*j->channels));
 	j->events = calloc(events ? events : 1, sizeof(*j->events));
 	if (!j->channels || !j->events)
 		return -ENOMEM;
-	list_for_each_entry(c, &s->ust.channels, link) {
+	list_for_each_entry(c, &s->domains[DOMAIN_INDEX_UST].channels, link) {
 		struct ust_registry_channel *rc = ust_registry_channel_find(reg, c->name);
 		struct setup_channel *sc = &j->channels[ci];
 		const struct context_spec *ctx;
@@ -313,8 +313,8 @@ void app_session_abandon(struct daemon *d, struct ust_app_session *as, int error
 {
 	struct trace_op *op = move_ptr(as->op);
 
-	if (op && op->error == LTTNG_OK && op->kind != TRACE_OP_APP_READY)
-		op->error = error;
+	if (op && op->kind != TRACE_OP_APP_READY)
+		op_fail(op, error);
 	op_release(d, op);
 }
 
@@ -389,6 +389,7 @@ static void setup_job_done(struct daemon *d, struct worker_job *job)
 		for (unsigned i = 0; i < j->channel_count; i++) {
 			as->channels[i].chan_id = j->channels[i].chan_id;
 			as->channels[i].objd = j->channels[i].objd;
+			as->channels[i].enabled = j->channels[i].enabled;
 		}
 		as->channel_count = j->channel_count;
 		as->events = calloc(j->event_count ? j->event_count : 1, sizeof(*as->events));
@@ -400,11 +401,12 @@ static void setup_job_done(struct daemon *d, struct worker_job *job)
 		for (unsigned i = 0; i < j->event_count; i++) {
 			as->events[i].rule = j->events[i].rule;
 			as->events[i].objd = j->events[i].objd;
+			as->events[i].enabled = j->events[i].enabled;
 		}
 		as->event_count = j->event_count;
 		setup_job_free(j);
 		if (!s || !s->active) {
-			app_session_abandon(d, as, LTTNG_OK);
+			app_session_settled(d, app, as);
 			return;
 		}
 		j = setup_job_new(app, as->session_id);
@@ -424,6 +426,15 @@ static void setup_job_done(struct daemon *d, struct worker_job *job)
 		as->started = s && s->active;
 	}
 	setup_job_free(j);
+	app_session_settled(d, app, as);
+}
+
+void app_session_settled(struct daemon *d, struct ust_app *app, struct ust_app_session *as)
+{
+	/* Changes made meanwhile were left for now: apply them first (the session may
+	 * end here in this application, when a tracker now leaves it out). */
+	if (as->resync && app_session_resync(d, app, as))
+		return;
 	app_session_abandon(d, as, LTTNG_OK);
 }
 
@@ -470,8 +481,8 @@ void app_session_begin(struct daemon *d, struct ust_app *app, struct session *s,
 		reg = registry_create(d, s, app);
 	if (!reg) {
 		app_session_free(as);
-		if (op->error == LTTNG_OK && op->kind != TRACE_OP_APP_READY)
-			op->error = LTTNG_ERR_UST_CHAN_FAIL;
+		if (op->kind != TRACE_OP_APP_READY)
+			op_fail(op, LTTNG_ERR_UST_CHAN_FAIL);
 		return;
 	}
 	as->registry_id = reg->id;

@@ -29,9 +29,8 @@
 #include <lttng/ust-error.h>
 
 #include "buffer.h"
-#include "client/client-server.h"
 #include "core/daemon.h"
-#include "client/dispatch.h"
+#include "domain/domain.h"
 #include "core/listen-backoff.h"
 #include "log.h"
 #include "macros.h"
@@ -563,12 +562,11 @@ static int apps_accept_cb(sd_event_source *s, int fd, uint32_t revents, void *us
 /* ------------------------------------------------------------------------- */
 /* Tracepoint listings (LIST_TRACEPOINTS, LIST_TRACEPOINT_FIELDS).            */
 
+/* One listing across the applications: each one's job adds its entries. */
 struct tracepoint_listing {
-	uint64_t connection_id;
-	bool with_fields;
+	struct operation *waiter; /* held until every application answered */
+	struct event_listing *out;
 	int outstanding;
-	uint32_t count;
-	struct buffer data;
 };
 
 struct list_job {
@@ -607,14 +605,14 @@ static void list_job_run(struct worker_job *job)
 	size_t capacity = 0;
 	int handle, r;
 
-	handle = j->listing->with_fields ? lttng_ust_ctl_tracepoint_field_list(sock)
+	handle = j->listing->out->with_fields ? lttng_ust_ctl_tracepoint_field_list(sock)
 					 : lttng_ust_ctl_tracepoint_list(sock);
 	if (handle < 0) {
 		j->base.result = handle;
 		return;
 	}
 	for (;;) {
-		if (j->listing->with_fields) {
+		if (j->listing->out->with_fields) {
 			if (!grow_array((void **) &j->fields, &capacity, j->count, sizeof(*j->fields)))
 				break;
 			r = lttng_ust_ctl_tracepoint_field_list_get(sock, handle, &j->fields[j->count]);
@@ -631,61 +629,15 @@ static void list_job_run(struct worker_job *job)
 	(void) lttng_ust_ctl_release_handle(sock, handle);
 }
 
-static int encode_listed_event(struct buffer *out, const char *name, int loglevel, pid_t pid)
+/* Copies a fixed-size name an application sent, always terminated. */
+static void copy_name(char *dst, size_t size, const char *src, size_t src_size)
 {
-	struct decoded_event ev = {
-		.type = LTTNG_EVENT_TRACEPOINT,
-		.loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL,
-		.loglevel = loglevel,
-		.pid = pid,
-	};
+	size_t n = strnlen(src, src_size);
 
-	memcpy(ev.name, name, sizeof(ev.name));
-	ev.name[sizeof(ev.name) - 1] = '\0';
-	/* Listed tracepoints carry enabled = -1 ("not applicable"). */
-	return codec_encode_event_enabled(out, &ev, -1);
-}
-
-static int encode_listed_field(struct buffer *out, const struct lttng_ust_abi_field_iter *it,
-			       pid_t pid)
-{
-	struct wire_event_field header = {
-		.type = (uint8_t) it->type,
-		.nowrite = (uint8_t) it->nowrite,
-	};
-	char field_name[LTTNG_UST_ABI_SYM_NAME_LEN];
-	size_t header_offset = out->size;
-	size_t before_event;
-	int r;
-
-	memcpy(field_name, it->field_name, sizeof(field_name));
-	field_name[sizeof(field_name) - 1] = '\0';
-	header.name_len = (uint32_t) strlen(field_name) + 1;
-	r = buffer_append(out, &header, sizeof(header));
-	if (r == 0)
-		r = buffer_append(out, field_name, header.name_len);
-	before_event = out->size;
-	if (r == 0)
-		r = encode_listed_event(out, it->event_name, it->loglevel, pid);
-	if (r == 0) {
-		header.event_len = (uint32_t) (out->size - before_event);
-		memcpy(out->data + header_offset, &header, sizeof(header));
-	}
-	return r;
-}
-
-static void listing_finish(struct daemon *d, struct tracepoint_listing *l)
-{
-	struct client_reply reply = { .ret_code = LTTNG_OK };
-
-	buffer_init(&reply.cmd_header);
-	reply.data = l->data;
-	if (buffer_append_u32(&reply.cmd_header, l->count) < 0)
-		reply.ret_code = LTTNG_ERR_NOMEM;
-	client_server_complete(d, l->connection_id, &reply);
-	buffer_fini(&reply.cmd_header);
-	buffer_fini(&reply.data);
-	free(l);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 static void list_job_done(struct daemon *d, struct worker_job *job)
@@ -694,40 +646,51 @@ static void list_job_done(struct daemon *d, struct worker_job *job)
 	struct tracepoint_listing *l = j->listing;
 
 	for (size_t i = 0; i < j->count; i++) {
-		int r;
+		struct listed_event *e = event_listing_add(l->out);
 
-		/* A listing stays far below the protocol's 4 GiB reply limit, whatever
-		 * the applications answer. */
-		if (l->data.size > UST_MAX_LISTING_BYTES) {
-			log_warn("Tracepoint listing truncated at %u entries", l->count);
+		if (!e) {
+			/* The listing stays bounded whatever the applications answer. */
+			log_warn("Tracepoint listing truncated at %zu entries", l->out->count);
 			break;
 		}
-		r = l->with_fields ? encode_listed_field(&l->data, &j->fields[i], j->pid)
-				       : encode_listed_event(&l->data, j->tracepoints[i].name,
-							     j->tracepoints[i].loglevel, j->pid);
+		memset(e, 0, sizeof(*e));
+		e->pid = j->pid;
+		if (l->out->with_fields) {
+			const struct lttng_ust_abi_field_iter *it = &j->fields[i];
 
-		if (r < 0)
-			break;
-		l->count++;
+			copy_name(e->name, sizeof(e->name), it->event_name, sizeof(it->event_name));
+			copy_name(e->field_name, sizeof(e->field_name), it->field_name,
+				  sizeof(it->field_name));
+			e->loglevel = it->loglevel;
+			e->has_field = true;
+			e->field_type = it->type;
+			e->field_nowrite = it->nowrite;
+		} else {
+			copy_name(e->name, sizeof(e->name), j->tracepoints[i].name,
+				  sizeof(j->tracepoints[i].name));
+			e->loglevel = j->tracepoints[i].loglevel;
+		}
 	}
 	free(j->tracepoints);
 	free(j->fields);
 	free(j);
-	if (--l->outstanding == 0)
-		listing_finish(d, l);
+	if (--l->outstanding == 0) {
+		operation_release(d, l->waiter);
+		free(l);
+	}
 }
 
-int ust_apps_list_tracepoints(struct daemon *d, uint64_t connection_id, bool with_fields)
+int ust_apps_list_tracepoints(struct daemon *d, struct event_listing *out,
+			      struct operation *waiter)
 {
 	struct tracepoint_listing *l = calloc(1, sizeof(*l));
 	struct ust_app *app;
 	int submitted = 0;
 
 	if (!l)
-		return -ENOMEM;
-	l->connection_id = connection_id;
-	l->with_fields = with_fields;
-	buffer_init(&l->data);
+		return LTTNG_ERR_NOMEM;
+	l->waiter = waiter;
+	l->out = out;
 	/* Held until every job is submitted, so an early completion cannot finish. */
 	l->outstanding = 1;
 	if (d->apps) {
@@ -751,14 +714,13 @@ int ust_apps_list_tracepoints(struct daemon *d, uint64_t connection_id, bool wit
 		}
 	}
 	if (submitted == 0) {
-		/* Nothing to wait for: the caller answers at once. */
-		buffer_fini(&l->data);
-		free(l);
-		return 0;
+		free(l); /* nothing to wait for */
+		return LTTNG_OK;
 	}
 	/* Completions always come back through the loop, never from this call. */
 	l->outstanding--;
-	return submitted;
+	operation_hold(waiter);
+	return LTTNG_OK;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -777,6 +739,8 @@ int ust_apps_start(struct daemon *d)
 	apps->listen_fd = -1;
 	list_init(&apps->apps);
 	list_init(&apps->orphan_notify);
+	apps->consumer_death.died = ust_trace_consumer_died;
+	consumer_death_subscribe(d, &apps->consumer_death);
 	apps->registration_queue = worker_queue_start(&d->workers.completions, 2);
 	if (!apps->registration_queue)
 		return log_error_errno(-ENOMEM, "Cannot start registration workers");
@@ -802,6 +766,7 @@ void ust_apps_stop(struct daemon *d)
 
 	if (!apps)
 		return;
+	consumer_death_unsubscribe(&apps->consumer_death);
 	wait_shm_close(apps);
 	apps->listen_source = sd_event_source_disable_unref(apps->listen_source);
 	if (apps->listen_fd >= 0) {

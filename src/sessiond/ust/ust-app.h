@@ -14,9 +14,12 @@
 #include <lttng/ust-abi.h>
 
 #include "list.h"
+#include "consumer/consumer-supervisor.h"
 #include "core/worker.h"
 
 struct daemon;
+struct event_listing;
+struct operation;
 
 enum ust_app_state {
 	UST_APP_REGISTERING, /* command socket known, waiting for the notify socket */
@@ -56,10 +59,11 @@ struct ust_app {
 /* Bounds on what applications (any local user may connect) can make us hold. */
 #define UST_MAX_PENDING_REGISTRATIONS 256
 #define UST_MAX_APPS 8192
-#define UST_MAX_LISTING_BYTES (64u << 20)
 
 struct ust_apps {
 	struct daemon *daemon;
+	/* The traces whose buffers a dead consumer held end (ust-trace.c). */
+	struct consumer_death_subscription consumer_death;
 	unsigned pending_registrations; /* sockets whose registration message is awaited */
 	int pending_socks[UST_MAX_PENDING_REGISTRATIONS];
 	unsigned app_count;
@@ -79,9 +83,9 @@ struct ust_app *ust_app_find(struct ust_apps *apps, uint64_t id);
 /* Forgets an application (its sockets are closed, its sessions ended there). */
 void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why);
 
-/* Asks every ready application for its tracepoints (fields when with_fields); the
- * waiting client connection is answered when all have replied. Returns how many
- * applications were asked (0: nothing to wait for, the caller answers), or -ENOMEM. */
-int ust_apps_list_tracepoints(struct daemon *d, uint64_t connection_id, bool with_fields);
+/* Asks every ready application for its tracepoints (fields when out->with_fields)
+ * into out, holding waiter until all have replied. LTTNG_OK or LTTNG_ERR_NOMEM. */
+int ust_apps_list_tracepoints(struct daemon *d, struct event_listing *out,
+			      struct operation *waiter);
 
 #endif

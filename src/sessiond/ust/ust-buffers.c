@@ -96,7 +96,7 @@ static int registry_directory(struct ust_registry *reg, const struct session *s,
 struct ust_registry *registry_find_for(struct daemon *d, const struct session *s,
 					      const struct ust_app *app)
 {
-	bool per_pid = s->ust.buffer_type == LTTNG_BUFFER_PER_PID;
+	bool per_pid = s->domains[DOMAIN_INDEX_UST].buffer_type == LTTNG_BUFFER_PER_PID;
 	struct ust_registry *reg;
 
 	list_for_each_entry(reg, &d->ust_registries, link) {
@@ -141,7 +141,7 @@ static void fill_add_channel(struct daemon *d, const struct session *s, const st
  * the applications waiting for them. */
 static void buffers_created(struct daemon *d, struct consumer_batch *b)
 {
-	struct ust_registry *reg = registry_by_id(d, b->cookie);
+	struct ust_registry *reg = registry_by_id(d, b->subject_id);
 	struct ust_app *app, *atmp;
 	bool ok = reg != NULL;
 
@@ -204,7 +204,7 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 	struct consumer_op *op;
 	struct channel *c;
 
-	reg = ust_registry_new(++d->next_registry_id, s->id, s->ust.buffer_type == LTTNG_BUFFER_PER_PID);
+	reg = ust_registry_new(++d->next_registry_id, s->id, s->domains[DOMAIN_INDEX_UST].buffer_type == LTTNG_BUFFER_PER_PID);
 	if (!reg)
 		return NULL;
 	reg->uid = app->uid;
@@ -213,7 +213,7 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 	if (registry_fill_meta(d, reg, s, app) < 0 || registry_directory(reg, s, app) < 0 ||
 	    ust_registry_start_metadata(reg) < 0)
 		goto fail;
-	b = consumer_batch_new(buffers_created, reg->id);
+	b = consumer_batch_new(buffers_created, reg->id, NULL);
 	if (!b)
 		goto fail;
 	consumer_batch_target(b, reg->bits_per_long);
@@ -235,7 +235,7 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 	if (registry_queue_push(d, reg, b) < 0)
 		goto fail_batch;
 channels:
-	list_for_each_entry(c, &s->ust.channels, link) {
+	list_for_each_entry(c, &s->domains[DOMAIN_INDEX_UST].channels, link) {
 		struct ust_registry_channel *rc = ust_registry_channel_add(reg, c->name);
 
 		op = consumer_batch_add(b, CONSUMER_OP_ADD_CHANNEL);
@@ -274,7 +274,7 @@ int registry_queue_push(struct daemon *d, struct ust_registry *reg, struct consu
 	if (!reg->metadata_created || reg->metadata_pushed == reg->metadata.size)
 		return 0;
 	if (!b) {
-		b = consumer_batch_new(push_done, reg->id);
+		b = consumer_batch_new(push_done, reg->id, NULL);
 		if (!b)
 			return -ENOMEM;
 		b->stop_on_error = false;

@@ -67,6 +67,7 @@ static void change_job_done(struct daemon *d, struct worker_job *job)
 			as->events = grown;
 			as->events[as->event_count].rule = j->event.rule;
 			as->events[as->event_count].objd = j->event.objd;
+			as->events[as->event_count].enabled = j->event.enabled;
 			as->event_count++;
 		}
 	}
@@ -102,46 +103,94 @@ static int app_channel_objd(struct daemon *d, const struct ust_app_session *as, 
 	return -1;
 }
 
-void ust_trace_event_changed(struct daemon *d, struct session *s, const char *channel_name,
-			     const void *rule_ptr)
+/* Brings one rule up to date in one application: enables or disables its event,
+ * or creates it there (enabled) when the application does not have it yet. */
+static void event_change_in_app(struct daemon *d, struct ust_app *app, struct ust_app_session *as,
+				const char *channel_name, const struct event_rule *rule)
 {
-	const struct event_rule *rule = rule_ptr;
-	const struct channel *c = channel_of(s, channel_name);
+	struct change_job *j = NULL;
+	int chan_objd;
+
+	for (unsigned i = 0; i < as->event_count; i++) {
+		if (as->events[i].rule != rule || as->events[i].objd < 0)
+			continue;
+		if (as->events[i].enabled == (bool) rule->spec.enabled)
+			return;
+		j = change_job_new(app, as->session_id,
+				   rule->spec.enabled ? CHANGE_ENABLE : CHANGE_DISABLE);
+		if (!j)
+			return;
+		j->target.handle = as->events[i].objd;
+		as->events[i].enabled = rule->spec.enabled;
+		worker_queue_submit(app->queue, &j->base);
+		return;
+	}
+	if (!rule->spec.enabled)
+		return;
+	chan_objd = app_channel_objd(d, as, channel_name);
+	if (chan_objd < 0)
+		return;
+	j = change_job_new(app, as->session_id, CHANGE_CREATE);
+	if (!j)
+		return;
+	j->channel.channel = calloc(1, sizeof(*j->channel.channel));
+	if (!j->channel.channel || event_to_ust(rule, 0, &j->event) < 0) {
+		change_job_free(j);
+		return;
+	}
+	j->channel.channel->handle = chan_objd;
+	worker_queue_submit(app->queue, &j->base);
+}
+
+/* Brings one channel's state up to date in one application. */
+static void channel_change_in_app(struct daemon *d, struct ust_app *app,
+				  struct ust_app_session *as, const struct channel *c)
+{
+	struct ust_registry *reg = registry_by_id(d, as->registry_id);
+	struct ust_registry_channel *rc = reg ? ust_registry_channel_find(reg, c->name) : NULL;
+
+	for (unsigned i = 0; rc && i < as->channel_count; i++) {
+		struct ust_app_channel *ac = &as->channels[i];
+		struct change_job *j;
+
+		if (ac->chan_id != rc->chan_id || ac->objd < 0 || ac->enabled == c->enabled)
+			continue;
+		j = change_job_new(app, as->session_id, c->enabled ? CHANGE_ENABLE : CHANGE_DISABLE);
+		if (!j)
+			return;
+		j->target.handle = ac->objd;
+		ac->enabled = c->enabled;
+		worker_queue_submit(app->queue, &j->base);
+	}
+}
+
+/* The application's view of the session, when a change can reach it now; a setup
+ * in flight is marked to catch up once it settles (app_session_resync). */
+static struct ust_app_session *changeable_session(struct ust_app *app, uint64_t session_id)
+{
+	struct ust_app_session *as = app_session_find(app, session_id);
+
+	if (!as)
+		return NULL;
+	if (as->op) {
+		as->resync = true;
+		return NULL;
+	}
+	return as->handle < 0 ? NULL : as;
+}
+
+void ust_trace_event_changed(struct daemon *d, struct session *s, const char *channel_name,
+			     const struct event_rule *rule)
+{
 	struct ust_app *app;
 
-	if (!d->apps || !c)
+	if (!d->apps || !channel_of(s, channel_name))
 		return;
 	list_for_each_entry(app, &d->apps->apps, link) {
-		struct ust_app_session *as = app_session_find(app, s->id);
-		struct change_job *j = NULL;
-		int chan_objd;
+		struct ust_app_session *as = changeable_session(app, s->id);
 
-		if (!as || as->handle < 0 || as->op)
-			continue;
-		for (unsigned i = 0; i < as->event_count; i++) {
-			if (as->events[i].rule != rule || as->events[i].objd < 0)
-				continue;
-			j = change_job_new(app, s->id, rule->spec.enabled ? CHANGE_ENABLE : CHANGE_DISABLE);
-			if (j)
-				j->target.handle = as->events[i].objd;
-			break;
-		}
-		if (!j && rule->spec.enabled) {
-			chan_objd = app_channel_objd(d, as, channel_name);
-			if (chan_objd < 0)
-				continue;
-			j = change_job_new(app, s->id, CHANGE_CREATE);
-			if (!j)
-				continue;
-			j->channel.channel = calloc(1, sizeof(*j->channel.channel));
-			if (!j->channel.channel || event_to_ust(rule, 0, &j->event) < 0) {
-				change_job_free(j);
-				continue;
-			}
-			j->channel.channel->handle = chan_objd;
-		}
-		if (j)
-			worker_queue_submit(app->queue, &j->base);
+		if (as)
+			event_change_in_app(d, app, as, channel_name, rule);
 	}
 }
 
@@ -153,20 +202,10 @@ void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *
 	if (!d->apps || !c)
 		return;
 	list_for_each_entry(app, &d->apps->apps, link) {
-		struct ust_app_session *as = app_session_find(app, s->id);
-		struct change_job *j;
-		int objd;
+		struct ust_app_session *as = changeable_session(app, s->id);
 
-		if (!as || as->handle < 0 || as->op)
-			continue;
-		objd = app_channel_objd(d, as, channel_name);
-		if (objd < 0)
-			continue;
-		j = change_job_new(app, s->id, c->enabled ? CHANGE_ENABLE : CHANGE_DISABLE);
-		if (!j)
-			continue;
-		j->target.handle = objd;
-		worker_queue_submit(app->queue, &j->base);
+		if (as)
+			channel_change_in_app(d, app, as, c);
 	}
 }
 
@@ -200,7 +239,7 @@ void ust_trace_trackers_changed(struct daemon *d, struct session *s)
 
 	if (!d->apps || !s->active || !session_records_ust(s))
 		return;
-	op = op_new(TRACE_OP_BACKGROUND, 0, s->id);
+	op = op_new(TRACE_OP_BACKGROUND, NULL, s->id);
 	if (!op)
 		return;
 	list_for_each_entry(app, &d->apps->apps, link) {
@@ -211,8 +250,32 @@ void ust_trace_trackers_changed(struct daemon *d, struct session *s)
 			continue;
 		if (follows && !as)
 			app_session_begin(d, app, s, op);
-		else if (!follows && as && !as->op)
+		else if (!follows && as && as->op)
+			as->resync = true;
+		else if (!follows && as)
 			app_session_end(d, app, as);
 	}
 	op_release(d, op);
+}
+
+bool app_session_resync(struct daemon *d, struct ust_app *app, struct ust_app_session *as)
+{
+	struct session *s = session_by_id(d, as->session_id);
+	const struct channel *c;
+
+	as->resync = false;
+	if (!s || as->handle < 0)
+		return false;
+	if (s->active && !session_follows_app(s, app)) {
+		app_session_end(d, app, as);
+		return true;
+	}
+	list_for_each_entry(c, &s->domains[DOMAIN_INDEX_UST].channels, link) {
+		const struct event_rule *rule;
+
+		channel_change_in_app(d, app, as, c);
+		list_for_each_entry(rule, &c->events, link)
+			event_change_in_app(d, app, as, c->name, rule);
+	}
+	return false;
 }

@@ -13,6 +13,7 @@
 #include <lttng/lttng.h>
 #include <lttng/ust-ctl.h>
 
+#include "core/operation.h"
 #include "model/model.h"
 #include "ust/ust-app.h"
 #include "consumer/consumer-batch.h"
@@ -33,13 +34,16 @@ enum trace_op_kind {
 };
 
 struct trace_op {
+	/* Held by every job it waits for; base.code is the first LTTng error. */
+	struct operation base;
 	enum trace_op_kind kind;
-	unsigned pending;
-	int error; /* first LTTng error code, LTTNG_OK when none */
-	uint64_t connection_id;
+	/* STOP and DESTROY: the applications are done and the consumer's flush ran. */
+	bool flushed;
 	uint64_t session_id;
-	uint64_t app_id;
-	struct session *destroyed; /* TRACE_OP_DESTROY: owned */
+	/* The operation waiting for this one (a client's command), held until the
+	 * end; NULL for an application's registration or background work. */
+	struct operation *waiter;
+	uint64_t app_id;   /* TRACE_OP_APP_READY */
 	void (*app_done)(struct daemon *d, uint64_t app_id);
 };
 
@@ -68,7 +72,7 @@ struct setup_channel {
 struct setup_event {
 	unsigned channel;
 	bool enabled;
-	const void *rule;
+	const struct event_rule *rule;
 	int objd;
 	struct lttng_ust_abi_event attr;
 	struct lttng_ust_abi_filter_bytecode *filter;
@@ -94,12 +98,11 @@ struct app_setup_job {
 
 /* ust-trace.c: operations. An operation holds a reference per job it waits for;
  * the last release runs its next step. */
-struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id);
+struct trace_op *op_new(enum trace_op_kind kind, struct operation *waiter, uint64_t session_id);
 void op_hold(struct trace_op *op);
 void op_release(struct daemon *d, struct trace_op *op);
-/* Completes the deferred client request of connection_id. */
-void reply_client(struct daemon *d, uint64_t connection_id, int ret_code, const void *header,
-		  size_t header_len);
+/* Records an LTTng error on the operation (the first one is kept). */
+void op_fail(struct trace_op *op, int code);
 
 /* ust-trace.c: lookups (NULL when gone) and the session's rules. */
 struct session *session_by_id(struct daemon *d, uint64_t id);
@@ -129,6 +132,13 @@ int registry_queue_push(struct daemon *d, struct ust_registry *reg, struct consu
 void app_session_begin(struct daemon *d, struct ust_app *app, struct session *s,
 		       struct trace_op *op);
 void app_session_abandon(struct daemon *d, struct ust_app_session *as, int error);
+/* The setup of a session in an application succeeded: resync, then release. */
+void app_session_settled(struct daemon *d, struct ust_app *app, struct ust_app_session *as);
+
+/* ust-trace-changes.c: brings a session that was set up in an application while
+ * rules, channels or trackers changed up to date. Returns true when the session
+ * ended in that application (as was freed, its operation released). */
+bool app_session_resync(struct daemon *d, struct ust_app *app, struct ust_app_session *as);
 void app_setup_submit(struct daemon *d, struct ust_app *app, struct ust_app_session *as);
 struct app_setup_job *setup_job_new(struct ust_app *app, uint64_t session_id);
 int event_to_ust(const struct event_rule *rule, unsigned channel, struct setup_event *out);

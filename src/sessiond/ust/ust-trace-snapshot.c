@@ -73,7 +73,8 @@ static void snapshot_done(struct daemon *d, struct consumer_batch *b)
 			break;
 		}
 	}
-	reply_client(d, b->cookie, ret, NULL, 0);
+	operation_fail(b->waiter, ret);
+	operation_release(d, b->waiter);
 }
 
 static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, const struct session *s,
@@ -121,14 +122,23 @@ static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, con
 }
 
 int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
-		       uint64_t max_size, uint64_t connection_id, bool *deferred)
+		       uint64_t max_size, struct operation *waiter)
 {
 	struct consumer_batch *b;
 	struct ust_registry *reg;
+	char ust_dir[PATH_MAX];
 	int64_t packets;
 	bool any = false;
+	int r;
 
-	*deferred = false;
+	/* The domain's directory is made even when it holds nothing, as LTTng does. */
+	if ((size_t) snprintf(ust_dir, sizeof(ust_dir), "%s/ust", directory) >= sizeof(ust_dir))
+		return LTTNG_ERR_INVALID;
+	r = mkdir_as(s->uid, s->gid, ust_dir, 0770);
+	if (r < 0) {
+		log_error_errno(r, "Cannot create snapshot directory %s", ust_dir);
+		return LTTNG_ERR_CREATE_DIR_FAIL;
+	}
 	if (!d->apps)
 		return LTTNG_OK;
 	/* Directories first, as LTTng makes them before checking the size. */
@@ -148,7 +158,7 @@ int ust_trace_snapshot(struct daemon *d, struct session *s, const char *director
 	packets = packets_per_stream(d, s, max_size);
 	if (packets < 0)
 		return LTTNG_ERR_MAX_SIZE_INVALID;
-	b = consumer_batch_new(snapshot_done, connection_id);
+	b = consumer_batch_new(snapshot_done, s->id, waiter);
 	if (!b)
 		return LTTNG_ERR_NOMEM;
 	list_for_each_entry(reg, &d->ust_registries, link) {
@@ -164,7 +174,7 @@ int ust_trace_snapshot(struct daemon *d, struct session *s, const char *director
 			return LTTNG_ERR_NOMEM;
 		}
 	}
+	operation_hold(waiter);
 	consumer_batch_submit(d, b);
-	*deferred = true;
 	return LTTNG_OK;
 }

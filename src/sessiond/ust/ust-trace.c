@@ -13,9 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/client-server.h"
 #include "core/daemon.h"
-#include "client/dispatch.h"
 #include "log.h"
 #include "macros.h"
 #include "ust/ust-trace-internal.h"
@@ -24,46 +22,55 @@
 /* Operations: a client request (or an application's registration) waiting for */
 /* several jobs. The last job to finish runs the operation's next step.        */
 
-static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy);
-static void op_next(struct daemon *d, struct trace_op *op);
+static void flush_registries(struct daemon *d, struct trace_op *op);
+static void op_next(struct daemon *d, struct operation *base);
 
-struct trace_op *op_new(enum trace_op_kind kind, uint64_t connection_id, uint64_t session_id)
+struct trace_op *op_new(enum trace_op_kind kind, struct operation *waiter, uint64_t session_id)
 {
 	struct trace_op *op = calloc(1, sizeof(*op));
 
 	if (!op)
 		return NULL;
+	/* One hold: the caller's, dropped by op_release() once every step is launched. */
+	operation_init(&op->base, op_next);
 	op->kind = kind;
-	op->error = LTTNG_OK;
-	op->connection_id = connection_id;
 	op->session_id = session_id;
-	op->pending = 1; /* the caller's reference, dropped by op_release() once set up */
+	op->waiter = waiter;
+	if (waiter)
+		operation_hold(waiter);
 	return op;
 }
 
 void op_hold(struct trace_op *op)
 {
-	op->pending++;
+	operation_hold(&op->base);
 }
 
 void op_release(struct daemon *d, struct trace_op *op)
 {
-	if (op && --op->pending == 0)
-		op_next(d, op);
+	if (op)
+		operation_release(d, &op->base);
 }
 
-void reply_client(struct daemon *d, uint64_t connection_id, int ret_code,
-			 const void *header, size_t header_len)
+void op_fail(struct trace_op *op, int code)
 {
-	struct client_reply reply;
+	operation_fail(&op->base, code);
+}
 
-	memset(&reply, 0, sizeof(reply));
-	buffer_init(&reply.cmd_header);
-	buffer_init(&reply.data);
-	reply.ret_code = ret_code;
-	if (header_len && buffer_append(&reply.cmd_header, header, header_len) < 0)
-		reply.ret_code = LTTNG_ERR_NOMEM;
-	client_server_complete(d, connection_id, &reply);
+/* The operation ends: its waiter learns the outcome. */
+static void op_end(struct daemon *d, struct trace_op *op)
+{
+	if (op->waiter) {
+		operation_fail(op->waiter, op->base.code);
+		operation_release(d, op->waiter);
+	}
+	free(op);
+}
+
+/* Only the caller holds the operation: nothing was launched. */
+static bool op_launched_nothing(const struct trace_op *op)
+{
+	return op->base.holders == 1;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -73,7 +80,7 @@ const struct channel *channel_of(const struct session *s, const char *name)
 {
 	const struct channel *c;
 
-	list_for_each_entry(c, &s->ust.channels, link)
+	list_for_each_entry(c, &s->domains[DOMAIN_INDEX_UST].channels, link)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
@@ -174,7 +181,7 @@ static bool tracker_allows(const struct tracker *t, int64_t id, bool is_user)
 
 bool session_follows_app(const struct session *s, const struct ust_app *app)
 {
-	const struct domain *dom = &s->ust;
+	const struct domain *dom = &s->domains[DOMAIN_INDEX_UST];
 
 	return tracker_allows(&dom->trackers[TRACKER_VPID], app->pid, false) &&
 	       tracker_allows(&dom->trackers[TRACKER_VUID], app->uid, true) &&
@@ -186,8 +193,8 @@ bool session_follows_app(const struct session *s, const struct ust_app *app)
  * relay daemon is not done yet. */
 bool session_records_ust(const struct session *s)
 {
-	return s->ust.exists && s->output != SESSION_OUTPUT_NETWORK &&
-	       !list_is_empty(&s->ust.channels);
+	return s->domains[DOMAIN_INDEX_UST].exists && s->output != SESSION_OUTPUT_NETWORK &&
+	       !list_is_empty(&s->domains[DOMAIN_INDEX_UST].channels);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -217,27 +224,19 @@ int ust_trace_can_start(struct daemon *d, const struct session *s)
 	return LTTNG_OK;
 }
 
-int ust_trace_start(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred)
+int ust_trace_start(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct trace_op *op;
 	struct ust_app *app;
 
-	*deferred = false;
 	if (!d->apps || !session_records_ust(s))
 		return LTTNG_OK;
-	op = op_new(TRACE_OP_START, connection_id, s->id);
+	op = op_new(TRACE_OP_START, waiter, s->id);
 	if (!op)
 		return LTTNG_ERR_NOMEM;
 	list_for_each_entry(app, &d->apps->apps, link)
 		if (app->state == UST_APP_READY)
 			app_session_begin(d, app, s, op);
-	if (op->pending == 1) {
-		int error = op->error;
-
-		free(op); /* nothing to wait for: answer now */
-		return error;
-	}
-	*deferred = true;
 	op_release(d, op);
 	return LTTNG_OK;
 }
@@ -301,25 +300,21 @@ static void wait_for_app_queues(struct daemon *d, uint64_t session_id, struct tr
 	}
 }
 
-int ust_trace_stop(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred)
+int ust_trace_stop(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct trace_op *op;
 
-	*deferred = false;
 	if (!d->apps || !registry_has_session(d, s->id))
 		return LTTNG_OK;
-	op = op_new(TRACE_OP_STOP, connection_id, s->id);
+	op = op_new(TRACE_OP_STOP, waiter, s->id);
 	if (!op)
 		return LTTNG_ERR_NOMEM;
 	stop_apps(d, s);
 	wait_for_app_queues(d, s->id, op);
-	*deferred = true;
-	if (op->pending == 1) {
-		op->pending = 0;
-		flush_registries(d, op, false);
-		return LTTNG_OK;
-	}
-	op_release(d, op);
+	if (op_launched_nothing(op))
+		flush_registries(d, op);
+	else
+		op_release(d, op);
 	return LTTNG_OK;
 }
 
@@ -372,14 +367,16 @@ static void registry_end_ops(struct daemon *d, struct consumer_batch *b, struct 
 		add_key_op(b, CONSUMER_OP_DESTROY, reg->metadata_key);
 }
 
-static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy)
+/* The operation's last step (it is not held any more): the consumer's flush. */
+static void flush_registries(struct daemon *d, struct trace_op *op)
 {
-	struct consumer_batch *b = consumer_batch_new(flush_done, (uint64_t) (uintptr_t) op);
+	bool destroy = op->kind == TRACE_OP_DESTROY;
+	struct consumer_batch *b = consumer_batch_new(flush_done, op->session_id, &op->base);
 	struct ust_registry *reg;
 
 	if (!b) {
-		op->app_id = UINT64_MAX; /* nothing flushed, answer anyway */
-		op_next(d, op);
+		op->flushed = true; /* nothing flushed, answer anyway */
+		op_next(d, &op->base);
 		return;
 	}
 	b->stop_on_error = false;
@@ -388,13 +385,12 @@ static void flush_registries(struct daemon *d, struct trace_op *op, bool destroy
 			continue;
 		if (reg->consumer_lost) {
 			/* Nothing left to flush: say so to whoever stops the session. */
-			if (!destroy && op->error == LTTNG_OK)
-				op->error = LTTNG_ERR_UST_STOP_FAIL;
+			if (!destroy)
+				op_fail(op, LTTNG_ERR_UST_STOP_FAIL);
 			continue;
 		}
 		registry_end_ops(d, b, reg, destroy ? REGISTRY_END_DESTROY : REGISTRY_END_FLUSH);
 	}
-	b->cookie2 = destroy;
 	consumer_batch_submit(d, b);
 }
 
@@ -421,7 +417,7 @@ static void record_stats(struct daemon *d, uint64_t session_id, uint64_t key, ui
 	}
 	/* A channel's counters are the sum over its buffers (per user or per app),
 	 * including those of applications that have exited. */
-	list_for_each_entry(c, &s->ust.channels, link) {
+	list_for_each_entry(c, &s->domains[DOMAIN_INDEX_UST].channels, link) {
 		c->discarded_events = c->closed_discarded_events;
 		c->lost_packets = c->closed_lost_packets;
 		list_for_each_entry(reg, &d->ust_registries, link) {
@@ -474,8 +470,8 @@ static void free_session_registries(struct daemon *d, uint64_t session_id)
 
 static void flush_done(struct daemon *d, struct consumer_batch *b)
 {
-	struct trace_op *op = (struct trace_op *) (uintptr_t) b->cookie;
-	bool destroy = b->cookie2;
+	struct trace_op *op = container_of(b->waiter, struct trace_op, base);
+	bool destroy = op->kind == TRACE_OP_DESTROY;
 
 	for (unsigned i = 0; i < b->count; i++) {
 		struct consumer_op *cop = &b->ops[i];
@@ -483,8 +479,8 @@ static void flush_done(struct daemon *d, struct consumer_batch *b)
 		if (cop->result < 0 && cop->result != -ENOTCONN && cop->result != -ENOENT) {
 			log_error_errno(cop->result, "Consumer daemon: end of recording failed");
 			/* A full disk or a vanished directory: the trace is incomplete. */
-			if (!destroy && op->error == LTTNG_OK)
-				op->error = LTTNG_ERR_UST_STOP_FAIL;
+			if (!destroy)
+				op_fail(op, LTTNG_ERR_UST_STOP_FAIL);
 		}
 		if (cop->type == CONSUMER_OP_STATS && cop->result == 0)
 			record_stats(d, op->session_id, cop->in.key, cop->discarded_events,
@@ -492,72 +488,55 @@ static void flush_done(struct daemon *d, struct consumer_batch *b)
 	}
 	if (destroy)
 		free_session_registries(d, op->session_id);
-	/* Reuse the operation for its last step: the reply. */
-	op->pending = 0;
-	op->kind = destroy ? TRACE_OP_DESTROY : TRACE_OP_STOP;
-	op->app_id = UINT64_MAX; /* marks "flushed" */
-	op_next(d, op);
+	op->flushed = true;
+	op_next(d, &op->base);
 }
 
-int ust_trace_destroy(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred)
+int ust_trace_destroy(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct trace_op *op;
 
-	*deferred = false;
-	if (!d->apps || !registry_has_session(d, s->id)) {
-		session_free(s);
+	if (!d->apps || !registry_has_session(d, s->id))
 		return LTTNG_OK;
-	}
-	op = op_new(TRACE_OP_DESTROY, connection_id, s->id);
+	op = op_new(TRACE_OP_DESTROY, waiter, s->id);
 	if (!op)
 		return LTTNG_ERR_NOMEM;
-	op->destroyed = s;
 	if (s->active)
 		stop_apps(d, s);
 	wait_for_app_queues(d, s->id, op);
-	*deferred = true;
-	if (op->pending == 1) {
-		op->pending = 0;
-		flush_registries(d, op, true);
-		return LTTNG_OK;
-	}
-	op_release(d, op);
+	if (op_launched_nothing(op))
+		flush_registries(d, op);
+	else
+		op_release(d, op);
 	return LTTNG_OK;
 }
 
-static void op_next(struct daemon *d, struct trace_op *op)
+/* The last hold on the operation went: its next step. */
+static void op_next(struct daemon *d, struct operation *base)
 {
+	struct trace_op *op = container_of(base, struct trace_op, base);
+
 	switch (op->kind) {
-	case TRACE_OP_START:
-		reply_client(d, op->connection_id, op->error, NULL, 0);
-		break;
 	case TRACE_OP_APP_READY:
 		if (op->app_done)
 			op->app_done(d, op->app_id);
 		break;
+	case TRACE_OP_START:
 	case TRACE_OP_BACKGROUND:
 		break;
 	case TRACE_OP_STOP:
-		if (op->app_id != UINT64_MAX) {
-			flush_registries(d, op, false);
-			return;
-		}
-		reply_client(d, op->connection_id, op->error, NULL, 0);
-		break;
 	case TRACE_OP_DESTROY:
-		if (op->app_id != UINT64_MAX) {
-			flush_registries(d, op, true);
+		if (!op->flushed) {
+			/* Every application is done: the consumer's turn. */
+			flush_registries(d, op);
 			return;
-		} else {
-			int32_t rotation_state = LTTNG_ROTATION_STATE_NO_ROTATION;
-
-			session_free(op->destroyed);
-			reply_client(d, op->connection_id, LTTNG_OK, &rotation_state,
-				     sizeof(rotation_state));
 		}
+		/* A destroy answers success whatever the flush found. */
+		if (op->kind == TRACE_OP_DESTROY)
+			op->base.code = LTTNG_OK;
 		break;
 	}
-	free(op);
+	op_end(d, op);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -605,7 +584,7 @@ int ust_trace_regenerate_statedump(struct daemon *d, struct session *s)
 void ust_trace_app_ready(struct daemon *d, struct ust_app *app,
 			 void (*done)(struct daemon *d, uint64_t app_id))
 {
-	struct trace_op *op = op_new(TRACE_OP_APP_READY, 0, 0);
+	struct trace_op *op = op_new(TRACE_OP_APP_READY, NULL, 0);
 	struct session *s;
 
 	if (!op) {
@@ -622,7 +601,7 @@ void ust_trace_app_ready(struct daemon *d, struct ust_app *app,
 
 static void per_pid_closed(struct daemon *d, struct consumer_batch *b)
 {
-	struct ust_registry *reg = registry_by_id(d, b->cookie);
+	struct ust_registry *reg = registry_by_id(d, b->subject_id);
 	struct session *s = reg ? session_by_id(d, reg->session_id) : NULL;
 
 	for (unsigned i = 0; s && i < b->count; i++) {
@@ -636,7 +615,7 @@ static void per_pid_closed(struct daemon *d, struct consumer_batch *b)
 
 			if (rc->consumer_key != op->in.key)
 				continue;
-			list_for_each_entry(c, &s->ust.channels, link) {
+			list_for_each_entry(c, &s->domains[DOMAIN_INDEX_UST].channels, link) {
 				if (strcmp(c->name, rc->name) != 0)
 					continue;
 				if (channel_overwrites(s, c))
@@ -668,7 +647,7 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 			ust_registry_free(reg);
 		} else if (reg && reg->per_pid) {
 			/* Its buffers end with it: write what they hold, close the files. */
-			struct consumer_batch *b = consumer_batch_new(per_pid_closed, reg->id);
+			struct consumer_batch *b = consumer_batch_new(per_pid_closed, reg->id, NULL);
 
 			if (b) {
 				b->stop_on_error = false;
@@ -680,7 +659,8 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 	}
 }
 
-void ust_trace_consumer_died(struct daemon *d, unsigned bits_per_long)
+void ust_trace_consumer_died(struct daemon *d, struct consumer_death_subscription *sub,
+			     unsigned bits_per_long)
 {
 	struct ust_registry *reg;
 	unsigned lost = 0;
@@ -816,48 +796,29 @@ void ust_trace_app_forget(struct daemon *d, struct ust_app *app)
 
 static void live_stats_done(struct daemon *d, struct consumer_batch *b)
 {
-	struct session *s = session_by_id(d, b->cookie2);
-	struct client_reply reply;
-	struct channel *c;
-	uint32_t count = 0;
+	struct session *s = session_by_id(d, b->subject_id);
 
-	memset(&reply, 0, sizeof(reply));
-	buffer_init(&reply.cmd_header);
-	buffer_init(&reply.data);
-	reply.ret_code = LTTNG_OK;
 	for (unsigned i = 0; s && i < b->count; i++)
 		if (b->ops[i].result == 0)
 			record_stats(d, s->id, b->ops[i].in.key, b->ops[i].discarded_events,
 				     b->ops[i].lost_packets);
-	if (!s) {
-		reply.ret_code = LTTNG_ERR_SESS_NOT_FOUND;
-	} else {
-		list_for_each_entry(c, &s->ust.channels, link) {
-			if (codec_encode_channel(&reply.data, c->name, c->enabled, &c->attr,
-						 c->discarded_events, c->lost_packets) < 0)
-				reply.ret_code = LTTNG_ERR_NOMEM;
-			count++;
-		}
-		if (buffer_append_u32(&reply.cmd_header, count) < 0)
-			reply.ret_code = LTTNG_ERR_NOMEM;
-	}
-	client_server_complete(d, b->cookie, &reply);
-	buffer_fini(&reply.cmd_header);
-	buffer_fini(&reply.data);
+	if (!s)
+		operation_fail(b->waiter, LTTNG_ERR_SESS_NOT_FOUND);
+	operation_release(d, b->waiter);
 }
 
-bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t connection_id)
+int ust_trace_refresh_stats(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct consumer_batch *b;
 	struct ust_registry *reg;
 
+	/* A stopped session's counters were read by its stop. */
 	if (!d->apps || !s->active)
-		return false;
-	b = consumer_batch_new(live_stats_done, connection_id);
+		return LTTNG_OK;
+	b = consumer_batch_new(live_stats_done, s->id, waiter);
 	if (!b)
-		return false;
+		return LTTNG_OK; /* the stored counters are listed */
 	b->stop_on_error = false;
-	b->cookie2 = s->id;
 	list_for_each_entry(reg, &d->ust_registries, link) {
 		struct ust_registry_channel *rc;
 
@@ -872,17 +833,18 @@ bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t 
 			op = consumer_batch_add(b, CONSUMER_OP_STATS);
 			if (!op) {
 				consumer_batch_free(b);
-				return false;
+				return LTTNG_OK;
 			}
 			op->in.key = rc->consumer_key;
 		}
 	}
 	if (b->count == 0) {
 		consumer_batch_free(b);
-		return false;
+		return LTTNG_OK;
 	}
+	operation_hold(waiter);
 	consumer_batch_submit(d, b);
-	return true;
+	return LTTNG_OK;
 }
 
 bool ust_trace_session_has_buffers(struct daemon *d, const struct session *s)

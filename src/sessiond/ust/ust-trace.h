@@ -17,8 +17,12 @@
 
 #include "list.h"
 
+struct consumer_death_subscription;
 struct daemon;
+struct event_rule;
+struct operation;
 struct session;
+struct tracer_domain;
 struct ust_app;
 
 /* One application's view of one session (a struct ust_app owns a list of them). */
@@ -30,45 +34,48 @@ struct ust_app_session {
 	bool waiting_for_buffers;  /* the registry's buffers are being created */
 	bool started;
 	struct trace_op *op;       /* the operation waiting for this setup */
+	/* A rule, channel or tracker changed while the setup was in flight: once it
+	 * settles, the application is brought up to the session's current state. */
+	bool resync;
 	unsigned channel_count;
 	struct ust_app_channel {
 		uint32_t chan_id;
 		int objd;          /* the channel object in the application */
+		bool enabled;      /* as last asked of the application */
 	} *channels;
 	unsigned event_count;
 	struct ust_app_event {
-		const void *rule;  /* the session's struct event_rule it stands for */
+		const struct event_rule *rule; /* the session's rule it stands for */
 		int objd;          /* the event object in the application, -1: none */
+		bool enabled;      /* as last asked of the application */
 	} *events;
 };
 
-/* The client's START/STOP/DESTROY are answered (client_server_complete) once the
- * applications and the consumer are done; these return LTTNG_OK when they took the
- * reply over (reply deferred), or an LTTng error code. *deferred tells which. */
-/* LTTNG_OK, or why the session cannot record again (its consumer died with its
- * buffers). */
+/* The user-space tracer domain (domain/domain.h), for main.c to install. */
+extern const struct tracer_domain ust_tracer_domain;
+
+/* What start, stop, destroy and snapshot launch holds the waiter until it ends
+ * (applications and consumer daemons done); an LTTng code for what fails at once. */
 int ust_trace_can_start(struct daemon *d, const struct session *s);
-int ust_trace_start(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred);
-int ust_trace_stop(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred);
-/* The session is already unlinked from the registry; ust-trace frees it. */
-int ust_trace_destroy(struct daemon *d, struct session *s, uint64_t connection_id, bool *deferred);
+int ust_trace_start(struct daemon *d, struct session *s, struct operation *waiter);
+int ust_trace_stop(struct daemon *d, struct session *s, struct operation *waiter);
+/* The session is already unlinked from the registry; the waiter's owner frees it. */
+int ust_trace_destroy(struct daemon *d, struct session *s, struct operation *waiter);
 /* An event rule or a channel changed state (or was added) in a started session:
  * apply it to the applications already set up. */
 void ust_trace_event_changed(struct daemon *d, struct session *s, const char *channel_name,
-			     const void *rule);
+			     const struct event_rule *rule);
 void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *channel_name);
 /* Records a snapshot of the session's buffers into <directory>/ust/...; max_size 0 =
  * everything. The channel directories are made first (as LTTng does, even when the
  * size then proves too small). */
 int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
-		       uint64_t max_size, uint64_t connection_id, bool *deferred);
+		       uint64_t max_size, struct operation *waiter);
 /* A tracker of the session changed: an active session starts in applications it now
  * follows and ends in those it no longer follows. */
 void ust_trace_trackers_changed(struct daemon *d, struct session *s);
-/* Listing the channels of an active session: their counters are read from the
- * consumer first; the reply (count header + channels) is sent when they come back.
- * Returns false (nothing deferred) when the stored counters are current. */
-bool ust_trace_list_channels_live(struct daemon *d, struct session *s, uint64_t connection_id);
+/* An active session's channel counters are read from the consumer into the model. */
+int ust_trace_refresh_stats(struct daemon *d, struct session *s, struct operation *waiter);
 /* Whether the session has user-space buffers (it recorded, or records, data). */
 bool ust_trace_session_has_buffers(struct daemon *d, const struct session *s);
 int ust_trace_regenerate_metadata(struct daemon *d, struct session *s);
@@ -82,7 +89,8 @@ void ust_trace_app_ready(struct daemon *d, struct ust_app *app,
 void ust_trace_app_gone(struct daemon *d, struct ust_app *app);
 /* The consumer daemon of that bitness died: the registries whose buffers it held
  * end (their sessions' stop reports it). */
-void ust_trace_consumer_died(struct daemon *d, unsigned bits_per_long);
+void ust_trace_consumer_died(struct daemon *d, struct consumer_death_subscription *sub,
+			     unsigned bits_per_long);
 /* Daemon shutdown: queue the metadata the consumer has not written yet, so the
  * traces it closes are readable. */
 void ust_trace_shutdown(struct daemon *d);

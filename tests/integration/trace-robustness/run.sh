@@ -14,6 +14,7 @@
 #   bt2-reader     a second reader: babeltrace2's Python bindings check every event
 #                  and field of a known sample-app run
 #   app-stall      an app frozen while registered and fake peers stuck halfway
+#   setup-changes  rules changed while a session's setup waits on a frozen app
 #                  through registration, LTTNG_APP_SOCKET_TIMEOUT=3: start, list,
 #                  stop and destroy stay bounded, a healthy app is fully recorded
 #   dir-gone       a session's output directory deleted (rm -rf) while it records:
@@ -51,7 +52,7 @@ fi
 # apps' exit, under both daemons), else the build's own.
 app=${SAMPLE_APP:-$build/tests/apps/sample/lttng-sample-app}
 real=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
-scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader app-stall dir-gone}
+scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader app-stall setup-changes dir-gone}
 
 skip() {
 	echo "1..0 # SKIP $1"

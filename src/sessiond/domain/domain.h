@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The tracer-domain interface: what every client command needs from a tracing
+ * domain (user space, the kernel, the agents). The client layer reaches a domain
+ * only through this table; each domain implements it in its own folder (ust/ for
+ * now) and main.c puts it in d->domains[]. A domain the daemon does not implement
+ * is NULL there, and its commands answer what the real daemon answers without it.
+ *
+ * Asynchronous entries take an operation (core/operation.h): they hold it for every
+ * step they launch and release it when the step ends, recording failures with
+ * operation_fail(). They return an LTTng error code for what fails at once.
+ */
+#ifndef SESSIOND_DOMAIN_DOMAIN_H
+#define SESSIOND_DOMAIN_DOMAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/daemon.h"
+#include "core/operation.h"
+#include "model/model.h"
+
+/* One entry of a tracepoint listing (LIST_TRACEPOINTS, LIST_TRACEPOINT_FIELDS). */
+struct listed_event {
+	char name[WIRE_SYMBOL_NAME_LEN];
+	int loglevel;
+	pid_t pid;
+	bool has_field;
+	char field_name[WIRE_SYMBOL_NAME_LEN];
+	int field_type;  /* enum lttng_event_field_type */
+	int field_nowrite;
+};
+
+/* What a listing collects; the client layer encodes it. Bounded by max_count. */
+struct event_listing {
+	bool with_fields;
+	size_t count, capacity, max_count;
+	struct listed_event *entries;
+};
+
+/* Appends an entry; NULL when out of memory or over the listing's bound. */
+struct listed_event *event_listing_add(struct event_listing *l);
+void event_listing_fini(struct event_listing *l);
+
+struct tracer_domain {
+	int type;         /* enum lttng_domain_type */
+	const char *name; /* for messages */
+	/* Where its files go in a trace or snapshot directory ("ust", "kernel"). */
+	const char *output_subdir;
+
+	/* A domain command reached a session of this domain: make what it needs run
+	 * (LTTng starts the consumer daemons here). */
+	int (*prepare)(struct daemon *d, struct session *s);
+	/* LTTNG_OK, or why the session cannot start recording again. */
+	int (*can_start)(struct daemon *d, const struct session *s);
+	int (*start)(struct daemon *d, struct session *s, struct operation *op);
+	int (*stop)(struct daemon *d, struct session *s, struct operation *op);
+	/* The session is already out of the registry; the operation's owner frees it
+	 * once the operation ends. */
+	int (*destroy)(struct daemon *d, struct session *s, struct operation *op);
+	/* Changes to a session that records: apply them to what is already set up. */
+	void (*channel_changed)(struct daemon *d, struct session *s, const char *channel_name);
+	void (*event_changed)(struct daemon *d, struct session *s, const char *channel_name,
+			      const struct event_rule *rule);
+	void (*trackers_changed)(struct daemon *d, struct session *s);
+	/* Brings the session's channel counters up to date (into the model). */
+	int (*refresh_stats)(struct daemon *d, struct session *s, struct operation *op);
+	/* Records a snapshot into <directory>/<output_subdir>/; max_size 0: everything. */
+	int (*snapshot)(struct daemon *d, struct session *s, const char *directory,
+			uint64_t max_size, struct operation *op);
+	int (*regenerate_metadata)(struct daemon *d, struct session *s);
+	int (*regenerate_statedump)(struct daemon *d, struct session *s);
+	/* Collects what can be traced (tracepoints, with their fields when asked). */
+	int (*list_events)(struct daemon *d, struct event_listing *out, struct operation *op);
+	/* Whether the session holds recorded data in this domain (clear, rotate). */
+	bool (*has_data)(struct daemon *d, const struct session *s);
+};
+
+/* The implementation serving an LTTng domain type, NULL when none does. */
+const struct tracer_domain *domain_impl(const struct daemon *d, int lttng_domain_type);
+
+/*
+ * Fan-outs over the session's domains that exist and are implemented, in domain
+ * order. They stop at the first domain that fails at once and return its code
+ * (the operation keeps what the others launched).
+ */
+int domains_can_start(struct daemon *d, const struct session *s);
+int domains_start(struct daemon *d, struct session *s, struct operation *op);
+int domains_stop(struct daemon *d, struct session *s, struct operation *op);
+int domains_destroy(struct daemon *d, struct session *s, struct operation *op);
+int domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op);
+int domains_snapshot(struct daemon *d, struct session *s, const char *directory,
+		     uint64_t max_size, struct operation *op);
+int domains_regenerate_metadata(struct daemon *d, struct session *s);
+int domains_regenerate_statedump(struct daemon *d, struct session *s);
+bool domains_have_data(struct daemon *d, const struct session *s);
+void domains_trackers_changed(struct daemon *d, struct session *s, int lttng_domain_type);
+void domains_channel_changed(struct daemon *d, struct session *s, int lttng_domain_type,
+			     const char *channel_name);
+void domains_event_changed(struct daemon *d, struct session *s, int lttng_domain_type,
+			   const char *channel_name, const struct event_rule *rule);
+
+#endif
