@@ -6,7 +6,10 @@
 # the same for the 32-bit consumer (--consumerd32-path): LTTng's error 69 for a
 # missing one or one of the wrong bitness, and the two consumers live and die apart;
 # and a trace read while it records (switch timer): complete up to the last switch.
-# Runs in a private mount + PID namespace. Prints TAP and "N passed, N failed".
+# Runs in a private mount + PID namespace. Prints TAP and "N passed, N failed,
+# N skipped". The checks named "i386: ..." run an i386 program (our 32-bit
+# consumer, the 32-bit sample application): they are skipped, and only they, when
+# the kernel cannot execute i386 programs (tools/i386-exec.sh).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -19,15 +22,16 @@ c64=$(dirname "$ours")/../consumerd/lttng-consumerd
 # The sample application, 64- and 32-bit (as the oracle cases find them).
 app64=${SAMPLE_APP:-$ours_build/tests/apps/sample/lttng-sample-app}
 app32=${SAMPLE_APP32:-$(dirname "$(dirname "$(dirname "$c32")")")/tests/apps/sample/lttng-sample-app}
+runs_i386=$(bash "$repo/tools/i386-exec.sh")
 
 exec timeout 240 unshare --mount --pid --fork --mount-proc --propagation private \
-	bash -s "$ours" "$c32" "$c64" "$app64" "$app32" <<'INNER'
+	bash -s "$ours" "$c32" "$c64" "$app64" "$app32" "$runs_i386" <<'INNER'
 set -u
-ours=$1 c32=$2 c64=$3 app64=$4 app32=$5
+ours=$1 c32=$2 c64=$3 app64=$4 app32=$5 runs_i386=$6
 mkdir -p /var/run/lttng
 mount -t tmpfs tmpfs /var/run/lttng && mount -t tmpfs tmpfs /dev/shm || exit 1
 export HOME=$(mktemp -d)
-n=0 pass=0 fail=0
+n=0 pass=0 fail=0 skip=0
 check() { # $1 = description, rest = command
 	local what=$1
 	shift
@@ -35,6 +39,19 @@ check() { # $1 = description, rest = command
 	if "$@"; then echo "ok $n - $what"; pass=$((pass + 1));
 	else echo "not ok $n - $what"; fail=$((fail + 1)); fi
 }
+# skip_i386 DESCRIPTION...: these checks cannot run, the kernel refusing i386
+# programs.
+skip_i386() {
+	local what
+	for what in "$@"; do
+		n=$((n + 1))
+		skip=$((skip + 1))
+		echo "ok $n - $what # SKIP the i386 programs were built but cannot run on this kernel"
+	done
+}
+if [ "$runs_i386" = no ]; then
+	echo "# the i386 programs were built but cannot run on this kernel (Exec format error): the i386 checks are skipped"
+fi
 consumer_pids() { ps -e -o pid=,ppid=,comm= | awk -v p="$1" '$2 == p && $3 == "lttng-consumerd" { print $1 }'; }
 # The consumer of that bitness ($2: 32 or 64) among the children of $1.
 consumer_of_bits() {
@@ -109,6 +126,14 @@ check "the run directory's consumer dirs are gone with the daemon" \
 # Both consumers: spawned together, each replaced alone.
 if [ ! -x "$c32" ]; then
 	check "our i386 consumer exists (tools/build-i386.sh; CONSUMERD32_OURS=$c32)" false
+elif [ "$runs_i386" = no ]; then
+	skip_i386 "i386: the first user-space command spawns both consumers" \
+		"i386: the 32-bit one has its own command socket" \
+		"i386: the 64-bit consumer outlives the 32-bit one" \
+		"i386: a new 32-bit consumer on the next need" \
+		"i386: the 32-bit consumer outlives the 64-bit one" \
+		"i386: session daemon exits on SIGTERM" \
+		"i386: its consumers are gone too"
 else
 	"$ours" --daemonize --no-kernel --consumerd32-path="$c32" 2>/dev/null
 	sd=$(cat /var/run/lttng/lttng-sessiond.pid)
@@ -116,34 +141,41 @@ else
 	lttng enable-event -u a >/dev/null
 	p64=$(consumer_of_bits "$sd" 64)
 	p32=$(consumer_of_bits "$sd" 32)
-	check "the first user-space command spawns both consumers" test -n "$p64" -a -n "$p32"
-	check "the 32-bit one has its own command socket" test -S /var/run/lttng/ustconsumerd32/command
+	check "i386: the first user-space command spawns both consumers" test -n "$p64" -a -n "$p32"
+	check "i386: the 32-bit one has its own command socket" test -S /var/run/lttng/ustconsumerd32/command
 	kill -KILL "$p32"
 	sleep 0.3
-	check "the 64-bit consumer outlives the 32-bit one" test "$(consumer_of_bits "$sd" 64)" = "$p64"
+	check "i386: the 64-bit consumer outlives the 32-bit one" test "$(consumer_of_bits "$sd" 64)" = "$p64"
 	lttng enable-event -u b >/dev/null
 	n32=$(consumer_of_bits "$sd" 32)
-	check "a new 32-bit consumer on the next need" test -n "$n32" -a "$n32" != "$p32"
+	check "i386: a new 32-bit consumer on the next need" test -n "$n32" -a "$n32" != "$p32"
 	kill -KILL "$p64"
 	sleep 0.3
-	check "the 32-bit consumer outlives the 64-bit one" test "$(consumer_of_bits "$sd" 32)" = "$n32"
-	check "session daemon exits on SIGTERM" stop_daemon "$sd"
-	check "its consumers are gone too" bash -c "! kill -0 $n32 2>/dev/null"
+	check "i386: the 32-bit consumer outlives the 64-bit one" test "$(consumer_of_bits "$sd" 32)" = "$n32"
+	check "i386: session daemon exits on SIGTERM" stop_daemon "$sd"
+	check "i386: its consumers are gone too" bash -c "! kill -0 $n32 2>/dev/null"
 fi
 
 # The library directories: --consumerd64-libdir and LTTNG_CONSUMERD32_LIBDIR go in
 # front of each consumer's LD_LIBRARY_PATH, the daemon's own stays behind them.
+# Without i386 execution, only the 64-bit consumer's is checked.
 consumer_env() { tr '\0' '\n' <"/proc/$1/environ" | sed -n 's/^LD_LIBRARY_PATH=//p'; }
 if [ -x "$c32" ]; then
+	with32=(--consumerd32-path="$c32")
+	[ "$runs_i386" = no ] && with32=()
 	LD_LIBRARY_PATH=/old/lib LTTNG_CONSUMERD32_LIBDIR=/lib32-env "$ours" --daemonize --no-kernel \
-		--consumerd64-libdir=/lib64-opt --consumerd32-path="$c32" 2>/dev/null
+		--consumerd64-libdir=/lib64-opt "${with32[@]}" 2>/dev/null
 	sd=$(cat /var/run/lttng/lttng-sessiond.pid)
 	lttng create l >/dev/null
 	lttng enable-event -u a >/dev/null
 	check "--consumerd64-libdir leads the 64-bit consumer's LD_LIBRARY_PATH" \
 		test "$(consumer_env "$(consumer_of_bits "$sd" 64)")" = /lib64-opt:/old/lib
-	check "LTTNG_CONSUMERD32_LIBDIR leads the 32-bit consumer's LD_LIBRARY_PATH" \
-		test "$(consumer_env "$(consumer_of_bits "$sd" 32)")" = /lib32-env:/old/lib
+	if [ "$runs_i386" = no ]; then
+		skip_i386 "i386: LTTNG_CONSUMERD32_LIBDIR leads the 32-bit consumer's LD_LIBRARY_PATH"
+	else
+		check "i386: LTTNG_CONSUMERD32_LIBDIR leads the 32-bit consumer's LD_LIBRARY_PATH" \
+			test "$(consumer_env "$(consumer_of_bits "$sd" 32)")" = /lib32-env:/old/lib
+	fi
 	stop_daemon "$sd"
 fi
 
@@ -154,6 +186,13 @@ fi
 # registered, and records nothing.)
 if [ ! -x "$app32" ] || [ ! -x "$app64" ]; then
 	check "the sample applications exist ($app64, $app32; SAMPLE_APP, SAMPLE_APP32)" false
+elif [ "$runs_i386" = no ]; then
+	skip_i386 "i386: a 32-bit application registers without a 32-bit consumer" \
+		"i386: the session starts all the same" \
+		"i386: the 32-bit application ran to its end" \
+		"i386: the 64-bit application is traced" \
+		"i386: nothing is written for 32 bits" \
+		"i386: the log names the untraced application"
 else
 	"$ours" --background --no-kernel 2>"$HOME/no32.log"
 	sd=$(cat /var/run/lttng/lttng-sessiond.pid)
@@ -162,19 +201,19 @@ else
 	"$app32" -n 1 -t 1 --ready-file "$HOME/ready32" --wait-file "$HOME/go32" >/dev/null 2>&1 &
 	a32=$!
 	for _ in $(seq 100); do [ -e "$HOME/ready32" ] && break; sleep 0.05; done
-	check "a 32-bit application registers without a 32-bit consumer" \
+	check "i386: a 32-bit application registers without a 32-bit consumer" \
 		bash -c "lttng list -u | grep -q 'sample:app_start'"
-	check "the session starts all the same" bash -c "lttng start nc >/dev/null"
+	check "i386: the session starts all the same" bash -c "lttng start nc >/dev/null"
 	"$app64" -n 1 -t 1 >/dev/null 2>&1
 	touch "$HOME/go32"
 	wait "$a32"
-	check "the 32-bit application ran to its end" test $? -eq 0
+	check "i386: the 32-bit application ran to its end" test $? -eq 0
 	lttng stop nc >/dev/null
 	lttng destroy nc >/dev/null
-	check "the 64-bit application is traced" \
+	check "i386: the 64-bit application is traced" \
 		test "$(babeltrace2 "$HOME/nc" 2>/dev/null | grep -c 'sample:app_')" -eq 2
-	check "nothing is written for 32 bits" test ! -e "$HOME/nc/ust/uid/0/32-bit"
-	check "the log names the untraced application" \
+	check "i386: nothing is written for 32 bits" test ! -e "$HOME/nc/ust/uid/0/32-bit"
+	check "i386: the log names the untraced application" \
 		grep -q "is 32-bit and no 32-bit consumer daemon is configured: not traced" "$HOME/no32.log"
 	stop_daemon "$sd"
 fi
@@ -205,6 +244,6 @@ wait "$a" 2>/dev/null
 lttng destroy sw >/dev/null
 stop_daemon "$sd"
 echo "1..$n"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
 INNER

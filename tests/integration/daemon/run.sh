@@ -27,7 +27,8 @@
 #   DAEMON_TEST_USER     plain user, not in group tracing (lttng-test-user)
 #   DAEMON_TEST_TRACER   user in group tracing (lttng-test-tracer)
 #   DAEMON_TEST_KEEP=1   keep the per-run outputs and logs even if all passed
-# Both users are created (useradd --system --no-create-home) if missing.
+# Both users and group tracing are created if missing
+# (tests/integration/lib/test-accounts.sh: useradd --system --no-create-home).
 # Output is TAP, then a last line "N passed, N failed"; exit status 1 on any
 # failure, 2 if the tests cannot run.
 
@@ -800,31 +801,17 @@ bail() {
     exit 2
 }
 ((EUID == 0)) || bail "must run as root (namespaces, mounts, user switching)"
-for tool in unshare setpriv timeout ip find lttng useradd usermod groupadd; do
+for tool in unshare setpriv timeout ip find lttng; do
     command -v "$tool" >/dev/null || bail "missing tool: $tool"
 done
 [[ -x $PY ]] || bail "missing $PY"
 [[ -x $real_sessiond ]] || bail "real daemon not found: $real_sessiond"
 [[ -x $our_sessiond ]] || bail "our daemon not built: $our_sessiond (ninja -C build)"
 
-# Accounts: a plain user and a member of the tracing group.
-getent group "$TRACING_GROUP" >/dev/null || groupadd --system "$TRACING_GROUP" ||
-    bail "cannot create group $TRACING_GROUP"
-if ! getent passwd "$TEST_USER" >/dev/null; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$TEST_USER" ||
-        bail "cannot create user $TEST_USER"
-fi
-if (($(id -u "$TEST_USER") == 0)) || id -nG "$TEST_USER" | grep -qw "$TRACING_GROUP"; then
-    bail "$TEST_USER must be unprivileged and not in group $TRACING_GROUP"
-fi
-if ! getent passwd "$TRACER_USER" >/dev/null; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin -G "$TRACING_GROUP" "$TRACER_USER" ||
-        bail "cannot create user $TRACER_USER"
-fi
-if ! id -nG "$TRACER_USER" | grep -qw "$TRACING_GROUP"; then
-    usermod -a -G "$TRACING_GROUP" "$TRACER_USER" || bail "cannot add $TRACER_USER to $TRACING_GROUP"
-fi
-(($(id -u "$TRACER_USER") != 0)) || bail "$TRACER_USER must be unprivileged"
+# Accounts: a plain user and a member of the tracing group (created if missing,
+# checked otherwise).
+accounts_err=$(bash "$repo_root/tests/integration/lib/test-accounts.sh" \
+    --plain "$TEST_USER" --tracer "$TRACER_USER" 2>&1) || bail "test accounts: $accounts_err"
 
 results=$(mktemp -d /tmp/lttng-daemon-tests.XXXXXX) || bail "mktemp failed"
 

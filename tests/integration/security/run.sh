@@ -9,10 +9,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 ours=${OUR_SESSIOND:-$repo/build/src/sessiond/lttng-sessiond}
 user=lttng-test-tracer
-if ! id "$user" >/dev/null 2>&1; then
-	useradd --system --no-create-home "$user" && usermod -aG tracing "$user" || exit 1
+# The group and the user in it, created if missing (checked otherwise).
+if ! err=$(bash "$repo/tests/integration/lib/test-accounts.sh" --tracer "$user" 2>&1); then
+	echo "Bail out! test accounts: $err"
+	exit 1
 fi
-getent group tracing >/dev/null || groupadd --system tracing
 
 exec timeout 120 unshare --mount --pid --fork --mount-proc --propagation private bash -s "$ours" "$user" <<'INNER'
 set -u
