@@ -3,9 +3,11 @@
 """Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/seed-*).
 
 Every seed is a valid encoding built with struct from the packed layouts of
-src/common/wire/client-wire.h (sizes are asserted below), so the fuzzers start from
-inputs that reach past the decoders' first checks. Files found by fuzzing sit next to
-the seeds under other names and are left alone.
+src/common/wire/client-wire.h and consumer-wire.h (sizes are asserted below), so the
+fuzzers start from inputs that reach past the decoders' first checks, plus malformed
+ones; session files written by hand complete those gen-xml-corpus.sh gets from the real
+daemon. Files found by fuzzing sit next to the seeds under other names and are left
+alone.
 
 Usage: tests/fuzz/gen-corpus.py [CORPUS_DIR]   (default: tests/fuzz/corpus)
 """
@@ -343,6 +345,130 @@ def corpus_request():
     return c
 
 
+# ---- consumer protocol (src/common/wire/consumer-wire.h) -----------------------------
+
+CONSUMER_MAGIC = 0x4c43534e
+C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
+C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
+C_HEADER_FMT = '<IHHII'
+C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIII16s256s4096s4096s'
+C_ADD_METADATA_FMT = '<QQII16s4096s'
+C_PUSH_FMT = '<QQII'
+C_SNAPSHOT_FMT = '<QQIIII4096s'
+C_STATUS_FMT = '<iIQQ'
+assert struct.calcsize(C_HEADER_FMT) == 16
+assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8548
+assert struct.calcsize(C_ADD_METADATA_FMT) == 4136
+assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
+assert struct.calcsize(C_STATUS_FMT) == 24
+UUID = bytes(range(16))
+
+
+def cmsg(mtype, payload=b'', magic=CONSUMER_MAGIC, version=1, fds=0, length=None):
+    return struct.pack(C_HEADER_FMT, magic, version, mtype,
+                       len(payload) if length is None else length, fds) + payload
+
+
+def c_hello(bits=64, pid=1234):
+    return cmsg(C_HELLO, struct.pack('<II', pid, bits))
+
+
+def c_add_channel(key, name='channel0', directory='/tmp/lttng-fuzz/ust/uid/0/64-bit',
+                  shm='', subbuf=4096, nsub=4, overwrite=0, tracefile_size=0,
+                  tracefile_count=0, blocking=0, switch=0, read=0, session=1):
+    return cmsg(C_ADD_CHANNEL, struct.pack(
+        C_ADD_CHANNEL_FMT, key, session, subbuf, nsub, tracefile_size, tracefile_count,
+        blocking, switch, read, 0, overwrite, 0, 0, 0, UUID, name.encode(),
+        directory.encode(), shm.encode()))
+
+
+def c_add_metadata(key, directory='/tmp/lttng-fuzz/ust/uid/0/64-bit', session=1):
+    return cmsg(C_ADD_METADATA, struct.pack(C_ADD_METADATA_FMT, key, session, 0, 0, UUID,
+                                            directory.encode()))
+
+
+def c_push(key, offset, text, reset=0):
+    return cmsg(C_PUSH_METADATA, struct.pack(C_PUSH_FMT, key, offset, reset, len(text)) + text)
+
+
+def c_key(mtype, key):
+    return cmsg(mtype, struct.pack('<Q', key))
+
+
+def c_snapshot(key, directory='/tmp/lttng-fuzz/snapshot-1', packets=0, active=1):
+    return cmsg(C_SNAPSHOT, struct.pack(C_SNAPSHOT_FMT, key, packets, 0, 0, active, 0,
+                                        directory.encode()))
+
+
+TSDL = b'/* CTF 1.8 */\ntypealias integer { size = 8; } := uint8_t;\n'
+
+
+def corpus_consumer_request():
+    h = c_hello()
+    return {
+        'hello': h,
+        'hello-32': c_hello(32),
+        'session': h + c_add_channel(1) + c_add_metadata(2) + c_push(2, 0, TSDL, reset=1) +
+        c_push(2, len(TSDL), b'trace { };\n') + c_key(C_FLUSH, 1) +
+        c_key(C_DATA_PENDING, 1) + c_key(C_STATS, 1) + c_key(C_DESTROY, 1) +
+        c_key(C_DESTROY, 2),
+        'snapshot': h + c_add_channel(3, directory='', shm='/dev/shm/lttng-fuzz', overwrite=1,
+                                      nsub=8) +
+        c_add_metadata(4, '/tmp/lttng-fuzz/snapshot-1/ust') + c_push(4, 0, TSDL) +
+        c_snapshot(3, packets=2) + c_key(C_DESTROY, 4),
+        'tracefiles': h + c_add_channel(5, name='chan_tf', tracefile_size=8192,
+                                        tracefile_count=3, switch=100000, read=200000,
+                                        blocking=-1),
+        'refused-then-served': h + c_add_channel(6, name='../escape') +
+        c_add_channel(7, subbuf=3000) + c_push(9, 5, b'x', reset=1) +
+        c_snapshot(3, directory='relative') + c_key(C_FLUSH, 1),
+        'not-greeted': c_key(C_FLUSH, 1) + h,
+        'bad-magic': h + cmsg(C_FLUSH, struct.pack('<Q', 1), magic=0x12345678),
+        'push-length-mismatch': h + cmsg(C_PUSH_METADATA,
+                                         struct.pack(C_PUSH_FMT, 2, 0, 0, 100) + b'short'),
+        'oversized-push': h + cmsg(C_PUSH_METADATA, b'', length=24 + 256 * 1024 + 1),
+        'status-as-request': h + cmsg(C_STATUS, struct.pack(C_STATUS_FMT, 0, 0, 0, 0)),
+        'truncated': h + c_add_metadata(2)[:100],
+    }
+
+
+def c_status(status=0, value=0, discarded=0, lost=0):
+    return cmsg(C_STATUS, struct.pack(C_STATUS_FMT, status, value, discarded, lost))
+
+
+# Request selectors of fuzz-consumer-reply.c (byte % 10).
+R = dict(READY=0, HELLO=1, ADD_CHANNEL=2, ADD_METADATA=3, PUSH=4, FLUSH=5, DESTROY=6,
+         DATA_PENDING=7, STATS=8, SNAPSHOT=9)
+
+
+def reply_input(requests, stream):
+    return bytes([len(requests) - 1] + [R[r] for r in requests]) + stream
+
+
+def corpus_consumer_reply():
+    ok = c_status()
+    return {
+        'handshake': reply_input(['READY', 'HELLO'], cmsg(C_READY) + c_hello(64, 4321)),
+        'handshake-32': reply_input(['READY', 'HELLO'], cmsg(C_READY) + c_hello(32, 99)),
+        'add-channel': reply_input(['ADD_CHANNEL'], c_status(0, 4)),
+        'add-channel-refused': reply_input(['ADD_CHANNEL', 'FLUSH'],
+                                           c_status(-22) + ok),
+        'start-batch': reply_input(['ADD_METADATA', 'PUSH', 'PUSH', 'ADD_CHANNEL'],
+                                   ok + ok + ok + c_status(0, 2)),
+        'stop-batch': reply_input(['FLUSH', 'FLUSH', 'STATS', 'STATS', 'DATA_PENDING',
+                                   'DESTROY'],
+                                  ok + c_status(-116) + c_status(0, 0, 12, 3) +
+                                  c_status(-2) + c_status(0, 1) + c_status(-28)),
+        'snapshot-batch': reply_input(['ADD_METADATA', 'PUSH', 'DESTROY', 'SNAPSHOT',
+                                       'SNAPSHOT'], ok + ok + ok + ok + c_status(-5)),
+        'positive-status': reply_input(['FLUSH'], c_status(1)),
+        'too-many-streams': reply_input(['ADD_CHANNEL'], c_status(0, 4097)),
+        'wrong-type': reply_input(['FLUSH', 'FLUSH'], c_hello() + ok),
+        'short-status': reply_input(['DESTROY'], cmsg(C_STATUS, b'\0' * 20)),
+        'bad-hello': reply_input(['HELLO'], c_hello(48, 0)),
+    }
+
+
 def write_corpus(root, target, seeds):
     d = os.path.join(root, target)
     os.makedirs(d, exist_ok=True)
@@ -362,6 +488,8 @@ def main():
     total += write_corpus(root, 'codec_decode_descriptor', corpus_descriptor())
     total += write_corpus(root, 'ini_parse_stream', corpus_ini())
     total += write_corpus(root, 'request', corpus_request())
+    total += write_corpus(root, 'consumer_decode_request', corpus_consumer_request())
+    total += write_corpus(root, 'consumer_decode_reply', corpus_consumer_reply())
     print('wrote %d seeds under %s' % (total, root))
 
 
