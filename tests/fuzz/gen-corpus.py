@@ -345,6 +345,27 @@ def corpus_request():
     return c
 
 
+def corpus_uri():
+    # "<control URL>" or "<control URL>\0<data URL>" (fuzz-uri.c)
+    return {
+        'path': b'/tmp/traces',
+        'file': b'file:///tmp/traces/sub',
+        'net': b'net://127.0.0.1',
+        'net-ports-subdir': b'net://localhost:5342:5343/sub/dir',
+        'net-name': b'NET4://relay.example.com:1234/x',
+        'net6-bracketed': b'net6://[::1]:5342:5343/v6',
+        'net-invalid-host': b'net://relay.invalid',
+        'tcp-pair': b'tcp://10.0.0.1:1234\0tcp://10.0.0.1:1235',
+        'tcp6-pair': b'tcp6://[fe80::1]\0tcp6://[fe80::1]:9',
+        'tcp-data-only': b'\0tcp4://192.0.2.7:77/d',
+        'tcp-host-mismatch': b'tcp://10.0.0.1\0tcp://10.0.0.2',
+        'net-with-data': b'net://h\0tcp://h',
+        'file-relative': b'file://relative',
+        'bad-port': b'tcp://host:99999',
+        'empty-port': b'net://host::7/',
+    }
+
+
 # ---- consumer protocol (src/common/wire/consumer-wire.h) -----------------------------
 
 CONSUMER_MAGIC = 0x4c43534e
@@ -488,6 +509,7 @@ def main():
     total += write_corpus(root, 'codec_decode_descriptor', corpus_descriptor())
     total += write_corpus(root, 'ini_parse_stream', corpus_ini())
     total += write_corpus(root, 'request', corpus_request())
+    total += write_corpus(root, 'uri_parse_output', corpus_uri())
     total += write_corpus(root, 'consumer_decode_request', corpus_consumer_request())
     total += write_corpus(root, 'consumer_decode_reply', corpus_consumer_reply())
     print('wrote %d seeds under %s' % (total, root))
