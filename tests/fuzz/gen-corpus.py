@@ -490,6 +490,73 @@ def corpus_consumer_reply():
     }
 
 
+# Session files written by hand (gen-xml-corpus.sh writes the real daemon's).
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def xml_session(inner):
+    return (XML_HEAD + '<sessions>\n<session>\n' + inner + '</session>\n</sessions>\n').encode()
+
+
+XML_CHANNEL_DEFAULTS = [('overwrite_mode', 'DISCARD'), ('subbuffer_size', '524288'),
+                        ('subbuffer_count', '4'), ('switch_timer_interval', '0'),
+                        ('read_timer_interval', '0'), ('output_type', 'MMAP'),
+                        ('blocking_timeout', '0'), ('monitor_timer_interval', '1000000'),
+                        ('tracefile_size', '0'), ('tracefile_count', '0'),
+                        ('live_timer_interval', '0')]
+
+
+def xml_channel(name, events='', domain='UST', buffers='PER_UID', trackers='', **values):
+    attrs = ''.join('<%s>%s</%s>' % (k, values.get(k, v), k) for k, v in XML_CHANNEL_DEFAULTS)
+    return ('<domains><domain><type>%s</type><buffer_type>%s</buffer_type><channels>'
+            '<channel><name>%s</name><enabled>true</enabled>%s<events>%s</events>'
+            '</channel></channels>%s</domain></domains>\n'
+            % (domain, buffers, name, attrs, events, trackers))
+
+
+XML_LOCAL_OUTPUT = ('<output><consumer_output><enabled>true</enabled><destination>'
+                    '<path>/tmp/lttng-fuzz/%s</path></destination></consumer_output></output>\n')
+
+
+def corpus_session_xml():
+    ev = ('<event><name>tp:*</name><enabled>true</enabled><type>TRACEPOINT</type>'
+          '<loglevel_type>ALL</loglevel_type></event>')
+    return {
+        'minimal.lttng': xml_session('<name>m</name>\n'),
+        'started-local.lttng': xml_session(
+            '<name>started</name>\n' + xml_channel('c', ev) + '<started>true</started>' +
+            XML_LOCAL_OUTPUT % 'started'),
+        'file-url.lttng': xml_session(
+            '<name>f</name><output><consumer_output><enabled>true</enabled><destination>'
+            '<net_output><control_uri>file:///tmp/lttng-fuzz/f</control_uri>'
+            '<data_uri>file:///tmp/lttng-fuzz/f</data_uri></net_output></destination>'
+            '</consumer_output></output>\n'),
+        'legacy-pid-tracker.lttng': xml_session(
+            '<name>legacy</name>' + xml_channel(
+                'c', ev, trackers='<trackers><pid_tracker><targets><pid_target><pid>42</pid>'
+                '</pid_target></targets></pid_tracker></trackers>') +
+            '<started>false</started>' + XML_LOCAL_OUTPUT % 'legacy'),
+        'kernel.lttng': xml_session(
+            '<name>k</name>' + xml_channel('k', domain='KERNEL', buffers='GLOBAL',
+                                           output_type='SPLICE')),
+        'two-sessions-same-name.lttng': (
+            XML_HEAD + '<sessions><session><name>twice</name></session>'
+            '<session><name>twice</name><attributes><snapshot_mode>true</snapshot_mode>'
+            '</attributes></session></sessions>\n').encode(),
+        'not-well-formed.lttng': (XML_HEAD + '<sessions><session><name>x</name>'
+                                  '</sessions>').encode(),
+        'entities.lttng': (
+            XML_HEAD + '<!DOCTYPE sessions [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;">]>\n<sessions><session><name>&c;</name></session>'
+            '</sessions>\n').encode(),
+        'bad-values.lttng': xml_session(
+            '<name>bad</name>' + xml_channel(
+                'c', ev, subbuffer_size='3', subbuffer_count='0',
+                switch_timer_interval='99999999999') +
+            '<started>false</started>\n'),
+    }
+
+
 def write_corpus(root, target, seeds):
     d = os.path.join(root, target)
     os.makedirs(d, exist_ok=True)
@@ -512,6 +579,7 @@ def main():
     total += write_corpus(root, 'uri_parse_output', corpus_uri())
     total += write_corpus(root, 'consumer_decode_request', corpus_consumer_request())
     total += write_corpus(root, 'consumer_decode_reply', corpus_consumer_reply())
+    total += write_corpus(root, 'session_xml_load', corpus_session_xml())
     print('wrote %d seeds under %s' % (total, root))
 
 
