@@ -470,11 +470,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	_cleanup_close_ int dir_fd = -1;
 	int r;
 
-	if (channel_find(set, msg->key) || msg->subbuf_size == 0 || msg->num_subbuf == 0 ||
-	    !memchr(msg->name, '\0', sizeof(msg->name)) ||
-	    !memchr(msg->directory, '\0', sizeof(msg->directory)) ||
-	    !memchr(msg->shm_directory, '\0', sizeof(msg->shm_directory)) ||
-	    (msg->directory[0] != '/' && msg->directory[0] != '\0'))
+	if (channel_find(set, msg->key))
 		return send_status(sock, -EINVAL, 0) < 0 ? -EPIPE : -EINVAL;
 	ch = calloc(1, sizeof(*ch));
 	if (!ch)
@@ -524,8 +520,7 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	_cleanup_close_ int dir_fd = -1;
 	int r, err = 0;
 
-	if (channel_find(set, msg->key) || !memchr(msg->directory, '\0', sizeof(msg->directory)) ||
-	    msg->directory[0] != '/')
+	if (channel_find(set, msg->key))
 		return -EINVAL;
 	fs_identity_enter(msg->uid, msg->gid, &identity);
 	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
@@ -565,8 +560,6 @@ int channel_push_metadata(struct channel_set *set, const struct consumer_wire_pu
 	if (!ch || !ch->is_metadata)
 		return -ENOENT;
 	if (msg->reset) {
-		if (msg->offset != 0)
-			return -EINVAL;
 		r = metadata_file_truncate(ch->metadata);
 		if (r < 0)
 			return r;
@@ -680,8 +673,6 @@ int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapsho
 
 	if (!ch || ch->is_metadata)
 		return -ENOENT;
-	if (!memchr(msg->directory, '\0', sizeof(msg->directory)) || msg->directory[0] != '/')
-		return -EINVAL;
 	fs_identity_enter(msg->uid, msg->gid, &identity);
 	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
 	if (r < 0) {

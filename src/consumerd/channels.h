@@ -23,6 +23,10 @@ struct channel_set {
 	struct dir_watch *dirs;    /* the channels' trace directories; NULL: unwatched */
 };
 
+/* The messages given to the functions below were checked by consumer_decode_request()
+ * (wire/consumer-codec.h): terminated absolute paths, a channel name that is a file
+ * name, ring buffer sizes that are powers of two, a reset push at offset 0. */
+
 void channel_set_init(struct channel_set *set, sd_event *loop);
 void channel_set_fini(struct channel_set *set);
 

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "macros.h"
 #include "unix-io.h"
+#include "wire/consumer-codec.h"
 
 #define IO_TIMEOUT_MS 5000
 
@@ -47,8 +48,6 @@ struct consumerd {
 	bool greeted;
 };
 
-#define MESSAGE_CAPACITY (sizeof(struct consumer_wire_push_metadata) + CONSUMER_METADATA_CHUNK)
-
 static int reply_status(int fd, int status, uint32_t value)
 {
 	struct consumer_wire_status st = { .status = status, .value = value };
@@ -59,69 +58,53 @@ static int reply_status(int fd, int status, uint32_t value)
 /* Serves one command; returns < 0 when the connection is unusable. */
 static int serve_command(struct consumerd *c, int fd, const struct consumer_wire_header *h)
 {
-	const void *m = c->message;
-	const struct consumer_wire_key *key = m;
+	struct consumer_request req;
+	int r;
 
 	if (h->type != CONSUMER_MSG_HELLO && !c->greeted)
 		return -EPROTO;
-	switch (h->type) {
+	r = consumer_decode_request(h, c->message, h->payload_bytes, &req);
+	if (r == -EINVAL) /* well framed, invalid fields: refused, the connection goes on */
+		return reply_status(fd, -EINVAL, 0);
+	if (r < 0)
+		return r;
+	switch (req.type) {
 	case CONSUMER_MSG_HELLO: {
 		struct consumer_wire_hello reply = {
 			.pid = (uint32_t) getpid(),
 			.bits_per_long = (uint32_t) (sizeof(long) * 8),
 		};
-		if (h->payload_bytes != sizeof(struct consumer_wire_hello))
-			return -EPROTO;
 		c->greeted = true;
 		return consumer_send(fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply), IO_TIMEOUT_MS);
 	}
 	case CONSUMER_MSG_ADD_CHANNEL:
-		if (h->payload_bytes != sizeof(struct consumer_wire_add_channel))
-			return -EPROTO;
-		return channel_add_data(&c->channels, m, fd) == -EPIPE ? -EPIPE : 0;
+		return channel_add_data(&c->channels, req.u.add_channel, fd) == -EPIPE ? -EPIPE : 0;
 	case CONSUMER_MSG_ADD_METADATA:
-		if (h->payload_bytes != sizeof(struct consumer_wire_add_metadata))
-			return -EPROTO;
-		return reply_status(fd, channel_add_metadata(&c->channels, m), 0);
-	case CONSUMER_MSG_PUSH_METADATA: {
-		const struct consumer_wire_push_metadata *push = m;
-
-		if (h->payload_bytes < sizeof(*push) ||
-		    push->length != h->payload_bytes - sizeof(*push))
-			return -EPROTO;
-		return reply_status(fd, channel_push_metadata(&c->channels, push,
-							      (const char *) (push + 1)), 0);
-	}
+		return reply_status(fd, channel_add_metadata(&c->channels, req.u.add_metadata), 0);
+	case CONSUMER_MSG_PUSH_METADATA:
+		return reply_status(fd, channel_push_metadata(&c->channels, req.u.push.head,
+							      req.u.push.text), 0);
 	case CONSUMER_MSG_SNAPSHOT:
-		if (h->payload_bytes != sizeof(struct consumer_wire_snapshot))
-			return -EPROTO;
-		return reply_status(fd, channel_snapshot(&c->channels, m), 0);
+		return reply_status(fd, channel_snapshot(&c->channels, req.u.snapshot), 0);
 	case CONSUMER_MSG_FLUSH_CHANNEL:
+		return reply_status(fd, channel_flush(&c->channels, req.u.key), 0);
 	case CONSUMER_MSG_DESTROY_CHANNEL:
+		return reply_status(fd, channel_destroy(&c->channels, req.u.key), 0);
 	case CONSUMER_MSG_DATA_PENDING:
-	case CONSUMER_MSG_CHANNEL_STATS:
-		if (h->payload_bytes != sizeof(*key))
-			return -EPROTO;
-		break;
-	default:
-		return -EPROTO;
-	}
-	switch (h->type) {
-	case CONSUMER_MSG_FLUSH_CHANNEL:
-		return reply_status(fd, channel_flush(&c->channels, key->key), 0);
-	case CONSUMER_MSG_DESTROY_CHANNEL:
-		return reply_status(fd, channel_destroy(&c->channels, key->key), 0);
-	case CONSUMER_MSG_DATA_PENDING:
-		return reply_status(fd, 0, channel_session_data_pending(&c->channels, key->key));
-	default: {
+		return reply_status(fd, 0, channel_session_data_pending(&c->channels, req.u.key));
+	case CONSUMER_MSG_CHANNEL_STATS: {
 		struct consumer_wire_status st = { 0 };
 		uint64_t discarded = 0, lost = 0;
 
-		st.status = channel_stats(&c->channels, key->key, &discarded, &lost);
-		st.discarded_events = discarded;
-		st.lost_packets = lost;
+		st.status = channel_stats(&c->channels, req.u.key, &discarded, &lost);
+		if (st.status == 0) {
+			st.discarded_events = discarded;
+			st.lost_packets = lost;
+		}
 		return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
 	}
+	default:
+		return -EPROTO;
 	}
 }
 
@@ -129,7 +112,7 @@ static int sessiond_cb(sd_event_source *s, int fd, uint32_t revents, void *userd
 {
 	struct consumerd *c = userdata;
 	struct consumer_wire_header h;
-	int r = consumer_recv_any(fd, &h, c->message, MESSAGE_CAPACITY, IO_TIMEOUT_MS);
+	int r = consumer_recv_any(fd, &h, c->message, CONSUMER_MAX_PAYLOAD, IO_TIMEOUT_MS);
 
 	if (r == 0)
 		r = serve_command(c, fd, &h);
@@ -230,7 +213,7 @@ int main(int argc, char **argv)
 	    sd_event_add_signal(c.loop, NULL, SIGTERM, NULL, NULL) < 0 ||
 	    sd_event_add_signal(c.loop, NULL, SIGINT, NULL, NULL) < 0)
 		return EXIT_FAILURE;
-	c.message = malloc(MESSAGE_CAPACITY);
+	c.message = malloc(CONSUMER_MAX_PAYLOAD);
 	if (!c.message || install_sigbus_handler() < 0)
 		return EXIT_FAILURE;
 	/* Modes are given explicitly (directories 0770, files 0660), as LTTng's. */

@@ -3,9 +3,11 @@
 """Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/seed-*).
 
 Every seed is a valid encoding built with struct from the packed layouts of
-src/common/wire/client-wire.h (sizes are asserted below), so the fuzzers start from
-inputs that reach past the decoders' first checks. Files found by fuzzing sit next to
-the seeds under other names and are left alone.
+src/common/wire/client-wire.h and consumer-wire.h (sizes are asserted below), so the
+fuzzers start from inputs that reach past the decoders' first checks, plus malformed
+ones; session files written by hand complete those gen-xml-corpus.sh gets from the real
+daemon. Files found by fuzzing sit next to the seeds under other names and are left
+alone.
 
 Usage: tests/fuzz/gen-corpus.py [CORPUS_DIR]   (default: tests/fuzz/corpus)
 """
@@ -343,6 +345,218 @@ def corpus_request():
     return c
 
 
+def corpus_uri():
+    # "<control URL>" or "<control URL>\0<data URL>" (fuzz-uri.c)
+    return {
+        'path': b'/tmp/traces',
+        'file': b'file:///tmp/traces/sub',
+        'net': b'net://127.0.0.1',
+        'net-ports-subdir': b'net://localhost:5342:5343/sub/dir',
+        'net-name': b'NET4://relay.example.com:1234/x',
+        'net6-bracketed': b'net6://[::1]:5342:5343/v6',
+        'net-invalid-host': b'net://relay.invalid',
+        'tcp-pair': b'tcp://10.0.0.1:1234\0tcp://10.0.0.1:1235',
+        'tcp6-pair': b'tcp6://[fe80::1]\0tcp6://[fe80::1]:9',
+        'tcp-data-only': b'\0tcp4://192.0.2.7:77/d',
+        'tcp-host-mismatch': b'tcp://10.0.0.1\0tcp://10.0.0.2',
+        'net-with-data': b'net://h\0tcp://h',
+        'file-relative': b'file://relative',
+        'bad-port': b'tcp://host:99999',
+        'empty-port': b'net://host::7/',
+    }
+
+
+# ---- consumer protocol (src/common/wire/consumer-wire.h) -----------------------------
+
+CONSUMER_MAGIC = 0x4c43534e
+C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
+C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
+C_HEADER_FMT = '<IHHII'
+C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIII16s256s4096s4096s'
+C_ADD_METADATA_FMT = '<QQII16s4096s'
+C_PUSH_FMT = '<QQII'
+C_SNAPSHOT_FMT = '<QQIIII4096s'
+C_STATUS_FMT = '<iIQQ'
+assert struct.calcsize(C_HEADER_FMT) == 16
+assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8548
+assert struct.calcsize(C_ADD_METADATA_FMT) == 4136
+assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
+assert struct.calcsize(C_STATUS_FMT) == 24
+UUID = bytes(range(16))
+
+
+def cmsg(mtype, payload=b'', magic=CONSUMER_MAGIC, version=1, fds=0, length=None):
+    return struct.pack(C_HEADER_FMT, magic, version, mtype,
+                       len(payload) if length is None else length, fds) + payload
+
+
+def c_hello(bits=64, pid=1234):
+    return cmsg(C_HELLO, struct.pack('<II', pid, bits))
+
+
+def c_add_channel(key, name='channel0', directory='/tmp/lttng-fuzz/ust/uid/0/64-bit',
+                  shm='', subbuf=4096, nsub=4, overwrite=0, tracefile_size=0,
+                  tracefile_count=0, blocking=0, switch=0, read=0, session=1):
+    return cmsg(C_ADD_CHANNEL, struct.pack(
+        C_ADD_CHANNEL_FMT, key, session, subbuf, nsub, tracefile_size, tracefile_count,
+        blocking, switch, read, 0, overwrite, 0, 0, 0, UUID, name.encode(),
+        directory.encode(), shm.encode()))
+
+
+def c_add_metadata(key, directory='/tmp/lttng-fuzz/ust/uid/0/64-bit', session=1):
+    return cmsg(C_ADD_METADATA, struct.pack(C_ADD_METADATA_FMT, key, session, 0, 0, UUID,
+                                            directory.encode()))
+
+
+def c_push(key, offset, text, reset=0):
+    return cmsg(C_PUSH_METADATA, struct.pack(C_PUSH_FMT, key, offset, reset, len(text)) + text)
+
+
+def c_key(mtype, key):
+    return cmsg(mtype, struct.pack('<Q', key))
+
+
+def c_snapshot(key, directory='/tmp/lttng-fuzz/snapshot-1', packets=0, active=1):
+    return cmsg(C_SNAPSHOT, struct.pack(C_SNAPSHOT_FMT, key, packets, 0, 0, active, 0,
+                                        directory.encode()))
+
+
+TSDL = b'/* CTF 1.8 */\ntypealias integer { size = 8; } := uint8_t;\n'
+
+
+def corpus_consumer_request():
+    h = c_hello()
+    return {
+        'hello': h,
+        'hello-32': c_hello(32),
+        'session': h + c_add_channel(1) + c_add_metadata(2) + c_push(2, 0, TSDL, reset=1) +
+        c_push(2, len(TSDL), b'trace { };\n') + c_key(C_FLUSH, 1) +
+        c_key(C_DATA_PENDING, 1) + c_key(C_STATS, 1) + c_key(C_DESTROY, 1) +
+        c_key(C_DESTROY, 2),
+        'snapshot': h + c_add_channel(3, directory='', shm='/dev/shm/lttng-fuzz', overwrite=1,
+                                      nsub=8) +
+        c_add_metadata(4, '/tmp/lttng-fuzz/snapshot-1/ust') + c_push(4, 0, TSDL) +
+        c_snapshot(3, packets=2) + c_key(C_DESTROY, 4),
+        'tracefiles': h + c_add_channel(5, name='chan_tf', tracefile_size=8192,
+                                        tracefile_count=3, switch=100000, read=200000,
+                                        blocking=-1),
+        'refused-then-served': h + c_add_channel(6, name='../escape') +
+        c_add_channel(7, subbuf=3000) + c_push(9, 5, b'x', reset=1) +
+        c_snapshot(3, directory='relative') + c_key(C_FLUSH, 1),
+        'not-greeted': c_key(C_FLUSH, 1) + h,
+        'bad-magic': h + cmsg(C_FLUSH, struct.pack('<Q', 1), magic=0x12345678),
+        'push-length-mismatch': h + cmsg(C_PUSH_METADATA,
+                                         struct.pack(C_PUSH_FMT, 2, 0, 0, 100) + b'short'),
+        'oversized-push': h + cmsg(C_PUSH_METADATA, b'', length=24 + 256 * 1024 + 1),
+        'status-as-request': h + cmsg(C_STATUS, struct.pack(C_STATUS_FMT, 0, 0, 0, 0)),
+        'truncated': h + c_add_metadata(2)[:100],
+    }
+
+
+def c_status(status=0, value=0, discarded=0, lost=0):
+    return cmsg(C_STATUS, struct.pack(C_STATUS_FMT, status, value, discarded, lost))
+
+
+# Request selectors of fuzz-consumer-reply.c (byte % 10).
+R = dict(READY=0, HELLO=1, ADD_CHANNEL=2, ADD_METADATA=3, PUSH=4, FLUSH=5, DESTROY=6,
+         DATA_PENDING=7, STATS=8, SNAPSHOT=9)
+
+
+def reply_input(requests, stream):
+    return bytes([len(requests) - 1] + [R[r] for r in requests]) + stream
+
+
+def corpus_consumer_reply():
+    ok = c_status()
+    return {
+        'handshake': reply_input(['READY', 'HELLO'], cmsg(C_READY) + c_hello(64, 4321)),
+        'handshake-32': reply_input(['READY', 'HELLO'], cmsg(C_READY) + c_hello(32, 99)),
+        'add-channel': reply_input(['ADD_CHANNEL'], c_status(0, 4)),
+        'add-channel-refused': reply_input(['ADD_CHANNEL', 'FLUSH'],
+                                           c_status(-22) + ok),
+        'start-batch': reply_input(['ADD_METADATA', 'PUSH', 'PUSH', 'ADD_CHANNEL'],
+                                   ok + ok + ok + c_status(0, 2)),
+        'stop-batch': reply_input(['FLUSH', 'FLUSH', 'STATS', 'STATS', 'DATA_PENDING',
+                                   'DESTROY'],
+                                  ok + c_status(-116) + c_status(0, 0, 12, 3) +
+                                  c_status(-2) + c_status(0, 1) + c_status(-28)),
+        'snapshot-batch': reply_input(['ADD_METADATA', 'PUSH', 'DESTROY', 'SNAPSHOT',
+                                       'SNAPSHOT'], ok + ok + ok + ok + c_status(-5)),
+        'positive-status': reply_input(['FLUSH'], c_status(1)),
+        'too-many-streams': reply_input(['ADD_CHANNEL'], c_status(0, 4097)),
+        'wrong-type': reply_input(['FLUSH', 'FLUSH'], c_hello() + ok),
+        'short-status': reply_input(['DESTROY'], cmsg(C_STATUS, b'\0' * 20)),
+        'bad-hello': reply_input(['HELLO'], c_hello(48, 0)),
+    }
+
+
+# Session files written by hand (gen-xml-corpus.sh writes the real daemon's).
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def xml_session(inner):
+    return (XML_HEAD + '<sessions>\n<session>\n' + inner + '</session>\n</sessions>\n').encode()
+
+
+XML_CHANNEL_DEFAULTS = [('overwrite_mode', 'DISCARD'), ('subbuffer_size', '524288'),
+                        ('subbuffer_count', '4'), ('switch_timer_interval', '0'),
+                        ('read_timer_interval', '0'), ('output_type', 'MMAP'),
+                        ('blocking_timeout', '0'), ('monitor_timer_interval', '1000000'),
+                        ('tracefile_size', '0'), ('tracefile_count', '0'),
+                        ('live_timer_interval', '0')]
+
+
+def xml_channel(name, events='', domain='UST', buffers='PER_UID', trackers='', **values):
+    attrs = ''.join('<%s>%s</%s>' % (k, values.get(k, v), k) for k, v in XML_CHANNEL_DEFAULTS)
+    return ('<domains><domain><type>%s</type><buffer_type>%s</buffer_type><channels>'
+            '<channel><name>%s</name><enabled>true</enabled>%s<events>%s</events>'
+            '</channel></channels>%s</domain></domains>\n'
+            % (domain, buffers, name, attrs, events, trackers))
+
+
+XML_LOCAL_OUTPUT = ('<output><consumer_output><enabled>true</enabled><destination>'
+                    '<path>/tmp/lttng-fuzz/%s</path></destination></consumer_output></output>\n')
+
+
+def corpus_session_xml():
+    ev = ('<event><name>tp:*</name><enabled>true</enabled><type>TRACEPOINT</type>'
+          '<loglevel_type>ALL</loglevel_type></event>')
+    return {
+        'minimal.lttng': xml_session('<name>m</name>\n'),
+        'started-local.lttng': xml_session(
+            '<name>started</name>\n' + xml_channel('c', ev) + '<started>true</started>' +
+            XML_LOCAL_OUTPUT % 'started'),
+        'file-url.lttng': xml_session(
+            '<name>f</name><output><consumer_output><enabled>true</enabled><destination>'
+            '<net_output><control_uri>file:///tmp/lttng-fuzz/f</control_uri>'
+            '<data_uri>file:///tmp/lttng-fuzz/f</data_uri></net_output></destination>'
+            '</consumer_output></output>\n'),
+        'legacy-pid-tracker.lttng': xml_session(
+            '<name>legacy</name>' + xml_channel(
+                'c', ev, trackers='<trackers><pid_tracker><targets><pid_target><pid>42</pid>'
+                '</pid_target></targets></pid_tracker></trackers>') +
+            '<started>false</started>' + XML_LOCAL_OUTPUT % 'legacy'),
+        'kernel.lttng': xml_session(
+            '<name>k</name>' + xml_channel('k', domain='KERNEL', buffers='GLOBAL',
+                                           output_type='SPLICE')),
+        'two-sessions-same-name.lttng': (
+            XML_HEAD + '<sessions><session><name>twice</name></session>'
+            '<session><name>twice</name><attributes><snapshot_mode>true</snapshot_mode>'
+            '</attributes></session></sessions>\n').encode(),
+        'not-well-formed.lttng': (XML_HEAD + '<sessions><session><name>x</name>'
+                                  '</sessions>').encode(),
+        'entities.lttng': (
+            XML_HEAD + '<!DOCTYPE sessions [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;">]>\n<sessions><session><name>&c;</name></session>'
+            '</sessions>\n').encode(),
+        'bad-values.lttng': xml_session(
+            '<name>bad</name>' + xml_channel(
+                'c', ev, subbuffer_size='3', subbuffer_count='0',
+                switch_timer_interval='99999999999') +
+            '<started>false</started>\n'),
+    }
+
+
 def write_corpus(root, target, seeds):
     d = os.path.join(root, target)
     os.makedirs(d, exist_ok=True)
@@ -362,6 +576,10 @@ def main():
     total += write_corpus(root, 'codec_decode_descriptor', corpus_descriptor())
     total += write_corpus(root, 'ini_parse_stream', corpus_ini())
     total += write_corpus(root, 'request', corpus_request())
+    total += write_corpus(root, 'uri_parse_output', corpus_uri())
+    total += write_corpus(root, 'consumer_decode_request', corpus_consumer_request())
+    total += write_corpus(root, 'consumer_decode_reply', corpus_consumer_reply())
+    total += write_corpus(root, 'session_xml_load', corpus_session_xml())
     print('wrote %d seeds under %s' % (total, root))
 
 

@@ -106,6 +106,8 @@ struct consumer_wire_push_metadata {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_push_metadata) == 24, "push_metadata layout");
 #define CONSUMER_METADATA_CHUNK (256u * 1024)
+/* The largest payload of any message (a full PUSH_METADATA). */
+#define CONSUMER_MAX_PAYLOAD (sizeof(struct consumer_wire_push_metadata) + CONSUMER_METADATA_CHUNK)
 
 /* SNAPSHOT: copy what a channel's buffers hold into <directory>/<name>_<cpu>. */
 struct consumer_wire_snapshot {
@@ -124,6 +126,7 @@ struct consumer_wire_key {
 
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
  * ADD_CHANNEL, 1/0 of DATA_PENDING). */
+#define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
 struct consumer_wire_status {
 	int32_t status;
 	uint32_t value;

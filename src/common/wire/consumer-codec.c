@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Decoders of the sessiond <-> consumerd protocol; see consumer-codec.h. */
+#include <errno.h>
+#include <string.h>
+
+#include "consumer-codec.h"
+
+#define MAX_ERRNO 4095
+
+bool consumer_msg_is_request(uint16_t type)
+{
+	switch (type) {
+	case CONSUMER_MSG_HELLO:
+	case CONSUMER_MSG_ADD_CHANNEL:
+	case CONSUMER_MSG_ADD_METADATA:
+	case CONSUMER_MSG_PUSH_METADATA:
+	case CONSUMER_MSG_FLUSH_CHANNEL:
+	case CONSUMER_MSG_DESTROY_CHANNEL:
+	case CONSUMER_MSG_DATA_PENDING:
+	case CONSUMER_MSG_CHANNEL_STATS:
+	case CONSUMER_MSG_SNAPSHOT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_power_of_two(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* A NUL-terminated path field: absolute, or empty when allowed. */
+static bool path_field_ok(const char *field, size_t size, bool may_be_empty)
+{
+	if (!memchr(field, '\0', size))
+		return false;
+	return field[0] == '/' || (may_be_empty && field[0] == '\0');
+}
+
+/* A channel name becomes file names (<name>_<cpu>, in the trace and shm directories):
+ * terminated, not empty, no '/', not hidden (the session daemon's own rule). */
+static bool channel_name_ok(const char *name, size_t size)
+{
+	return memchr(name, '\0', size) && name[0] != '\0' && name[0] != '.' && !strchr(name, '/');
+}
+
+static int check_add_channel(const struct consumer_wire_add_channel *m)
+{
+	if (!channel_name_ok(m->name, sizeof(m->name)) ||
+	    !path_field_ok(m->directory, sizeof(m->directory), true) ||
+	    !path_field_ok(m->shm_directory, sizeof(m->shm_directory), true))
+		return -EINVAL;
+	/* Ring buffer geometry as the session daemon validated it: powers of two whose
+	 * product fits, an overwrite flag, at least two sub-buffers to overwrite. */
+	if (!is_power_of_two(m->subbuf_size) || !is_power_of_two(m->num_subbuf) ||
+	    m->subbuf_size > UINT64_MAX / m->num_subbuf || m->overwrite > 1 ||
+	    (m->overwrite && m->num_subbuf < 2))
+		return -EINVAL;
+	if (m->tracefile_size && m->tracefile_size < m->subbuf_size)
+		return -EINVAL;
+	return 0;
+}
+
+static int check_push(const struct consumer_wire_push_metadata *m)
+{
+	if (m->reset > 1 || (m->reset && m->offset != 0) || m->offset > UINT64_MAX - m->length)
+		return -EINVAL;
+	return 0;
+}
+
+int consumer_decode_request(const struct consumer_wire_header *h, const void *payload,
+			    size_t payload_len, struct consumer_request *ret)
+{
+	const struct consumer_wire_key *key = payload;
+
+	memset(ret, 0, sizeof(*ret));
+	if (consumer_header_check(h) < 0 || !consumer_msg_is_request(h->type) ||
+	    payload_len != h->payload_bytes)
+		return -EPROTO;
+	ret->type = h->type;
+	switch (h->type) {
+	case CONSUMER_MSG_HELLO:
+		if (payload_len != sizeof(*ret->u.hello))
+			return -EPROTO;
+		ret->u.hello = payload;
+		/* The sender's word size: the session daemon is a 32- or 64-bit program. */
+		if (ret->u.hello->bits_per_long != 32 && ret->u.hello->bits_per_long != 64)
+			return -EPROTO;
+		return 0;
+	case CONSUMER_MSG_ADD_CHANNEL:
+		if (payload_len != sizeof(*ret->u.add_channel))
+			return -EPROTO;
+		ret->u.add_channel = payload;
+		return check_add_channel(ret->u.add_channel);
+	case CONSUMER_MSG_ADD_METADATA:
+		if (payload_len != sizeof(*ret->u.add_metadata))
+			return -EPROTO;
+		ret->u.add_metadata = payload;
+		return path_field_ok(ret->u.add_metadata->directory,
+				     sizeof(ret->u.add_metadata->directory), false) ? 0 : -EINVAL;
+	case CONSUMER_MSG_PUSH_METADATA:
+		if (payload_len < sizeof(*ret->u.push.head))
+			return -EPROTO;
+		ret->u.push.head = payload;
+		/* The text is exactly what follows the head (at most a chunk, as the header
+		 * check bounded the payload). */
+		if (ret->u.push.head->length != payload_len - sizeof(*ret->u.push.head))
+			return -EPROTO;
+		ret->u.push.text = (const char *) payload + sizeof(*ret->u.push.head);
+		return check_push(ret->u.push.head);
+	case CONSUMER_MSG_SNAPSHOT:
+		if (payload_len != sizeof(*ret->u.snapshot))
+			return -EPROTO;
+		ret->u.snapshot = payload;
+		if (!path_field_ok(ret->u.snapshot->directory, sizeof(ret->u.snapshot->directory),
+				   false) ||
+		    ret->u.snapshot->session_active > 1)
+			return -EINVAL;
+		return 0;
+	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS */
+		if (payload_len != sizeof(*key))
+			return -EPROTO;
+		ret->u.key = key->key;
+		return 0;
+	}
+}
+
+int consumer_decode_status(uint16_t request_type, const void *payload, size_t payload_len,
+			   struct consumer_reply *ret)
+{
+	struct consumer_wire_status st;
+	bool counters_allowed;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!consumer_msg_is_request(request_type) || request_type == CONSUMER_MSG_HELLO)
+		return -EINVAL; /* not a request answered by a STATUS */
+	if (payload_len != sizeof(st))
+		return -EPROTO;
+	memcpy(&st, payload, sizeof(st));
+	if (st.status > 0 || st.status < -MAX_ERRNO)
+		return -EPROTO;
+	switch (request_type) {
+	case CONSUMER_MSG_ADD_CHANNEL:
+		/* The stream count the session daemon allocates for and then reads. */
+		if (st.status == 0 ? st.value == 0 || st.value > CONSUMER_MAX_STREAMS : st.value != 0)
+			return -EPROTO;
+		break;
+	case CONSUMER_MSG_DATA_PENDING:
+		if (st.value > 1)
+			return -EPROTO;
+		break;
+	default:
+		if (st.value != 0)
+			return -EPROTO;
+		break;
+	}
+	counters_allowed = request_type == CONSUMER_MSG_CHANNEL_STATS && st.status == 0;
+	if (!counters_allowed && (st.discarded_events || st.lost_packets))
+		return -EPROTO;
+	ret->status = st.status;
+	ret->value = st.value;
+	ret->discarded_events = st.discarded_events;
+	ret->lost_packets = st.lost_packets;
+	return 0;
+}
+
+int consumer_decode_hello(const void *payload, size_t payload_len,
+			  struct consumer_wire_hello *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (payload_len != sizeof(*ret))
+		return -EPROTO;
+	memcpy(ret, payload, sizeof(*ret));
+	if ((ret->bits_per_long != 32 && ret->bits_per_long != 64) || ret->pid == 0) {
+		memset(ret, 0, sizeof(*ret));
+		return -EPROTO;
+	}
+	return 0;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Pure decoders of the sessiond <-> consumerd protocol (consumer-wire.h,
+ * doc/protocol/consumer.md): the requests the consumer daemon serves, and the replies
+ * the session daemon reads. They take the bytes of one received message (its header
+ * already checked by consumer_header_check(), as consumer-io.c does), check every
+ * field the receiver relies on, never allocate, never log and never abort.
+ */
+#ifndef COMMON_WIRE_CONSUMER_CODEC_H
+#define COMMON_WIRE_CONSUMER_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "consumer-wire.h"
+
+/*
+ * A request as the consumer daemon serves it. Pointers point into the payload that
+ * was decoded (the wire structs are packed: no alignment is needed).
+ */
+struct consumer_request {
+	uint16_t type; /* enum consumer_msg_type, one of the request types */
+	union {
+		const struct consumer_wire_hello *hello;
+		const struct consumer_wire_add_channel *add_channel;
+		const struct consumer_wire_add_metadata *add_metadata;
+		struct {
+			const struct consumer_wire_push_metadata *head;
+			const char *text; /* head->length bytes, not NUL-terminated */
+		} push;
+		const struct consumer_wire_snapshot *snapshot;
+		uint64_t key; /* FLUSH_CHANNEL, DESTROY_CHANNEL, CHANNEL_STATS; the session
+			       * id of DATA_PENDING */
+	} u;
+};
+
+/*
+ * Decodes one request (header h, payload of payload_len bytes) received by the
+ * consumer daemon. Returns:
+ *  0        the request is valid; *ret describes it;
+ *  -EPROTO  the message is not a request of this protocol or its framing is wrong
+ *           (bad header, not a request type, payload size not the type's): the
+ *           connection can no longer be trusted;
+ *  -EINVAL  a well-framed request whose fields are invalid (an unterminated or
+ *           relative path, a channel name that is not a file name, sizes that are
+ *           not powers of two...): answered with a STATUS of -EINVAL, the connection
+ *           goes on. ret->type is set.
+ */
+int consumer_decode_request(const struct consumer_wire_header *h, const void *payload,
+			    size_t payload_len, struct consumer_request *ret);
+
+/* A consumer daemon's STATUS, as the session daemon may use it. */
+struct consumer_reply {
+	int status;        /* 0 or a negative errno (-4095..-1) */
+	uint32_t value;    /* ADD_CHANNEL: stream count (1..CONSUMER_MAX_STREAMS) when
+			    * status is 0; DATA_PENDING: 0 or 1; else 0 */
+	uint64_t discarded_events; /* CHANNEL_STATS only, else 0 */
+	uint64_t lost_packets;
+};
+
+/*
+ * Decodes the STATUS payload answering a request of type request_type (payload_len
+ * bytes, as received after a STATUS header). Returns 0 with *ret filled, or -EPROTO
+ * when the reply cannot be a consumer daemon's answer to that request (wrong size, a
+ * status that is neither 0 nor an errno, a value or counters the request does not
+ * give, a stream count outside 1..CONSUMER_MAX_STREAMS).
+ */
+int consumer_decode_status(uint16_t request_type, const void *payload, size_t payload_len,
+			   struct consumer_reply *ret);
+
+/*
+ * Decodes the HELLO payload of the consumer daemon's answer: 0 with *ret filled
+ * (bits_per_long 32 or 64, a pid), or -EPROTO.
+ */
+int consumer_decode_hello(const void *payload, size_t payload_len,
+			  struct consumer_wire_hello *ret);
+
+/* Whether type is a request the consumer daemon serves. */
+bool consumer_msg_is_request(uint16_t type);
+
+#endif

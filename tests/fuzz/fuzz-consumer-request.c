@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Fuzz target: the consumer daemon's reading of the session daemon's requests, as
+ * src/consumerd/main.c does it (sessiond_cb, serve_command): the input is what a
+ * session daemon sent on the command connection. It is received message by message
+ * with consumer_recv_any() (src/common/consumer-io.c) into a buffer of the consumer's
+ * size, and each message is decoded by consumer_decode_request()
+ * (src/common/wire/consumer-codec.c). As in the consumer: nothing but HELLO before
+ * HELLO, a framing error (-EPROTO) ends the connection, a refused request (-EINVAL)
+ * is answered and the next one is read.
+ *
+ * A decoded request must be safe to hand to src/consumerd/channels.c: terminated
+ * absolute (or empty, where allowed) paths, a channel name that is one file name,
+ * ring buffer sizes that are powers of two with a product that fits, a metadata text
+ * exactly inside the payload. The payload is decoded from an exact-size copy, so a
+ * read past it is caught by ASan.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "consumer-io.h"
+#include "fuzz.h"
+#include "wire/consumer-codec.h"
+
+#define MAX_INPUT_SIZE (64u * 1024)
+#define RECV_TIMEOUT_MS 1000
+
+static uint8_t message[CONSUMER_MAX_PAYLOAD];
+
+static void check_path(const char *field, size_t size, int may_be_empty)
+{
+	FUZZ_CHECK(memchr(field, '\0', size) != NULL);
+	FUZZ_CHECK(field[0] == '/' || (may_be_empty && field[0] == '\0'));
+}
+
+static void check_add_channel(const struct consumer_wire_add_channel *m)
+{
+	size_t name_len;
+
+	FUZZ_CHECK(memchr(m->name, '\0', sizeof(m->name)) != NULL);
+	name_len = strlen(m->name);
+	FUZZ_CHECK(name_len > 0 && m->name[0] != '.' && !memchr(m->name, '/', name_len));
+	check_path(m->directory, sizeof(m->directory), 1);
+	check_path(m->shm_directory, sizeof(m->shm_directory), 1);
+	FUZZ_CHECK(m->subbuf_size && !(m->subbuf_size & (m->subbuf_size - 1)));
+	FUZZ_CHECK(m->num_subbuf && !(m->num_subbuf & (m->num_subbuf - 1)));
+	FUZZ_CHECK(m->subbuf_size <= UINT64_MAX / m->num_subbuf);
+	FUZZ_CHECK(m->overwrite <= 1 && (!m->overwrite || m->num_subbuf >= 2));
+	FUZZ_CHECK(!m->tracefile_size || m->tracefile_size >= m->subbuf_size);
+}
+
+static void check_request(const struct consumer_wire_header *h, const uint8_t *payload,
+			  const struct consumer_request *req)
+{
+	FUZZ_CHECK(req->type == h->type);
+	switch (req->type) {
+	case CONSUMER_MSG_HELLO:
+		FUZZ_CHECK((const void *) req->u.hello == payload);
+		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.hello));
+		FUZZ_CHECK(req->u.hello->bits_per_long == 32 || req->u.hello->bits_per_long == 64);
+		break;
+	case CONSUMER_MSG_ADD_CHANNEL:
+		FUZZ_CHECK((const void *) req->u.add_channel == payload);
+		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.add_channel));
+		check_add_channel(req->u.add_channel);
+		break;
+	case CONSUMER_MSG_ADD_METADATA:
+		FUZZ_CHECK((const void *) req->u.add_metadata == payload);
+		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.add_metadata));
+		check_path(req->u.add_metadata->directory, sizeof(req->u.add_metadata->directory), 0);
+		break;
+	case CONSUMER_MSG_PUSH_METADATA: {
+		const struct consumer_wire_push_metadata *head = req->u.push.head;
+		unsigned sum = 0;
+
+		FUZZ_CHECK((const void *) head == payload);
+		FUZZ_CHECK(req->u.push.text == (const char *) payload + sizeof(*head));
+		FUZZ_CHECK(head->length == h->payload_bytes - sizeof(*head));
+		FUZZ_CHECK(head->length <= CONSUMER_METADATA_CHUNK);
+		FUZZ_CHECK(head->reset <= 1 && (!head->reset || head->offset == 0));
+		FUZZ_CHECK(head->offset <= UINT64_MAX - head->length);
+		/* What the metadata file would append: every byte readable. */
+		for (uint32_t i = 0; i < head->length; i++)
+			sum += (unsigned char) req->u.push.text[i];
+		(void) sum;
+		break;
+	}
+	case CONSUMER_MSG_SNAPSHOT:
+		FUZZ_CHECK((const void *) req->u.snapshot == payload);
+		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.snapshot));
+		check_path(req->u.snapshot->directory, sizeof(req->u.snapshot->directory), 0);
+		FUZZ_CHECK(req->u.snapshot->session_active <= 1);
+		break;
+	case CONSUMER_MSG_FLUSH_CHANNEL:
+	case CONSUMER_MSG_DESTROY_CHANNEL:
+	case CONSUMER_MSG_DATA_PENDING:
+	case CONSUMER_MSG_CHANNEL_STATS: {
+		struct consumer_wire_key key;
+
+		FUZZ_CHECK(h->payload_bytes == sizeof(key));
+		memcpy(&key, payload, sizeof(key));
+		FUZZ_CHECK(req->u.key == key.key);
+		break;
+	}
+	default:
+		FUZZ_CHECK(consumer_msg_is_request(req->type));
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	bool greeted = false;
+	int fd;
+
+	if (size > MAX_INPUT_SIZE)
+		return 0;
+	fd = fuzz_peer_sent(data, size);
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		struct consumer_wire_header h;
+		struct consumer_request req;
+		uint8_t *payload;
+		int r = consumer_recv_any(fd, &h, message, sizeof(message), RECV_TIMEOUT_MS);
+
+		/* The peer closed (here: the input ended) or sent a bad header. */
+		FUZZ_CHECK(r == 0 || r == -ECONNRESET || r == -EPROTO);
+		if (r < 0)
+			break;
+		FUZZ_CHECK(consumer_header_check(&h) == 0);
+		FUZZ_CHECK(h.payload_bytes <= consumer_msg_max_payload(h.type));
+		if (h.type != CONSUMER_MSG_HELLO && !greeted)
+			break;
+		payload = malloc(h.payload_bytes ? h.payload_bytes : 1);
+		if (!payload)
+			break;
+		memcpy(payload, message, h.payload_bytes);
+		r = consumer_decode_request(&h, payload, h.payload_bytes, &req);
+		FUZZ_CHECK(r == 0 || r == -EPROTO || r == -EINVAL);
+		if (r == 0)
+			check_request(&h, payload, &req);
+		if (r == -EINVAL)
+			FUZZ_CHECK(req.type == h.type && h.type != CONSUMER_MSG_HELLO);
+		free(payload);
+		if (r == -EPROTO)
+			break;
+		if (r == 0 && req.type == CONSUMER_MSG_HELLO)
+			greeted = true;
+	}
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The consumer protocol decoders (src/common/wire/consumer-codec.c): what the consumer
+ * daemon accepts, refuses (-EINVAL, answered) or takes as a broken connection
+ * (-EPROTO), and which STATUS / HELLO answers the session daemon may use.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire/consumer-codec.h"
+
+#include "tap.h"
+
+static struct consumer_wire_header header(uint16_t type, uint32_t payload_bytes)
+{
+	struct consumer_wire_header h = {
+		.magic = CONSUMER_WIRE_MAGIC,
+		.version = CONSUMER_WIRE_VERSION,
+		.type = type,
+		.payload_bytes = payload_bytes,
+	};
+	return h;
+}
+
+static int decode(uint16_t type, const void *payload, size_t len)
+{
+	struct consumer_wire_header h = header(type, (uint32_t) len);
+	struct consumer_request req;
+
+	return consumer_decode_request(&h, payload, len, &req);
+}
+
+static struct consumer_wire_add_channel *valid_channel(void)
+{
+	struct consumer_wire_add_channel *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		bail_out("out of memory");
+	m->key = 7;
+	m->subbuf_size = 4096;
+	m->num_subbuf = 4;
+	m->overwrite = 1;
+	strcpy(m->name, "channel0");
+	strcpy(m->directory, "/tmp/trace/ust/uid/0/64-bit");
+	return m;
+}
+
+static void test_header_and_framing(void)
+{
+	struct consumer_wire_key key = { .key = 42 };
+	struct consumer_wire_header h = header(CONSUMER_MSG_FLUSH_CHANNEL, sizeof(key));
+	struct consumer_request req;
+
+	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), 0, "FLUSH decodes");
+	is_int(req.type, CONSUMER_MSG_FLUSH_CHANNEL, "its type");
+	ok(req.u.key == 42, "its key");
+	h.magic ^= 1;
+	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), -EPROTO, "bad magic");
+	h = header(CONSUMER_MSG_FLUSH_CHANNEL, sizeof(key));
+	h.version = 2;
+	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), -EPROTO, "bad version");
+	h = header(CONSUMER_MSG_FLUSH_CHANNEL, sizeof(key));
+	h.fd_count = 1;
+	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), -EPROTO, "fds announced");
+	h = header(CONSUMER_MSG_FLUSH_CHANNEL, sizeof(key));
+	is_int(consumer_decode_request(&h, &key, 4, &req), -EPROTO,
+	       "payload shorter than announced");
+	is_int(decode(CONSUMER_MSG_FLUSH_CHANNEL, &key, 4), -EPROTO, "short key");
+	is_int(decode(CONSUMER_MSG_STATUS, &key, 0), -EPROTO, "STATUS is not a request");
+	is_int(decode(CONSUMER_MSG_READY, NULL, 0), -EPROTO, "READY is not a request");
+	is_int(decode(0, NULL, 0), -EPROTO, "type 0");
+	is_int(decode(CONSUMER_MSG_COUNT, NULL, 0), -EPROTO, "type past the last");
+	for (uint16_t t = CONSUMER_MSG_FLUSH_CHANNEL; t <= CONSUMER_MSG_CHANNEL_STATS; t++)
+		is_int(decode(t, &key, sizeof(key)), 0, "key request %u decodes", t);
+}
+
+static void test_hello(void)
+{
+	struct consumer_wire_hello hello = { .pid = 1, .bits_per_long = 64 };
+
+	is_int(decode(CONSUMER_MSG_HELLO, &hello, sizeof(hello)), 0, "HELLO 64");
+	hello.bits_per_long = 32;
+	is_int(decode(CONSUMER_MSG_HELLO, &hello, sizeof(hello)), 0, "HELLO 32");
+	hello.bits_per_long = 16;
+	is_int(decode(CONSUMER_MSG_HELLO, &hello, sizeof(hello)), -EPROTO, "HELLO 16");
+	is_int(decode(CONSUMER_MSG_HELLO, &hello, 4), -EPROTO, "short HELLO");
+}
+
+static void test_add_channel(void)
+{
+	struct consumer_wire_add_channel *m = valid_channel();
+	struct consumer_wire_header h = header(CONSUMER_MSG_ADD_CHANNEL, sizeof(*m));
+	struct consumer_request req;
+
+	is_int(consumer_decode_request(&h, m, sizeof(*m), &req), 0, "ADD_CHANNEL decodes");
+	ok(req.u.add_channel == m, "in place");
+	is_int(decode(CONSUMER_MSG_ADD_CHANNEL, m, sizeof(*m) - 1), -EPROTO, "one byte short");
+
+#define REFUSED(what, change)                                                              \
+	do {                                                                               \
+		struct consumer_wire_add_channel *c = valid_channel();                    \
+		change;                                                                    \
+		is_int(decode(CONSUMER_MSG_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, what);    \
+		free(c);                                                                   \
+	} while (0)
+#define ACCEPTED(what, change)                                                             \
+	do {                                                                               \
+		struct consumer_wire_add_channel *c = valid_channel();                    \
+		change;                                                                    \
+		is_int(decode(CONSUMER_MSG_ADD_CHANNEL, c, sizeof(*c)), 0, what);          \
+		free(c);                                                                   \
+	} while (0)
+	REFUSED("unterminated name", memset(c->name, 'a', sizeof(c->name)));
+	REFUSED("empty name", c->name[0] = '\0');
+	REFUSED("name with a slash", strcpy(c->name, "../../etc/x"));
+	REFUSED("hidden name", strcpy(c->name, ".chan"));
+	REFUSED("unterminated directory", memset(c->directory, 'a', sizeof(c->directory)));
+	REFUSED("relative directory", strcpy(c->directory, "trace"));
+	REFUSED("unterminated shm directory",
+		memset(c->shm_directory, '/', sizeof(c->shm_directory)));
+	REFUSED("relative shm directory", strcpy(c->shm_directory, "shm"));
+	REFUSED("no sub-buffer size", c->subbuf_size = 0);
+	REFUSED("sub-buffer size not a power of two", c->subbuf_size = 4097);
+	REFUSED("no sub-buffers", c->num_subbuf = 0);
+	REFUSED("sub-buffer count not a power of two", c->num_subbuf = 3);
+	REFUSED("total size past 2^64", (c->subbuf_size = 1ull << 40, c->num_subbuf = 1ull << 24));
+	REFUSED("overwrite flag 2", c->overwrite = 2);
+	REFUSED("overwrite with one sub-buffer", c->num_subbuf = 1);
+	REFUSED("trace file smaller than a sub-buffer", c->tracefile_size = 100);
+	ACCEPTED("no output (snapshot session)", c->directory[0] = '\0');
+	ACCEPTED("shm directory", strcpy(c->shm_directory, "/dev/shm/custom"));
+	ACCEPTED("discard with one sub-buffer", (c->overwrite = 0, c->num_subbuf = 1));
+	ACCEPTED("largest total size", (c->subbuf_size = 1ull << 40, c->num_subbuf = 1ull << 23));
+	ACCEPTED("trace files", (c->tracefile_size = 4096, c->tracefile_count = 3));
+	ACCEPTED("a 255-byte name", (memset(c->name, 'n', 255), c->name[255] = '\0'));
+#undef REFUSED
+#undef ACCEPTED
+	free(m);
+}
+
+static void test_metadata_and_snapshot(void)
+{
+	struct consumer_wire_add_metadata *meta = calloc(1, sizeof(*meta));
+	struct consumer_wire_snapshot *snap = calloc(1, sizeof(*snap));
+	unsigned char push[sizeof(struct consumer_wire_push_metadata) + 5];
+	struct consumer_wire_push_metadata head = { .key = 1, .offset = 10, .length = 5 };
+	struct consumer_wire_header h;
+	struct consumer_request req;
+
+	if (!meta || !snap)
+		bail_out("out of memory");
+	strcpy(meta->directory, "/tmp/t");
+	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), 0, "ADD_METADATA");
+	meta->directory[0] = '\0';
+	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EINVAL,
+	       "ADD_METADATA without a directory");
+	memset(meta->directory, '/', sizeof(meta->directory));
+	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EINVAL,
+	       "ADD_METADATA, unterminated directory");
+
+	memcpy(push, &head, sizeof(head));
+	memcpy(push + sizeof(head), "abcde", 5);
+	h = header(CONSUMER_MSG_PUSH_METADATA, sizeof(push));
+	is_int(consumer_decode_request(&h, push, sizeof(push), &req), 0, "PUSH_METADATA");
+	ok(req.u.push.text == (const char *) push + sizeof(head) &&
+		   memcmp(req.u.push.text, "abcde", 5) == 0,
+	   "its text follows the head");
+	is_int(decode(CONSUMER_MSG_PUSH_METADATA, push, sizeof(push) - 1), -EPROTO,
+	       "PUSH_METADATA, length past the payload");
+	is_int(decode(CONSUMER_MSG_PUSH_METADATA, push, 8), -EPROTO,
+	       "PUSH_METADATA shorter than its head");
+	head.reset = 1;
+	memcpy(push, &head, sizeof(head));
+	is_int(decode(CONSUMER_MSG_PUSH_METADATA, push, sizeof(push)), -EINVAL,
+	       "reset at a non-zero offset");
+	head.offset = 0;
+	memcpy(push, &head, sizeof(head));
+	is_int(decode(CONSUMER_MSG_PUSH_METADATA, push, sizeof(push)), 0, "reset at 0");
+	head.reset = 2;
+	memcpy(push, &head, sizeof(head));
+	is_int(decode(CONSUMER_MSG_PUSH_METADATA, push, sizeof(push)), -EINVAL, "reset flag 2");
+	head.reset = 0;
+	head.offset = UINT64_MAX - 2;
+	memcpy(push, &head, sizeof(head));
+	is_int(decode(CONSUMER_MSG_PUSH_METADATA, push, sizeof(push)), -EINVAL,
+	       "offset + length past 2^64");
+	h = header(CONSUMER_MSG_PUSH_METADATA, CONSUMER_MAX_PAYLOAD + 1);
+	is_int(consumer_decode_request(&h, push, CONSUMER_MAX_PAYLOAD + 1, &req), -EPROTO,
+	       "PUSH_METADATA above a chunk");
+
+	strcpy(snap->directory, "/tmp/snap");
+	snap->session_active = 1;
+	is_int(decode(CONSUMER_MSG_SNAPSHOT, snap, sizeof(*snap)), 0, "SNAPSHOT");
+	snap->session_active = 2;
+	is_int(decode(CONSUMER_MSG_SNAPSHOT, snap, sizeof(*snap)), -EINVAL,
+	       "SNAPSHOT, active flag 2");
+	snap->session_active = 0;
+	strcpy(snap->directory, "rel");
+	is_int(decode(CONSUMER_MSG_SNAPSHOT, snap, sizeof(*snap)), -EINVAL,
+	       "SNAPSHOT, relative directory");
+	free(meta);
+	free(snap);
+}
+
+static int status(uint16_t request, int32_t st, uint32_t value, uint64_t discarded, uint64_t lost)
+{
+	struct consumer_wire_status raw = {
+		.status = st, .value = value, .discarded_events = discarded, .lost_packets = lost,
+	};
+	struct consumer_reply rep;
+
+	return consumer_decode_status(request, &raw, sizeof(raw), &rep);
+}
+
+static void test_replies(void)
+{
+	struct consumer_wire_status raw = { .status = 0, .value = 3 };
+	struct consumer_wire_hello hello = { .pid = 99, .bits_per_long = 64 };
+	struct consumer_wire_hello got;
+	struct consumer_reply rep;
+
+	is_int(consumer_decode_status(CONSUMER_MSG_ADD_CHANNEL, &raw, sizeof(raw), &rep), 0,
+	       "ADD_CHANNEL: 3 streams");
+	ok(rep.status == 0 && rep.value == 3, "its status and value");
+	is_int(consumer_decode_status(CONSUMER_MSG_ADD_CHANNEL, &raw, sizeof(raw) - 1, &rep),
+	       -EPROTO, "short STATUS");
+	is_int(status(CONSUMER_MSG_ADD_CHANNEL, 0, 0, 0, 0), -EPROTO, "created with no stream");
+	is_int(status(CONSUMER_MSG_ADD_CHANNEL, 0, CONSUMER_MAX_STREAMS, 0, 0), 0,
+	       "the most streams");
+	is_int(status(CONSUMER_MSG_ADD_CHANNEL, 0, CONSUMER_MAX_STREAMS + 1, 0, 0), -EPROTO,
+	       "more streams than the most");
+	is_int(status(CONSUMER_MSG_ADD_CHANNEL, -EINVAL, 0, 0, 0), 0, "refused");
+	is_int(status(CONSUMER_MSG_ADD_CHANNEL, -EINVAL, 2, 0, 0), -EPROTO,
+	       "refused with streams");
+	is_int(status(CONSUMER_MSG_FLUSH_CHANNEL, 1, 0, 0, 0), -EPROTO, "positive status");
+	is_int(status(CONSUMER_MSG_FLUSH_CHANNEL, -4095, 0, 0, 0), 0, "status -4095");
+	is_int(status(CONSUMER_MSG_FLUSH_CHANNEL, -4096, 0, 0, 0), -EPROTO, "status -4096");
+	is_int(status(CONSUMER_MSG_FLUSH_CHANNEL, INT32_MIN, 0, 0, 0), -EPROTO, "status INT_MIN");
+	is_int(status(CONSUMER_MSG_FLUSH_CHANNEL, 0, 1, 0, 0), -EPROTO, "FLUSH with a value");
+	is_int(status(CONSUMER_MSG_DATA_PENDING, 0, 1, 0, 0), 0, "data pending");
+	is_int(status(CONSUMER_MSG_DATA_PENDING, 0, 2, 0, 0), -EPROTO, "data pending 2");
+	is_int(status(CONSUMER_MSG_CHANNEL_STATS, 0, 0, 5, 6), 0, "stats");
+	is_int(status(CONSUMER_MSG_CHANNEL_STATS, -ENOENT, 0, 5, 0), -EPROTO,
+	       "stats of an unknown channel with counters");
+	is_int(status(CONSUMER_MSG_DESTROY_CHANNEL, 0, 0, 0, 1), -EPROTO, "DESTROY with counters");
+	is_int(status(CONSUMER_MSG_HELLO, 0, 0, 0, 0), -EINVAL, "HELLO is not answered by STATUS");
+	is_int(status(CONSUMER_MSG_STATUS, 0, 0, 0, 0), -EINVAL, "STATUS is not a request");
+
+	is_int(consumer_decode_hello(&hello, sizeof(hello), &got), 0, "HELLO answer");
+	ok(got.pid == 99 && got.bits_per_long == 64, "its fields");
+	is_int(consumer_decode_hello(&hello, 4, &got), -EPROTO, "short HELLO answer");
+	hello.bits_per_long = 48;
+	is_int(consumer_decode_hello(&hello, sizeof(hello), &got), -EPROTO, "48-bit consumer");
+	hello.bits_per_long = 32;
+	hello.pid = 0;
+	is_int(consumer_decode_hello(&hello, sizeof(hello), &got), -EPROTO, "pid 0");
+}
+
+int main(void)
+{
+	test_header_and_framing();
+	test_hello();
+	test_add_channel();
+	test_metadata_and_snapshot();
+	test_replies();
+	done_testing();
+	return exit_status();
+}
