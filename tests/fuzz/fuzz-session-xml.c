@@ -32,13 +32,14 @@
 #include <libxml/parser.h>
 
 #include "build-config.h"
-#include "consumer-supervisor.h"
-#include "daemon.h"
+#include "consumer/consumer-supervisor.h"
+#include "core/daemon.h"
 #include "fuzz.h"
 #include "log.h"
-#include "model.h"
-#include "session-xml-load.h"
-#include "session-xml-save.h"
+#include "model/model.h"
+#include "ust/ust-trace.h"
+#include "load/session-xml-load.h"
+#include "model/session-xml-save.h"
 
 #define MAX_INPUT_SIZE (256u * 1024)
 
@@ -137,9 +138,18 @@ static void daemon_init(struct daemon *d, struct sessiond_config *cfg)
 	d->health_fd = -1;
 	d->agent_fd = -1;
 	strcpy(d->hostname, "fuzzhost");
-	session_registry_init(&d->sessions);
 	list_init(&d->ust_registries);
-	consumer_supervisors_init(d); /* none configured: none spawned */
+	list_init(&d->consumer_death_subscribers);
+	d->sessions = session_registry_new();
+	FUZZ_CHECK(d->sessions != NULL);
+	FUZZ_CHECK(consumer_supervisors_init(d) == 0); /* none configured: none spawned */
+	d->domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
+}
+
+static void daemon_fini(struct daemon *d)
+{
+	d->sessions = session_registry_free(d->sessions);
+	consumer_supervisors_free(d);
 }
 
 /* load_file() of autoload.c, on the memfd. */
@@ -196,14 +206,14 @@ static void check_save_round_trip(const struct session *s)
 		fprintf(stderr, "reloading the saved session \"%s\" failed (%d):\n%.*s\n", s->name,
 			r, (int) saved.size, (const char *) saved.data);
 	FUZZ_CHECK(r == LTTNG_OK);
-	copy = session_find(&d.sessions, s->name);
+	copy = session_find(d.sessions, s->name);
 	FUZZ_CHECK(copy != NULL);
 	FUZZ_CHECK(session_xml_serialize(copy, &again) == LTTNG_OK);
 	if (again.size != saved.size || memcmp(again.data, saved.data, saved.size) != 0)
 		fprintf(stderr, "saved:\n%.*s\nreloaded and saved:\n%.*s\n", (int) saved.size,
 			(const char *) saved.data, (int) again.size, (const char *) again.data);
 	FUZZ_CHECK(again.size == saved.size && memcmp(again.data, saved.data, saved.size) == 0);
-	session_registry_fini(&d.sessions);
+	daemon_fini(&d);
 out:
 	buffer_fini(&saved);
 	buffer_fini(&again);
@@ -220,9 +230,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	init_once();
 	daemon_init(&d, &cfg);
 	(void) load(&d, data, size);
-	list_for_each_entry(s, &d.sessions.sessions, link)
+	list_for_each_entry(s, &d.sessions->sessions, link)
 		check_save_round_trip(s);
-	session_registry_fini(&d.sessions);
+	daemon_fini(&d);
 	scratch_empty();
 	return 0;
 }
