@@ -131,7 +131,8 @@ static void fake_start(int k)
 	f->fd = sv[1];
 	fake_reset(f);
 	cs->cmd_fd = sv[0];
-	cs->pid = getpid(); /* "running": consumer_ensure_running_for() spawns nothing */
+	cs->pid = getpid();
+	cs->state = CONSUMER_RUNNING; /* consumer_start() spawns nothing */
 	cs->queue = worker_queue_start(&d.workers.completions, 1);
 	if (!cs->queue)
 		bail_out("cannot start a worker queue");
@@ -158,6 +159,7 @@ static void fake_stop(int k)
 	close(f->fd);
 	cs->cmd_fd = -1;
 	cs->pid = 0;
+	cs->state = CONSUMER_STOPPED;
 	f->fd = -1;
 	f->running = false;
 }
@@ -552,7 +554,8 @@ static void test_no_32bit_consumer(void)
 	is_int(rec->result[1], -ENOTCONN, "no 32-bit consumer: the 32-bit op -> -ENOTCONN");
 	ok(answered_by(rec, 0, 64, KEY(c, 0)) && answered_by(rec, 2, 64, KEY(c, 2)),
 	   "no 32-bit consumer: the 64-bit ops of the batch ran");
-	ok(cs->pid == 0 && cs->queue == NULL, "no 32-bit consumer: none was started");
+	ok(cs->pid == 0 && cs->queue == NULL && cs->state == CONSUMER_STOPPED,
+	   "no 32-bit consumer: none was started");
 
 	/* Configured, but it cannot be run: the same for the batch. */
 	cs->bin_path = cfg.consumerd32_path;

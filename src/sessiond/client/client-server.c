@@ -400,6 +400,35 @@ static int accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	}
 }
 
+/* The connection of a deferred request, NULL when it has gone. */
+static struct connection *waiting_connection(struct daemon *d, uint64_t connection_id)
+{
+	struct connection *c;
+
+	if (!d->clients)
+		return NULL;
+	list_for_each_entry(c, &d->clients->connections, link)
+		if (c->id == connection_id && c->state == CONN_WAIT_HANDLER)
+			return c;
+	return NULL;
+}
+
+void client_server_redispatch(struct daemon *d, uint64_t connection_id)
+{
+	struct connection *c = waiting_connection(d, connection_id);
+
+	if (c)
+		connection_dispatch(c);
+}
+
+void client_server_fail(struct daemon *d, uint64_t connection_id, int code)
+{
+	struct connection *c = waiting_connection(d, connection_id);
+
+	if (c)
+		connection_reply_error(c, code);
+}
+
 void client_server_complete(struct daemon *d, uint64_t connection_id, struct client_reply *reply)
 {
 	struct connection *c;

@@ -25,6 +25,11 @@ int client_server_start(struct daemon *d);
 /* Answers a request whose handler deferred its reply; takes the reply's buffers.
  * Does nothing when the client has gone. */
 void client_server_complete(struct daemon *d, uint64_t connection_id, struct client_reply *reply);
+/* Runs a deferred request again from the start (what it waited for is ready). Its
+ * fds were closed after the first dispatch; requests that defer carry none. */
+void client_server_redispatch(struct daemon *d, uint64_t connection_id);
+/* Answers a deferred request with an error code alone. */
+void client_server_fail(struct daemon *d, uint64_t connection_id, int code);
 void client_server_stop(struct daemon *d);
 
 #endif

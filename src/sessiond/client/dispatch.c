@@ -5,9 +5,11 @@
  * known command, kernel availability, session lookup, NO_CHANNEL for disable
  * commands on unused domains, domain preparation, ownership.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/client-op.h"
+#include "client/client-server.h"
 #include "client/commands.h"
 #include "domain/domain.h"
 #include "log.h"
@@ -114,6 +116,53 @@ static int check_kernel_domain(struct daemon *d)
 	return LTTNG_OK;
 }
 
+/* A command waiting for its domain to be ready (a consumer daemon starting): it is
+ * dispatched again from the start once it is, or answered with the error. */
+struct prepare_wait {
+	struct operation op;
+	uint64_t connection_id;
+	bool detached; /* nobody waits: the command already ran */
+};
+
+static void prepare_wait_done(struct daemon *d, struct operation *op)
+{
+	struct prepare_wait *w = container_of(op, struct prepare_wait, op);
+
+	if (w->detached)
+		; /* the outcome is logged where it happened */
+	else if (op->code == LTTNG_OK)
+		client_server_redispatch(d, w->connection_id);
+	else
+		client_server_fail(d, w->connection_id, op->code);
+	free(w);
+}
+
+/* Runs the domain's prepare; when it has to wait, the request is deferred and
+ * ctx->reply->deferred says so. */
+static int prepare_or_wait(struct command_ctx *ctx, const struct tracer_domain *impl)
+{
+	struct prepare_wait *w = calloc(1, sizeof(*w));
+	int r;
+
+	if (!w)
+		return LTTNG_ERR_NOMEM;
+	operation_init(&w->op, prepare_wait_done);
+	w->connection_id = ctx->req->connection_id;
+	r = impl->prepare(ctx->daemon, ctx->session, &w->op);
+	if (r == LTTNG_OK && w->op.holders > 1) {
+		/* Under way: the loop goes on serving others meanwhile. */
+		w->detached = ctx->req->detached;
+		if (!w->detached)
+			ctx->reply->deferred = true;
+		operation_release(ctx->daemon, &w->op);
+		return LTTNG_OK;
+	}
+	if (r == LTTNG_OK)
+		r = w->op.code;
+	free(w); /* nothing holds it: ready now, or failed at once */
+	return r;
+}
+
 /* Makes the request's domain exist in the session, as the real daemon does for any
  * domain command (this is where a domain starts to show in LIST_DOMAINS). */
 static int prepare_domain(struct command_ctx *ctx)
@@ -144,7 +193,7 @@ static int prepare_domain(struct command_ctx *ctx)
 			ctx->domain->buffer_type = LTTNG_BUFFER_PER_UID;
 		}
 		impl = domain_impl(ctx->daemon, type);
-		return impl && impl->prepare ? impl->prepare(ctx->daemon, ctx->session) : LTTNG_OK;
+		return impl && impl->prepare ? prepare_or_wait(ctx, impl) : LTTNG_OK;
 	}
 	return LTTNG_OK;
 }
@@ -177,7 +226,7 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 	}
 	if (spec->flags & NEEDS_DOMAIN) {
 		r = prepare_domain(ctx);
-		if (r != LTTNG_OK)
+		if (r != LTTNG_OK || ctx->reply->deferred)
 			return r;
 	}
 	if ((spec->flags & NEEDS_DOMAIN) && ctx->session &&

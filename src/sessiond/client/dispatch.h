@@ -25,6 +25,9 @@ struct client_request {
 	int fd_count;
 	struct peer_creds creds;
 	uint64_t connection_id; /* for handlers that answer later */
+	/* No client waits (loading a session file): the command never waits for its
+	 * domain to be ready; what that launched goes on by itself. */
+	bool detached;
 };
 
 /* What a handler produces: an LTTng code plus optional command header and data. */

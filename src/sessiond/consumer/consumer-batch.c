@@ -255,9 +255,26 @@ static void batch_part_done(struct daemon *d, struct worker_job *job)
 	consumer_batch_free(b);
 }
 
+/* A part whose consumer was starting: queue it now, or fail its ops. */
+static void part_consumer_ready(struct daemon *d, struct consumer_start_waiter *w, int status)
+{
+	struct consumer_batch_part *part = container_of(w, struct consumer_batch_part, start);
+	struct consumer_supervisor *cs = consumer_for_bits(d, part->bits_per_long);
+
+	if (status == LTTNG_OK && cs && cs->queue && !d->stopping) {
+		part->fd = cs->cmd_fd;
+		worker_queue_submit(cs->queue, &part->base);
+		return;
+	}
+	fail_ops_of(part->batch, part->bits_per_long, 0);
+	part->ran = true; /* its ops have their results */
+	batch_part_done(d, &part->base);
+}
+
 void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 {
-	struct consumer_supervisor *to[CONSUMER_BITNESS_COUNT];
+	enum consumer_start_result started[CONSUMER_BITNESS_COUNT];
+	bool used[CONSUMER_BITNESS_COUNT] = { false };
 	unsigned nparts = 0;
 
 	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
@@ -269,6 +286,7 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 		part->bits_per_long = d->consumers[k].bits_per_long;
 		part->fd = -1;
 		part->ran = false;
+		part->start.ready = part_consumer_ready;
 	}
 	if (d->stopping) {
 		/* Shutting down: no job is queued any more; tell the caller at once. */
@@ -278,33 +296,38 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 		batch_part_done(d, &b->parts[0].base);
 		return;
 	}
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
-		struct consumer_supervisor *cs = &d->consumers[k];
-		bool used = false;
-
-		for (unsigned i = 0; i < b->count && !used; i++)
-			used = b->ops[i].bits_per_long == cs->bits_per_long;
-		if (!used)
-			continue;
-		if (consumer_ensure_running_for(cs) != LTTNG_OK || !cs->queue) {
-			fail_ops_of(b, cs->bits_per_long, 0);
-			continue;
-		}
-		b->parts[k].fd = cs->cmd_fd;
-		to[nparts++] = cs;
-	}
-	/* Ops for a bitness no consumer serves fail too. */
+	/* Ops for a bitness no consumer serves fail. */
 	for (unsigned i = 0; i < b->count; i++)
 		if (!consumer_for_bits(d, b->ops[i].bits_per_long))
 			b->ops[i].result = -ENOTCONN;
+	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+		struct consumer_supervisor *cs = &d->consumers[k];
+
+		for (unsigned i = 0; i < b->count && !used[k]; i++)
+			used[k] = b->ops[i].bits_per_long == cs->bits_per_long;
+		if (!used[k])
+			continue;
+		started[k] = consumer_start(cs, &b->parts[k].start);
+		if (started[k] == CONSUMER_START_FAILED ||
+		    (started[k] == CONSUMER_START_READY && !cs->queue)) {
+			fail_ops_of(b, cs->bits_per_long, 0);
+			used[k] = false;
+			continue;
+		}
+		nparts++;
+	}
 	if (nparts == 0) {
 		b->parts_pending = 1;
 		worker_completions_post(&d->workers.completions, &b->parts[0].base);
 		return;
 	}
 	/* Every part is counted before any is queued: completions run on this (the
-	 * loop) thread, after this returns. */
+	 * loop) thread, after this returns, and so do the start waiters. */
 	b->parts_pending = nparts;
-	for (unsigned p = 0; p < nparts; p++)
-		worker_queue_submit(to[p]->queue, &b->parts[to[p] - d->consumers].base);
+	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+		if (!used[k] || started[k] != CONSUMER_START_READY)
+			continue;
+		b->parts[k].fd = d->consumers[k].cmd_fd;
+		worker_queue_submit(d->consumers[k].queue, &b->parts[k].base);
+	}
 }

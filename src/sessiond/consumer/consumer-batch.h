@@ -65,6 +65,7 @@ struct consumer_batch_part {
 	unsigned bits_per_long;
 	int fd;
 	bool ran; /* false when its consumer stopped before running it */
+	struct consumer_start_waiter start; /* while its consumer starts */
 };
 
 struct consumer_batch {

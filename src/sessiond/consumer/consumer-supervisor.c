@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Spawning and supervising lttng-consumerd (doc/protocol/consumer.md). The spawn is
- * synchronous and bounded (SPAWN_TIMEOUT_MS): the consumer announces itself on our
- * error socket, then we connect to its command socket and exchange HELLO. Its exit
- * is watched with an sd-event child source; the next command that needs it spawns a
- * new one.
+ * Supervising lttng-consumerd, one per bitness (doc/protocol/consumer.md): started
+ * on first need without the loop ever waiting (consumer-spawn.c drives the
+ * handshake), whoever needs it waits on a start waiter; its exit is watched with an
+ * sd-event child source and published to the death subscribers; the next command
+ * that needs it starts a new one.
  */
 #include <errno.h>
 #include <lttng/lttng.h>
@@ -22,22 +22,13 @@
 #include "consumer-io.h"
 #include "consumer/consumer-supervisor.h"
 #include "core/worker.h"
+#include "consumer/consumer-spawn.h"
 #include "core/daemon.h"
+#include "core/operation.h"
 #include "model/model.h"
 #include "log.h"
 #include "macros.h"
 #include "unix-io.h"
-
-/* The whole spawn, handshake included, is bounded by this. */
-#define SPAWN_TIMEOUT_MS 5000
-
-/* Milliseconds left before deadline, at least 1 so a last attempt can be made. */
-static int remaining_ms(long long deadline)
-{
-	long long left = deadline - monotonic_ms();
-
-	return left > 0 ? (int) left : 1;
-}
 
 int consumer_supervisors_init(struct daemon *d)
 {
@@ -57,6 +48,8 @@ int consumer_supervisors_init(struct daemon *d)
 		.bin_path = cfg->consumerd32_path, .libdir = cfg->consumerd32_libdir,
 		.cmd_sock = cfg->ustconsumerd32_cmd_sock, .err_sock = cfg->ustconsumerd32_err_sock,
 	};
+	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
+		list_init(&d->consumers[i].start_waiters);
 	return 0;
 }
 
@@ -110,6 +103,7 @@ static void supervisor_forget(struct consumer_supervisor *cs)
 		close(cs->err_fd);
 	cs->cmd_fd = cs->err_fd = -1;
 	cs->pid = 0;
+	cs->state = CONSUMER_STOPPED;
 }
 
 void consumer_death_subscribe(struct daemon *d, struct consumer_death_subscription *sub)
@@ -132,13 +126,27 @@ static void notify_death(struct daemon *d, unsigned bits_per_long)
 		sub->died(d, sub, bits_per_long);
 }
 
+static void start_finished(struct consumer_supervisor *cs, int status);
+
 static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata)
 {
 	struct consumer_supervisor *cs = userdata;
-	struct daemon *d = cs->daemon;
+	struct daemon *d;
 	struct session *session;
 	unsigned active = 0;
 
+	if (!cs)
+		return 0; /* a consumer whose start failed, killed: now reaped */
+	d = cs->daemon;
+	if (cs->state == CONSUMER_STARTING) {
+		log_error("%u-bit consumer daemon %s (pid %d) exited while starting (%s %d)",
+			  cs->bits_per_long, cs->bin_path, (int) si->si_pid,
+			  si->si_code == CLD_EXITED ? "status" : "signal", si->si_status);
+		consumer_spawn_cancel(cs);
+		supervisor_forget(cs);
+		start_finished(cs, -ECHILD);
+		return 0;
+	}
 	list_for_each_entry(session, &d->sessions->sessions, link)
 		active += session->active;
 	log_error("%u-bit consumer daemon (pid %d) exited (%s %d); %u active session(s) "
@@ -150,203 +158,159 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 	return 0;
 }
 
-/* The consumer's argv and environment, prepared before fork(): the child of a
- * multithreaded process may only call async-signal-safe functions. */
-struct consumer_exec {
-	char *argv[12];
-	char **envp;
-	char *ld_library_path; /* owned "LD_LIBRARY_PATH=..." entry, or NULL */
-};
-
-extern char **environ;
-
-static int consumer_exec_prepare(const struct consumer_supervisor *cs,
-				 const struct sessiond_config *cfg, struct consumer_exec *x)
+static int failure_code(const struct consumer_supervisor *cs)
 {
-	size_t n = 0, count = 0;
-	const char *old = getenv("LD_LIBRARY_PATH");
+	return cs->bits_per_long == 32 ? LTTNG_ERR_UST_CONSUMER32_FAIL
+				       : LTTNG_ERR_UST_CONSUMER64_FAIL;
+}
 
-	memset(x, 0, sizeof(*x));
-	x->argv[n++] = (char *) "lttng-consumerd";
-	x->argv[n++] = (char *) (cfg->verbose_consumer ? "--verbose"
-						: cfg->verbosity < 0 ? "--quiet" : "");
-	x->argv[n++] = (char *) "-u";
-	x->argv[n++] = (char *) "--consumerd-cmd-sock";
-	x->argv[n++] = (char *) cs->cmd_sock;
-	x->argv[n++] = (char *) "--consumerd-err-sock";
-	x->argv[n++] = (char *) cs->err_sock;
-	x->argv[n++] = (char *) "--group";
-	x->argv[n++] = (char *) cfg->group_name;
-	x->argv[n] = NULL;
-	for (char **e = environ; *e; e++)
-		count++;
-	x->envp = calloc(count + 2, sizeof(char *));
-	if (!x->envp)
-		return -ENOMEM;
-	if (cs->libdir[0] &&
-	    asprintf(&x->ld_library_path, "LD_LIBRARY_PATH=%s%s%s", cs->libdir,
-		     old && *old ? ":" : "", old && *old ? old : "") < 0) {
-		x->ld_library_path = NULL;
-		free(x->envp);
-		return -ENOMEM;
+/* The start ended: running, or gone again. Every waiter is told, in order. */
+static void start_finished(struct consumer_supervisor *cs, int status)
+{
+	struct list_node waiters;
+
+	cs->state = status == 0 ? CONSUMER_RUNNING : CONSUMER_STOPPED;
+	/* A waiter may start it again (or wait anew): take the list first. */
+	list_init(&waiters);
+	while (!list_is_empty(&cs->start_waiters)) {
+		struct list_node *n = cs->start_waiters.next;
+
+		list_remove(n);
+		list_append(&waiters, n);
 	}
-	n = 0;
-	for (char **e = environ; *e; e++)
-		if (!x->ld_library_path || strncmp(*e, "LD_LIBRARY_PATH=", 16) != 0)
-			x->envp[n++] = *e;
-	if (x->ld_library_path)
-		x->envp[n++] = x->ld_library_path;
-	x->envp[n] = NULL;
-	return 0;
-}
+	while (!list_is_empty(&waiters)) {
+		struct consumer_start_waiter *w =
+			container_of(waiters.next, struct consumer_start_waiter, link);
 
-static void consumer_exec_fini(struct consumer_exec *x)
-{
-	free(x->envp);
-	free(x->ld_library_path);
-}
-
-/* Child side: exec the consumer with LTTng's command line. Never returns. */
-static void exec_consumer(const char *path, const struct consumer_exec *x)
-{
-	sigset_t none;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(path, x->argv, x->envp);
-	_exit(127);
-}
-
-/* Waits for the consumer's READY on the error socket, or its early death. */
-static int wait_for_ready(int listen_fd, pid_t pid, long long deadline, int *ret_err_fd)
-{
-	while (monotonic_ms() < deadline) {
-		struct pollfd pfd = { .fd = listen_fd, .events = POLLIN };
-		int status;
-
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return -ECHILD;
-		if (poll(&pfd, 1, 50) > 0) {
-			int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-			int r;
-
-			if (fd < 0)
-				return -errno;
-			r = consumer_recv(fd, CONSUMER_MSG_READY, NULL, 0, remaining_ms(deadline));
-			if (r < 0) {
-				close(fd);
-				return r;
-			}
-			*ret_err_fd = fd;
-			return 0;
-		}
+		list_remove(&w->link);
+		w->link.next = w->link.prev = NULL;
+		w->ready(cs->daemon, w, status == 0 ? LTTNG_OK : failure_code(cs));
 	}
-	return -ETIMEDOUT;
 }
 
-static int handshake(struct consumer_supervisor *cs, long long deadline)
-{
-	struct consumer_wire_hello hello = { .pid = (uint32_t) getpid(),
-					     .bits_per_long = (uint32_t) (sizeof(long) * 8) };
-	struct consumer_wire_hello reply;
-	int r;
-
-	cs->cmd_fd = unix_connect(cs->cmd_sock);
-	if (cs->cmd_fd < 0)
-		return cs->cmd_fd;
-	r = consumer_send(cs->cmd_fd, CONSUMER_MSG_HELLO, &hello, sizeof(hello),
-			  remaining_ms(deadline));
-	if (r == 0)
-		r = consumer_recv(cs->cmd_fd, CONSUMER_MSG_HELLO, &reply, sizeof(reply),
-				  remaining_ms(deadline));
-	if (r == 0 && reply.pid != (uint32_t) cs->pid)
-		r = -EPROTO;
-	if (r == 0 && reply.bits_per_long != cs->bits_per_long) {
-		log_error("%s is a %u-bit consumer daemon, %u-bit applications need a %u-bit one",
-			  cs->bin_path, reply.bits_per_long, cs->bits_per_long, cs->bits_per_long);
-		r = -EPROTO;
-	}
-	return r;
-}
-
-static int spawn_consumer(struct consumer_supervisor *cs)
+void consumer_spawn_finished(struct consumer_supervisor *cs, int result)
 {
 	struct daemon *d = cs->daemon;
-	const struct sessiond_config *cfg = d->cfg;
-	_cleanup_close_ int listen_fd = -1;
-	struct consumer_exec x;
-	long long deadline;
-	pid_t pid;
-	int r;
+	int r = result;
 
-	if (access(cs->bin_path, X_OK) < 0)
-		return log_error_errno(-errno, "Cannot run the %u-bit consumer daemon %s",
-				       cs->bits_per_long, cs->bin_path);
-	listen_fd = unix_listen(cs->err_sock, 0660, 4);
-	if (listen_fd < 0)
-		return log_error_errno(listen_fd, "Cannot listen on %s", cs->err_sock);
-	r = consumer_exec_prepare(cs, cfg, &x);
-	if (r < 0) {
-		(void) unlink(cs->err_sock);
-		return log_error_errno(r, "Cannot prepare the consumer daemon's command line");
-	}
-	pid = fork();
-	if (pid == 0)
-		exec_consumer(cs->bin_path, &x);
-	consumer_exec_fini(&x);
-	if (pid < 0) {
-		r = -errno;
-		(void) unlink(cs->err_sock);
-		return log_error_errno(r, "Cannot fork the consumer daemon");
-	}
-	cs->pid = pid;
-	deadline = monotonic_ms() + SPAWN_TIMEOUT_MS;
-	r = wait_for_ready(listen_fd, pid, deadline, &cs->err_fd);
-	if (r == 0)
-		r = handshake(cs, deadline);
-	if (r == 0)
-		r = sd_event_add_child(d->loop, &cs->child_watch, pid, WEXITED, child_exit_cb, cs);
 	if (r == 0) {
 		cs->queue = worker_queue_start(&d->workers.completions, 1);
 		if (!cs->queue)
 			r = -ENOMEM;
 	}
-	(void) unlink(cs->err_sock);
 	if (r < 0) {
-		if (r != -ECHILD) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-		}
+		/* Killed; its child source (ours no more) reaps it. */
+		log_error_errno(r, "%u-bit consumer daemon %s did not start", cs->bits_per_long,
+				cs->bin_path);
+		kill(cs->pid, SIGKILL);
+		(void) sd_event_source_set_userdata(cs->child_watch, NULL);
+		(void) sd_event_source_set_floating(cs->child_watch, 1);
+		cs->child_watch = sd_event_source_unref(cs->child_watch);
 		supervisor_forget(cs);
-		return log_error_errno(r, "%u-bit consumer daemon %s did not start",
-				       cs->bits_per_long, cs->bin_path);
+		start_finished(cs, r);
+		return;
 	}
-	log_info("%u-bit consumer daemon started (pid %d)", cs->bits_per_long, (int) pid);
-	return 0;
+	log_info("%u-bit consumer daemon started (pid %d)", cs->bits_per_long, (int) cs->pid);
+	start_finished(cs, 0);
 }
 
-int consumer_ensure_running_for(struct consumer_supervisor *cs)
+enum consumer_start_result consumer_start(struct consumer_supervisor *cs,
+					  struct consumer_start_waiter *w)
 {
-	int failure = cs->bits_per_long == 32 ? LTTNG_ERR_UST_CONSUMER32_FAIL
-					      : LTTNG_ERR_UST_CONSUMER64_FAIL;
+	int r;
 
 	/* As in LTTng, no configured consumer binary means none is started. */
-	if (cs->pid > 0 || !cs->bin_path[0])
-		return LTTNG_OK;
+	if (cs->state == CONSUMER_RUNNING || !cs->bin_path[0])
+		return CONSUMER_START_READY;
 	if (cs->stopping)
-		return failure;
-	return spawn_consumer(cs) < 0 ? failure : LTTNG_OK;
+		return CONSUMER_START_FAILED;
+	if (cs->state == CONSUMER_STOPPED) {
+		r = consumer_spawn_begin(cs);
+		if (r == 0)
+			r = sd_event_add_child(cs->daemon->loop, &cs->child_watch, cs->pid, WEXITED,
+					       child_exit_cb, cs);
+		if (r < 0) {
+			if (cs->pid > 0) {
+				kill(cs->pid, SIGKILL);
+				(void) waitpid(cs->pid, NULL, 0); /* killed: at once */
+			}
+			consumer_spawn_cancel(cs);
+			supervisor_forget(cs);
+			return CONSUMER_START_FAILED;
+		}
+		cs->state = CONSUMER_STARTING;
+	}
+	list_append(&cs->start_waiters, &w->link);
+	return CONSUMER_START_PENDING;
 }
 
-int consumer_ensure_running(struct daemon *d)
+void consumer_start_cancel(struct consumer_start_waiter *w)
 {
-	/* The 64-bit one first, as LTTng. */
-	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++) {
-		int r = consumer_ensure_running_for(&d->consumers[i]);
+	if (w->link.next)
+		list_remove(&w->link);
+	w->link.next = w->link.prev = NULL;
+}
 
-		if (r != LTTNG_OK)
-			return r;
+/* Starting every configured consumer daemon for an operation, the 64-bit one first
+ * (as LTTng): the operation is held until they run, and fails with the error of
+ * the first that cannot. */
+struct start_chain {
+	struct consumer_start_waiter waiter;
+	struct operation *op;
+	int next; /* index in d->consumers of the next one to start */
+};
+
+static void start_chain_next(struct daemon *d, struct start_chain *c);
+
+static void start_chain_ready(struct daemon *d, struct consumer_start_waiter *w, int status)
+{
+	struct start_chain *c = container_of(w, struct start_chain, waiter);
+
+	if (status != LTTNG_OK) {
+		operation_fail(c->op, status);
+		operation_release(d, c->op);
+		free(c);
+		return;
 	}
+	start_chain_next(d, c);
+}
+
+static void start_chain_next(struct daemon *d, struct start_chain *c)
+{
+	while (c->next < CONSUMER_BITNESS_COUNT) {
+		struct consumer_supervisor *cs = &d->consumers[c->next++];
+
+		switch (consumer_start(cs, &c->waiter)) {
+		case CONSUMER_START_READY:
+			continue;
+		case CONSUMER_START_PENDING:
+			return;
+		case CONSUMER_START_FAILED:
+			operation_fail(c->op, failure_code(cs));
+			c->next = CONSUMER_BITNESS_COUNT;
+			break;
+		}
+	}
+	operation_release(d, c->op);
+	free(c);
+}
+
+int consumer_ensure_running(struct daemon *d, struct operation *op)
+{
+	struct start_chain *c;
+
+	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
+		if (d->consumers[i].state != CONSUMER_RUNNING && d->consumers[i].bin_path[0])
+			goto start;
+	return LTTNG_OK; /* the common case: nothing to wait for */
+start:
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return LTTNG_ERR_NOMEM;
+	c->waiter.ready = start_chain_ready;
+	c->op = op;
+	operation_hold(op);
+	start_chain_next(d, c);
 	return LTTNG_OK;
 }
 
@@ -355,6 +319,13 @@ int consumer_ensure_running(struct daemon *d)
 static void supervisor_release(struct consumer_supervisor *cs)
 {
 	cs->stopping = true;
+	if (cs->state == CONSUMER_STARTING) {
+		/* Shutdown during its start: it will not be needed. */
+		consumer_spawn_cancel(cs);
+		if (cs->pid > 0)
+			kill(cs->pid, SIGKILL);
+		start_finished(cs, -ECANCELED);
+	}
 	if (cs->pid <= 0)
 		return;
 	cs->child_watch = sd_event_source_disable_unref(cs->child_watch);

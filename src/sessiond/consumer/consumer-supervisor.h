@@ -15,6 +15,7 @@
 #include "list.h"
 
 struct daemon;
+struct operation;
 struct worker_queue;
 
 /* Which consumer daemon: the index of d->consumers. */
@@ -24,6 +25,14 @@ enum consumer_bitness {
 	CONSUMER_BITNESS_COUNT,
 };
 
+enum consumer_state {
+	CONSUMER_STOPPED,
+	CONSUMER_STARTING, /* spawned, handshake under way (consumer-spawn.c) */
+	CONSUMER_RUNNING,
+};
+
+struct consumer_spawn;
+
 struct consumer_supervisor {
 	struct daemon *daemon;  /* the owner */
 	unsigned bits_per_long; /* 64 or 32: the applications it serves */
@@ -31,7 +40,10 @@ struct consumer_supervisor {
 	const char *bin_path;   /* "" when none is configured */
 	const char *libdir;     /* prepended to its LD_LIBRARY_PATH when not "" */
 	const char *cmd_sock, *err_sock;
-	pid_t pid;            /* 0 when not running */
+	enum consumer_state state;
+	struct consumer_spawn *spawn; /* the handshake of a start in progress */
+	struct list_node start_waiters; /* struct consumer_start_waiter */
+	pid_t pid;            /* 0 when there is no process */
 	int cmd_fd;           /* our command connection, -1 when not running */
 	int err_fd;           /* its connection to our error socket */
 	sd_event_source *child_watch;
@@ -59,13 +71,30 @@ void consumer_supervisors_free(struct daemon *d);
 struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_per_long);
 /* True when a consumer binary is configured for applications of that bitness. */
 bool consumer_configured(const struct daemon *d, unsigned bits_per_long);
-/* Makes every configured consumer daemon run (spawning those that do not), as LTTng
- * does on a user-space command. LTTNG_OK, or LTTNG_ERR_UST_CONSUMER64_FAIL /
- * LTTNG_ERR_UST_CONSUMER32_FAIL for the first that could not start (logged with the
- * reason). No configured binary (an empty path) means none is started, as in LTTng. */
-int consumer_ensure_running(struct daemon *d);
-/* Same, for the one consumer daemon of that bitness. */
-int consumer_ensure_running_for(struct consumer_supervisor *cs);
+/* Who waits for a consumer daemon's start: embedded in the waiter's own state. */
+struct consumer_start_waiter {
+	struct list_node link;
+	/* LTTNG_OK, or LTTNG_ERR_UST_CONSUMER64_FAIL / _CONSUMER32_FAIL (the reason is
+	 * logged). */
+	void (*ready)(struct daemon *d, struct consumer_start_waiter *w, int status);
+};
+
+enum consumer_start_result {
+	CONSUMER_START_READY,   /* running (or no binary configured, as LTTng: none runs) */
+	CONSUMER_START_PENDING, /* starting: w->ready() is called once it ends */
+	CONSUMER_START_FAILED,  /* cannot start (logged) */
+};
+
+/* Makes the consumer run, spawning it when needed; never waits. */
+enum consumer_start_result consumer_start(struct consumer_supervisor *cs,
+					  struct consumer_start_waiter *w);
+/* Forgets a pending waiter (its owner goes away before the start ends). */
+void consumer_start_cancel(struct consumer_start_waiter *w);
+/* Makes every configured consumer daemon run, the 64-bit one first, as LTTng does on
+ * a user-space command: op is held until they do, and fails with
+ * LTTNG_ERR_UST_CONSUMER64_FAIL / LTTNG_ERR_UST_CONSUMER32_FAIL for the first that
+ * cannot start. Returns LTTNG_OK or LTTNG_ERR_NOMEM. */
+int consumer_ensure_running(struct daemon *d, struct operation *op);
 /* Asks every consumer daemon to exit and reaps them. */
 void consumer_supervisors_stop(struct daemon *d);
 

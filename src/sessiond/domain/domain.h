@@ -51,8 +51,9 @@ struct tracer_domain {
 	const char *output_subdir;
 
 	/* A domain command reached a session of this domain: make what it needs run
-	 * (LTTng starts the consumer daemons here). */
-	int (*prepare)(struct daemon *d, struct session *s);
+	 * (LTTng starts the consumer daemons here). It holds op while that is under
+	 * way; the command then runs once op ends without error. */
+	int (*prepare)(struct daemon *d, struct session *s, struct operation *op);
 	/* LTTNG_OK, or why the session cannot start recording again. */
 	int (*can_start)(struct daemon *d, const struct session *s);
 	int (*start)(struct daemon *d, struct session *s, struct operation *op);

@@ -373,6 +373,7 @@ static int request_run(struct loader *l)
 		.payload = l->payload.data,
 		.payload_len = l->payload.size,
 		.creds = { .pid = l->opts->pid, .uid = l->opts->uid, .gid = l->opts->gid },
+		.detached = true,
 	};
 	struct client_reply reply = { .ret_code = LTTNG_ERR_UNK };
 

@@ -13,9 +13,9 @@
 #include "ust/ust-trace.h"
 
 /* A session's user-space commands start the consumer daemons, as in LTTng. */
-static int ust_prepare(struct daemon *d, struct session *s)
+static int ust_prepare(struct daemon *d, struct session *s, struct operation *op)
 {
-	return consumer_ensure_running(d);
+	return consumer_ensure_running(d, op);
 }
 
 /* Refuses a start whose ring buffers cannot fit in shared memory, or a session

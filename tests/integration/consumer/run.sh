@@ -88,6 +88,34 @@ check "both event rules are kept" test "$(lttng list s | grep -c '(type: tracepo
 check "session daemon exits on SIGTERM" stop_daemon "$sd"
 check "its consumer is gone too" bash -c "! kill -0 $second 2>/dev/null"
 
+# The loop never waits: while a command waits for a consumer daemon that takes 3 s
+# to start, another client's `lttng list` is answered before that command ends.
+# The wrapper keeps the consumer's name, so it is found among the daemon's children.
+slow=$(mktemp -d)/lttng-consumerd
+printf '#!/bin/sh\nsleep 3\nexec %s "$@"\n' "$c64" >"$slow"
+chmod +x "$slow"
+"$ours" --daemonize --no-kernel "--consumerd64-path=$slow" 2>"$HOME/slow.log"
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+lttng create slow >/dev/null
+lttng enable-event -u a -s slow >"$HOME/slow-enable.txt" 2>&1 &
+enabler=$!
+# Its request has reached the daemon once the (sleeping) consumer exists.
+for _ in $(seq 100); do [ -n "$(consumer_pids "$sd")" ] && break; sleep 0.05; done
+check "a slow consumer is being started by enable-event" test -n "$(consumer_pids "$sd")"
+lttng list >"$HOME/slow-list.txt" 2>&1
+list_rc=$?
+kill -0 "$enabler" 2>/dev/null
+still_waiting=$?
+check "another client's lttng list is answered meanwhile (exit 0)" test "$list_rc" -eq 0
+check "and lists the session" grep -q "slow \[inactive\]" "$HOME/slow-list.txt"
+check "before the command waiting for the consumer ended" test "$still_waiting" -eq 0
+wait "$enabler"
+check "the waiting enable-event then succeeds (exit 0)" test "$?" -eq 0
+check "and reports the rule" grep -q "ust event a created in channel channel0" "$HOME/slow-enable.txt"
+check "the rule is in the session" bash -c "lttng list slow | grep -q 'a (type: tracepoint)'"
+check "the slow consumer runs" test -n "$(consumer_pids "$sd")"
+stop_daemon "$sd"
+
 # A consumer binary that cannot run: $1 = its bitness, $2 = LTTng's error code.
 # For 32 bits the real 2.13.9 never answers (its client thread waits for a
 # consumer that is gone); ours gives the error.
