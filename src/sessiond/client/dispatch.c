@@ -137,18 +137,10 @@ static void prepare_wait_done(struct daemon *d, struct operation *op)
 	free(w);
 }
 
-/* Runs the domain's prepare; when it has to wait, the request is deferred and
- * ctx->reply->deferred says so. */
-static int prepare_or_wait(struct command_ctx *ctx, const struct tracer_domain *impl)
+/* After a step that may have to wait (started with w's operation): when it does,
+ * the request is deferred and ctx->reply->deferred says so. */
+static int wait_if_needed(struct command_ctx *ctx, struct prepare_wait *w, int r)
 {
-	struct prepare_wait *w = calloc(1, sizeof(*w));
-	int r;
-
-	if (!w)
-		return LTTNG_ERR_NOMEM;
-	operation_init(&w->op, prepare_wait_done);
-	w->connection_id = ctx->req->connection_id;
-	r = impl->prepare(ctx->daemon, ctx->session, &w->op);
 	if (r == LTTNG_OK && w->op.holders > 1) {
 		/* Under way: the loop goes on serving others meanwhile. */
 		w->detached = ctx->req->detached;
@@ -161,6 +153,45 @@ static int prepare_or_wait(struct command_ctx *ctx, const struct tracer_domain *
 		r = w->op.code;
 	free(w); /* nothing holds it: ready now, or failed at once */
 	return r;
+}
+
+static struct prepare_wait *prepare_wait_new(struct command_ctx *ctx)
+{
+	struct prepare_wait *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	operation_init(&w->op, prepare_wait_done);
+	w->connection_id = ctx->req->connection_id;
+	return w;
+}
+
+/* Runs the domain's prepare, deferring the request while it is under way. */
+static int prepare_or_wait(struct command_ctx *ctx, const struct tracer_domain *impl)
+{
+	struct prepare_wait *w = prepare_wait_new(ctx);
+
+	if (!w)
+		return LTTNG_ERR_NOMEM;
+	return wait_if_needed(ctx, w, impl->prepare(ctx->daemon, ctx->session, &w->op));
+}
+
+/* Checks that the session's relay daemon answers, deferring the request meanwhile. */
+static int probe_or_wait(struct command_ctx *ctx)
+{
+	struct prepare_wait *w;
+
+	if (ctx->req->detached) {
+		/* A session file loaded at start-up cannot wait for the probe; as no
+		 * streaming is done yet, such a session cannot load anyway. */
+		log_error("Session \"%s\" streams to lttng-relayd, which this daemon does not "
+			  "support yet", ctx->session->name);
+		return LTTNG_ERR_RELAYD_CONNECT_FAIL;
+	}
+	w = prepare_wait_new(ctx);
+	if (!w)
+		return LTTNG_ERR_NOMEM;
+	return wait_if_needed(ctx, w, relayd_probe(ctx->daemon, ctx->session, &w->op));
 }
 
 /* Makes the request's domain exist in the session, as the real daemon does for any
@@ -230,9 +261,10 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 			return r;
 	}
 	if ((spec->flags & NEEDS_DOMAIN) && ctx->session &&
-	    ctx->session->output == SESSION_OUTPUT_NETWORK && ctx->session->domains[DOMAIN_INDEX_UST].exists) {
-		r = relayd_probe(ctx->session);
-		if (r != LTTNG_OK)
+	    ctx->session->output == SESSION_OUTPUT_NETWORK &&
+	    ctx->session->domains[DOMAIN_INDEX_UST].exists) {
+		r = probe_or_wait(ctx);
+		if (r != LTTNG_OK || ctx->reply->deferred)
 			return r;
 	}
 	if ((cmd == WIRE_CMD_START_TRACE || cmd == WIRE_CMD_STOP_TRACE) &&

@@ -3,11 +3,18 @@
 #ifndef SESSIOND_RELAYD_PROBE_H
 #define SESSIOND_RELAYD_PROBE_H
 
+#include "core/daemon.h"
+#include "core/operation.h"
 #include "model/model.h"
 
-/* LTTNG_OK when the relay daemon's control port accepts a connection, else
- * LTTNG_ERR_RELAYD_CONNECT_FAIL. Streaming itself is not implemented yet, so a
- * reachable relay daemon gets LTTNG_ERR_RELAYD_VERSION_FAIL with a log message. */
-int relayd_probe(const struct session *session);
+/*
+ * Connects to the relay daemon's control port without waiting on the loop: op is
+ * held until the connection is made, refused, or LTTNG_NETWORK_SOCKET_TIMEOUT
+ * (ms, default 3 s) passes, and fails with LTTNG_ERR_RELAYD_CONNECT_FAIL when
+ * nobody answers. Streaming itself is not implemented yet (the trace lifecycle
+ * issue), so a reachable relay daemon fails op with LTTNG_ERR_RELAYD_VERSION_FAIL
+ * and a log message. Returns LTTNG_OK, or an error when nothing could be tried.
+ */
+int relayd_probe(struct daemon *d, const struct session *session, struct operation *op);
 
 #endif
