@@ -5,7 +5,9 @@
 # its binary is missing (LTTng's error 68), and gone when the session daemon exits;
 # the same for the 32-bit consumer (--consumerd32-path): LTTng's error 69 for a
 # missing one or one of the wrong bitness, and the two consumers live and die apart;
-# and a trace read while it records (switch timer): complete up to the last switch.
+# and a trace read while it records (switch timer): complete up to the last switch;
+# and the loop never waits: other clients are answered while a command waits for a
+# consumer that is slow to start or for a relay daemon that does not answer.
 # Runs in a private mount + PID namespace. Prints TAP and "N passed, N failed,
 # N skipped". The checks named "i386: ..." run an i386 program (our 32-bit
 # consumer, the 32-bit sample application): they are skipped, and only they, when
@@ -114,6 +116,59 @@ check "the waiting enable-event then succeeds (exit 0)" test "$?" -eq 0
 check "and reports the rule" grep -q "ust event a created in channel channel0" "$HOME/slow-enable.txt"
 check "the rule is in the session" bash -c "lttng list slow | grep -q 'a (type: tracepoint)'"
 check "the slow consumer runs" test -n "$(consumer_pids "$sd")"
+stop_daemon "$sd"
+
+# The same for a relay daemon that does not answer: a session streaming to a port
+# whose accept queue is full (its SYNs are dropped, so the connect hangs until
+# LTTNG_NETWORK_SOCKET_TIMEOUT). The real 2.13.9 stalls every client meanwhile.
+/usr/bin/python3 - "$HOME/relayd.port" <<'PY' &
+import socket, sys, time
+lst = socket.socket()
+lst.bind(("127.0.0.1", 0))
+lst.listen(0)
+held = []
+for _ in range(3):  # fill the accept queue; nothing is ever accepted
+    c = socket.socket()
+    c.setblocking(False)
+    try:
+        c.connect(lst.getsockname())
+    except BlockingIOError:
+        pass
+    held.append(c)
+time.sleep(0.2)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(lst.getsockname()[1]))
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(60)
+PY
+silent=$!
+for _ in $(seq 100); do [ -s "$HOME/relayd.port" ] && break; sleep 0.05; done
+port=$(cat "$HOME/relayd.port" 2>/dev/null)
+LTTNG_NETWORK_SOCKET_TIMEOUT=3000 "$ours" --daemonize --no-kernel 2>"$HOME/relayd.log"
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+lttng create net --set-url "net://127.0.0.1:$port:$((port + 1))" >/dev/null
+lttng enable-event -u a -s net >"$HOME/net-enable.txt" 2>&1 &
+enabler=$!
+# Its request has reached the daemon once the daemon's connect is in SYN-SENT too
+# (beside those of the queue's filler).
+syn_sent() { awk -v p="$(printf ':%04X' "$port")" '$3 ~ p"$" && $4 == "02"' /proc/net/tcp | wc -l; }
+fillers=$(syn_sent)
+for _ in $(seq 100); do [ "$(syn_sent)" -gt "$fillers" ] && break; sleep 0.05; done
+check "enable-event on a streaming session waits for an unanswering relay daemon" \
+	test "$(syn_sent)" -gt "$fillers"
+lttng list >"$HOME/net-list.txt" 2>&1
+list_rc=$?
+kill -0 "$enabler" 2>/dev/null
+still_waiting=$?
+check "another client's lttng list is answered meanwhile (exit 0)" test "$list_rc" -eq 0
+check "before the command waiting for the relay daemon ended" test "$still_waiting" -eq 0
+wait "$enabler"
+rc=$?
+check "that command then fails: relay daemon unreachable (exit $rc, LTTng's 104)" test "$rc" -eq 104
+check "with the relay daemon error" grep -qi "relay" "$HOME/net-enable.txt"
+kill "$silent" 2>/dev/null
+wait "$silent" 2>/dev/null
 stop_daemon "$sd"
 
 # A consumer binary that cannot run: $1 = its bitness, $2 = LTTng's error code.
