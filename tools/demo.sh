@@ -4,9 +4,8 @@
 # lttng-sessiond in a private namespace and drives it with Debian's `lttng` while the
 # bundled sample application runs. Run as root on Debian bookworm.
 #
-# Today the daemon registers applications and answers every control command; the
-# recording step (our lttng-consumerd writing CTF, read back with babeltrace2) is
-# issue 4 and is reported as not available yet instead of being faked.
+# The daemon registers the application, records a user-space session through our
+# lttng-consumerd, and the trace is printed with babeltrace2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

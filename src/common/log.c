@@ -14,11 +14,6 @@ void log_set_level(int level)
 	current_level = level;
 }
 
-int log_get_level(void)
-{
-	return current_level;
-}
-
 void log_set_abort_on_error(int enabled)
 {
 	abort_on_error = enabled;

@@ -15,7 +15,6 @@ enum log_level {
 };
 
 void log_set_level(int level);
-int log_get_level(void);
 /* LTTNG_ABORT_ON_ERROR=1: abort() after the first error is logged. */
 void log_set_abort_on_error(int enabled);
 

@@ -290,11 +290,6 @@ int index_file_append(struct index_file *x, const struct packet_info *info)
 	return 0;
 }
 
-uint64_t index_file_entry_count(const struct index_file *x)
-{
-	return (x->size - CTF_INDEX_HEADER_SIZE) / CTF_INDEX_ENTRY_SIZE;
-}
-
 void index_file_close(struct index_file *x)
 {
 	if (!x)

@@ -106,8 +106,6 @@ struct index_file *index_file_create(int index_dir_fd, const char *file_name, ui
 /* Appends info's entry. On failure the file is cut back to its previous length, so no
  * partial entry remains. 0 or -errno. */
 int index_file_append(struct index_file *x, const struct packet_info *info);
-/* Number of entries written. */
-uint64_t index_file_entry_count(const struct index_file *x);
 void index_file_close(struct index_file *x);
 
 #endif

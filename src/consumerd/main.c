@@ -149,7 +149,8 @@ static int announce_ready(struct consumerd *c)
 	if (fd < 0)
 		return log_error_errno(fd, "Cannot reach the session daemon at %s", c->err_sock_path);
 	r = consumer_send(fd, CONSUMER_MSG_READY, NULL, 0, IO_TIMEOUT_MS);
-	/* The error socket stays open: the session daemon notices our death by it. */
+	/* The error socket stays open for our life; the session daemon learns of our
+	 * death from its child watch, not from this socket. */
 	if (r < 0) {
 		close(fd);
 		return log_error_errno(r, "Cannot announce readiness");

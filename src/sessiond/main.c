@@ -55,8 +55,6 @@ static int wait_for_daemon_child(pid_t child)
 	}
 }
 
-/* Forks; returns in the child only. With close_console the child detaches from the
- * terminal and points stdio at /dev/null. */
 /* Closes every inherited descriptor above stderr except keep_fd. */
 static void close_inherited_fds(int keep_fd)
 {
@@ -67,6 +65,8 @@ static void close_inherited_fds(int keep_fd)
 			(void) close(fd);
 }
 
+/* Forks; returns in the child only. With close_console the child detaches from the
+ * terminal and points stdio at /dev/null. */
 static int daemonize(bool close_console, int keep_fd, pid_t *ret_parent)
 {
 	struct sigaction sa = { .sa_handler = on_sigusr1 };

@@ -218,11 +218,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    header.fd_count > CLIENT_MAX_FDS)
 		return 0;
 	payload_len = (size_t) announced;
-	/* Known and reported, skipped on request so a campaign can go past it: an empty
-	 * CREATE_SESSION_EXT payload makes cmd_create_session() compute NULL + 0. */
-	if (payload_len == 0 && header.cmd_type == WIRE_CMD_CREATE_SESSION_EXT &&
-	    env_is_set("FUZZ_REQUEST_SKIP_KNOWN_BUGS"))
-		return 0;
 	if (payload_len) {
 		/* Exactly payload_len bytes, so ASan sees any read past the payload. */
 		payload = calloc(1, payload_len);

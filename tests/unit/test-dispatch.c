@@ -325,6 +325,26 @@ static void test_create_list_destroy(void)
 	       LTTNG_ERR_EPERM, "bob enabling a channel in alice's session -> EPERM");
 	ok(session_find(daemon_model.sessions, "alpha") != NULL, "alpha survived bob");
 
+	r = run(&(struct request_spec){ .cmd = WIRE_CMD_ROTATION_GET_INFO, .session = "alpha",
+					.uid = UID_ALICE });
+	is_int(r.ret_code, LTTNG_OK, "rotation info of a session that never rotated: OK");
+	is_uint(r.cmd_header.size, 0, "rotation info: no command header");
+	is_uint(r.data.size, 4362, "rotation info: lttng_rotation_get_info_return, 4362 bytes");
+	if (r.data.size == 4362) {
+		int32_t status;
+		size_t nonzero = 0;
+
+		memcpy(&status, r.data.data, 4);
+		is_int(status, LTTNG_ROTATION_STATE_NO_ROTATION, "rotation info: no rotation");
+		for (size_t i = 4; i < r.data.size; i++)
+			nonzero += ((const uint8_t *) r.data.data)[i] != 0;
+		is_uint(nonzero, 0, "rotation info: no location");
+	} else {
+		fail("rotation info: no rotation");
+		fail("rotation info: no location");
+	}
+	result_fini(&r);
+
 	r = run(&(struct request_spec){ .cmd = WIRE_CMD_DESTROY_SESSION, .session = "alpha",
 					.uid = UID_ALICE });
 	is_int(r.ret_code, LTTNG_OK, "alice destroys alpha");

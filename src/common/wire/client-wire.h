@@ -3,8 +3,9 @@
  * Byte layouts of the LTTng 2.13 client protocol (liblttng-ctl <-> lttng-sessiond).
  * Every struct here is declared once, packed as LTTng packs it, and its size and the
  * offsets we rely on are checked by the compiler. The facts and where to check them
- * are in doc/protocol/client.md. Nothing outside src/common/wire and the client
- * server includes this header: handlers work on the decoded types of client-codec.h.
+ * are in doc/protocol/client.md. Handlers mostly work on the decoded types of
+ * client-codec.h; the request header is read in place by the client layer and the
+ * session-file loader, which builds requests as liblttng-ctl would.
  */
 #ifndef COMMON_WIRE_CLIENT_WIRE_H
 #define COMMON_WIRE_CLIENT_WIRE_H
@@ -313,6 +314,25 @@ struct wire_rotation_schedules {
 	uint64_t size_value;
 } PACKED;
 _Static_assert(sizeof(struct wire_rotation_schedules) == 18, "rotation schedules 18 bytes");
+
+/* ROTATION_GET_INFO reply (struct lttng_rotation_get_info_return): the rotation
+ * state, then where the last archived chunk is (a local path, or a relay daemon's
+ * host, protocol, ports and relative path). */
+struct wire_rotation_info {
+	int32_t status;       /* enum lttng_rotation_state */
+	int8_t location_type; /* enum lttng_trace_archive_location_type */
+	union {
+		char local_absolute_path[WIRE_PATH_MAX];
+		struct {
+			char host[256]; /* LTTNG_HOST_NAME_MAX */
+			int8_t protocol;
+			uint16_t control_port;
+			uint16_t data_port;
+			char relative_path[WIRE_PATH_MAX];
+		} PACKED relay;
+	} location;
+} PACKED;
+_Static_assert(sizeof(struct wire_rotation_info) == 4362, "rotation info reply 4362 bytes");
 
 struct wire_tracker_set_entry {
 	int32_t type;

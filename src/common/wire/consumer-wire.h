@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * OUR sessiond <-> consumerd protocol (not LTTng's; the two processes are ours).
- * Every message is a fixed little-endian header followed by payload_bytes of payload;
- * each message type has a maximum payload size. See doc/protocol/consumer.md.
+ * Every message is a fixed header followed by payload_bytes of payload, in the host's
+ * byte order (both daemons run on one host, whatever their bitness); each message
+ * type has a maximum payload size. See doc/protocol/consumer.md.
  */
 #ifndef COMMON_WIRE_CONSUMER_WIRE_H
 #define COMMON_WIRE_CONSUMER_WIRE_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -169,7 +171,7 @@ static inline int consumer_header_check(const struct consumer_wire_header *h)
 	if (h->magic != CONSUMER_WIRE_MAGIC || h->version != CONSUMER_WIRE_VERSION ||
 	    h->type == 0 || h->type >= CONSUMER_MSG_COUNT ||
 	    h->payload_bytes > consumer_msg_max_payload(h->type) || h->fd_count != 0)
-		return -71; /* -EPROTO */
+		return -EPROTO;
 	return 0;
 }
 

@@ -18,7 +18,8 @@ static int agent_accept_cb(sd_event_source *s, int fd, uint32_t revents, void *u
 	int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (conn >= 0) {
-		log_debug("Agent connection closed: agent registration is not supported yet");
+		log_debug("Agent connection closed: agent registration comes with the agent "
+			  "domains (issue 12)");
 		close(conn);
 	}
 	return 0;

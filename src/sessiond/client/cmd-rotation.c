@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Rotation commands: schedules are kept; an immediate rotation needs recorded data
- * (doc/protocol/client.md, rotate). */
+/* Rotation commands: schedules are kept; rotating recorded data comes with the
+ * trace lifecycle (issue 11), until then a rotation fails as it does in LTTng when
+ * the consumer cannot rotate (doc/protocol/client.md, rotate). */
 #include <string.h>
 
 #include "client/commands.h"
@@ -15,13 +16,20 @@ int cmd_rotate_session(struct command_ctx *ctx)
 		return LTTNG_ERR_ROTATION_NOT_AVAILABLE;
 	if (s->output == SESSION_OUTPUT_NONE)
 		return LTTNG_ERR_NO_SESSION_OUTPUT;
-	/* Rotating data needs the consumer daemon (issue 4). */
+	/* Our consumer cannot rotate yet (issue 11). */
 	return LTTNG_ERR_ROTATION_FAIL_CONSUMER;
 }
 
+/* No rotation ever completes here (see above), so every session is in LTTng's
+ * initial state: whatever the id asked about, "no rotation". */
 int cmd_rotation_get_info(struct command_ctx *ctx)
 {
-	return LTTNG_ERR_INVALID;
+	struct wire_rotation_info *info = buffer_append_zeroed(&ctx->reply->data, sizeof(*info));
+
+	if (!info)
+		return LTTNG_ERR_NOMEM;
+	info->status = LTTNG_ROTATION_STATE_NO_ROTATION;
+	return LTTNG_OK;
 }
 
 int cmd_rotation_set_schedule(struct command_ctx *ctx)

@@ -225,7 +225,6 @@ int cmd_list_sessions(struct command_ctx *ctx)
 {
 	struct buffer *data = &ctx->reply->data;
 	struct session *s;
-	size_t count = 0;
 
 	if (buffer_reserve(data, list_count(&ctx->daemon->sessions->sessions) *
 					 (sizeof(struct wire_session) +
@@ -246,7 +245,6 @@ int cmd_list_sessions(struct command_ctx *ctx)
 		w->enabled = s->active;
 		w->snapshot_mode = s->snapshot_mode;
 		w->live_timer_interval_us = (uint32_t) s->live_timer_us;
-		count++;
 	}
 	list_for_each_entry(s, &ctx->daemon->sessions->sessions, link) {
 		struct wire_session_extended ext = {
@@ -259,7 +257,6 @@ int cmd_list_sessions(struct command_ctx *ctx)
 		if (buffer_append(data, &ext, sizeof(ext)) < 0)
 			return LTTNG_ERR_NOMEM;
 	}
-	(void) count;
 	return LTTNG_OK;
 }
 
