@@ -149,9 +149,6 @@ static int daemon_start(struct daemon *d)
 	r = sd_event_new(&d->loop);
 	if (r < 0)
 		return log_error_errno(r, "Cannot create the event loop");
-	r = worker_service_init(&d->workers, d, d->loop);
-	if (r < 0)
-		return log_error_errno(r, "Cannot start the worker service");
 	sigemptyset(&quit_signals);
 	sigaddset(&quit_signals, SIGTERM);
 	sigaddset(&quit_signals, SIGINT);
@@ -161,6 +158,10 @@ static int daemon_start(struct daemon *d)
 	if ((r = sd_event_add_signal(d->loop, NULL, SIGTERM, on_quit_signal, d)) < 0 ||
 	    (r = sd_event_add_signal(d->loop, NULL, SIGINT, on_quit_signal, d)) < 0)
 		return log_error_errno(r, "Cannot watch quit signals");
+	/* Only now: its threads inherit the blocked signals, which only the loop takes. */
+	r = worker_service_init(&d->workers, d, d->loop);
+	if (r < 0)
+		return log_error_errno(r, "Cannot start the worker service");
 	r = rundir_create_consumer_dirs(d->cfg, d->tracing_gid);
 	if (r < 0)
 		return r;

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Process attribute tracker commands (doc/protocol/client.md, track/untrack). */
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "client/client-op.h"
 #include "client/commands.h"
+#include "core/name-lookup.h"
 #include "domain/domain.h"
+#include "macros.h"
 
 static struct tracker *request_tracker(struct command_ctx *ctx, int process_attr)
 {
@@ -67,20 +68,9 @@ static int decode_tracker_request(const struct client_request *req, struct track
 	return LTTNG_OK;
 }
 
-/* Names must resolve on this host, as LTTng resolves them when tracking. */
-static int check_name_resolves(const struct tracker_request *tr)
-{
-	if (tr->value_type == LTTNG_PROCESS_ATTR_VALUE_TYPE_USER_NAME)
-		return getpwnam(tr->name) ? LTTNG_OK : LTTNG_ERR_USER_NOT_FOUND;
-	if (tr->value_type == LTTNG_PROCESS_ATTR_VALUE_TYPE_GROUP_NAME)
-		return getgrnam(tr->name) ? LTTNG_OK : LTTNG_ERR_GROUP_NOT_FOUND;
-	return LTTNG_OK;
-}
-
-/* The checks shared by add and remove, in the real daemon's order. On LTTNG_OK,
- * *ret_tracker is the tracker the request names. */
-static int resolve_tracker_request(struct command_ctx *ctx, struct tracker_request *tr,
-				   struct tracker **ret_tracker)
+/* The checks of add and remove that need no name look-up, in the real daemon's
+ * order. On LTTNG_OK, tr is the decoded request. */
+static int check_tracker_request(struct command_ctx *ctx, struct tracker_request *tr)
 {
 	struct tracker *tracker;
 	int r = decode_tracker_request(ctx->req, tr);
@@ -90,55 +80,123 @@ static int resolve_tracker_request(struct command_ctx *ctx, struct tracker_reque
 	tracker = request_tracker(ctx, tr->process_attr);
 	if (!tracker || !value_type_fits(tr->process_attr, tr->value_type))
 		return LTTNG_ERR_INVALID;
-	r = check_name_resolves(tr);
-	if (r != LTTNG_OK)
-		return r;
+	return LTTNG_OK;
+}
+
+/* The rest, once a name is resolved (resolved_id): the policy, then the change. */
+static int apply_tracker_request(struct daemon *d, struct session *s, struct domain *dom,
+				 const struct tracker_request *tr, int64_t resolved_id, bool add)
+{
+	int index = tracker_index(dom, tr->process_attr);
+	struct tracker *tracker = index < 0 ? NULL : &dom->trackers[index];
+	const char *name = tr->has_name ? tr->name : NULL;
+	struct tracker_value *v;
+
+	if (!tracker)
+		return LTTNG_ERR_INVALID;
 	if (tracker->policy != LTTNG_TRACKING_POLICY_INCLUDE_SET)
 		return LTTNG_ERR_PROCESS_ATTR_TRACKER_INVALID_TRACKING_POLICY;
-	*ret_tracker = tracker;
+	v = tracker_find(tracker, tr->value_type, tr->integral, name);
+	if (add && v)
+		return LTTNG_ERR_PROCESS_ATTR_EXISTS;
+	if (!add && !v)
+		return LTTNG_ERR_PROCESS_ATTR_MISSING;
+	if (add) {
+		v = calloc(1, sizeof(*v));
+		if (!v || (name && !(v->name = strdup(name)))) {
+			free(v);
+			return LTTNG_ERR_NOMEM;
+		}
+		v->type = tr->value_type;
+		v->integral = tr->integral;
+		v->resolved_id = resolved_id;
+		list_append(&tracker->values, &v->link);
+	} else {
+		list_remove(&v->link);
+		free(v->name);
+		free(v);
+	}
+	domains_trackers_changed(d, s, dom->type);
+	return LTTNG_OK;
+}
+
+/* A track/untrack of a user or group name, waiting for its look-up. */
+struct tracker_change {
+	struct name_lookup lookup;
+	struct client_op *cop;
+	int domain_type;
+	bool add;
+	struct tracker_request tr;
+};
+
+static void tracker_name_resolved(struct daemon *d, struct name_lookup *l)
+{
+	struct tracker_change *c = container_of(l, struct tracker_change, lookup);
+	struct session *s = session_find_by_id(d->sessions, c->cop->session_id);
+	struct domain *dom = s ? session_domain(s, c->domain_type) : NULL;
+	int r;
+
+	if (!dom)
+		r = LTTNG_ERR_SESS_NOT_FOUND; /* destroyed meanwhile */
+	else if (!l->found)
+		r = l->kind == NAME_USER ? LTTNG_ERR_USER_NOT_FOUND : LTTNG_ERR_GROUP_NOT_FOUND;
+	else
+		r = apply_tracker_request(d, s, dom, &c->tr, l->id, c->add);
+	operation_fail(&c->cop->op, r);
+	operation_release(d, &c->cop->op);
+	free(c);
+}
+
+/* Names resolve on this host when tracked, as LTTng resolves them; the look-up
+ * runs off the loop and the reply waits for it. */
+static int change_tracker(struct command_ctx *ctx, bool add)
+{
+	struct tracker_request tr;
+	struct tracker_change *c;
+	int r = check_tracker_request(ctx, &tr);
+
+	if (r != LTTNG_OK)
+		return r;
+	if (!tr.has_name)
+		return apply_tracker_request(ctx->daemon, ctx->session, ctx->domain, &tr, 0, add);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return LTTNG_ERR_NOMEM;
+	c->lookup.kind = tr.value_type == LTTNG_PROCESS_ATTR_VALUE_TYPE_USER_NAME ? NAME_USER
+										 : NAME_GROUP;
+	(void) copy_string(c->lookup.name, sizeof(c->lookup.name), tr.name);
+	if (ctx->req->detached) {
+		/* Loading session files at start-up: nobody is being served yet. */
+		name_lookup_now(&c->lookup);
+		r = !c->lookup.found ? (c->lookup.kind == NAME_USER ? LTTNG_ERR_USER_NOT_FOUND
+								    : LTTNG_ERR_GROUP_NOT_FOUND)
+				     : apply_tracker_request(ctx->daemon, ctx->session, ctx->domain,
+							     &tr, c->lookup.id, add);
+		free(c);
+		return r;
+	}
+	c->cop = client_op_begin(ctx, NULL);
+	if (!c->cop) {
+		free(c);
+		return LTTNG_ERR_NOMEM;
+	}
+	c->domain_type = ctx->req->domain_type;
+	c->add = add;
+	c->tr = tr;
+	c->lookup.done = tracker_name_resolved;
+	operation_hold(&c->cop->op);
+	name_lookup_submit(ctx->daemon, &c->lookup);
 	return LTTNG_OK;
 }
 
 int cmd_tracker_add_value(struct command_ctx *ctx)
 {
-	struct tracker_request tr;
-	struct tracker *tracker;
-	struct tracker_value *v;
-	int r = resolve_tracker_request(ctx, &tr, &tracker);
-
-	if (r != LTTNG_OK)
-		return r;
-	if (tracker_find(tracker, tr.value_type, tr.integral, tr.has_name ? tr.name : NULL))
-		return LTTNG_ERR_PROCESS_ATTR_EXISTS;
-	v = calloc(1, sizeof(*v));
-	if (!v || (tr.has_name && !(v->name = strdup(tr.name)))) {
-		free(v);
-		return LTTNG_ERR_NOMEM;
-	}
-	v->type = tr.value_type;
-	v->integral = tr.integral;
-	list_append(&tracker->values, &v->link);
-	domains_trackers_changed(ctx->daemon, ctx->session, ctx->req->domain_type);
-	return LTTNG_OK;
+	return change_tracker(ctx, true);
 }
 
 int cmd_tracker_remove_value(struct command_ctx *ctx)
 {
-	struct tracker_request tr;
-	struct tracker *tracker;
-	struct tracker_value *v;
-	int r = resolve_tracker_request(ctx, &tr, &tracker);
-
-	if (r != LTTNG_OK)
-		return r;
-	v = tracker_find(tracker, tr.value_type, tr.integral, tr.has_name ? tr.name : NULL);
-	if (!v)
-		return LTTNG_ERR_PROCESS_ATTR_MISSING;
-	list_remove(&v->link);
-	free(v->name);
-	free(v);
-	domains_trackers_changed(ctx->daemon, ctx->session, ctx->req->domain_type);
-	return LTTNG_OK;
+	return change_tracker(ctx, false);
 }
 
 int cmd_tracker_get_policy(struct command_ctx *ctx)

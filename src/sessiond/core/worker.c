@@ -379,11 +379,18 @@ int worker_service_init(struct worker_service *ws, struct daemon *d, sd_event *l
 		if (!ws->pools[k])
 			return -ENOMEM;
 	}
+	ws->lookups = worker_queue_start(&ws->completions, 2);
+	if (!ws->lookups)
+		return -ENOMEM;
 	return loop ? worker_completions_attach(&ws->completions, loop) : 0;
 }
 
 void worker_service_fini(struct worker_service *ws)
 {
+	/* A look-up stuck in NSS is not waited for past its own timeout: those not
+	 * started are completed unanswered. */
+	worker_queue_stop(ws->lookups);
+	ws->lookups = NULL;
 	for (int k = 0; k < WORKER_POOL_COUNT; k++) {
 		pool_free(ws->pools[k]);
 		ws->pools[k] = NULL;

@@ -69,6 +69,9 @@ enum worker_pool_kind {
 struct worker_service {
 	struct worker_completions completions;
 	struct worker_pool *pools[WORKER_POOL_COUNT];
+	/* Name look-ups (core/name-lookup.c): two threads, so one slow directory
+	 * server does not hold every look-up. */
+	struct worker_queue *lookups;
 };
 
 /* Creates the completion queue and the (still threadless) pools, and watches the

@@ -40,6 +40,16 @@ struct session_registry *session_registry_free(struct session_registry *reg)
 	return NULL;
 }
 
+struct session *session_find_by_id(struct session_registry *reg, uint64_t id)
+{
+	struct session *s;
+
+	list_for_each_entry(s, &reg->sessions, link)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
 struct session *session_find(struct session_registry *reg, const char *name)
 {
 	struct session *s;

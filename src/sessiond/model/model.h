@@ -60,6 +60,9 @@ struct tracker_value {
 	int type;         /* enum lttng_process_attr_value_type */
 	int64_t integral; /* pid, uid or gid */
 	char *name;       /* user or group name, owned */
+	/* A name's uid or gid, resolved when it was added (as LTTng does): what
+	 * processes are matched against. */
+	int64_t resolved_id;
 };
 
 struct tracker {
@@ -132,6 +135,7 @@ void session_registry_fini(struct session_registry *reg);
 struct session_registry *session_registry_new(void);
 struct session_registry *session_registry_free(struct session_registry *reg);
 struct session *session_find(struct session_registry *reg, const char *name);
+struct session *session_find_by_id(struct session_registry *reg, uint64_t id);
 /* Allocates a session and appends it; name is copied. NULL on out-of-memory. */
 struct session *session_add(struct session_registry *reg, const char *name, uid_t uid,
 			    gid_t gid);

@@ -8,8 +8,6 @@
  * ust-trace-snapshot.c; what they share is in ust-trace-internal.h.
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,12 +92,7 @@ bool channel_overwrites(const struct session *s, const struct channel *c)
 
 struct session *session_by_id(struct daemon *d, uint64_t id)
 {
-	struct session *s;
-
-	list_for_each_entry(s, &d->sessions->sessions, link)
-		if (s->id == id)
-			return s;
-	return NULL;
+	return session_find_by_id(d->sessions, id);
 }
 
 struct ust_registry *registry_by_id(struct daemon *d, uint64_t id)
@@ -143,29 +136,23 @@ void app_session_free(struct ust_app_session *as)
 /* ------------------------------------------------------------------------- */
 /* Trackers: does the session's user-space domain follow this application?    */
 
-static bool tracker_value_matches(const struct tracker_value *v, int64_t id, bool is_user)
+/* Names were resolved when they were tracked: no look-up here. */
+static bool tracker_value_matches(const struct tracker_value *v, int64_t id)
 {
 	switch (v->type) {
 	case LTTNG_PROCESS_ATTR_VALUE_TYPE_PID:
 	case LTTNG_PROCESS_ATTR_VALUE_TYPE_UID:
 	case LTTNG_PROCESS_ATTR_VALUE_TYPE_GID:
 		return v->integral == id;
-	case LTTNG_PROCESS_ATTR_VALUE_TYPE_USER_NAME: {
-		struct passwd *pw = is_user ? getpwnam(v->name) : NULL;
-
-		return pw && (int64_t) pw->pw_uid == id;
-	}
-	case LTTNG_PROCESS_ATTR_VALUE_TYPE_GROUP_NAME: {
-		struct group *gr = is_user ? NULL : getgrnam(v->name);
-
-		return gr && (int64_t) gr->gr_gid == id;
-	}
+	case LTTNG_PROCESS_ATTR_VALUE_TYPE_USER_NAME:
+	case LTTNG_PROCESS_ATTR_VALUE_TYPE_GROUP_NAME:
+		return v->resolved_id == id;
 	default:
 		return false;
 	}
 }
 
-static bool tracker_allows(const struct tracker *t, int64_t id, bool is_user)
+static bool tracker_allows(const struct tracker *t, int64_t id)
 {
 	const struct tracker_value *v;
 
@@ -174,7 +161,7 @@ static bool tracker_allows(const struct tracker *t, int64_t id, bool is_user)
 	if (t->policy == LTTNG_TRACKING_POLICY_EXCLUDE_ALL)
 		return false;
 	list_for_each_entry(v, &t->values, link)
-		if (tracker_value_matches(v, id, is_user))
+		if (tracker_value_matches(v, id))
 			return true;
 	return false;
 }
@@ -183,9 +170,9 @@ bool session_follows_app(const struct session *s, const struct ust_app *app)
 {
 	const struct domain *dom = &s->domains[DOMAIN_INDEX_UST];
 
-	return tracker_allows(&dom->trackers[TRACKER_VPID], app->pid, false) &&
-	       tracker_allows(&dom->trackers[TRACKER_VUID], app->uid, true) &&
-	       tracker_allows(&dom->trackers[TRACKER_VGID], app->gid, false);
+	return tracker_allows(&dom->trackers[TRACKER_VPID], app->pid) &&
+	       tracker_allows(&dom->trackers[TRACKER_VUID], app->uid) &&
+	       tracker_allows(&dom->trackers[TRACKER_VGID], app->gid);
 }
 
 /* Sessions whose user-space data this daemon records: to local disk as it comes
