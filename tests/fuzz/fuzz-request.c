@@ -242,6 +242,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	list_init(&d.ust_registries);
 	consumer_supervisors_init(&d); /* none configured: none spawned */
 	d.domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
+	/* Workers without a loop: what a command queues (a save's files, a snapshot's
+	 * directories) runs, and is applied when the service ends, below. */
+	FUZZ_CHECK(worker_service_init(&d.workers, &d, NULL) == 0);
 	setup_create(&d, "s", WIRE_DESCRIPTOR_REGULAR, WIRE_OUTPUT_NONE, 0);
 	setup_session_content(&d);
 	setup_create(&d, "snap", WIRE_DESCRIPTOR_SNAPSHOT, WIRE_OUTPUT_NONE, 0);
@@ -251,6 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (header.cmd_type == WIRE_CMD_SAVE_SESSION)
 		redirect_save(&header);
 	ret = run_one(&d, &header, payload, payload_len, uid);
+	worker_service_fini(&d.workers);
 	if (header.cmd_type == WIRE_CMD_SAVE_SESSION)
 		save_dir_remove();
 	if (env_is_set("FUZZ_REQUEST_VERBOSE"))

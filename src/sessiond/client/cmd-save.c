@@ -11,45 +11,43 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "client/commands.h"
-#include "core/run-as.h"
+#include "client/client-op.h"
+#include "core/fs-as.h"
 #include "log.h"
 #include "model/session-xml-save.h"
 
 #define CONFIG_FILE_EXTENSION ".lttng"
 
-/* One file to write: everything the file system part needs, computed beforehand. */
-struct save_job {
-	char dir[PATH_MAX];
-	char path[PATH_MAX];
-	const struct buffer *document;
+/* One file to write: everything the file system part needs, computed on the loop. */
+struct save_file {
+	char name[SESSION_NAME_MAX]; /* the session's, for messages */
+	char dir[PATH_MAX];          /* "" until the worker found the caller's home */
+	struct buffer document;
 	int document_result; /* LTTNG_OK, or why the document could not be produced */
-	bool overwrite;
 };
 
-/* mkdir -p, leaving existing directories alone. */
+/* A save: its files are written off the loop, with the caller's identity, in order;
+ * the first failure other than EPERM ends it (as LTTng's loop over sessions). */
+struct save_job {
+	struct fs_job fs;
+	struct client_op *cop;
+	bool overwrite;
+	bool named;          /* one session named by the request, not all of them */
+	bool default_dir;    /* no URL: <caller's passwd home>/.lttng/sessions */
+	unsigned count;
+	struct save_file *files;
+};
+
+/* mkdir -p with mode 0770 on what it creates, leaving existing directories alone. */
 static int make_directories(const char *dir)
 {
-	char buf[PATH_MAX];
-
-	if (copy_string(buf, sizeof(buf), dir) < 0)
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-
-		*p = '\0';
-		if (mkdir(buf, 0770) < 0 && errno != EEXIST)
-			return -errno;
-		*p = saved;
-		if (!saved)
-			return 0;
-	}
+	return fs_mkdir_parents(dir, 0770);
 }
 
 static int write_all(int fd, const uint8_t *data, size_t len)
@@ -67,108 +65,129 @@ static int write_all(int fd, const uint8_t *data, size_t len)
 	return 0;
 }
 
-/* The file system part of a save, with the current credentials and a zero umask.
- * Error codes and their order are the real daemon's. */
-static int save_job_run(const struct save_job *job)
+/* One file, with the caller's credentials. Error codes and their order are the real
+ * daemon's. */
+static int save_file_write(const struct save_file *f, bool overwrite)
 {
-	/* O_NONBLOCK: a FIFO planted at the path must not hang the daemon; it is then
+	/* O_NONBLOCK: a FIFO planted at the path must not hang the worker; it is then
 	 * refused as not a regular file. O_TRUNC waits until that check. */
 	int flags = O_CREAT | O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW |
-		    (job->overwrite ? 0 : O_EXCL);
+		    (overwrite ? 0 : O_EXCL);
+	char path[PATH_MAX];
 	struct stat st;
+	bool existed;
 	int fd, r;
 
-	r = make_directories(job->dir);
+	if (snprintf(path, sizeof(path), "%s/%s%s", f->dir, f->name, CONFIG_FILE_EXTENSION) >=
+	    (int) sizeof(path))
+		return LTTNG_ERR_SET_URL;
+	r = make_directories(f->dir);
 	if (r < 0) {
-		log_debug("Cannot create %s: %s", job->dir, strerror(-r));
+		log_debug("Cannot create %s: %s", f->dir, strerror(-r));
 		return LTTNG_ERR_SET_URL;
 	}
-	fd = open(job->path, flags, 0660);
+	existed = lstat(path, &st) == 0;
+	fd = open(path, flags, 0660);
 	if (fd < 0) {
-		log_debug("Cannot create %s: %s", job->path, strerror(errno));
+		log_debug("Cannot create %s: %s", path, strerror(errno));
 		return errno == EEXIST ? LTTNG_ERR_SAVE_FILE_EXIST
 		       : errno == EACCES ? LTTNG_ERR_EPERM
 					 : LTTNG_ERR_SAVE_IO_FAIL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || ftruncate(fd, 0) < 0 ||
-	    fcntl(fd, F_SETFL, 0) < 0) {
+	/* A new file gets exactly 0660 whatever the umask (threads share it: no
+	 * umask change here). */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (!existed && fchmod(fd, 0660) < 0) ||
+	    ftruncate(fd, 0) < 0 || fcntl(fd, F_SETFL, 0) < 0) {
 		close(fd);
 		return LTTNG_ERR_SAVE_IO_FAIL;
 	}
-	r = job->document_result;
-	if (r == LTTNG_OK && write_all(fd, job->document->data, job->document->size) < 0)
+	r = f->document_result;
+	if (r == LTTNG_OK && write_all(fd, f->document.data, f->document.size) < 0)
 		r = LTTNG_ERR_SAVE_IO_FAIL;
 	if (close(fd) < 0 && r == LTTNG_OK)
 		r = LTTNG_ERR_SAVE_IO_FAIL;
 	if (r != LTTNG_OK)
-		unlink(job->path); /* no partial configuration is left behind */
+		unlink(path); /* no partial configuration is left behind */
+	else
+		log_info("Session \"%s\" saved to %s", f->name, path);
 	return r;
 }
 
-/* run_as() entry: the save with a zero umask, returning an LTTng code (< 256). */
-static int save_job_run_as(void *arg)
-{
-	mode_t old = umask(0);
-	int r = save_job_run(arg);
-
-	umask(old);
-	return r;
-}
-
-/* Runs the job with the caller's identity (see run-as.h). */
-static int run_as_caller(const struct save_job *job, uid_t uid, gid_t gid)
-{
-	int r = run_as(uid, gid, save_job_run_as, (void *) job);
-
-	if (r == -EPERM)
-		return LTTNG_ERR_EPERM;
-	return r < 0 ? LTTNG_ERR_SAVE_IO_FAIL : r;
-}
-
-/* <passwd home of uid>/.lttng/sessions */
+/* <passwd home of uid>/.lttng/sessions (NSS: on the worker). */
 static int default_directory(uid_t uid, char *buf, size_t size)
 {
-	struct passwd *pw = getpwuid(uid);
+	char nss[16384];
+	struct passwd pw, *res = NULL;
 
-	if (!pw || !pw->pw_dir)
+	if (getpwuid_r(uid, &pw, nss, sizeof(nss), &res) != 0 || !res || !res->pw_dir)
 		return LTTNG_ERR_SET_URL;
-	if (snprintf(buf, size, "%s/.lttng/sessions", pw->pw_dir) >= (int) size)
+	if (snprintf(buf, size, "%s/.lttng/sessions", res->pw_dir) >= (int) size)
 		return LTTNG_ERR_SET_URL;
 	return LTTNG_OK;
 }
 
-static int save_one(const struct session *s, const char *url, bool overwrite,
-		    const struct peer_creds *creds)
+static int save_job_work(struct fs_job *fs)
 {
-	struct save_job job = { .overwrite = overwrite };
-	struct buffer document;
-	int r;
+	struct save_job *job = container_of(fs, struct save_job, fs);
+	char home_dir[PATH_MAX];
 
-	if (creds->uid != 0 && creds->uid != s->uid)
-		return LTTNG_ERR_EPERM;
+	if (job->default_dir) {
+		int r = default_directory(fs->uid, home_dir, sizeof(home_dir));
+
+		if (r != LTTNG_OK)
+			return r;
+	}
+	for (unsigned i = 0; i < job->count; i++) {
+		struct save_file *f = &job->files[i];
+		int r;
+
+		if (job->default_dir)
+			memcpy(f->dir, home_dir, sizeof(f->dir));
+		r = save_file_write(f, job->overwrite);
+		/* Saving all: a file the caller may not write is skipped. */
+		if (r != LTTNG_OK && (job->named || r != LTTNG_ERR_EPERM))
+			return r;
+	}
+	return LTTNG_OK;
+}
+
+static void save_job_free(struct save_job *job)
+{
+	for (unsigned i = 0; i < job->count; i++)
+		buffer_fini(&job->files[i].document);
+	free(job->files);
+	free(job);
+}
+
+static void save_job_done(struct daemon *d, struct fs_job *fs)
+{
+	struct save_job *job = container_of(fs, struct save_job, fs);
+	/* Not run: the caller's identity could not be taken. */
+	int r = fs->result == FS_JOB_NOT_RUN ? LTTNG_ERR_EPERM : fs->result;
+
+	operation_fail(&job->cop->op, r);
+	operation_release(d, &job->cop->op);
+	save_job_free(job);
+}
+
+/* Adds a session's file to the job; the document is produced now, on the loop. */
+static int save_job_add(struct save_job *job, const struct session *s, const char *url)
+{
+	struct save_file *f = &job->files[job->count];
+
+	memset(f, 0, sizeof(*f));
+	(void) copy_string(f->name, sizeof(f->name), s->name);
 	if (url[0]) {
 		/* The CLI sends a plain path; a raw file:// URL is taken for its path. */
 		if (strncmp(url, "file://", 7) == 0)
 			url += 7;
-		if (copy_string(job.dir, sizeof(job.dir), url) < 0)
+		if (copy_string(f->dir, sizeof(f->dir), url) < 0)
 			return LTTNG_ERR_SET_URL;
-	} else {
-		r = default_directory(creds->uid, job.dir, sizeof(job.dir));
-		if (r != LTTNG_OK)
-			return r;
 	}
-	if (snprintf(job.path, sizeof(job.path), "%s/%s%s", job.dir, s->name,
-		     CONFIG_FILE_EXTENSION) >= (int) sizeof(job.path))
-		return LTTNG_ERR_SET_URL;
-
-	buffer_init(&document);
-	job.document = &document;
-	job.document_result = session_xml_serialize(s, &document);
-	r = run_as_caller(&job, creds->uid, creds->gid);
-	buffer_fini(&document);
-	if (r == LTTNG_OK)
-		log_info("Session \"%s\" saved to %s", s->name, job.path);
-	return r;
+	buffer_init(&f->document);
+	f->document_result = session_xml_serialize(s, &f->document);
+	job->count++;
+	return LTTNG_OK;
 }
 
 int cmd_save_session(struct command_ctx *ctx)
@@ -177,26 +196,55 @@ int cmd_save_session(struct command_ctx *ctx)
 	const struct peer_creds *creds = &ctx->req->creds;
 	char name[sizeof(attr->session_name)];
 	char url[sizeof(attr->configuration_url)];
+	struct save_job *job;
 	struct session *s;
+	size_t total;
+	int r = LTTNG_OK;
 
 	if (codec_bounded_strlen(attr->session_name, sizeof(attr->session_name)) < 0 ||
 	    codec_bounded_strlen(attr->configuration_url, sizeof(attr->configuration_url)) < 0)
 		return LTTNG_ERR_INVALID;
 	memcpy(name, attr->session_name, sizeof(name));
 	memcpy(url, attr->configuration_url, sizeof(url));
-
 	if (name[0]) {
 		s = session_find(ctx->daemon->sessions, name);
 		if (!s)
 			return LTTNG_ERR_SESS_NOT_FOUND;
-		return save_one(s, url, attr->overwrite, creds);
+		if (creds->uid != 0 && creds->uid != s->uid)
+			return LTTNG_ERR_EPERM;
 	}
-	/* Every session; the ones the caller may not access are skipped. */
-	list_for_each_entry(s, &ctx->daemon->sessions->sessions, link) {
-		int r = save_one(s, url, attr->overwrite, creds);
-
-		if (r != LTTNG_OK && r != LTTNG_ERR_EPERM)
-			return r;
+	total = name[0] ? 1 : list_count(&ctx->daemon->sessions->sessions);
+	job = calloc(1, sizeof(*job));
+	if (!job || !(job->files = calloc(total ? total : 1, sizeof(*job->files)))) {
+		free(job);
+		return LTTNG_ERR_NOMEM;
 	}
+	job->overwrite = attr->overwrite;
+	job->named = name[0] != '\0';
+	job->default_dir = !url[0];
+	if (name[0]) {
+		r = save_job_add(job, s, url);
+	} else {
+		/* Every session; the ones the caller may not access are skipped. */
+		list_for_each_entry(s, &ctx->daemon->sessions->sessions, link)
+			if ((creds->uid == 0 || creds->uid == s->uid) &&
+			    (r = save_job_add(job, s, url)) != LTTNG_OK)
+				break;
+	}
+	if (r != LTTNG_OK || job->count == 0) {
+		save_job_free(job);
+		return r;
+	}
+	job->fs.uid = creds->uid;
+	job->fs.gid = creds->gid;
+	job->fs.work = save_job_work;
+	job->fs.done = save_job_done;
+	job->cop = client_op_begin(ctx, NULL);
+	if (!job->cop) {
+		save_job_free(job);
+		return LTTNG_ERR_NOMEM;
+	}
+	operation_hold(&job->cop->op);
+	fs_job_submit(ctx->daemon, &job->fs);
 	return LTTNG_OK;
 }

@@ -3,6 +3,7 @@
  * shm path, regenerate, clear (doc/protocol/client.md, per-command sections). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +11,7 @@
 #include "client/client-op.h"
 #include "client/commands.h"
 #include "domain/domain.h"
-#include "core/run-as.h"
+#include "core/fs-as.h"
 #include "log.h"
 #include "macros.h"
 
@@ -289,31 +290,88 @@ static size_t session_channel_count(const struct session *s)
 
 /* The first start creates the session's output directory and one directory per
  * recording domain, owned by the session's user, as the first trace chunk does in
- * LTTng. */
-static int make_output_dirs(struct daemon *d, const struct session *s)
-{
-	char dir[PATH_MAX + 32];
-	int r = mkdir_as(s->uid, s->gid, s->output_path, 0770);
+ * LTTng. They are made off the loop (core/fs-as.h); the start goes on after. */
+struct output_dirs_job {
+	struct fs_job fs;
+	struct client_op *cop;
+	unsigned count;
+	char paths[DOMAIN_INDEX_COUNT + 1][PATH_MAX];
+};
 
-	for (size_t i = 0; r == 0 && i < DOMAIN_INDEX_COUNT; i++) {
+static int make_output_dirs(struct fs_job *fs)
+{
+	struct output_dirs_job *job = container_of(fs, struct output_dirs_job, fs);
+
+	for (unsigned i = 0; i < job->count; i++) {
+		int r = fs_mkdir_parents(job->paths[i], 0770);
+
+		if (r < 0) {
+			log_error_errno(r, "Cannot create output directory %s", job->paths[i]);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static struct output_dirs_job *output_dirs_job_new(struct daemon *d, const struct session *s)
+{
+	struct output_dirs_job *job = calloc(1, sizeof(*job));
+
+	if (!job)
+		return NULL;
+	job->fs.uid = s->uid;
+	job->fs.gid = s->gid;
+	job->fs.work = make_output_dirs;
+	(void) copy_string(job->paths[job->count++], PATH_MAX, s->output_path);
+	for (size_t i = 0; i < DOMAIN_INDEX_COUNT; i++) {
 		const struct tracer_domain *impl = d->domains[i];
 
 		if (!s->domains[i].exists || !impl || !impl->output_subdir)
 			continue;
-		snprintf(dir, sizeof(dir), "%s/%s", s->output_path, impl->output_subdir);
-		r = mkdir_as(s->uid, s->gid, dir, 0770);
+		if ((size_t) snprintf(job->paths[job->count], PATH_MAX, "%s/%s", s->output_path,
+				      impl->output_subdir) >= PATH_MAX) {
+			free(job);
+			return NULL;
+		}
+		job->count++;
 	}
-	if (r < 0) {
-		log_error_errno(r, "Cannot create output directory %s of session \"%s\"",
-				s->output_path, s->name);
+	return job;
+}
+
+/* The directories are made (or not): the domains start, unless the session was
+ * stopped or destroyed meanwhile. */
+static int start_after_output_dirs(struct daemon *d, struct output_dirs_job *job)
+{
+	struct session *s = session_find_by_id(d->sessions, job->cop->session_id);
+
+	if (job->fs.result < 0) {
+		if (s) {
+			log_error("Session \"%s\" cannot start: its output directory cannot be "
+				  "made", s->name);
+			s->active = false;
+			s->has_been_started = false; /* the next start tries again */
+		}
 		return LTTNG_ERR_CREATE_DIR_FAIL;
 	}
-	return LTTNG_OK;
+	if (!s || !s->active)
+		return LTTNG_OK;
+	return domains_start(d, s, &job->cop->op);
+}
+
+static void output_dirs_done(struct daemon *d, struct fs_job *fs)
+{
+	struct output_dirs_job *job = container_of(fs, struct output_dirs_job, fs);
+	struct client_op *cop = job->cop;
+
+	operation_fail(&cop->op, start_after_output_dirs(d, job));
+	operation_release(d, &cop->op);
+	free(job);
 }
 
 int cmd_start_trace(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
+	struct output_dirs_job *job;
 	struct client_op *cop;
 	int r;
 
@@ -324,17 +382,32 @@ int cmd_start_trace(struct command_ctx *ctx)
 	r = domains_can_start(ctx->daemon, s);
 	if (r != LTTNG_OK)
 		return r;
-	if (s->output == SESSION_OUTPUT_LOCAL && !s->has_been_started) {
-		r = make_output_dirs(ctx->daemon, s);
-		if (r != LTTNG_OK)
-			return r;
-	}
 	cop = client_op_begin(ctx, NULL);
 	if (!cop)
 		return LTTNG_ERR_NOMEM;
 	s->active = true;
+	if (s->output != SESSION_OUTPUT_LOCAL || s->has_been_started) {
+		s->has_been_started = true;
+		return domains_start(ctx->daemon, s, &cop->op);
+	}
 	s->has_been_started = true;
-	return domains_start(ctx->daemon, s, &cop->op);
+	job = output_dirs_job_new(ctx->daemon, s);
+	if (!job) {
+		s->active = s->has_been_started = false;
+		return LTTNG_ERR_NOMEM;
+	}
+	job->cop = cop;
+	if (ctx->req->detached) {
+		/* Loading session files at start-up: nobody is being served yet. */
+		(void) fs_job_run_now(&job->fs);
+		r = start_after_output_dirs(ctx->daemon, job);
+		free(job);
+		return r;
+	}
+	job->fs.done = output_dirs_done;
+	operation_hold(&cop->op);
+	fs_job_submit(ctx->daemon, &job->fs);
+	return LTTNG_OK;
 }
 
 int cmd_stop_trace(struct command_ctx *ctx)

@@ -8,7 +8,7 @@
 #include "client/commands.h"
 #include "client/client-op.h"
 #include "domain/domain.h"
-#include "core/run-as.h"
+#include "core/fs-as.h"
 #include "log.h"
 #include "uri.h"
 
@@ -112,40 +112,101 @@ int cmd_snapshot_list_outputs(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-/* Writes one snapshot of the session to the output: the directory
- * <path>/<name>-<datetime>-<n>, with one sub-directory per recorded domain. */
+/* One snapshot of the session to an output: the record directory
+ * <path>/<name>-<datetime>-<n> is made (off the loop, as the session's user), then
+ * each recorded domain writes its sub-directory. */
+struct record_job {
+	struct fs_job fs;
+	struct client_op *cop;
+	uint64_t max_size;
+	uint32_t number; /* the record's n, reserved in the session's count */
+	char dir[PATH_MAX];
+};
+
+static int make_record_dir(struct fs_job *fs)
+{
+	struct record_job *job = container_of(fs, struct record_job, fs);
+	int r = fs_mkdir_parents(job->dir, 0770);
+
+	if (r < 0)
+		log_error_errno(r, "Cannot create snapshot directory %s", job->dir);
+	return r;
+}
+
+/* Gives the reserved record number back when nothing was recorded (a later record
+ * takes it, as when the failure happened at once). */
+static void unreserve(struct session *s, uint32_t number)
+{
+	if (s && s->snapshot_count == number + 1)
+		s->snapshot_count = number;
+}
+
+static int record_after_dir(struct daemon *d, struct record_job *job)
+{
+	struct session *s = session_find_by_id(d->sessions, job->cop->session_id);
+	int r;
+
+	if (job->fs.result < 0) {
+		unreserve(s, job->number);
+		return LTTNG_ERR_CREATE_DIR_FAIL;
+	}
+	if (!s)
+		return LTTNG_ERR_SESS_NOT_FOUND; /* destroyed meanwhile */
+	r = domains_snapshot(d, s, job->dir, job->max_size, &job->cop->op);
+	if (r != LTTNG_OK)
+		unreserve(s, job->number);
+	return r;
+}
+
+static void record_dir_made(struct daemon *d, struct fs_job *fs)
+{
+	struct record_job *job = container_of(fs, struct record_job, fs);
+	struct client_op *cop = job->cop;
+
+	operation_fail(&cop->op, record_after_dir(d, job));
+	operation_release(d, &cop->op);
+	free(job);
+}
+
 static int record_to_output(struct command_ctx *ctx, struct session *s,
 			    const struct snapshot_output *o, const char *datetime)
 {
-	char dir[PATH_MAX + SESSION_NAME_MAX + 64];
-	struct client_op *cop;
-	int r;
+	struct record_job *job;
 
 	if (o->uri_count != 1 || o->uris[0].dtype != WIRE_URI_PATH)
-		return LTTNG_ERR_RELAYD_CONNECT_FAIL; /* no relay daemon support yet */
-	if ((size_t) snprintf(dir, sizeof(dir), "%s/%s-%s-%u", o->uris[0].dst.path, o->name,
-			      datetime, s->snapshot_count) >= PATH_MAX)
-		return LTTNG_ERR_INVALID;
-	r = mkdir_as(s->uid, s->gid, dir, 0770);
-	if (r < 0) {
-		log_error_errno(r, "Cannot create snapshot directory %s", dir);
-		return LTTNG_ERR_CREATE_DIR_FAIL;
-	}
-	cop = client_op_begin(ctx, NULL);
-	if (!cop)
+		return LTTNG_ERR_RELAYD_CONNECT_FAIL; /* relay daemons come with issue 11 */
+	job = calloc(1, sizeof(*job));
+	if (!job)
 		return LTTNG_ERR_NOMEM;
-	return domains_snapshot(ctx->daemon, s, dir, o->max_size, &cop->op);
+	if ((size_t) snprintf(job->dir, sizeof(job->dir), "%s/%s-%s-%u", o->uris[0].dst.path,
+			      o->name, datetime, s->snapshot_count) >= sizeof(job->dir)) {
+		free(job);
+		return LTTNG_ERR_INVALID;
+	}
+	job->cop = client_op_begin(ctx, NULL);
+	if (!job->cop) {
+		free(job);
+		return LTTNG_ERR_NOMEM;
+	}
+	job->number = s->snapshot_count++;
+	job->max_size = o->max_size;
+	job->fs.uid = s->uid;
+	job->fs.gid = s->gid;
+	job->fs.work = make_record_dir;
+	job->fs.done = record_dir_made;
+	operation_hold(&job->cop->op);
+	fs_job_submit(ctx->daemon, &job->fs);
+	return LTTNG_OK;
 }
 
 int cmd_snapshot_record(struct command_ctx *ctx)
 {
 	struct wire_snapshot_output w = ctx->req->header->u.snapshot_record.output;
 	struct session *s = ctx->session;
-	struct snapshot_output *o;
+	struct snapshot_output output;
 	char datetime[16];
 	time_t now = time(NULL);
 	struct tm tm;
-	bool recorded = false;
 	int r;
 
 	terminate_output_strings(&w);
@@ -157,30 +218,18 @@ int cmd_snapshot_record(struct command_ctx *ctx)
 	strftime(datetime, sizeof(datetime), "%Y%m%d-%H%M%S", &tm);
 	if (w.ctrl_url[0]) {
 		/* A one-time output given with the command. */
-		struct snapshot_output once;
-
-		r = snapshot_output_from_wire(&w, 0, &once);
-		if (r == LTTNG_OK)
-			r = record_to_output(ctx, s, &once, datetime);
+		r = snapshot_output_from_wire(&w, 0, &output);
 		if (r != LTTNG_OK)
 			return r;
-		recorded = true;
 	} else {
-		list_for_each_entry(o, &s->snapshot_outputs, link) {
-			struct snapshot_output copy = *o;
-
-			if (w.max_size != UINT64_MAX)
-				copy.max_size = w.max_size;
-			if (w.name[0])
-				memcpy(copy.name, w.name, sizeof(copy.name));
-			r = record_to_output(ctx, s, &copy, datetime);
-			if (r != LTTNG_OK)
-				return r;
-			recorded = true;
-		}
+		/* LTTng 2.13 keeps at most one output per session (add-output). */
+		if (list_is_empty(&s->snapshot_outputs))
+			return LTTNG_ERR_SNAPSHOT_FAIL;
+		output = *container_of(s->snapshot_outputs.next, struct snapshot_output, link);
+		if (w.max_size != UINT64_MAX)
+			output.max_size = w.max_size;
+		if (w.name[0])
+			memcpy(output.name, w.name, sizeof(output.name));
 	}
-	if (!recorded)
-		return LTTNG_ERR_SNAPSHOT_FAIL;
-	s->snapshot_count++;
-	return LTTNG_OK;
+	return record_to_output(ctx, s, &output, datetime);
 }

@@ -379,18 +379,18 @@ int worker_service_init(struct worker_service *ws, struct daemon *d, sd_event *l
 		if (!ws->pools[k])
 			return -ENOMEM;
 	}
-	ws->lookups = worker_queue_start(&ws->completions, 2);
-	if (!ws->lookups)
+	ws->blocking = worker_queue_start(&ws->completions, 2);
+	if (!ws->blocking)
 		return -ENOMEM;
 	return loop ? worker_completions_attach(&ws->completions, loop) : 0;
 }
 
 void worker_service_fini(struct worker_service *ws)
 {
-	/* A look-up stuck in NSS is not waited for past its own timeout: those not
-	 * started are completed unanswered. */
-	worker_queue_stop(ws->lookups);
-	ws->lookups = NULL;
+	/* Jobs not started yet are completed unanswered; a running one (stuck in
+	 * NSS, say) is waited for. */
+	worker_queue_stop(ws->blocking);
+	ws->blocking = NULL;
 	for (int k = 0; k < WORKER_POOL_COUNT; k++) {
 		pool_free(ws->pools[k]);
 		ws->pools[k] = NULL;

@@ -69,9 +69,10 @@ enum worker_pool_kind {
 struct worker_service {
 	struct worker_completions completions;
 	struct worker_pool *pools[WORKER_POOL_COUNT];
-	/* Name look-ups (core/name-lookup.c): two threads, so one slow directory
-	 * server does not hold every look-up. */
-	struct worker_queue *lookups;
+	/* Short blocking calls that own nothing: name look-ups (core/name-lookup.c)
+	 * and file-system work as a client's user (core/fs-as.c). Two threads, so one
+	 * slow directory server or disk does not hold everything. */
+	struct worker_queue *blocking;
 };
 
 /* Creates the completion queue and the (still threadless) pools, and watches the

@@ -12,7 +12,7 @@
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
-#include "core/run-as.h"
+#include "core/fs-as.h"
 #include "ust/ust-trace-internal.h"
 
 /* ------------------------------------------------------------------------- */
@@ -121,44 +121,49 @@ static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, con
 	return 0;
 }
 
-int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
-		       uint64_t max_size, struct operation *waiter)
+/* A snapshot on its way: its directories are made (off the loop, as the session's
+ * user), then its batch goes to the consumer daemons. */
+struct snapshot_job {
+	struct fs_job fs;
+	struct operation *waiter; /* held */
+	uint64_t session_id;
+	uint64_t max_size;
+	char directory[PATH_MAX];
+	unsigned count;
+	char (*paths)[PATH_MAX]; /* <directory>/ust, then each registry's index directory */
+};
+
+static int make_snapshot_dirs(struct fs_job *fs)
 {
+	struct snapshot_job *job = container_of(fs, struct snapshot_job, fs);
+
+	for (unsigned i = 0; i < job->count; i++) {
+		int r = fs_mkdir_parents(job->paths[i], 0770);
+
+		if (r < 0) {
+			log_error_errno(r, "Cannot create snapshot directory %s", job->paths[i]);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* The directories exist: the size rule, then the consumer daemons' batch. */
+static int snapshot_submit(struct daemon *d, struct snapshot_job *job)
+{
+	struct session *s = session_by_id(d, job->session_id);
 	struct consumer_batch *b;
 	struct ust_registry *reg;
-	char ust_dir[PATH_MAX];
 	int64_t packets;
-	bool any = false;
-	int r;
 
-	/* The domain's directory is made even when it holds nothing, as LTTng does. */
-	if ((size_t) snprintf(ust_dir, sizeof(ust_dir), "%s/ust", directory) >= sizeof(ust_dir))
-		return LTTNG_ERR_INVALID;
-	r = mkdir_as(s->uid, s->gid, ust_dir, 0770);
-	if (r < 0) {
-		log_error_errno(r, "Cannot create snapshot directory %s", ust_dir);
+	if (job->fs.result < 0)
 		return LTTNG_ERR_CREATE_DIR_FAIL;
-	}
-	if (!d->apps)
-		return LTTNG_OK;
-	/* Directories first, as LTTng makes them before checking the size. */
-	list_for_each_entry(reg, &d->ust_registries, link) {
-		char dir[PATH_MAX];
-
-		if (reg->session_id != s->id || reg->failed)
-			continue;
-		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s/index", directory, reg->relative_path) >=
-			    sizeof(dir) ||
-		    mkdir_as(s->uid, s->gid, dir, 0770) < 0)
-			return LTTNG_ERR_CREATE_DIR_FAIL;
-		any = true;
-	}
-	if (!any)
-		return LTTNG_OK;
-	packets = packets_per_stream(d, s, max_size);
+	if (!s || !d->apps || job->count == 1)
+		return LTTNG_OK; /* nothing recorded: the domain's directory only */
+	packets = packets_per_stream(d, s, job->max_size);
 	if (packets < 0)
 		return LTTNG_ERR_MAX_SIZE_INVALID;
-	b = consumer_batch_new(snapshot_done, s->id, waiter);
+	b = consumer_batch_new(snapshot_done, s->id, job->waiter);
 	if (!b)
 		return LTTNG_ERR_NOMEM;
 	list_for_each_entry(reg, &d->ust_registries, link) {
@@ -166,15 +171,69 @@ int ust_trace_snapshot(struct daemon *d, struct session *s, const char *director
 
 		if (reg->session_id != s->id || reg->failed)
 			continue;
-		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", directory, reg->relative_path) >=
-		    sizeof(dir))
+		if ((size_t) snprintf(dir, sizeof(dir), "%s/%s", job->directory,
+				      reg->relative_path) >= sizeof(dir))
 			continue; /* cannot happen: the longer path with /index was made */
 		if (snapshot_add_registry(d, b, s, reg, dir, packets) < 0) {
 			consumer_batch_free(b);
 			return LTTNG_ERR_NOMEM;
 		}
 	}
-	operation_hold(waiter);
+	operation_hold(job->waiter);
 	consumer_batch_submit(d, b);
 	return LTTNG_OK;
+}
+
+static void snapshot_dirs_made(struct daemon *d, struct fs_job *fs)
+{
+	struct snapshot_job *job = container_of(fs, struct snapshot_job, fs);
+
+	operation_fail(job->waiter, snapshot_submit(d, job));
+	operation_release(d, job->waiter);
+	free(job->paths);
+	free(job);
+}
+
+int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
+		       uint64_t max_size, struct operation *waiter)
+{
+	struct snapshot_job *job = calloc(1, sizeof(*job));
+	struct ust_registry *reg;
+	unsigned count = 1;
+
+	if (!job)
+		return LTTNG_ERR_NOMEM;
+	list_for_each_entry(reg, &d->ust_registries, link)
+		count += reg->session_id == s->id && !reg->failed;
+	job->paths = calloc(count, sizeof(*job->paths));
+	if (!job->paths || copy_string(job->directory, sizeof(job->directory), directory) < 0) {
+		free(job->paths);
+		free(job);
+		return LTTNG_ERR_INVALID;
+	}
+	/* The domain's directory is made even when it holds nothing, and the channel
+	 * directories before the size is checked, as LTTng does. */
+	if ((size_t) snprintf(job->paths[job->count++], PATH_MAX, "%s/ust", directory) >= PATH_MAX)
+		goto too_long;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		if (reg->session_id != s->id || reg->failed)
+			continue;
+		if ((size_t) snprintf(job->paths[job->count++], PATH_MAX, "%s/%s/index", directory,
+				      reg->relative_path) >= PATH_MAX)
+			goto too_long;
+	}
+	job->waiter = waiter;
+	job->session_id = s->id;
+	job->max_size = max_size;
+	job->fs.uid = s->uid;
+	job->fs.gid = s->gid;
+	job->fs.work = make_snapshot_dirs;
+	job->fs.done = snapshot_dirs_made;
+	operation_hold(waiter);
+	fs_job_submit(d, &job->fs);
+	return LTTNG_OK;
+too_long:
+	free(job->paths);
+	free(job);
+	return LTTNG_ERR_CREATE_DIR_FAIL;
 }
