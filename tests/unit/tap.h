@@ -6,6 +6,7 @@
  *   ok(cond, "fmt", ...);            plain assertion
  *   is_int(got, expected, "...");    signed compare, prints both sides on failure
  *   is_uint / is_hex / is_str / is_mem / is_ptr_null / isnt_ptr_null
+ *   skip(n, "reason", ...);          n test points not run: "ok N # SKIP reason"
  *   diag("fmt", ...);                "# ..." comment line
  *   return exit_status();            0 when every test passed and the plan was met
  *
@@ -192,6 +193,27 @@ tap_is_mem(const void *got, size_t got_len, const void *expected, size_t expecte
 			tap_hexdump("expected", expected, expected_len);
 	}
 	return pass;
+}
+
+/* Reports count test points as skipped (TAP's "ok N # SKIP reason"): for checks that
+ * cannot run here (e.g. they need root), so that they are neither passed nor lost. */
+__attribute__((format(printf, 2, 3))) static inline void skip(unsigned count, const char *fmt,
+							       ...)
+{
+	char reason[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	for (char *p = reason; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	for (unsigned i = 0; i < count; i++) {
+		tap_state_.run++;
+		printf("ok %u # SKIP %s\n", tap_state_.run, reason);
+	}
+	fflush(stdout);
 }
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)

@@ -127,9 +127,16 @@ int main(void)
 	}
 
 	buffer_fini(&b);
-	is_ptr_null(b.data, "final fini");
+	ok(b.data == NULL && b.size == 0 && b.capacity == 0,
+	   "final fini frees and resets the buffer");
+	/* A second fini must free nothing (a double free aborts the test) and leave the
+	 * buffer empty and usable. */
 	buffer_fini(&b);
-	pass("fini twice is harmless");
+	ok(b.data == NULL && b.size == 0 && b.capacity == 0, "fini twice: still an empty buffer");
+	r = buffer_append(&b, "again", 5);
+	ok(r == 0 && b.size == 5 && b.data && memcmp(b.data, "again", 5) == 0,
+	   "a buffer finished twice can be appended to again");
+	buffer_fini(&b);
 
 	done_testing();
 	return exit_status();

@@ -147,6 +147,8 @@ static void test_defaults(void)
 	if (geteuid() != 0) {
 		snprintf(expected, sizeof(expected), "%s/.lttng", lttng_home_dir);
 		is_str(cfg.rundir, expected, "user run directory follows LTTNG_HOME");
+	} else {
+		is_str(cfg.rundir, "/var/run/lttng", "root run directory ignores LTTNG_HOME");
 	}
 	setenv("LTTNG_HOME", "", 1);
 	load(&cfg, NULL);

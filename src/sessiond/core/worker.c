@@ -212,17 +212,24 @@ static struct worker_pool *pool_new(void)
 	return pool;
 }
 
-/* Joins the pool's threads (no queue may use it any more) and frees it. */
-static void pool_free(struct worker_pool *pool)
+/* Ends the pool's threads once they are idle; the pool serves queues again after. */
+static void pool_drain(struct worker_pool *pool)
 {
-	if (!pool)
-		return;
 	pthread_mutex_lock(&pool->lock);
 	pool->shutting_down = true;
 	pthread_cond_broadcast(&pool->wakeup);
 	while (pool->thread_count > 0)
 		pthread_cond_wait(&pool->settled, &pool->lock);
+	pool->shutting_down = false;
 	pthread_mutex_unlock(&pool->lock);
+}
+
+/* Joins the pool's threads (no queue may use it any more) and frees it. */
+static void pool_free(struct worker_pool *pool)
+{
+	if (!pool)
+		return;
+	pool_drain(pool);
 	pthread_cond_destroy(&pool->settled);
 	pthread_cond_destroy(&pool->wakeup);
 	pthread_mutex_destroy(&pool->lock);
@@ -383,6 +390,13 @@ int worker_service_init(struct worker_service *ws, struct daemon *d, sd_event *l
 	if (!ws->blocking)
 		return -ENOMEM;
 	return loop ? worker_completions_attach(&ws->completions, loop) : 0;
+}
+
+void worker_pools_drain(struct worker_service *ws)
+{
+	for (int k = 0; k < WORKER_POOL_COUNT; k++)
+		if (ws->pools[k])
+			pool_drain(ws->pools[k]);
 }
 
 void worker_service_fini(struct worker_service *ws)

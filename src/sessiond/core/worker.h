@@ -78,6 +78,9 @@ struct worker_service {
 /* Creates the completion queue and the (still threadless) pools, and watches the
  * completions from the loop. 0 or -errno. */
 int worker_service_init(struct worker_service *ws, struct daemon *d, sd_event *loop);
+/* Ends the shared pools' threads now, every shared queue being stopped (idle ones
+ * would leave after 2 s); the pools serve new queues afterwards. */
+void worker_pools_drain(struct worker_service *ws);
 /* Joins the pools' threads (every shared queue must be stopped first), then applies
  * and frees what completed. Accepts a service that was never initialised (zeroed). */
 void worker_service_fini(struct worker_service *ws);

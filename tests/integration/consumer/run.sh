@@ -70,6 +70,13 @@ stop_daemon() {
 	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
 	return 1
 }
+# wait_reaped PID: the session daemon reaped its child PID (sd-event reaps it after
+# the child's handler ran); polls every 50 ms, up to 5 s.
+wait_reaped() {
+	[ -n "$1" ] || return 1
+	for _ in $(seq 100); do [ -e "/proc/$1" ] || return 0; sleep 0.05; done
+	return 1
+}
 
 "$ours" --daemonize --no-kernel 2>"$HOME/daemon.log"
 sd=$(cat /var/run/lttng/lttng-sessiond.pid)
@@ -80,7 +87,7 @@ first=$(consumer_pids "$sd")
 check "consumer spawned by the first user-space command" test -n "$first"
 check "its command socket exists" test -S /var/run/lttng/ustconsumerd64/command
 kill -KILL "$first"
-sleep 0.3
+check "the session daemon reaps its killed consumer" wait_reaped "$first"
 check "session daemon survives the consumer's death" kill -0 "$sd"
 check "session daemon answers after the consumer's death" bash -c "lttng list s >/dev/null"
 lttng enable-event -u b >/dev/null
@@ -212,8 +219,10 @@ if [ ! -x "$c32" ]; then
 elif [ "$runs_i386" = no ]; then
 	skip_i386 "i386: the first user-space command spawns both consumers" \
 		"i386: the 32-bit one has its own command socket" \
+		"i386: the session daemon reaps its killed 32-bit consumer" \
 		"i386: the 64-bit consumer outlives the 32-bit one" \
 		"i386: a new 32-bit consumer on the next need" \
+		"i386: the session daemon reaps its killed 64-bit consumer" \
 		"i386: the 32-bit consumer outlives the 64-bit one" \
 		"i386: session daemon exits on SIGTERM" \
 		"i386: its consumers are gone too"
@@ -227,13 +236,13 @@ else
 	check "i386: the first user-space command spawns both consumers" test -n "$p64" -a -n "$p32"
 	check "i386: the 32-bit one has its own command socket" test -S /var/run/lttng/ustconsumerd32/command
 	kill -KILL "$p32"
-	sleep 0.3
+	check "i386: the session daemon reaps its killed 32-bit consumer" wait_reaped "$p32"
 	check "i386: the 64-bit consumer outlives the 32-bit one" test "$(consumer_of_bits "$sd" 64)" = "$p64"
 	lttng enable-event -u b >/dev/null
 	n32=$(consumer_of_bits "$sd" 32)
 	check "i386: a new 32-bit consumer on the next need" test -n "$n32" -a "$n32" != "$p32"
 	kill -KILL "$p64"
-	sleep 0.3
+	check "i386: the session daemon reaps its killed 64-bit consumer" wait_reaped "$p64"
 	check "i386: the 32-bit consumer outlives the 64-bit one" test "$(consumer_of_bits "$sd" 32)" = "$n32"
 	check "i386: session daemon exits on SIGTERM" stop_daemon "$sd"
 	check "i386: its consumers are gone too" bash -c "! kill -0 $n32 2>/dev/null"

@@ -207,6 +207,7 @@ wait_for() { # SECONDS COMMAND...: poll until COMMAND succeeds
     done
     return 1
 }
+none_left() { other_pids; ((${#OTHER_PIDS[@]} == 0)); } # sets OTHER_PIDS
 socket_state() { "${@:2}" "$PY" "$helper" connect "$1"; } # PATH [PREFIX...]
 both_files() { [[ -e $1 && -e $2 ]]; }
 
@@ -767,8 +768,7 @@ inner_main() {
         log "leftover processes: ${OTHER_PIDS[*]}"
         obs "processes left at the end" "${#OTHER_PIDS[@]}"
         kill -TERM "${OTHER_PIDS[@]}" 2>/dev/null
-        sleep 0.5
-        other_pids
+        wait_for 5 none_left
         ((${#OTHER_PIDS[@]})) && kill -KILL "${OTHER_PIDS[@]}" 2>/dev/null
     fi
     emit end "$scenario" "done"

@@ -185,6 +185,27 @@ thread_sleeps() {
 	return 1
 }
 wait_sleeping() { wait_for "$2" thread_sleeps "$1"; }
+# dead PID...: none of the processes runs (zombies count as dead).
+dead() {
+	local p
+	for p in "$@"; do alive "$p" && return 1; done
+	return 0
+}
+# reaped PID...: none of the processes exists any more, not even as a zombie.
+reaped() {
+	local p
+	for p in "$@"; do [ -e "/proc/$p" ] && return 1; done
+	return 0
+}
+# stream_data DIR CHANNEL: a stream file of CHANNEL below DIR holds data (the
+# metadata file is written before any event).
+stream_data() {
+	[ -n "$(find "$1" -path '*/index' -prune -o -type f -name "$2_*" -size +0 -print -quit \
+		2>/dev/null)" ]
+}
+# avail_kb DIR: free space of the file system holding DIR, in KiB.
+avail_kb() { df -k --output=avail "$1" | tail -n1 | tr -d ' '; }
+below_kb() { [ "$(avail_kb "$1")" -lt "$2" ]; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 fds_of() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
@@ -280,7 +301,7 @@ sc_app_kill() {
 	surv=$!
 	apps+=("$surv")
 	check "survivor (pid $surv) registered" wait_for $((30 * slow)) test -e "$out/surv.ready"
-	sleep 0.2
+	check "survivor emits (a thread pauses after an iteration)" wait_sleeping "$surv" $((30 * slow))
 	check "survivor is still emitting when the victim is killed" alive "$surv"
 	kill -KILL "$victim"
 	wait "$victim" 2>/dev/null
@@ -331,7 +352,8 @@ sc_app_kill() {
 	busy=$!
 	apps+=("$busy")
 	check "busy app (pid $busy) registered" wait_for $((30 * slow)) test -e "$out/busy.ready"
-	sleep 0.1
+	check "the busy app's events reach the trace files" \
+		wait_for $((30 * slow)) stream_data "$out/busy" ch
 	kill -KILL "$busy"
 	wait "$busy" 2>/dev/null
 	check "daemon alive after killing a busy app" alive "$sd"
@@ -382,7 +404,13 @@ sc_consumer_kill() {
 	cons=$(consumer_pids)
 	check "a consumer daemon runs (pid ${cons:-none})" test -n "$cons"
 	for p in $cons; do kill -KILL "$p"; done
-	sleep 0.5
+	# Ours reaps a dead consumer (after its handler ran); the real daemon leaves it a
+	# zombie until it exits.
+	if [ "$kind" = ours ]; then
+		check "the daemon reaps its killed consumer" wait_for $((10 * slow)) reaped $cons
+	else
+		wait_for $((10 * slow)) dead $cons
+	fi
 	check "daemon alive after its consumer's SIGKILL" alive "$sd"
 	cli consumer-kill.list list
 	check "lttng list answers (exit 0) and lists c1" \
@@ -477,8 +505,9 @@ sc_disk_full() {
 	rc=$?
 	[ "$rc" = 124 ] && sed 's/^/# app log: /' "$out/a.log" | tail -n 5
 	expect_eq "app (pid $a, 1000 iterations x 2 threads) exits 0" 0 "$rc"
-	sleep 0.5
-	avail=$(df -k --output=avail "$out/full" | tail -n1 | tr -d ' ')
+	# The consumer drains what the app left in its buffers.
+	wait_for $((10 * slow)) below_kb "$out/full" 64
+	avail=$(avail_kb "$out/full")
 	check "the 1 MiB tmpfs is full (${avail} KiB left)" test "$avail" -lt 64
 	check "daemon alive" alive "$sd"
 	cli disk-full.list list
@@ -827,7 +856,8 @@ sc_dir_gone() {
 	a=$!
 	apps+=("$a")
 	check "app (pid $a) registered" wait_for $((30 * slow)) test -e "$out/a.ready"
-	sleep 0.3
+	check "events reach session gone's stream files" \
+		wait_for $((30 * slow)) stream_data "$out/gone" gch
 	rm -rf "$out/gone"
 	still=no
 	alive "$a" && still=yes
