@@ -19,6 +19,9 @@ static void client_op_done(struct daemon *d, struct operation *op)
 	reply->ret_code = op->code;
 	if (reply->ret_code == LTTNG_OK && cop->build)
 		reply->ret_code = cop->build(d, cop, reply);
+	if (reply->ret_code == LTTNG_OK && cop->reply_data.size &&
+	    buffer_append(&reply->data, cop->reply_data.data, cop->reply_data.size) < 0)
+		reply->ret_code = LTTNG_ERR_NOMEM;
 	if (cop->inline_reply) {
 		reply->deferred = false;
 	} else {
@@ -29,6 +32,7 @@ static void client_op_done(struct daemon *d, struct operation *op)
 	if (cop->destroyed)
 		session_free(cop->destroyed);
 	event_listing_fini(&cop->listing);
+	buffer_fini(&cop->reply_data);
 	free(cop);
 }
 
@@ -39,6 +43,7 @@ struct client_op *client_op_begin(struct command_ctx *ctx, client_op_reply_fn bu
 	if (!cop)
 		return NULL;
 	operation_init(&cop->op, client_op_done);
+	buffer_init(&cop->reply_data);
 	cop->connection_id = ctx->req->connection_id;
 	cop->build = build;
 	cop->domain_type = ctx->req->domain_type;

@@ -32,6 +32,9 @@ struct client_op {
 	int domain_type;
 	struct session *destroyed;   /* DESTROY: owned, freed when the operation ends */
 	struct event_listing listing;
+	/* Data a continuation produced for the reply, sent when the operation ends
+	 * without error (after what build() adds). */
+	struct buffer reply_data;
 };
 
 /* Starts the command's operation (ctx->op); NULL when out of memory. */

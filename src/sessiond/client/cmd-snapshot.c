@@ -9,7 +9,9 @@
 #include "client/client-op.h"
 #include "domain/domain.h"
 #include "core/fs-as.h"
+#include "core/worker.h"
 #include "log.h"
+#include "macros.h"
 #include "uri.h"
 
 /* Makes every string of a client's snapshot output NUL-terminated. */
@@ -27,13 +29,12 @@ static bool session_takes_snapshots(const struct session *s)
 	return s->output == SESSION_OUTPUT_NONE;
 }
 
-/* Builds an output from a client's URLs; the name defaults to "snapshot-<id>". */
+/* Builds an output from a client's URLs, already parsed (n URIs, or <= 0 when they
+ * were invalid); the name defaults to "snapshot-<id>". */
 static int snapshot_output_from_wire(const struct wire_snapshot_output *w, uint32_t id,
+				     const struct wire_uri uris[2], int n,
 				     struct snapshot_output *ret)
 {
-	struct wire_uri uris[2];
-	int n = uri_parse_output(w->ctrl_url, w->data_url, uris);
-
 	if (n <= 0)
 		return LTTNG_ERR_INVALID;
 	memset(ret, 0, sizeof(*ret));
@@ -48,30 +49,111 @@ static int snapshot_output_from_wire(const struct wire_snapshot_output *w, uint3
 	return LTTNG_OK;
 }
 
-int cmd_snapshot_add_output(struct command_ctx *ctx)
+/*
+ * A client's output URLs parsed off the loop: a host name goes through the system
+ * resolver, which may wait on DNS. The command goes on in done(), on the loop.
+ */
+struct output_parse {
+	struct worker_job job;
+	struct client_op *cop;
+	struct wire_snapshot_output w;
+	int count; /* URIs parsed, <= 0 when invalid */
+	struct wire_uri uris[2];
+	int (*then)(struct daemon *d, struct output_parse *p, struct session *s);
+};
+
+static void output_parse_run(struct worker_job *job)
 {
-	struct wire_snapshot_output w = ctx->req->header->u.snapshot_output.output;
-	struct session *s = ctx->session;
-	struct snapshot_output *o;
+	struct output_parse *p = container_of(job, struct output_parse, job);
+
+	p->count = uri_parse_output(p->w.ctrl_url, p->w.data_url, p->uris);
+}
+
+static void output_parse_done(struct daemon *d, struct worker_job *job)
+{
+	struct output_parse *p = container_of(job, struct output_parse, job);
+	struct client_op *cop = p->cop;
+	struct session *s = session_find_by_id(d->sessions, cop->session_id);
+
+	operation_fail(&cop->op, s ? p->then(d, p, s) : LTTNG_ERR_SESS_NOT_FOUND);
+	operation_release(d, &cop->op);
+	free(p);
+}
+
+/* Parses w's URLs, then runs then(): on a worker (the reply waits), or at once for a
+ * request nobody waits for (session files loaded at start-up). */
+static int parse_output_then(struct command_ctx *ctx, const struct wire_snapshot_output *w,
+			     int (*then)(struct daemon *d, struct output_parse *p,
+					 struct session *s))
+{
+	struct output_parse *p = calloc(1, sizeof(*p));
 	int r;
 
-	terminate_output_strings(&w);
+	if (!p)
+		return LTTNG_ERR_NOMEM;
+	p->w = *w;
+	p->then = then;
+	p->cop = client_op_begin(ctx, NULL);
+	if (!p->cop) {
+		free(p);
+		return LTTNG_ERR_NOMEM;
+	}
+	if (ctx->req->detached) {
+		output_parse_run(&p->job);
+		r = then(ctx->daemon, p, ctx->session);
+		free(p);
+		return r;
+	}
+	p->job.run = output_parse_run;
+	p->job.done = output_parse_done;
+	operation_hold(&p->cop->op);
+	worker_submit_blocking(ctx->daemon, &p->job);
+	return LTTNG_OK;
+}
+
+/* The checks of add-output, in the real daemon's order; they run again once the
+ * URLs are parsed, as other commands may have changed the session meanwhile. */
+static int check_add_output(const struct session *s)
+{
 	if (!session_takes_snapshots(s))
 		return LTTNG_ERR_NOT_SNAPSHOT_SESSION;
 	/* LTTng 2.13 keeps a single snapshot output per session. */
 	if (!list_is_empty(&s->snapshot_outputs))
 		return LTTNG_ERR_SNAPSHOT_OUTPUT_EXIST;
+	return LTTNG_OK;
+}
+
+static int add_parsed_output(struct daemon *d, struct output_parse *p, struct session *s)
+{
+	struct snapshot_output *o;
+	int r = check_add_output(s);
+
+	if (r != LTTNG_OK)
+		return r;
 	o = malloc(sizeof(*o));
 	if (!o)
 		return LTTNG_ERR_NOMEM;
-	r = snapshot_output_from_wire(&w, s->next_snapshot_output_id, o);
+	r = snapshot_output_from_wire(&p->w, s->next_snapshot_output_id, p->uris, p->count, o);
 	if (r != LTTNG_OK) {
 		free(o);
 		return r;
 	}
 	s->next_snapshot_output_id++;
 	list_append(&s->snapshot_outputs, &o->link);
-	return buffer_append_u32(&ctx->reply->data, o->id) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
+	/* The reply: the new output's id. */
+	return buffer_append_u32(&p->cop->reply_data, o->id) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
+}
+
+int cmd_snapshot_add_output(struct command_ctx *ctx)
+{
+	struct wire_snapshot_output w = ctx->req->header->u.snapshot_output.output;
+	int r;
+
+	terminate_output_strings(&w);
+	r = check_add_output(ctx->session);
+	if (r != LTTNG_OK)
+		return r;
+	return parse_output_then(ctx, &w, add_parsed_output);
 }
 
 int cmd_snapshot_del_output(struct command_ctx *ctx)
@@ -168,26 +250,27 @@ static void record_dir_made(struct daemon *d, struct fs_job *fs)
 	free(job);
 }
 
-static int record_to_output(struct command_ctx *ctx, struct session *s,
-			    const struct snapshot_output *o, const char *datetime)
+static int record_to_output(struct daemon *d, struct client_op *cop, struct session *s,
+			    const struct snapshot_output *o)
 {
 	struct record_job *job;
+	char datetime[16];
+	time_t now = time(NULL);
+	struct tm tm;
 
 	if (o->uri_count != 1 || o->uris[0].dtype != WIRE_URI_PATH)
 		return LTTNG_ERR_RELAYD_CONNECT_FAIL; /* relay daemons come with issue 11 */
 	job = calloc(1, sizeof(*job));
 	if (!job)
 		return LTTNG_ERR_NOMEM;
+	localtime_r(&now, &tm);
+	strftime(datetime, sizeof(datetime), "%Y%m%d-%H%M%S", &tm);
 	if ((size_t) snprintf(job->dir, sizeof(job->dir), "%s/%s-%s-%u", o->uris[0].dst.path,
 			      o->name, datetime, s->snapshot_count) >= sizeof(job->dir)) {
 		free(job);
 		return LTTNG_ERR_INVALID;
 	}
-	job->cop = client_op_begin(ctx, NULL);
-	if (!job->cop) {
-		free(job);
-		return LTTNG_ERR_NOMEM;
-	}
+	job->cop = cop;
 	job->number = s->snapshot_count++;
 	job->max_size = o->max_size;
 	job->fs.uid = s->uid;
@@ -195,8 +278,17 @@ static int record_to_output(struct command_ctx *ctx, struct session *s,
 	job->fs.work = make_record_dir;
 	job->fs.done = record_dir_made;
 	operation_hold(&job->cop->op);
-	fs_job_submit(ctx->daemon, &job->fs);
+	fs_job_submit(d, &job->fs);
 	return LTTNG_OK;
+}
+
+/* A one-time output given with the command, its URLs parsed. */
+static int record_to_parsed_output(struct daemon *d, struct output_parse *p, struct session *s)
+{
+	struct snapshot_output output;
+	int r = snapshot_output_from_wire(&p->w, 0, p->uris, p->count, &output);
+
+	return r != LTTNG_OK ? r : record_to_output(d, p->cop, s, &output);
 }
 
 int cmd_snapshot_record(struct command_ctx *ctx)
@@ -204,32 +296,25 @@ int cmd_snapshot_record(struct command_ctx *ctx)
 	struct wire_snapshot_output w = ctx->req->header->u.snapshot_record.output;
 	struct session *s = ctx->session;
 	struct snapshot_output output;
-	char datetime[16];
-	time_t now = time(NULL);
-	struct tm tm;
-	int r;
+	struct client_op *cop;
 
 	terminate_output_strings(&w);
 	if (!session_takes_snapshots(s))
 		return LTTNG_ERR_NOT_SNAPSHOT_SESSION;
 	if (!s->has_been_started)
 		return LTTNG_ERR_START_SESSION_ONCE;
-	localtime_r(&now, &tm);
-	strftime(datetime, sizeof(datetime), "%Y%m%d-%H%M%S", &tm);
-	if (w.ctrl_url[0]) {
-		/* A one-time output given with the command. */
-		r = snapshot_output_from_wire(&w, 0, &output);
-		if (r != LTTNG_OK)
-			return r;
-	} else {
-		/* LTTng 2.13 keeps at most one output per session (add-output). */
-		if (list_is_empty(&s->snapshot_outputs))
-			return LTTNG_ERR_SNAPSHOT_FAIL;
-		output = *container_of(s->snapshot_outputs.next, struct snapshot_output, link);
-		if (w.max_size != UINT64_MAX)
-			output.max_size = w.max_size;
-		if (w.name[0])
-			memcpy(output.name, w.name, sizeof(output.name));
-	}
-	return record_to_output(ctx, s, &output, datetime);
+	if (w.ctrl_url[0])
+		return parse_output_then(ctx, &w, record_to_parsed_output);
+	/* LTTng 2.13 keeps at most one output per session (add-output). */
+	if (list_is_empty(&s->snapshot_outputs))
+		return LTTNG_ERR_SNAPSHOT_FAIL;
+	output = *container_of(s->snapshot_outputs.next, struct snapshot_output, link);
+	if (w.max_size != UINT64_MAX)
+		output.max_size = w.max_size;
+	if (w.name[0])
+		memcpy(output.name, w.name, sizeof(output.name));
+	cop = client_op_begin(ctx, NULL);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
+	return record_to_output(ctx->daemon, cop, s, &output);
 }

@@ -107,11 +107,7 @@ void fs_job_submit(struct daemon *d, struct fs_job *job)
 	job->result = FS_JOB_NOT_RUN; /* what a job skipped at shutdown reports */
 	job->base.run = fs_job_run;
 	job->base.done = fs_job_done;
-	if (d->stopping || !d->workers.blocking) {
-		worker_completions_post(&d->workers.completions, &job->base);
-		return;
-	}
-	worker_queue_submit(d->workers.blocking, &job->base);
+	worker_submit_blocking(d, &job->base);
 }
 
 static int mkdir_one(const char *path, mode_t mode)

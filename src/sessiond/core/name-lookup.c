@@ -66,11 +66,7 @@ void name_lookup_submit(struct daemon *d, struct name_lookup *l)
 	l->found = false;
 	l->job.run = lookup_run;
 	l->job.done = lookup_done;
-	if (d->stopping || !d->workers.blocking) {
-		worker_completions_post(&d->workers.completions, &l->job);
-		return;
-	}
-	worker_queue_submit(d->workers.blocking, &l->job);
+	worker_submit_blocking(d, &l->job);
 }
 
 void name_lookup_now(struct name_lookup *l)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "core/daemon.h"
 #include "core/worker.h"
 
 static void completions_push(struct worker_completions *c, struct worker_job *job)
@@ -390,6 +391,14 @@ int worker_service_init(struct worker_service *ws, struct daemon *d, sd_event *l
 	if (!ws->blocking)
 		return -ENOMEM;
 	return loop ? worker_completions_attach(&ws->completions, loop) : 0;
+}
+
+void worker_submit_blocking(struct daemon *d, struct worker_job *job)
+{
+	if (d->stopping || !d->workers.blocking)
+		worker_completions_post(&d->workers.completions, job);
+	else
+		worker_queue_submit(d->workers.blocking, job);
 }
 
 void worker_pools_drain(struct worker_service *ws)

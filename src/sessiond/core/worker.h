@@ -78,6 +78,9 @@ struct worker_service {
 /* Creates the completion queue and the (still threadless) pools, and watches the
  * completions from the loop. 0 or -errno. */
 int worker_service_init(struct worker_service *ws, struct daemon *d, sd_event *loop);
+/* Queues a job on the service's queue for short blocking calls; while the daemon
+ * shuts down it completes unrun (its done() still runs, on the loop). */
+void worker_submit_blocking(struct daemon *d, struct worker_job *job);
 /* Ends the shared pools' threads now, every shared queue being stopped (idle ones
  * would leave after 2 s); the pools serve new queues afterwards. */
 void worker_pools_drain(struct worker_service *ws);
