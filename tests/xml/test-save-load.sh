@@ -18,7 +18,7 @@
 #
 # Runs as root in private mount, PID (and network) namespaces (tmpfs on /var/run/lttng,
 # /dev/shm, the work directory and root's passwd home). Prints TAP and a final
-# "N passed, N failed" line; exits 1 on failure, 77 when it cannot run.
+# "N passed, N failed, N skipped" line; exits 1 on failure, 77 when it cannot run.
 # Environment: OUR_SESSIOND (default build/src/sessiond/lttng-sessiond),
 # REAL_SESSIOND (default /usr/bin/lttng-sessiond), XMLTEST_TMPDIR (default /tmp).
 
@@ -97,6 +97,7 @@ daemon_err=$base/daemon.err
 
 passed=0
 failed=0
+skipped=0
 n=0
 pass() {
 	n=$((n + 1)) passed=$((passed + 1))
@@ -439,9 +440,9 @@ if getent group tracing >/dev/null; then
 	check "user client: saves as the caller (owners, modes, refusals) like the real daemon" \
 		diff -u "$W/user-real.txt" "$W/user-ours.txt"
 else
-	echo "ok $((n + 1)) - user client # SKIP no group tracing" && n=$((n + 1))
+	echo "ok $((n + 1)) - user client # SKIP no group tracing" && n=$((n + 1)) skipped=$((skipped + 1))
 fi
 
 echo "1..$n"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

@@ -31,7 +31,8 @@
 #   src/sessiond/lttng-sessiond and tests/apps/sample/lttng-sample-app.
 # Environment: REAL_SESSIOND (default /usr/bin/lttng-sessiond; "none" skips it),
 #   TR_SCENARIOS (default: all seven), TR_KEEP=1 keeps the work directory.
-# Output: TAP, then "N passed, N failed". Needs root, unshare, babeltrace2 and
+# Output: TAP, then "N passed, N failed" ("0 passed, 0 failed, 1 skipped" when the
+# suite cannot run here, the reason in its "1..0 # SKIP" line). Needs root, unshare, babeltrace2 and
 # python3-bt2 (/usr/bin/python3).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,7 +57,7 @@ scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader 
 
 skip() {
 	echo "1..0 # SKIP $1"
-	echo "0 passed, 0 failed"
+	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 }
 [ "$(id -u)" = 0 ] || skip "needs root (namespaces, tmpfs mounts)"
