@@ -165,8 +165,7 @@ static void save_job_done(struct daemon *d, struct fs_job *fs)
 	/* Not run: the caller's identity could not be taken. */
 	int r = fs->result == FS_JOB_NOT_RUN ? LTTNG_ERR_EPERM : fs->result;
 
-	operation_fail(&job->cop->op, r);
-	operation_release(d, &job->cop->op);
+	operation_step_done(d, &job->cop->op, r);
 	save_job_free(job);
 }
 

@@ -302,15 +302,7 @@ static int make_output_dirs(struct fs_job *fs)
 {
 	struct output_dirs_job *job = container_of(fs, struct output_dirs_job, fs);
 
-	for (unsigned i = 0; i < job->count; i++) {
-		int r = fs_mkdir_parents(job->paths[i], 0770);
-
-		if (r < 0) {
-			log_error_errno(r, "Cannot create output directory %s", job->paths[i]);
-			return r;
-		}
-	}
-	return 0;
+	return fs_mkdir_all(job->paths, job->count, "output directory");
 }
 
 static struct output_dirs_job *output_dirs_job_new(struct daemon *d, const struct session *s)
@@ -363,8 +355,7 @@ static void output_dirs_done(struct daemon *d, struct fs_job *fs)
 	struct output_dirs_job *job = container_of(fs, struct output_dirs_job, fs);
 	struct client_op *cop = job->cop;
 
-	operation_fail(&cop->op, start_after_output_dirs(d, job));
-	operation_release(d, &cop->op);
+	operation_step_done(d, &cop->op, start_after_output_dirs(d, job));
 	free(job);
 }
 

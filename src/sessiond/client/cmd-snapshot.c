@@ -75,8 +75,7 @@ static void output_parse_done(struct daemon *d, struct worker_job *job)
 	struct client_op *cop = p->cop;
 	struct session *s = session_find_by_id(d->sessions, cop->session_id);
 
-	operation_fail(&cop->op, s ? p->then(d, p, s) : LTTNG_ERR_SESS_NOT_FOUND);
-	operation_release(d, &cop->op);
+	operation_step_done(d, &cop->op, s ? p->then(d, p, s) : LTTNG_ERR_SESS_NOT_FOUND);
 	free(p);
 }
 
@@ -208,11 +207,8 @@ struct record_job {
 static int make_record_dir(struct fs_job *fs)
 {
 	struct record_job *job = container_of(fs, struct record_job, fs);
-	int r = fs_mkdir_parents(job->dir, 0770);
 
-	if (r < 0)
-		log_error_errno(r, "Cannot create snapshot directory %s", job->dir);
-	return r;
+	return fs_mkdir_all(&job->dir, 1, "snapshot directory");
 }
 
 /* Gives the reserved record number back when nothing was recorded (a later record
@@ -245,8 +241,7 @@ static void record_dir_made(struct daemon *d, struct fs_job *fs)
 	struct record_job *job = container_of(fs, struct record_job, fs);
 	struct client_op *cop = job->cop;
 
-	operation_fail(&cop->op, record_after_dir(d, job));
-	operation_release(d, &cop->op);
+	operation_step_done(d, &cop->op, record_after_dir(d, job));
 	free(job);
 }
 

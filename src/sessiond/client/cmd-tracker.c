@@ -142,8 +142,7 @@ static void tracker_name_resolved(struct daemon *d, struct name_lookup *l)
 		r = l->kind == NAME_USER ? LTTNG_ERR_USER_NOT_FOUND : LTTNG_ERR_GROUP_NOT_FOUND;
 	else
 		r = apply_tracker_request(d, s, dom, &c->tr, l->id, c->add);
-	operation_fail(&c->cop->op, r);
-	operation_release(d, &c->cop->op);
+	operation_step_done(d, &c->cop->op, r);
 	free(c);
 }
 

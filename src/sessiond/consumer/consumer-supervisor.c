@@ -267,8 +267,7 @@ static void start_chain_ready(struct daemon *d, struct consumer_start_waiter *w,
 	struct start_chain *c = container_of(w, struct start_chain, waiter);
 
 	if (status != LTTNG_OK) {
-		operation_fail(c->op, status);
-		operation_release(d, c->op);
+		operation_step_done(d, c->op, status);
 		free(c);
 		return;
 	}

@@ -13,6 +13,7 @@
 
 #include "core/daemon.h"
 #include "core/fs-as.h"
+#include "log.h"
 #include "macros.h"
 
 #define MAX_GROUPS 256
@@ -135,4 +136,15 @@ int fs_mkdir_parents(const char *path, mode_t mode)
 			return r;
 	}
 	return mkdir_one(buf, mode);
+}
+
+int fs_mkdir_all(char (*paths)[PATH_MAX], unsigned count, const char *what)
+{
+	for (unsigned i = 0; i < count; i++) {
+		int r = fs_mkdir_parents(paths[i], 0770);
+
+		if (r < 0)
+			return log_error_errno(r, "Cannot create %s %s", what, paths[i]);
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #ifndef SESSIOND_CORE_FS_AS_H
 #define SESSIOND_CORE_FS_AS_H
 
+#include <limits.h>
 #include <sys/types.h>
 
 #include "core/worker.h"
@@ -43,5 +44,8 @@ int fs_job_run_now(struct fs_job *job);
 /* mkdir -p: the missing directories get exactly mode (whatever the umask), those
  * that exist are left alone. 0 or -errno. */
 int fs_mkdir_parents(const char *path, mode_t mode);
+/* fs_mkdir_parents() of each path in turn, 0770; the first failure is logged
+ * ("Cannot create <what> <path>") and returned. */
+int fs_mkdir_all(char (*paths)[PATH_MAX], unsigned count, const char *what);
 
 #endif

@@ -27,3 +27,9 @@ void operation_release(struct daemon *d, struct operation *op)
 	if (op && --op->holders == 0)
 		op->done(d, op);
 }
+
+void operation_step_done(struct daemon *d, struct operation *op, int code)
+{
+	operation_fail(op, code);
+	operation_release(d, op);
+}

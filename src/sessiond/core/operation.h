@@ -28,5 +28,7 @@ void operation_hold(struct operation *op);
 void operation_fail(struct operation *op, int code);
 /* Drops one hold; the last runs done(), which owns the memory from then on. */
 void operation_release(struct daemon *d, struct operation *op);
+/* A step ends: records its code (when a failure), then drops its hold. */
+void operation_step_done(struct daemon *d, struct operation *op, int code);
 
 #endif

@@ -24,82 +24,59 @@ static const struct tracer_domain *next_domain(const struct daemon *d, const str
 #define FOR_EACH_DOMAIN(impl, d, s) \
 	for (int i_ = 0; ((impl) = next_domain((d), (s), &i_)) != NULL;)
 
+/* Runs an entry of every domain (NULL: nothing to do there) and returns from the
+ * calling function: the first error, or LTTNG_OK. */
+#define FAN_OUT(entry, d, s, ...)                                                   \
+	do {                                                                        \
+		const struct tracer_domain *impl_;                                  \
+		FOR_EACH_DOMAIN(impl_, d, s) {                                      \
+			int r_ = impl_->entry ? impl_->entry(d, s, ##__VA_ARGS__)   \
+					      : LTTNG_OK;                           \
+			if (r_ != LTTNG_OK)                                         \
+				return r_;                                          \
+		}                                                                   \
+		return LTTNG_OK;                                                    \
+	} while (0)
+
 int domains_can_start(struct daemon *d, const struct session *s)
 {
-	const struct tracer_domain *impl;
-
-	FOR_EACH_DOMAIN(impl, d, s) {
-		int r = impl->can_start ? impl->can_start(d, s) : LTTNG_OK;
-
-		if (r != LTTNG_OK)
-			return r;
-	}
-	return LTTNG_OK;
+	FAN_OUT(can_start, d, s);
 }
-
-/* Runs an asynchronous entry of every domain; stops at the first immediate error. */
-#define FAN_OUT_ASYNC(entry, d, s, ...)                                      \
-	do {                                                                 \
-		const struct tracer_domain *impl_;                           \
-		FOR_EACH_DOMAIN(impl_, d, s) {                               \
-			int r_ = impl_->entry ? impl_->entry(d, s, __VA_ARGS__) \
-					      : LTTNG_OK;                    \
-			if (r_ != LTTNG_OK)                                  \
-				return r_;                                   \
-		}                                                            \
-		return LTTNG_OK;                                             \
-	} while (0)
 
 int domains_start(struct daemon *d, struct session *s, struct operation *op)
 {
-	FAN_OUT_ASYNC(start, d, s, op);
+	FAN_OUT(start, d, s, op);
 }
 
 int domains_stop(struct daemon *d, struct session *s, struct operation *op)
 {
-	FAN_OUT_ASYNC(stop, d, s, op);
+	FAN_OUT(stop, d, s, op);
 }
 
 int domains_destroy(struct daemon *d, struct session *s, struct operation *op)
 {
-	FAN_OUT_ASYNC(destroy, d, s, op);
+	FAN_OUT(destroy, d, s, op);
 }
 
 int domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op)
 {
-	FAN_OUT_ASYNC(refresh_stats, d, s, op);
+	FAN_OUT(refresh_stats, d, s, op);
 }
 
 int domains_snapshot(struct daemon *d, struct session *s, const char *directory,
 		     uint64_t max_size, struct operation *op)
 {
-	FAN_OUT_ASYNC(snapshot, d, s, directory, max_size, op);
+	FAN_OUT(snapshot, d, s, directory, max_size, op);
 }
 
 int domains_regenerate_metadata(struct daemon *d, struct session *s)
 {
-	const struct tracer_domain *impl;
-
-	FOR_EACH_DOMAIN(impl, d, s) {
-		int r = impl->regenerate_metadata ? impl->regenerate_metadata(d, s) : LTTNG_OK;
-
-		if (r != LTTNG_OK)
-			return r;
-	}
-	return LTTNG_OK;
+	FAN_OUT(regenerate_metadata, d, s);
 }
 
 int domains_regenerate_statedump(struct daemon *d, struct session *s)
 {
-	const struct tracer_domain *impl;
-
-	FOR_EACH_DOMAIN(impl, d, s) {
-		int r = impl->regenerate_statedump ? impl->regenerate_statedump(d, s) : LTTNG_OK;
-
-		if (r != LTTNG_OK)
-			return r;
-	}
-	return LTTNG_OK;
+	FAN_OUT(regenerate_statedump, d, s);
 }
 
 bool domains_have_data(struct daemon *d, const struct session *s)

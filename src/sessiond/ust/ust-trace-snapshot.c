@@ -73,8 +73,7 @@ static void snapshot_done(struct daemon *d, struct consumer_batch *b)
 			break;
 		}
 	}
-	operation_fail(b->waiter, ret);
-	operation_release(d, b->waiter);
+	operation_step_done(d, b->waiter, ret);
 }
 
 static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, const struct session *s,
@@ -137,15 +136,7 @@ static int make_snapshot_dirs(struct fs_job *fs)
 {
 	struct snapshot_job *job = container_of(fs, struct snapshot_job, fs);
 
-	for (unsigned i = 0; i < job->count; i++) {
-		int r = fs_mkdir_parents(job->paths[i], 0770);
-
-		if (r < 0) {
-			log_error_errno(r, "Cannot create snapshot directory %s", job->paths[i]);
-			return r;
-		}
-	}
-	return 0;
+	return fs_mkdir_all(job->paths, job->count, "snapshot directory");
 }
 
 /* The directories exist: the size rule, then the consumer daemons' batch. */
@@ -188,8 +179,7 @@ static void snapshot_dirs_made(struct daemon *d, struct fs_job *fs)
 {
 	struct snapshot_job *job = container_of(fs, struct snapshot_job, fs);
 
-	operation_fail(job->waiter, snapshot_submit(d, job));
-	operation_release(d, job->waiter);
+	operation_step_done(d, job->waiter, snapshot_submit(d, job));
 	free(job->paths);
 	free(job);
 }

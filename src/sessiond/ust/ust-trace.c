@@ -58,10 +58,8 @@ void op_fail(struct trace_op *op, int code)
 /* The operation ends: its waiter learns the outcome. */
 static void op_end(struct daemon *d, struct trace_op *op)
 {
-	if (op->waiter) {
-		operation_fail(op->waiter, op->base.code);
-		operation_release(d, op->waiter);
-	}
+	if (op->waiter)
+		operation_step_done(d, op->waiter, op->base.code);
 	free(op);
 }
 
@@ -789,9 +787,7 @@ static void live_stats_done(struct daemon *d, struct consumer_batch *b)
 		if (b->ops[i].result == 0)
 			record_stats(d, s->id, b->ops[i].in.key, b->ops[i].discarded_events,
 				     b->ops[i].lost_packets);
-	if (!s)
-		operation_fail(b->waiter, LTTNG_ERR_SESS_NOT_FOUND);
-	operation_release(d, b->waiter);
+	operation_step_done(d, b->waiter, s ? LTTNG_OK : LTTNG_ERR_SESS_NOT_FOUND);
 }
 
 int ust_trace_refresh_stats(struct daemon *d, struct session *s, struct operation *waiter)
