@@ -42,6 +42,7 @@ static struct consumer_wire_add_channel *valid_channel(void)
 	m->subbuf_size = 4096;
 	m->num_subbuf = 4;
 	m->overwrite = 1;
+	m->domain = CONSUMER_DOMAIN_UST;
 	strcpy(m->name, "channel0");
 	strcpy(m->directory, "/tmp/trace/ust/uid/0/64-bit");
 	return m;
@@ -59,7 +60,7 @@ static void test_header_and_framing(void)
 	h.magic ^= 1;
 	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), -EPROTO, "bad magic");
 	h = header(CONSUMER_MSG_FLUSH_CHANNEL, sizeof(key));
-	h.version = 2;
+	h.version = CONSUMER_WIRE_VERSION + 1;
 	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), -EPROTO, "bad version");
 	h = header(CONSUMER_MSG_FLUSH_CHANNEL, sizeof(key));
 	h.fd_count = 1;
@@ -129,6 +130,16 @@ static void test_add_channel(void)
 	REFUSED("overwrite flag 2", c->overwrite = 2);
 	REFUSED("overwrite with one sub-buffer", c->num_subbuf = 1);
 	REFUSED("trace file smaller than a sub-buffer", c->tracefile_size = 100);
+	REFUSED("no domain", c->domain = 0);
+	REFUSED("an unknown domain", c->domain = 6);
+	{
+		struct consumer_wire_add_channel *c = valid_channel();
+
+		c->domain = CONSUMER_DOMAIN_KERNEL;
+		is_int(decode(CONSUMER_MSG_ADD_CHANNEL, c, sizeof(*c)), -EOPNOTSUPP,
+		       "a kernel channel: not served by this consumer");
+		free(c);
+	}
 	ACCEPTED("no output (snapshot session)", c->directory[0] = '\0');
 	ACCEPTED("shm directory", strcpy(c->shm_directory, "/dev/shm/custom"));
 	ACCEPTED("discard with one sub-buffer", (c->overwrite = 0, c->num_subbuf = 1));
@@ -152,6 +163,12 @@ static void test_metadata_and_snapshot(void)
 	if (!meta || !snap)
 		bail_out("out of memory");
 	strcpy(meta->directory, "/tmp/t");
+	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EINVAL,
+	       "ADD_METADATA without a domain");
+	meta->domain = CONSUMER_DOMAIN_KERNEL;
+	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EOPNOTSUPP,
+	       "ADD_METADATA for the kernel: not served by this consumer");
+	meta->domain = CONSUMER_DOMAIN_UST;
 	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), 0, "ADD_METADATA");
 	meta->directory[0] = '\0';
 	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EINVAL,

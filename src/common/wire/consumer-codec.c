@@ -45,8 +45,20 @@ static bool channel_name_ok(const char *name, size_t size)
 	return memchr(name, '\0', size) && name[0] != '\0' && name[0] != '.' && !strchr(name, '/');
 }
 
+/* The domain buffers are for: this consumer serves user space only so far. */
+static int check_domain(uint32_t domain)
+{
+	if (domain == CONSUMER_DOMAIN_UST)
+		return 0;
+	return domain == CONSUMER_DOMAIN_KERNEL ? -EOPNOTSUPP : -EINVAL;
+}
+
 static int check_add_channel(const struct consumer_wire_add_channel *m)
 {
+	int r = check_domain(m->domain);
+
+	if (r < 0)
+		return r;
 	if (!channel_name_ok(m->name, sizeof(m->name)) ||
 	    !path_field_ok(m->directory, sizeof(m->directory), true) ||
 	    !path_field_ok(m->shm_directory, sizeof(m->shm_directory), true))
@@ -97,6 +109,8 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		if (payload_len != sizeof(*ret->u.add_metadata))
 			return -EPROTO;
 		ret->u.add_metadata = payload;
+		if (check_domain(ret->u.add_metadata->domain) < 0)
+			return check_domain(ret->u.add_metadata->domain);
 		return path_field_ok(ret->u.add_metadata->directory,
 				     sizeof(ret->u.add_metadata->directory), false) ? 0 : -EINVAL;
 	case CONSUMER_MSG_PUSH_METADATA:

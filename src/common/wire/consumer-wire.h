@@ -15,7 +15,7 @@
 #include "../macros.h"
 
 #define CONSUMER_WIRE_MAGIC 0x4c43534eu /* "NSCL" */
-#define CONSUMER_WIRE_VERSION 1
+#define CONSUMER_WIRE_VERSION 2 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -58,8 +58,11 @@ _Static_assert(sizeof(struct consumer_wire_hello) == 8, "hello is 8 bytes");
 #define CONSUMER_PATH_MAX 4096
 #define CONSUMER_NAME_MAX 256
 
-enum consumer_channel_kind {
-	CONSUMER_CHANNEL_PER_CPU = 0,
+/* The tracing domain buffers are for: the values of enum lttng_domain_type. A
+ * consumer refuses a domain it does not serve (the kernel's, for now). */
+enum consumer_domain {
+	CONSUMER_DOMAIN_KERNEL = 1,
+	CONSUMER_DOMAIN_UST = 2,
 };
 
 /* ADD_CHANNEL: a data channel whose ring buffers the consumer creates and drains. */
@@ -77,6 +80,7 @@ struct consumer_wire_add_channel {
 	uint32_t overwrite;
 	uint32_t chan_id;        /* stream id in the packet headers */
 	uint32_t uid, gid;       /* owner of the files */
+	uint32_t domain;         /* enum consumer_domain */
 	uint8_t uuid[16];
 	char name[CONSUMER_NAME_MAX];      /* channel name: files are <name>_<cpu> */
 	char directory[CONSUMER_PATH_MAX]; /* absolute channel directory; "" = no output
@@ -84,7 +88,7 @@ struct consumer_wire_add_channel {
 					    * buffers until a SNAPSHOT copies it) */
 	char shm_directory[CONSUMER_PATH_MAX]; /* ring buffers as files there; "" = shm */
 } PACKED;
-_Static_assert(sizeof(struct consumer_wire_add_channel) == 8 * 7 + 4 * 7 + 16 + 256 + 2 * 4096,
+_Static_assert(sizeof(struct consumer_wire_add_channel) == 8 * 7 + 4 * 8 + 16 + 256 + 2 * 4096,
 	       "add_channel layout");
 
 /* ADD_METADATA: the metadata file of one registry (a channel directory). */
@@ -92,10 +96,11 @@ struct consumer_wire_add_metadata {
 	uint64_t key;
 	uint64_t session_id;
 	uint32_t uid, gid;
+	uint32_t domain; /* enum consumer_domain */
 	uint8_t uuid[16];
 	char directory[CONSUMER_PATH_MAX];
 } PACKED;
-_Static_assert(sizeof(struct consumer_wire_add_metadata) == 8 * 2 + 4 * 2 + 16 + 4096,
+_Static_assert(sizeof(struct consumer_wire_add_metadata) == 8 * 2 + 4 * 3 + 16 + 4096,
 	       "add_metadata layout");
 
 /* PUSH_METADATA: text appended to the metadata file at offset (the total length

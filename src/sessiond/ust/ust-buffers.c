@@ -128,6 +128,7 @@ static void fill_add_channel(struct daemon *d, const struct session *s, const st
 	m->chan_id = rc->chan_id;
 	m->uid = s->uid;
 	m->gid = s->gid;
+	m->domain = CONSUMER_DOMAIN_UST;
 	memcpy(m->uuid, reg->meta.uuid, sizeof(m->uuid));
 	(void) copy_string(m->name, sizeof(m->name), c->name);
 	(void) copy_string(m->directory, sizeof(m->directory), reg->directory);
@@ -227,6 +228,7 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 	op->in.add_metadata.session_id = s->id;
 	op->in.add_metadata.uid = s->uid;
 	op->in.add_metadata.gid = s->gid;
+	op->in.add_metadata.domain = CONSUMER_DOMAIN_UST;
 	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
 	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory),
 			   reg->directory);

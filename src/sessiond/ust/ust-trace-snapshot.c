@@ -92,6 +92,7 @@ static int snapshot_add_registry(struct daemon *d, struct consumer_batch *b, con
 	op->in.add_metadata.session_id = s->id;
 	op->in.add_metadata.uid = s->uid;
 	op->in.add_metadata.gid = s->gid;
+	op->in.add_metadata.domain = CONSUMER_DOMAIN_UST;
 	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
 	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory), dir);
 	if (consumer_batch_add_push(b, key, 0, false, (const char *) reg->metadata.data,
