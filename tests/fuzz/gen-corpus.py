@@ -371,21 +371,23 @@ def corpus_uri():
 CONSUMER_MAGIC = 0x4c43534e
 C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
 C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
+CONSUMER_VERSION = 2
+DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
-C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIII16s256s4096s4096s'
-C_ADD_METADATA_FMT = '<QQII16s4096s'
+C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
+C_ADD_METADATA_FMT = '<QQIII16s4096s'
 C_PUSH_FMT = '<QQII'
 C_SNAPSHOT_FMT = '<QQIIII4096s'
 C_STATUS_FMT = '<iIQQ'
 assert struct.calcsize(C_HEADER_FMT) == 16
-assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8548
-assert struct.calcsize(C_ADD_METADATA_FMT) == 4136
+assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8552
+assert struct.calcsize(C_ADD_METADATA_FMT) == 4140
 assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
 assert struct.calcsize(C_STATUS_FMT) == 24
 UUID = bytes(range(16))
 
 
-def cmsg(mtype, payload=b'', magic=CONSUMER_MAGIC, version=1, fds=0, length=None):
+def cmsg(mtype, payload=b'', magic=CONSUMER_MAGIC, version=CONSUMER_VERSION, fds=0, length=None):
     return struct.pack(C_HEADER_FMT, magic, version, mtype,
                        len(payload) if length is None else length, fds) + payload
 
@@ -399,12 +401,13 @@ def c_add_channel(key, name='channel0', directory='/tmp/lttng-fuzz/ust/uid/0/64-
                   tracefile_count=0, blocking=0, switch=0, read=0, session=1):
     return cmsg(C_ADD_CHANNEL, struct.pack(
         C_ADD_CHANNEL_FMT, key, session, subbuf, nsub, tracefile_size, tracefile_count,
-        blocking, switch, read, 0, overwrite, 0, 0, 0, UUID, name.encode(),
+        blocking, switch, read, 0, overwrite, 0, 0, 0, DOMAIN_UST_ID, UUID, name.encode(),
         directory.encode(), shm.encode()))
 
 
 def c_add_metadata(key, directory='/tmp/lttng-fuzz/ust/uid/0/64-bit', session=1):
-    return cmsg(C_ADD_METADATA, struct.pack(C_ADD_METADATA_FMT, key, session, 0, 0, UUID,
+    return cmsg(C_ADD_METADATA, struct.pack(C_ADD_METADATA_FMT, key, session, 0, 0,
+                                            DOMAIN_UST_ID, UUID,
                                             directory.encode()))
 
 
