@@ -81,6 +81,9 @@ static bool read_answer(int fd, uint16_t type)
 			return false;
 		FUZZ_CHECK(memcmp(&raw, &hello, sizeof(hello)) == 0);
 		FUZZ_CHECK((hello.bits_per_long == 32 || hello.bits_per_long == 64) && hello.pid);
+		/* In place, as a caller reusing its receive buffer does. */
+		FUZZ_CHECK(consumer_decode_hello(&raw, sizeof(hello), (void *) &raw) == 0);
+		FUZZ_CHECK(memcmp(&raw, &hello, sizeof(hello)) == 0);
 		return true;
 	default:
 		r = consumer_recv(fd, CONSUMER_MSG_STATUS, &raw, sizeof(raw), RECV_TIMEOUT_MS);
@@ -92,6 +95,17 @@ static bool read_answer(int fd, uint16_t type)
 		if (r < 0)
 			return false;
 		check_reply(type, &raw, &rep);
+		{
+			union {
+				struct consumer_wire_status raw;
+				struct consumer_reply rep;
+			} in_place;
+
+			memcpy(&in_place.raw, &raw, sizeof(raw));
+			FUZZ_CHECK(consumer_decode_status(type, &in_place, sizeof(raw),
+							  &in_place.rep) == 0);
+			FUZZ_CHECK(memcmp(&in_place.rep, &rep, sizeof(rep)) == 0);
+		}
 		/* After a created channel come liblttng-ust-ctl's objects. */
 		return !(type == CONSUMER_MSG_ADD_CHANNEL && rep.status == 0);
 	}

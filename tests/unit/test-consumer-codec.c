@@ -241,6 +241,10 @@ static void test_replies(void)
 	is_int(consumer_decode_status(CONSUMER_MSG_ADD_CHANNEL, &raw, sizeof(raw), &rep), 0,
 	       "ADD_CHANNEL: 3 streams");
 	ok(rep.status == 0 && rep.value == 3, "its status and value");
+	memcpy(&rep, &raw, sizeof(raw));
+	is_int(consumer_decode_status(CONSUMER_MSG_ADD_CHANNEL, &rep, sizeof(raw), &rep), 0,
+	       "STATUS decoded in place");
+	ok(rep.status == 0 && rep.value == 3 && rep.lost_packets == 0, "in place, its fields");
 	is_int(consumer_decode_status(CONSUMER_MSG_ADD_CHANNEL, &raw, sizeof(raw) - 1, &rep),
 	       -EPROTO, "short STATUS");
 	is_int(status(CONSUMER_MSG_ADD_CHANNEL, 0, 0, 0, 0), -EPROTO, "created with no stream");
@@ -267,6 +271,9 @@ static void test_replies(void)
 
 	is_int(consumer_decode_hello(&hello, sizeof(hello), &got), 0, "HELLO answer");
 	ok(got.pid == 99 && got.bits_per_long == 64, "its fields");
+	got = hello;
+	is_int(consumer_decode_hello(&got, sizeof(got), &got), 0, "HELLO decoded in place");
+	ok(got.pid == 99 && got.bits_per_long == 64, "in place, its fields");
 	is_int(consumer_decode_hello(&hello, 4, &got), -EPROTO, "short HELLO answer");
 	hello.bits_per_long = 48;
 	is_int(consumer_decode_hello(&hello, sizeof(hello), &got), -EPROTO, "48-bit consumer");

@@ -146,12 +146,14 @@ int consumer_decode_status(uint16_t request_type, const void *payload, size_t pa
 	struct consumer_wire_status st;
 	bool counters_allowed;
 
+	/* The payload is read before ret is written: they may be the same buffer. */
+	if (payload_len == sizeof(st))
+		memcpy(&st, payload, sizeof(st));
 	memset(ret, 0, sizeof(*ret));
 	if (!consumer_msg_is_request(request_type) || request_type == CONSUMER_MSG_HELLO)
 		return -EINVAL; /* not a request answered by a STATUS */
 	if (payload_len != sizeof(st))
 		return -EPROTO;
-	memcpy(&st, payload, sizeof(st));
 	if (st.status > 0 || st.status < -MAX_ERRNO)
 		return -EPROTO;
 	switch (request_type) {
@@ -182,13 +184,16 @@ int consumer_decode_status(uint16_t request_type, const void *payload, size_t pa
 int consumer_decode_hello(const void *payload, size_t payload_len,
 			  struct consumer_wire_hello *ret)
 {
-	memset(ret, 0, sizeof(*ret));
-	if (payload_len != sizeof(*ret))
-		return -EPROTO;
-	memcpy(ret, payload, sizeof(*ret));
-	if ((ret->bits_per_long != 32 && ret->bits_per_long != 64) || ret->pid == 0) {
+	struct consumer_wire_hello hello;
+
+	if (payload_len != sizeof(hello)) {
 		memset(ret, 0, sizeof(*ret));
 		return -EPROTO;
 	}
+	memcpy(&hello, payload, sizeof(hello));
+	memset(ret, 0, sizeof(*ret));
+	if ((hello.bits_per_long != 32 && hello.bits_per_long != 64) || hello.pid == 0)
+		return -EPROTO;
+	*ret = hello;
 	return 0;
 }

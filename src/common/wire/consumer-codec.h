@@ -61,7 +61,8 @@ struct consumer_reply {
 
 /*
  * Decodes the STATUS payload answering a request of type request_type (payload_len
- * bytes, as received after a STATUS header). Returns 0 with *ret filled, or -EPROTO
+ * bytes, as received after a STATUS header; ret may point to it). Returns 0 with *ret
+ * filled, or -EPROTO
  * when the reply cannot be a consumer daemon's answer to that request (wrong size, a
  * status that is neither 0 nor an errno, a value or counters the request does not
  * give, a stream count outside 1..CONSUMER_MAX_STREAMS).
@@ -70,8 +71,8 @@ int consumer_decode_status(uint16_t request_type, const void *payload, size_t pa
 			   struct consumer_reply *ret);
 
 /*
- * Decodes the HELLO payload of the consumer daemon's answer: 0 with *ret filled
- * (bits_per_long 32 or 64, a pid), or -EPROTO.
+ * Decodes the HELLO payload of the consumer daemon's answer (ret may point to the
+ * payload): 0 with *ret filled (bits_per_long 32 or 64, a pid), or -EPROTO.
  */
 int consumer_decode_hello(const void *payload, size_t payload_len,
 			  struct consumer_wire_hello *ret);
