@@ -7,9 +7,10 @@
  * queue (ust-worker.h) as a spawned consumer would. The loop side is an sd-event loop
  * watching the completion eventfd, run by hand with a bound (no sleeps).
  *
- * A fake answers every request with a status whose value is its bitness (so
- * op->value says who answered) and whose lost_packets echoes the request's key (so
- * each op is seen to get the answer to its own request); it logs what it received,
+ * A fake answers as a consumer daemon does (consumer_decode_status() checks it): a
+ * CHANNEL_STATS with discarded_events = its bitness (who answered) and lost_packets =
+ * the request's key (each op gets the answer to its own request), the other requests
+ * with a bare status (so only the fake's log says who got them); it logs what it received,
  * in order. Keys with KEY_FAIL get a negative status, keys with KEY_HANG are read and
  * never answered, keys with KEY_GATE are answered once the test opens the gate.
  */
@@ -94,8 +95,10 @@ static void *fake_main(void *arg)
 		}
 		memset(&st, 0, sizeof(st));
 		st.status = (key.key & KEY_FAIL) ? FAIL_STATUS : 0;
-		st.value = f->bits;
-		st.lost_packets = key.key;
+		if (h.type == CONSUMER_MSG_CHANNEL_STATS && st.status == 0) {
+			st.discarded_events = f->bits;
+			st.lost_packets = key.key;
+		}
 		if (consumer_send(f->fd, CONSUMER_MSG_STATUS, &st, sizeof(st), WAIT_MS) < 0)
 			break;
 	}
@@ -212,7 +215,8 @@ struct record {
 	int calls;
 	unsigned count;
 	int result[MAX_OPS];
-	uint32_t value[MAX_OPS];
+	int type[MAX_OPS];
+	uint64_t value[MAX_OPS];
 	uint64_t echo[MAX_OPS];
 };
 
@@ -229,7 +233,8 @@ static void done_cb(struct daemon *dd, struct consumer_batch *b)
 	rec->count = b->count;
 	for (unsigned i = 0; i < b->count && i < MAX_OPS; i++) {
 		rec->result[i] = b->ops[i].result;
-		rec->value[i] = b->ops[i].value;
+		rec->type[i] = b->ops[i].type;
+		rec->value[i] = b->ops[i].discarded_events;
 		rec->echo[i] = b->ops[i].lost_packets;
 	}
 }
@@ -276,10 +281,11 @@ static int wait_done(uint64_t cookie)
 /* Whether op i was answered by the fake of that bitness, for its own request. */
 static bool answered_by(const struct record *rec, unsigned i, unsigned bits, uint64_t key)
 {
-	if (rec->result[i] == 0 && rec->value[i] == bits && rec->echo[i] == key)
+	if (rec->result[i] == 0 && (rec->type[i] != CONSUMER_OP_STATS ||
+				    (rec->value[i] == bits && rec->echo[i] == key)))
 		return true;
-	diag("  op %u: result %d value %u echo 0x%llx", i, rec->result[i], rec->value[i],
-	     (unsigned long long) rec->echo[i]);
+	diag("  op %u: result %d bits %llu echo 0x%llx", i, rec->result[i],
+	     (unsigned long long) rec->value[i], (unsigned long long) rec->echo[i]);
 	return false;
 }
 

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "macros.h"
 #include "consumer/consumer-batch.h"
+#include "wire/consumer-codec.h"
 #include <lttng/lttng.h>
 #include <lttng/ust-error.h>
 
@@ -120,19 +121,20 @@ void consumer_batch_free(struct consumer_batch *b)
 /* ------------------------------------------------------------------------- */
 /* Worker side: one op, blocking, on the batch's copy of the socket number.    */
 
-static int recv_status(int fd, struct consumer_wire_status *st)
+/* The STATUS answering a request of that type, checked (consumer-codec.h): a reply
+ * the consumer could not have sent is -EPROTO, a broken connection. */
+static int recv_status(int fd, uint16_t request, struct consumer_reply *rep)
 {
-	int r = consumer_recv(fd, CONSUMER_MSG_STATUS, st, sizeof(*st), CONSUMER_REPLY_TIMEOUT_MS);
+	struct consumer_wire_status st;
+	int r = consumer_recv(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), CONSUMER_REPLY_TIMEOUT_MS);
 
-	return r < 0 ? r : 0;
+	return r < 0 ? r : consumer_decode_status(request, &st, sizeof(st), rep);
 }
 
 static int receive_objects(int fd, struct consumer_op *op, uint32_t expected)
 {
 	int r;
 
-	if (expected == 0 || expected > 4096)
-		return -EPROTO;
 	r = lttng_ust_ctl_recv_channel_from_consumer(fd, &op->channel_object);
 	if (r < 0)
 		return r;
@@ -159,7 +161,7 @@ static int receive_objects(int fd, struct consumer_op *op, uint32_t expected)
 
 static int op_run(int fd, struct consumer_op *op)
 {
-	struct consumer_wire_status st;
+	struct consumer_reply rep;
 	struct consumer_wire_key key = { .key = op->in.key };
 	uint16_t type;
 	int r;
@@ -169,20 +171,24 @@ static int op_run(int fd, struct consumer_op *op)
 		r = consumer_send(fd, CONSUMER_MSG_ADD_CHANNEL, op->in.add_channel,
 				  sizeof(*op->in.add_channel), CONSUMER_REPLY_TIMEOUT_MS);
 		if (r == 0)
-			r = recv_status(fd, &st);
-		if (r == 0 && st.status < 0)
-			return st.status;
-		return r < 0 ? r : receive_objects(fd, op, st.value);
+			r = recv_status(fd, CONSUMER_MSG_ADD_CHANNEL, &rep);
+		if (r == 0 && rep.status < 0)
+			return rep.status;
+		/* rep.value: 1..CONSUMER_MAX_STREAMS streams, checked */
+		return r < 0 ? r : receive_objects(fd, op, rep.value);
 	case CONSUMER_OP_ADD_METADATA:
-		r = consumer_send(fd, CONSUMER_MSG_ADD_METADATA, &op->in.add_metadata,
-				  sizeof(op->in.add_metadata), CONSUMER_REPLY_TIMEOUT_MS);
+		type = CONSUMER_MSG_ADD_METADATA;
+		r = consumer_send(fd, type, &op->in.add_metadata, sizeof(op->in.add_metadata),
+				  CONSUMER_REPLY_TIMEOUT_MS);
 		break;
 	case CONSUMER_OP_SNAPSHOT:
-		r = consumer_send(fd, CONSUMER_MSG_SNAPSHOT, op->in.snapshot, sizeof(*op->in.snapshot),
+		type = CONSUMER_MSG_SNAPSHOT;
+		r = consumer_send(fd, type, op->in.snapshot, sizeof(*op->in.snapshot),
 				  CONSUMER_REPLY_TIMEOUT_MS);
 		break;
 	case CONSUMER_OP_PUSH_METADATA:
-		r = consumer_send_parts(fd, CONSUMER_MSG_PUSH_METADATA, &op->in.push.head,
+		type = CONSUMER_MSG_PUSH_METADATA;
+		r = consumer_send_parts(fd, type, &op->in.push.head,
 					sizeof(op->in.push.head), op->in.push.text,
 					op->in.push.head.length, CONSUMER_REPLY_TIMEOUT_MS);
 		break;
@@ -195,13 +201,13 @@ static int op_run(int fd, struct consumer_op *op)
 		break;
 	}
 	if (r == 0)
-		r = recv_status(fd, &st);
+		r = recv_status(fd, type, &rep);
 	if (r < 0)
 		return r;
-	op->value = st.value;
-	op->discarded_events = st.discarded_events;
-	op->lost_packets = st.lost_packets;
-	return st.status;
+	op->value = rep.value;
+	op->discarded_events = rep.discarded_events;
+	op->lost_packets = rep.lost_packets;
+	return rep.status;
 }
 
 /* The ops for that consumer, from index `first` on, never reached it. */
