@@ -139,11 +139,9 @@ static int daemon_start(struct daemon *d)
 	d->health_fd = -1;
 	d->agent_fd = -1;
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
-	/* The tracing domains this daemon implements (domain/domain.h). */
+	/* The tracing domains this daemon implements (domain/domain.h). LTTng's kernel
+	 * modules are not used; the kernel domain on tracefs comes with issue 10. */
 	d->domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
-	/* No kernel tracer can be loaded here: LTTng's modules are not used by this
-	 * daemon, and the tracefs domain is not served yet. */
-	d->kernel_available = false;
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		strcpy(d->hostname, "localhost");
 	r = sd_event_new(&d->loop);

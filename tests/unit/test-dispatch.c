@@ -586,7 +586,6 @@ int main(void)
 	cfg.is_root = true;
 	snprintf(cfg.group_name, sizeof(cfg.group_name), "tracing");
 	daemon_model.cfg = &cfg;
-	daemon_model.kernel_available = false;
 	daemon_model.health_fd = -1;
 	snprintf(daemon_model.hostname, sizeof(daemon_model.hostname), "testhost");
 	daemon_model.sessions = session_registry_new();

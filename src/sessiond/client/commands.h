@@ -72,13 +72,4 @@ int cmd_list_triggers(struct command_ctx *ctx);
 int reply_count_header(struct command_ctx *ctx, uint32_t count);
 /* Encodes a domain's channels with their counters (LIST_CHANNELS). */
 int reply_channel_list(struct client_reply *reply, const struct domain *dom);
-/* Default channel attributes for a domain and buffer type (doc/protocol/client.md). */
-void channel_default_attr(int domain_type, int buffer_type, struct channel_attr *ret_attr);
-/* Creates a UST channel with default attributes (enable-event/add-context on a
- * channel that does not exist yet); an empty name means "channel0". */
-int channel_create_default(struct command_ctx *ctx, const char *name,
-			   struct channel **ret_channel);
-/* Finds a channel; an empty name means "channel0". */
-struct channel *channel_lookup(struct domain *domain, const char *name);
-
 #endif

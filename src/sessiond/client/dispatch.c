@@ -109,9 +109,12 @@ long long dispatch_payload_length(const struct wire_request *h)
 /* Kernel requests on a daemon that cannot trace the kernel. */
 static int check_kernel_domain(struct daemon *d)
 {
+	const struct tracer_domain *impl = domain_impl(d, LTTNG_DOMAIN_KERNEL);
+
 	if (!d->cfg->is_root)
 		return LTTNG_ERR_NEED_ROOT_SESSIOND;
-	if (!d->kernel_available)
+	/* No kernel tracer implementation (yet: issue 10), or one that cannot run. */
+	if (!impl || (impl->available && impl->available(d) != LTTNG_OK))
 		return LTTNG_ERR_KERN_NA;
 	return LTTNG_OK;
 }

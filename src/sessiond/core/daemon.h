@@ -46,7 +46,6 @@ struct daemon {
 	uint64_t next_registry_id;
 	uint64_t next_consumer_key;      /* channel keys given to the consumer daemons */
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
-	bool kernel_available;
 	char hostname[256];
 	int agent_fd; /* agent TCP listener (agent/agent-listener.c), -1 when none */
 	sd_event_source *agent_source;

@@ -44,12 +44,27 @@ struct event_listing {
 struct listed_event *event_listing_add(struct event_listing *l);
 void event_listing_fini(struct event_listing *l);
 
+struct event_request;
+
 struct tracer_domain {
 	int type;         /* enum lttng_domain_type */
 	const char *name; /* for messages */
 	/* Where its files go in a trace or snapshot directory ("ust", "kernel"). */
 	const char *output_subdir;
 
+	/* LTTNG_OK when the tracer can be used on this system now (NULL: always). */
+	int (*available)(struct daemon *d);
+	/* Channels: the LTTng error codes of this domain for a channel that exists
+	 * already / is not there. */
+	int channel_exists_error;
+	int channel_not_found_error;
+	/* Validates (and completes: overwrite mode, output type, timers) a new
+	 * channel's attributes and its buffer type, as the tracer's rules are. */
+	int (*validate_channel)(const struct session *s, struct channel_attr *attr,
+				int buffer_type);
+	int (*enable_event)(const struct event_request *req, struct decoded_event *ev);
+	int (*disable_event)(const struct event_request *req, const struct decoded_event *ev);
+	int (*add_context)(const struct event_request *req, struct decoded_context *ctx);
 	/* A domain command reached a session of this domain: make what it needs run
 	 * (LTTng starts the consumer daemons here). It holds op while that is under
 	 * way; the command then runs once op ends without error. */
@@ -79,6 +94,16 @@ struct tracer_domain {
 	bool (*has_data)(struct daemon *d, const struct session *s);
 };
 
+/* Event rules and contexts, as the client sent them (decoded): the domain applies
+ * its tracer's rules and changes the session's domain, in LTTng's order of checks.
+ * channel_name "" means the default channel. */
+struct event_request {
+	struct daemon *daemon;
+	struct session *session;
+	struct domain *domain;
+	const char *channel_name;
+};
+
 /* The implementation serving an LTTng domain type, NULL when none does. */
 const struct tracer_domain *domain_impl(const struct daemon *d, int lttng_domain_type);
 
@@ -102,5 +127,22 @@ void domains_channel_changed(struct daemon *d, struct session *s, int lttng_doma
 			     const char *channel_name);
 void domains_event_changed(struct daemon *d, struct session *s, int lttng_domain_type,
 			   const char *channel_name, const struct event_rule *rule);
+
+/* The channel "channel0" that event commands make when none is named. */
+#define DOMAIN_DEFAULT_CHANNEL_NAME "channel0"
+
+/* Creates a channel in a session's domain under its tracer's rules (buffer type
+ * fixed by the first channel; "metadata" configures the metadata channel and is not
+ * kept: *ret_channel NULL). */
+int domain_channel_create(const struct tracer_domain *impl, struct session *s,
+			  struct domain *dom, const char *name, struct channel_attr *attr,
+			  int buffer_type, struct channel **ret_channel);
+/* The same with LTTng's default attributes; a non-empty name marks the domain as
+ * having a named channel. */
+int domain_channel_create_default(const struct tracer_domain *impl, struct session *s,
+				  struct domain *dom, const char *name,
+				  struct channel **ret_channel);
+/* Finds a channel; an empty name means the default one. */
+struct channel *domain_channel_lookup(struct domain *dom, const char *name);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lttng/lttng.h>
 
@@ -256,4 +257,38 @@ void snapshot_output_set_uris(struct snapshot_output *o, const struct wire_uri *
 	o->data_url[0] = '\0';
 	if (count > 1)
 		uri_to_display(&uris[1], o->data_url, sizeof(o->data_url));
+}
+
+static uint64_t page_size(void)
+{
+	long p = sysconf(_SC_PAGESIZE);
+
+	return p > 0 ? (uint64_t) p : 4096;
+}
+
+uint64_t channel_min_subbuf_size(void)
+{
+	return page_size();
+}
+
+void channel_default_attr(int domain_type, int buffer_type, struct channel_attr *ret_attr)
+{
+	struct channel_attr a = {
+		.overwrite = -1,
+		.num_subbuf = 4,
+		.monitor_timer_us = 1000000,
+	};
+
+	if (domain_type == LTTNG_DOMAIN_KERNEL) {
+		a.subbuf_size = MAX(1048576, page_size());
+		a.output = LTTNG_EVENT_SPLICE;
+		a.read_timer_us = 200000;
+	} else if (buffer_type == LTTNG_BUFFER_PER_UID) {
+		a.subbuf_size = MAX(524288, page_size());
+		a.output = LTTNG_EVENT_MMAP;
+	} else {
+		a.subbuf_size = MAX(16384, page_size());
+		a.output = LTTNG_EVENT_MMAP;
+	}
+	*ret_attr = a;
 }

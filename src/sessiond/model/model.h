@@ -75,6 +75,7 @@ struct domain {
 	int type;        /* enum lttng_domain_type */
 	int buffer_type; /* enum lttng_buffer_type */
 	bool buffer_type_fixed;
+	bool has_named_channel; /* a channel was named: event commands then need -c */
 	struct list_node channels; /* struct channel */
 	struct tracker trackers[TRACKER_COUNT];
 };
@@ -121,7 +122,6 @@ struct session {
 	bool rotate_size_set;
 	uint64_t rotate_size_bytes;
 	char shm_path[PATH_MAX];
-	bool ust_has_non_default_channel; /* enable-event then needs -c */
 };
 
 struct session_registry {
@@ -151,6 +151,10 @@ void uri_to_display(const struct wire_uri *uri, char *dst, size_t size);
 struct domain *session_domain(struct session *session, int domain_type);
 struct channel *domain_find_channel(struct domain *domain, const char *name);
 struct channel *channel_new(const char *name, const struct channel_attr *attr);
+/* LTTng's default channel attributes for a domain and buffer type
+ * (doc/protocol/client.md); the smallest sub-buffer is a page. */
+void channel_default_attr(int domain_type, int buffer_type, struct channel_attr *ret_attr);
+uint64_t channel_min_subbuf_size(void);
 struct event_rule *channel_find_event(struct channel *channel, const struct decoded_event *spec);
 /* Tracker index for a process attribute in a domain, or -1 when the domain has no
  * such tracker (UST only tracks the virtual attributes). */

@@ -27,6 +27,35 @@ static int ust_can_start(struct daemon *d, const struct session *s)
 	return r != LTTNG_OK ? r : ust_trace_can_start(d, s);
 }
 
+static bool is_power_of_two(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* LTTng's rules for a new user-space channel (channel_ust_create). */
+static int ust_validate_channel(const struct session *s, struct channel_attr *attr,
+				int buffer_type)
+{
+	if (attr->overwrite == -1)
+		attr->overwrite = s->snapshot_mode ? 1 : 0;
+	if (s->snapshot_mode)
+		attr->output = LTTNG_EVENT_MMAP;
+	if (attr->overwrite && attr->num_subbuf < 2)
+		return LTTNG_ERR_INVALID;
+	if (!is_power_of_two(attr->subbuf_size) || attr->subbuf_size < channel_min_subbuf_size() ||
+	    !is_power_of_two(attr->num_subbuf))
+		return LTTNG_ERR_INVALID;
+	if (attr->output != LTTNG_EVENT_MMAP)
+		return LTTNG_ERR_NOT_SUPPORTED;
+	if (attr->tracefile_size > 0 && attr->tracefile_size < attr->subbuf_size)
+		return LTTNG_ERR_INVALID;
+	if (buffer_type != LTTNG_BUFFER_PER_UID && buffer_type != LTTNG_BUFFER_PER_PID)
+		return LTTNG_ERR_BUFFER_NOT_SUPPORTED;
+	/* Channels keep no live timer of their own: it is the session's. */
+	attr->live_timer_us = 0;
+	return LTTNG_OK;
+}
+
 static int ust_list_events(struct daemon *d, struct event_listing *out, struct operation *op)
 {
 	return ust_apps_list_tracepoints(d, out, op);
@@ -36,6 +65,12 @@ const struct tracer_domain ust_tracer_domain = {
 	.type = LTTNG_DOMAIN_UST,
 	.name = "user space",
 	.output_subdir = "ust",
+	.channel_exists_error = LTTNG_ERR_UST_CHAN_EXIST,
+	.channel_not_found_error = LTTNG_ERR_UST_CHAN_NOT_FOUND,
+	.validate_channel = ust_validate_channel,
+	.enable_event = ust_enable_event,
+	.disable_event = ust_disable_event,
+	.add_context = ust_add_context,
 	.prepare = ust_prepare,
 	.can_start = ust_can_start,
 	.start = ust_trace_start,

@@ -54,6 +54,14 @@ struct ust_app_session {
 /* The user-space tracer domain (domain/domain.h), for main.c to install. */
 extern const struct tracer_domain ust_tracer_domain;
 
+/* ust-events.c: event rules and contexts under LTTng's user-space rules. */
+struct event_request;
+struct decoded_event;
+struct decoded_context;
+int ust_enable_event(const struct event_request *req, struct decoded_event *ev);
+int ust_disable_event(const struct event_request *req, const struct decoded_event *ev);
+int ust_add_context(const struct event_request *req, struct decoded_context *dc);
+
 /* What start, stop, destroy and snapshot launch holds the waiter until it ends
  * (applications and consumer daemons done); an LTTng code for what fails at once. */
 int ust_trace_can_start(struct daemon *d, const struct session *s);
