@@ -8,7 +8,7 @@
 #include "domain/domain.h"
 
 
-int cmd_enable_channel(struct command_ctx *ctx)
+enum lttng_error_code cmd_enable_channel(struct command_ctx *ctx)
 {
 	const struct client_request *req = ctx->req;
 	struct session *s = ctx->session;
@@ -46,7 +46,7 @@ int cmd_enable_channel(struct command_ctx *ctx)
 	return r;
 }
 
-int cmd_disable_channel(struct command_ctx *ctx)
+enum lttng_error_code cmd_disable_channel(struct command_ctx *ctx)
 {
 	const char *name = ctx->req->header->u.disable.channel_name;
 	char channel_name[CHANNEL_NAME_MAX];
@@ -93,7 +93,7 @@ static int reply_listed_channels(struct daemon *d, struct client_op *cop,
 	return LTTNG_ERR_SESS_NOT_FOUND;
 }
 
-int cmd_list_channels(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_channels(struct command_ctx *ctx)
 {
 	struct domain *dom = session_domain(ctx->session, ctx->req->domain_type);
 	const struct tracer_domain *impl = domain_impl(ctx->daemon, ctx->req->domain_type);

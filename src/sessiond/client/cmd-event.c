@@ -35,7 +35,7 @@ static const struct tracer_domain *event_request_of(struct command_ctx *ctx,
 	return impl;
 }
 
-int cmd_enable_event(struct command_ctx *ctx)
+enum lttng_error_code cmd_enable_event(struct command_ctx *ctx)
 {
 	char channel_name[CHANNEL_NAME_MAX];
 	const struct tracer_domain *impl;
@@ -58,7 +58,7 @@ int cmd_enable_event(struct command_ctx *ctx)
 	return r;
 }
 
-int cmd_disable_event(struct command_ctx *ctx)
+enum lttng_error_code cmd_disable_event(struct command_ctx *ctx)
 {
 	char channel_name[CHANNEL_NAME_MAX];
 	const struct tracer_domain *impl;
@@ -80,7 +80,7 @@ int cmd_disable_event(struct command_ctx *ctx)
 	return r;
 }
 
-int cmd_list_events(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_events(struct command_ctx *ctx)
 {
 	char channel_name[CHANNEL_NAME_MAX];
 	struct event_rule *rule;
@@ -103,7 +103,7 @@ int cmd_list_events(struct command_ctx *ctx)
 	return reply_count_header(ctx, count);
 }
 
-int cmd_add_context(struct command_ctx *ctx)
+enum lttng_error_code cmd_add_context(struct command_ctx *ctx)
 {
 	char channel_name[CHANNEL_NAME_MAX];
 	const struct tracer_domain *impl;
@@ -200,7 +200,7 @@ static int list_from_domain(struct command_ctx *ctx, bool with_fields)
 	return impl->list_events(ctx->daemon, &cop->listing, &cop->op);
 }
 
-int cmd_list_tracepoints(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_tracepoints(struct command_ctx *ctx)
 {
 	int domain = ctx->req->domain_type;
 
@@ -212,14 +212,14 @@ int cmd_list_tracepoints(struct command_ctx *ctx)
 	return list_from_domain(ctx, false);
 }
 
-int cmd_list_tracepoint_fields(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_tracepoint_fields(struct command_ctx *ctx)
 {
 	if (ctx->req->domain_type != LTTNG_DOMAIN_UST)
 		return LTTNG_ERR_UND;
 	return list_from_domain(ctx, true);
 }
 
-int cmd_list_syscalls(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_syscalls(struct command_ctx *ctx)
 {
 	/* Syscalls are kernel-only; the kernel checks of the dispatcher answer first. */
 	return LTTNG_ERR_KERN_LIST_FAIL;

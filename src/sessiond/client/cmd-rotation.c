@@ -6,7 +6,7 @@
 
 #include "client/commands.h"
 
-int cmd_rotate_session(struct command_ctx *ctx)
+enum lttng_error_code cmd_rotate_session(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
 
@@ -22,7 +22,7 @@ int cmd_rotate_session(struct command_ctx *ctx)
 
 /* No rotation ever completes here (see above), so every session is in LTTng's
  * initial state: whatever the id asked about, "no rotation". */
-int cmd_rotation_get_info(struct command_ctx *ctx)
+enum lttng_error_code cmd_rotation_get_info(struct command_ctx *ctx)
 {
 	struct wire_rotation_info *info = buffer_append_zeroed(&ctx->reply->data, sizeof(*info));
 
@@ -32,7 +32,7 @@ int cmd_rotation_get_info(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_rotation_set_schedule(struct command_ctx *ctx)
+enum lttng_error_code cmd_rotation_set_schedule(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
 	const struct wire_request *h = ctx->req->header;
@@ -75,7 +75,7 @@ int cmd_rotation_set_schedule(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_list_rotation_schedules(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_rotation_schedules(struct command_ctx *ctx)
 {
 	const struct session *s = ctx->session;
 	struct wire_rotation_schedules w = {

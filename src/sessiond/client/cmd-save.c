@@ -189,7 +189,7 @@ static int save_job_add(struct save_job *job, const struct session *s, const cha
 	return LTTNG_OK;
 }
 
-int cmd_save_session(struct command_ctx *ctx)
+enum lttng_error_code cmd_save_session(struct command_ctx *ctx)
 {
 	const struct wire_save_attr *attr = &ctx->req->header->u.save_session.attr;
 	const struct peer_creds *creds = &ctx->req->creds;

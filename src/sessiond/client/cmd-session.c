@@ -135,7 +135,7 @@ static int session_set_output(struct session *s, struct decoded_descriptor *desc
 	return LTTNG_OK;
 }
 
-int cmd_create_session(struct command_ctx *ctx)
+enum lttng_error_code cmd_create_session(struct command_ctx *ctx)
 {
 	const struct client_request *req = ctx->req;
 	size_t home_len = req->header->u.create_session.home_dir_size;
@@ -201,7 +201,7 @@ static int reply_destroyed(struct daemon *d, struct client_op *cop, struct clien
 	return LTTNG_OK;
 }
 
-int cmd_destroy_session(struct command_ctx *ctx)
+enum lttng_error_code cmd_destroy_session(struct command_ctx *ctx)
 {
 	struct client_op *cop = client_op_begin(ctx, reply_destroyed);
 	struct session *s = ctx->session;
@@ -222,7 +222,7 @@ static bool caller_may_see(const struct client_request *req, const struct sessio
 	return req->creds.uid == 0 || req->creds.uid == s->uid;
 }
 
-int cmd_list_sessions(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_sessions(struct command_ctx *ctx)
 {
 	struct buffer *data = &ctx->reply->data;
 	struct session *s;
@@ -261,7 +261,7 @@ int cmd_list_sessions(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_list_domains(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_domains(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
 
@@ -359,7 +359,7 @@ static void output_dirs_done(struct daemon *d, struct fs_job *fs)
 	free(job);
 }
 
-int cmd_start_trace(struct command_ctx *ctx)
+enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
 	struct output_dirs_job *job;
@@ -401,7 +401,7 @@ int cmd_start_trace(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_stop_trace(struct command_ctx *ctx)
+enum lttng_error_code cmd_stop_trace(struct command_ctx *ctx)
 {
 	struct client_op *cop;
 
@@ -414,7 +414,7 @@ int cmd_stop_trace(struct command_ctx *ctx)
 	return domains_stop(ctx->daemon, ctx->session, &cop->op);
 }
 
-int cmd_data_pending(struct command_ctx *ctx)
+enum lttng_error_code cmd_data_pending(struct command_ctx *ctx)
 {
 	uint8_t pending = 0;
 
@@ -425,7 +425,7 @@ int cmd_data_pending(struct command_ctx *ctx)
 	return buffer_append(&ctx->reply->data, &pending, 1) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
 }
 
-int cmd_set_shm_path(struct command_ctx *ctx)
+enum lttng_error_code cmd_set_shm_path(struct command_ctx *ctx)
 {
 	const char *path = ctx->req->header->u.set_shm_path.shm_path;
 	int len = codec_bounded_strlen(path, WIRE_PATH_MAX);
@@ -438,7 +438,7 @@ int cmd_set_shm_path(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_regenerate_metadata(struct command_ctx *ctx)
+enum lttng_error_code cmd_regenerate_metadata(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
 
@@ -452,14 +452,14 @@ int cmd_regenerate_metadata(struct command_ctx *ctx)
 	return domains_regenerate_metadata(ctx->daemon, s);
 }
 
-int cmd_regenerate_statedump(struct command_ctx *ctx)
+enum lttng_error_code cmd_regenerate_statedump(struct command_ctx *ctx)
 {
 	if (!ctx->session->active)
 		return LTTNG_ERR_SESSION_NOT_STARTED;
 	return domains_regenerate_statedump(ctx->daemon, ctx->session);
 }
 
-int cmd_set_consumer_uri(struct command_ctx *ctx)
+enum lttng_error_code cmd_set_consumer_uri(struct command_ctx *ctx)
 {
 	const struct client_request *req = ctx->req;
 	struct session *s = ctx->session;
@@ -491,7 +491,7 @@ int cmd_set_consumer_uri(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_clear_session(struct command_ctx *ctx)
+enum lttng_error_code cmd_clear_session(struct command_ctx *ctx)
 {
 	if (ctx->session->live_timer_us)
 		return LTTNG_ERR_CLEAR_RELAY_DISALLOWED;

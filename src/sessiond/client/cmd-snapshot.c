@@ -143,7 +143,7 @@ static int add_parsed_output(struct daemon *d, struct output_parse *p, struct se
 	return buffer_append_u32(&p->cop->reply_data, o->id) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
 }
 
-int cmd_snapshot_add_output(struct command_ctx *ctx)
+enum lttng_error_code cmd_snapshot_add_output(struct command_ctx *ctx)
 {
 	struct wire_snapshot_output w = ctx->req->header->u.snapshot_output.output;
 	int r;
@@ -155,7 +155,7 @@ int cmd_snapshot_add_output(struct command_ctx *ctx)
 	return parse_output_then(ctx, &w, add_parsed_output);
 }
 
-int cmd_snapshot_del_output(struct command_ctx *ctx)
+enum lttng_error_code cmd_snapshot_del_output(struct command_ctx *ctx)
 {
 	struct wire_snapshot_output w = ctx->req->header->u.snapshot_output.output;
 	struct snapshot_output *o;
@@ -173,7 +173,7 @@ int cmd_snapshot_del_output(struct command_ctx *ctx)
 	return LTTNG_ERR_INVALID;
 }
 
-int cmd_snapshot_list_outputs(struct command_ctx *ctx)
+enum lttng_error_code cmd_snapshot_list_outputs(struct command_ctx *ctx)
 {
 	struct snapshot_output *o;
 
@@ -286,7 +286,7 @@ static int record_to_parsed_output(struct daemon *d, struct output_parse *p, str
 	return r != LTTNG_OK ? r : record_to_output(d, p->cop, s, &output);
 }
 
-int cmd_snapshot_record(struct command_ctx *ctx)
+enum lttng_error_code cmd_snapshot_record(struct command_ctx *ctx)
 {
 	struct wire_snapshot_output w = ctx->req->header->u.snapshot_record.output;
 	struct session *s = ctx->session;

@@ -188,17 +188,17 @@ static int change_tracker(struct command_ctx *ctx, bool add)
 	return LTTNG_OK;
 }
 
-int cmd_tracker_add_value(struct command_ctx *ctx)
+enum lttng_error_code cmd_tracker_add_value(struct command_ctx *ctx)
 {
 	return change_tracker(ctx, true);
 }
 
-int cmd_tracker_remove_value(struct command_ctx *ctx)
+enum lttng_error_code cmd_tracker_remove_value(struct command_ctx *ctx)
 {
 	return change_tracker(ctx, false);
 }
 
-int cmd_tracker_get_policy(struct command_ctx *ctx)
+enum lttng_error_code cmd_tracker_get_policy(struct command_ctx *ctx)
 {
 	struct tracker *tracker =
 		request_tracker(ctx, ctx->req->header->u.tracker_policy.process_attr);
@@ -210,7 +210,7 @@ int cmd_tracker_get_policy(struct command_ctx *ctx)
 	return buffer_append_u32(&ctx->reply->data, policy) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
 }
 
-int cmd_tracker_set_policy(struct command_ctx *ctx)
+enum lttng_error_code cmd_tracker_set_policy(struct command_ctx *ctx)
 {
 	const struct client_request *req = ctx->req;
 	struct tracker *tracker = request_tracker(ctx, req->header->u.tracker_policy.process_attr);
@@ -231,7 +231,7 @@ int cmd_tracker_set_policy(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-int cmd_tracker_get_inclusion_set(struct command_ctx *ctx)
+enum lttng_error_code cmd_tracker_get_inclusion_set(struct command_ctx *ctx)
 {
 	struct tracker *tracker =
 		request_tracker(ctx, ctx->req->header->u.tracker_policy.process_attr);

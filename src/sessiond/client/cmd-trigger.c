@@ -3,7 +3,7 @@
  * as empty so that `lttng list-triggers` works. */
 #include "client/commands.h"
 
-int cmd_list_triggers(struct command_ctx *ctx)
+enum lttng_error_code cmd_list_triggers(struct command_ctx *ctx)
 {
 	/* struct lttng_triggers_comm: count, then payload length. */
 	const uint32_t header[2] = { 0, 0 };

@@ -294,7 +294,7 @@ static void start_chain_next(struct daemon *d, struct start_chain *c)
 	free(c);
 }
 
-int consumer_ensure_running(struct daemon *d, struct operation *op)
+enum lttng_error_code consumer_ensure_running(struct daemon *d, struct operation *op)
 {
 	struct start_chain *c;
 

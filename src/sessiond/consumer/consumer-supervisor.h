@@ -94,7 +94,7 @@ void consumer_start_cancel(struct consumer_start_waiter *w);
  * a user-space command: op is held until they do, and fails with
  * LTTNG_ERR_UST_CONSUMER64_FAIL / LTTNG_ERR_UST_CONSUMER32_FAIL for the first that
  * cannot start. Returns LTTNG_OK or LTTNG_ERR_NOMEM. */
-int consumer_ensure_running(struct daemon *d, struct operation *op);
+enum lttng_error_code consumer_ensure_running(struct daemon *d, struct operation *op);
 /* Asks every consumer daemon to exit and reaps them. */
 void consumer_supervisors_stop(struct daemon *d);
 

@@ -9,7 +9,7 @@
 
 #define METADATA_CHANNEL_NAME "metadata"
 
-int domain_channel_create(const struct tracer_domain *impl, struct session *s,
+enum lttng_error_code domain_channel_create(const struct tracer_domain *impl, struct session *s,
 			  struct domain *dom, const char *name, struct channel_attr *attr,
 			  int buffer_type, struct channel **ret_channel)
 {
@@ -41,7 +41,7 @@ int domain_channel_create(const struct tracer_domain *impl, struct session *s,
 	return LTTNG_OK;
 }
 
-int domain_channel_create_default(const struct tracer_domain *impl, struct session *s,
+enum lttng_error_code domain_channel_create_default(const struct tracer_domain *impl, struct session *s,
 				  struct domain *dom, const char *name,
 				  struct channel **ret_channel)
 {

@@ -38,43 +38,43 @@ static const struct tracer_domain *next_domain(const struct daemon *d, const str
 		return LTTNG_OK;                                                    \
 	} while (0)
 
-int domains_can_start(struct daemon *d, const struct session *s)
+enum lttng_error_code domains_can_start(struct daemon *d, const struct session *s)
 {
 	FAN_OUT(can_start, d, s);
 }
 
-int domains_start(struct daemon *d, struct session *s, struct operation *op)
+enum lttng_error_code domains_start(struct daemon *d, struct session *s, struct operation *op)
 {
 	FAN_OUT(start, d, s, op);
 }
 
-int domains_stop(struct daemon *d, struct session *s, struct operation *op)
+enum lttng_error_code domains_stop(struct daemon *d, struct session *s, struct operation *op)
 {
 	FAN_OUT(stop, d, s, op);
 }
 
-int domains_destroy(struct daemon *d, struct session *s, struct operation *op)
+enum lttng_error_code domains_destroy(struct daemon *d, struct session *s, struct operation *op)
 {
 	FAN_OUT(destroy, d, s, op);
 }
 
-int domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op)
+enum lttng_error_code domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op)
 {
 	FAN_OUT(refresh_stats, d, s, op);
 }
 
-int domains_snapshot(struct daemon *d, struct session *s, const char *directory,
+enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, const char *directory,
 		     uint64_t max_size, struct operation *op)
 {
 	FAN_OUT(snapshot, d, s, directory, max_size, op);
 }
 
-int domains_regenerate_metadata(struct daemon *d, struct session *s)
+enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s)
 {
 	FAN_OUT(regenerate_metadata, d, s);
 }
 
-int domains_regenerate_statedump(struct daemon *d, struct session *s)
+enum lttng_error_code domains_regenerate_statedump(struct daemon *d, struct session *s)
 {
 	FAN_OUT(regenerate_statedump, d, s);
 }

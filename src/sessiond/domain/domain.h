@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <lttng/lttng.h>
+
 #include "core/daemon.h"
 #include "core/operation.h"
 #include "model/model.h"
@@ -53,43 +55,43 @@ struct tracer_domain {
 	const char *output_subdir;
 
 	/* LTTNG_OK when the tracer can be used on this system now (NULL: always). */
-	int (*available)(struct daemon *d);
+	enum lttng_error_code (*available)(struct daemon *d);
 	/* Channels: the LTTng error codes of this domain for a channel that exists
 	 * already / is not there. */
 	int channel_exists_error;
 	int channel_not_found_error;
 	/* Validates (and completes: overwrite mode, output type, timers) a new
 	 * channel's attributes and its buffer type, as the tracer's rules are. */
-	int (*validate_channel)(const struct session *s, struct channel_attr *attr,
+	enum lttng_error_code (*validate_channel)(const struct session *s, struct channel_attr *attr,
 				int buffer_type);
-	int (*enable_event)(const struct event_request *req, struct decoded_event *ev);
-	int (*disable_event)(const struct event_request *req, const struct decoded_event *ev);
-	int (*add_context)(const struct event_request *req, struct decoded_context *ctx);
+	enum lttng_error_code (*enable_event)(const struct event_request *req, struct decoded_event *ev);
+	enum lttng_error_code (*disable_event)(const struct event_request *req, const struct decoded_event *ev);
+	enum lttng_error_code (*add_context)(const struct event_request *req, struct decoded_context *ctx);
 	/* A domain command reached a session of this domain: make what it needs run
 	 * (LTTng starts the consumer daemons here). It holds op while that is under
 	 * way; the command then runs once op ends without error. */
-	int (*prepare)(struct daemon *d, struct session *s, struct operation *op);
+	enum lttng_error_code (*prepare)(struct daemon *d, struct session *s, struct operation *op);
 	/* LTTNG_OK, or why the session cannot start recording again. */
-	int (*can_start)(struct daemon *d, const struct session *s);
-	int (*start)(struct daemon *d, struct session *s, struct operation *op);
-	int (*stop)(struct daemon *d, struct session *s, struct operation *op);
+	enum lttng_error_code (*can_start)(struct daemon *d, const struct session *s);
+	enum lttng_error_code (*start)(struct daemon *d, struct session *s, struct operation *op);
+	enum lttng_error_code (*stop)(struct daemon *d, struct session *s, struct operation *op);
 	/* The session is already out of the registry; the operation's owner frees it
 	 * once the operation ends. */
-	int (*destroy)(struct daemon *d, struct session *s, struct operation *op);
+	enum lttng_error_code (*destroy)(struct daemon *d, struct session *s, struct operation *op);
 	/* Changes to a session that records: apply them to what is already set up. */
 	void (*channel_changed)(struct daemon *d, struct session *s, const char *channel_name);
 	void (*event_changed)(struct daemon *d, struct session *s, const char *channel_name,
 			      const struct event_rule *rule);
 	void (*trackers_changed)(struct daemon *d, struct session *s);
 	/* Brings the session's channel counters up to date (into the model). */
-	int (*refresh_stats)(struct daemon *d, struct session *s, struct operation *op);
+	enum lttng_error_code (*refresh_stats)(struct daemon *d, struct session *s, struct operation *op);
 	/* Records a snapshot into <directory>/<output_subdir>/; max_size 0: everything. */
-	int (*snapshot)(struct daemon *d, struct session *s, const char *directory,
+	enum lttng_error_code (*snapshot)(struct daemon *d, struct session *s, const char *directory,
 			uint64_t max_size, struct operation *op);
-	int (*regenerate_metadata)(struct daemon *d, struct session *s);
-	int (*regenerate_statedump)(struct daemon *d, struct session *s);
+	enum lttng_error_code (*regenerate_metadata)(struct daemon *d, struct session *s);
+	enum lttng_error_code (*regenerate_statedump)(struct daemon *d, struct session *s);
 	/* Collects what can be traced (tracepoints, with their fields when asked). */
-	int (*list_events)(struct daemon *d, struct event_listing *out, struct operation *op);
+	enum lttng_error_code (*list_events)(struct daemon *d, struct event_listing *out, struct operation *op);
 	/* Whether the session holds recorded data in this domain (clear, rotate). */
 	bool (*has_data)(struct daemon *d, const struct session *s);
 };
@@ -112,15 +114,15 @@ const struct tracer_domain *domain_impl(const struct daemon *d, int lttng_domain
  * order. They stop at the first domain that fails at once and return its code
  * (the operation keeps what the others launched).
  */
-int domains_can_start(struct daemon *d, const struct session *s);
-int domains_start(struct daemon *d, struct session *s, struct operation *op);
-int domains_stop(struct daemon *d, struct session *s, struct operation *op);
-int domains_destroy(struct daemon *d, struct session *s, struct operation *op);
-int domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op);
-int domains_snapshot(struct daemon *d, struct session *s, const char *directory,
+enum lttng_error_code domains_can_start(struct daemon *d, const struct session *s);
+enum lttng_error_code domains_start(struct daemon *d, struct session *s, struct operation *op);
+enum lttng_error_code domains_stop(struct daemon *d, struct session *s, struct operation *op);
+enum lttng_error_code domains_destroy(struct daemon *d, struct session *s, struct operation *op);
+enum lttng_error_code domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op);
+enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, const char *directory,
 		     uint64_t max_size, struct operation *op);
-int domains_regenerate_metadata(struct daemon *d, struct session *s);
-int domains_regenerate_statedump(struct daemon *d, struct session *s);
+enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s);
+enum lttng_error_code domains_regenerate_statedump(struct daemon *d, struct session *s);
 bool domains_have_data(struct daemon *d, const struct session *s);
 void domains_trackers_changed(struct daemon *d, struct session *s, int lttng_domain_type);
 void domains_channel_changed(struct daemon *d, struct session *s, int lttng_domain_type,
@@ -134,12 +136,12 @@ void domains_event_changed(struct daemon *d, struct session *s, int lttng_domain
 /* Creates a channel in a session's domain under its tracer's rules (buffer type
  * fixed by the first channel; "metadata" configures the metadata channel and is not
  * kept: *ret_channel NULL). */
-int domain_channel_create(const struct tracer_domain *impl, struct session *s,
+enum lttng_error_code domain_channel_create(const struct tracer_domain *impl, struct session *s,
 			  struct domain *dom, const char *name, struct channel_attr *attr,
 			  int buffer_type, struct channel **ret_channel);
 /* The same with LTTng's default attributes; a non-empty name marks the domain as
  * having a named channel. */
-int domain_channel_create_default(const struct tracer_domain *impl, struct session *s,
+enum lttng_error_code domain_channel_create_default(const struct tracer_domain *impl, struct session *s,
 				  struct domain *dom, const char *name,
 				  struct channel **ret_channel);
 /* Finds a channel; an empty name means the default one. */

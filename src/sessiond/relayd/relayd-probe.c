@@ -95,7 +95,7 @@ static int timeout_cb(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-int relayd_probe(struct daemon *d, const struct session *session, struct operation *op)
+enum lttng_error_code relayd_probe(struct daemon *d, const struct session *session, struct operation *op)
 {
 	struct sockaddr_storage ss;
 	struct probe *p;

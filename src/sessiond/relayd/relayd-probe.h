@@ -15,6 +15,6 @@
  * issue), so a reachable relay daemon fails op with LTTNG_ERR_RELAYD_VERSION_FAIL
  * and a log message. Returns LTTNG_OK, or an error when nothing could be tried.
  */
-int relayd_probe(struct daemon *d, const struct session *session, struct operation *op);
+enum lttng_error_code relayd_probe(struct daemon *d, const struct session *session, struct operation *op);
 
 #endif

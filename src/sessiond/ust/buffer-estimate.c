@@ -117,7 +117,7 @@ uint64_t buffer_estimate_available(const char *path)
 	return (uint64_t) st.f_bavail * st.f_frsize;
 }
 
-int buffer_estimate_check(const struct daemon *d, const struct session *s)
+enum lttng_error_code buffer_estimate_check(const struct daemon *d, const struct session *s)
 {
 	const char *shm = s->shm_path[0] ? s->shm_path : "/dev/shm";
 	uint64_t needed = buffer_estimate_session(d, s);

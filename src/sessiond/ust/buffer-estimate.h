@@ -18,6 +18,6 @@ uint64_t buffer_estimate_session(const struct daemon *d, const struct session *s
 /* Bytes available on the file system holding path, or UINT64_MAX when unknown. */
 uint64_t buffer_estimate_available(const char *path);
 /* LTTNG_OK, or LTTNG_ERR_NOMEM (logged with the numbers) when the buffers cannot fit. */
-int buffer_estimate_check(const struct daemon *d, const struct session *s);
+enum lttng_error_code buffer_estimate_check(const struct daemon *d, const struct session *s);
 
 #endif

@@ -680,7 +680,7 @@ static void list_job_done(struct daemon *d, struct worker_job *job)
 	}
 }
 
-int ust_apps_list_tracepoints(struct daemon *d, struct event_listing *out,
+enum lttng_error_code ust_apps_list_tracepoints(struct daemon *d, struct event_listing *out,
 			      struct operation *waiter)
 {
 	struct tracepoint_listing *l = calloc(1, sizeof(*l));

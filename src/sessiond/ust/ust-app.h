@@ -85,7 +85,7 @@ void ust_app_unregister(struct daemon *d, struct ust_app *app, const char *why);
 
 /* Asks every ready application for its tracepoints (fields when out->with_fields)
  * into out, holding waiter until all have replied. LTTNG_OK or LTTNG_ERR_NOMEM. */
-int ust_apps_list_tracepoints(struct daemon *d, struct event_listing *out,
+enum lttng_error_code ust_apps_list_tracepoints(struct daemon *d, struct event_listing *out,
 			      struct operation *waiter);
 
 #endif

@@ -13,16 +13,16 @@
 #include "ust/ust-trace.h"
 
 /* A session's user-space commands start the consumer daemons, as in LTTng. */
-static int ust_prepare(struct daemon *d, struct session *s, struct operation *op)
+static enum lttng_error_code ust_prepare(struct daemon *d, struct session *s, struct operation *op)
 {
 	return consumer_ensure_running(d, op);
 }
 
 /* Refuses a start whose ring buffers cannot fit in shared memory, or a session
  * that lost its buffers with its consumer daemon. */
-static int ust_can_start(struct daemon *d, const struct session *s)
+static enum lttng_error_code ust_can_start(struct daemon *d, const struct session *s)
 {
-	int r = buffer_estimate_check(d, s);
+	enum lttng_error_code r = buffer_estimate_check(d, s);
 
 	return r != LTTNG_OK ? r : ust_trace_can_start(d, s);
 }
@@ -33,7 +33,7 @@ static bool is_power_of_two(uint64_t v)
 }
 
 /* LTTng's rules for a new user-space channel (channel_ust_create). */
-static int ust_validate_channel(const struct session *s, struct channel_attr *attr,
+static enum lttng_error_code ust_validate_channel(const struct session *s, struct channel_attr *attr,
 				int buffer_type)
 {
 	if (attr->overwrite == -1)
@@ -56,7 +56,7 @@ static int ust_validate_channel(const struct session *s, struct channel_attr *at
 	return LTTNG_OK;
 }
 
-static int ust_list_events(struct daemon *d, struct event_listing *out, struct operation *op)
+static enum lttng_error_code ust_list_events(struct daemon *d, struct event_listing *out, struct operation *op)
 {
 	return ust_apps_list_tracepoints(d, out, op);
 }

@@ -77,7 +77,7 @@ static int resolve_event_channel(const struct event_request *req, struct channel
 	return LTTNG_OK;
 }
 
-int ust_enable_event(const struct event_request *req, struct decoded_event *ev)
+enum lttng_error_code ust_enable_event(const struct event_request *req, struct decoded_event *ev)
 {
 	struct event_rule *rule;
 	struct channel *ch;
@@ -123,7 +123,7 @@ int ust_enable_event(const struct event_request *req, struct decoded_event *ev)
 	return LTTNG_OK;
 }
 
-int ust_disable_event(const struct event_request *req, const struct decoded_event *ev)
+enum lttng_error_code ust_disable_event(const struct event_request *req, const struct decoded_event *ev)
 {
 	struct event_rule *rule;
 	struct channel *ch;
@@ -223,7 +223,7 @@ static int add_context_to_channel(struct channel *ch, struct decoded_context *ct
 	return LTTNG_OK;
 }
 
-int ust_add_context(const struct event_request *req, struct decoded_context *dc)
+enum lttng_error_code ust_add_context(const struct event_request *req, struct decoded_context *dc)
 {
 	struct session *s = req->session;
 	struct channel *ch;

@@ -185,7 +185,7 @@ static void snapshot_dirs_made(struct daemon *d, struct fs_job *fs)
 	free(job);
 }
 
-int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
+enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
 		       uint64_t max_size, struct operation *waiter)
 {
 	struct snapshot_job *job = calloc(1, sizeof(*job));

@@ -195,7 +195,7 @@ static bool registry_has_session(struct daemon *d, uint64_t session_id)
 	return false;
 }
 
-int ust_trace_can_start(struct daemon *d, const struct session *s)
+enum lttng_error_code ust_trace_can_start(struct daemon *d, const struct session *s)
 {
 	struct ust_registry *reg;
 
@@ -209,7 +209,7 @@ int ust_trace_can_start(struct daemon *d, const struct session *s)
 	return LTTNG_OK;
 }
 
-int ust_trace_start(struct daemon *d, struct session *s, struct operation *waiter)
+enum lttng_error_code ust_trace_start(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct trace_op *op;
 	struct ust_app *app;
@@ -285,7 +285,7 @@ static void wait_for_app_queues(struct daemon *d, uint64_t session_id, struct tr
 	}
 }
 
-int ust_trace_stop(struct daemon *d, struct session *s, struct operation *waiter)
+enum lttng_error_code ust_trace_stop(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct trace_op *op;
 
@@ -477,7 +477,7 @@ static void flush_done(struct daemon *d, struct consumer_batch *b)
 	op_next(d, &op->base);
 }
 
-int ust_trace_destroy(struct daemon *d, struct session *s, struct operation *waiter)
+enum lttng_error_code ust_trace_destroy(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct trace_op *op;
 
@@ -527,7 +527,7 @@ static void op_next(struct daemon *d, struct operation *base)
 /* ------------------------------------------------------------------------- */
 /* Regenerate.                                                                */
 
-int ust_trace_regenerate_metadata(struct daemon *d, struct session *s)
+enum lttng_error_code ust_trace_regenerate_metadata(struct daemon *d, struct session *s)
 {
 	struct ust_registry *reg;
 
@@ -541,7 +541,7 @@ int ust_trace_regenerate_metadata(struct daemon *d, struct session *s)
 	return LTTNG_OK;
 }
 
-int ust_trace_regenerate_statedump(struct daemon *d, struct session *s)
+enum lttng_error_code ust_trace_regenerate_statedump(struct daemon *d, struct session *s)
 {
 	struct ust_app *app;
 
@@ -790,7 +790,7 @@ static void live_stats_done(struct daemon *d, struct consumer_batch *b)
 	operation_step_done(d, b->waiter, s ? LTTNG_OK : LTTNG_ERR_SESS_NOT_FOUND);
 }
 
-int ust_trace_refresh_stats(struct daemon *d, struct session *s, struct operation *waiter)
+enum lttng_error_code ust_trace_refresh_stats(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct consumer_batch *b;
 	struct ust_registry *reg;

@@ -58,17 +58,17 @@ extern const struct tracer_domain ust_tracer_domain;
 struct event_request;
 struct decoded_event;
 struct decoded_context;
-int ust_enable_event(const struct event_request *req, struct decoded_event *ev);
-int ust_disable_event(const struct event_request *req, const struct decoded_event *ev);
-int ust_add_context(const struct event_request *req, struct decoded_context *dc);
+enum lttng_error_code ust_enable_event(const struct event_request *req, struct decoded_event *ev);
+enum lttng_error_code ust_disable_event(const struct event_request *req, const struct decoded_event *ev);
+enum lttng_error_code ust_add_context(const struct event_request *req, struct decoded_context *dc);
 
 /* What start, stop, destroy and snapshot launch holds the waiter until it ends
  * (applications and consumer daemons done); an LTTng code for what fails at once. */
-int ust_trace_can_start(struct daemon *d, const struct session *s);
-int ust_trace_start(struct daemon *d, struct session *s, struct operation *waiter);
-int ust_trace_stop(struct daemon *d, struct session *s, struct operation *waiter);
+enum lttng_error_code ust_trace_can_start(struct daemon *d, const struct session *s);
+enum lttng_error_code ust_trace_start(struct daemon *d, struct session *s, struct operation *waiter);
+enum lttng_error_code ust_trace_stop(struct daemon *d, struct session *s, struct operation *waiter);
 /* The session is already unlinked from the registry; the waiter's owner frees it. */
-int ust_trace_destroy(struct daemon *d, struct session *s, struct operation *waiter);
+enum lttng_error_code ust_trace_destroy(struct daemon *d, struct session *s, struct operation *waiter);
 /* An event rule or a channel changed state (or was added) in a started session:
  * apply it to the applications already set up. */
 void ust_trace_event_changed(struct daemon *d, struct session *s, const char *channel_name,
@@ -77,17 +77,17 @@ void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *
 /* Records a snapshot of the session's buffers into <directory>/ust/...; max_size 0 =
  * everything. The channel directories are made first (as LTTng does, even when the
  * size then proves too small). */
-int ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
+enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
 		       uint64_t max_size, struct operation *waiter);
 /* A tracker of the session changed: an active session starts in applications it now
  * follows and ends in those it no longer follows. */
 void ust_trace_trackers_changed(struct daemon *d, struct session *s);
 /* An active session's channel counters are read from the consumer into the model. */
-int ust_trace_refresh_stats(struct daemon *d, struct session *s, struct operation *waiter);
+enum lttng_error_code ust_trace_refresh_stats(struct daemon *d, struct session *s, struct operation *waiter);
 /* Whether the session has user-space buffers (it recorded, or records, data). */
 bool ust_trace_session_has_buffers(struct daemon *d, const struct session *s);
-int ust_trace_regenerate_metadata(struct daemon *d, struct session *s);
-int ust_trace_regenerate_statedump(struct daemon *d, struct session *s);
+enum lttng_error_code ust_trace_regenerate_metadata(struct daemon *d, struct session *s);
+enum lttng_error_code ust_trace_regenerate_statedump(struct daemon *d, struct session *s);
 
 /* A registered application: set up the active sessions in it, then call done (its
  * REGISTER_DONE is sent after that, so its first events are recorded). */
