@@ -131,13 +131,14 @@ static int daemon_start(struct daemon *d)
 	int r;
 
 	raise_fd_limit(d->cfg);
+	/* What daemon_stop() looks at, valid before anything can fail. */
+	d->health_fd = -1;
+	d->agent_fd = -1;
 	list_init(&d->ust_registries);
 	list_init(&d->consumer_death_subscribers);
 	d->sessions = session_registry_new();
 	if (!d->sessions || consumer_supervisors_init(d) < 0)
 		return log_error_errno(-ENOMEM, "Cannot allocate the daemon's state");
-	d->health_fd = -1;
-	d->agent_fd = -1;
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
 	/* The tracing domains this daemon implements (domain/domain.h). LTTng's kernel
 	 * modules are not used; the kernel domain on tracefs comes with issue 10. */

@@ -417,8 +417,11 @@ void client_server_redispatch(struct daemon *d, uint64_t connection_id)
 {
 	struct connection *c = waiting_connection(d, connection_id);
 
-	if (c)
-		connection_dispatch(c);
+	if (!c)
+		return;
+	/* Not waiting any more while it runs again: nothing completes it twice. */
+	c->state = CONN_READ_FDS;
+	connection_dispatch(c);
 }
 
 void client_server_fail(struct daemon *d, uint64_t connection_id, int code)

@@ -40,6 +40,8 @@ struct save_job {
 	bool overwrite;
 	bool named;          /* one session named by the request, not all of them */
 	bool default_dir;    /* no URL: <caller's passwd home>/.lttng/sessions */
+	char home_dir[PATH_MAX]; /* that directory, found before the identity switch */
+	int dir_result;
 	unsigned count;
 	struct save_file *files;
 };
@@ -113,7 +115,7 @@ static int save_file_write(const struct save_file *f, bool overwrite)
 	return r;
 }
 
-/* <passwd home of uid>/.lttng/sessions (NSS: on the worker). */
+/* <passwd home of uid>/.lttng/sessions (NSS: on the worker, as the daemon). */
 static int default_directory(uid_t uid, char *buf, size_t size)
 {
 	char nss[16384];
@@ -126,23 +128,30 @@ static int default_directory(uid_t uid, char *buf, size_t size)
 	return LTTNG_OK;
 }
 
+/* Before taking the caller's identity: where its files go by default (NSS may
+ * need the daemon's rights). */
+static int save_job_before(struct fs_job *fs)
+{
+	struct save_job *job = container_of(fs, struct save_job, fs);
+
+	job->dir_result = LTTNG_OK;
+	if (job->default_dir)
+		job->dir_result = default_directory(fs->uid, job->home_dir, sizeof(job->home_dir));
+	return 0;
+}
+
 static int save_job_work(struct fs_job *fs)
 {
 	struct save_job *job = container_of(fs, struct save_job, fs);
-	char home_dir[PATH_MAX];
 
-	if (job->default_dir) {
-		int r = default_directory(fs->uid, home_dir, sizeof(home_dir));
-
-		if (r != LTTNG_OK)
-			return r;
-	}
+	if (job->dir_result != LTTNG_OK)
+		return job->dir_result;
 	for (unsigned i = 0; i < job->count; i++) {
 		struct save_file *f = &job->files[i];
 		int r;
 
 		if (job->default_dir)
-			memcpy(f->dir, home_dir, sizeof(f->dir));
+			memcpy(f->dir, job->home_dir, sizeof(f->dir));
 		r = save_file_write(f, job->overwrite);
 		/* Saving all: a file the caller may not write is skipped. */
 		if (r != LTTNG_OK && (job->named || r != LTTNG_ERR_EPERM))
@@ -236,6 +245,7 @@ enum lttng_error_code cmd_save_session(struct command_ctx *ctx)
 	}
 	job->fs.uid = creds->uid;
 	job->fs.gid = creds->gid;
+	job->fs.before = save_job_before;
 	job->fs.work = save_job_work;
 	job->fs.done = save_job_done;
 	job->cop = client_op_begin(ctx, NULL);

@@ -330,23 +330,23 @@ static struct output_dirs_job *output_dirs_job_new(struct daemon *d, const struc
 	return job;
 }
 
-/* The directories are made (or not): the domains start, unless the session was
- * stopped or destroyed meanwhile. */
+/* The directories are made (or not): the session becomes active and its domains
+ * start. Until then it is "starting": nothing records, and other starts and stops
+ * are refused as if the start had happened (has_been_started) or not (active). */
 static int start_after_output_dirs(struct daemon *d, struct output_dirs_job *job)
 {
 	struct session *s = session_find_by_id(d->sessions, job->cop->session_id);
 
+	if (!s)
+		return LTTNG_ERR_SESS_NOT_FOUND; /* destroyed before it could start */
+	s->start_pending = false;
 	if (job->fs.result < 0) {
-		if (s) {
-			log_error("Session \"%s\" cannot start: its output directory cannot be "
-				  "made", s->name);
-			s->active = false;
-			s->has_been_started = false; /* the next start tries again */
-		}
+		log_error("Session \"%s\" cannot start: its output directory cannot be made",
+			  s->name);
+		s->has_been_started = false; /* the next start tries again */
 		return LTTNG_ERR_CREATE_DIR_FAIL;
 	}
-	if (!s || !s->active)
-		return LTTNG_OK;
+	s->active = true;
 	return domains_start(d, s, &job->cop->op);
 }
 
@@ -366,7 +366,7 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 	struct client_op *cop;
 	int r;
 
-	if (s->active)
+	if (s->active || s->start_pending)
 		return LTTNG_ERR_TRACE_ALREADY_STARTED;
 	if (session_channel_count(s) == 0)
 		return LTTNG_ERR_NO_CHANNEL;
@@ -376,17 +376,16 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 	cop = client_op_begin(ctx, NULL);
 	if (!cop)
 		return LTTNG_ERR_NOMEM;
-	s->active = true;
 	if (s->output != SESSION_OUTPUT_LOCAL || s->has_been_started) {
+		s->active = true;
 		s->has_been_started = true;
 		return domains_start(ctx->daemon, s, &cop->op);
 	}
-	s->has_been_started = true;
 	job = output_dirs_job_new(ctx->daemon, s);
-	if (!job) {
-		s->active = s->has_been_started = false;
+	if (!job)
 		return LTTNG_ERR_NOMEM;
-	}
+	s->has_been_started = true;
+	s->start_pending = true;
 	job->cop = cop;
 	if (ctx->req->detached) {
 		/* Loading session files at start-up: nobody is being served yet. */
@@ -405,6 +404,7 @@ enum lttng_error_code cmd_stop_trace(struct command_ctx *ctx)
 {
 	struct client_op *cop;
 
+	/* A start still making its directories has not started anything yet. */
 	if (!ctx->session->active)
 		return LTTNG_ERR_TRACE_ALREADY_STOPPED;
 	cop = client_op_begin(ctx, NULL);

@@ -198,6 +198,9 @@ enum lttng_error_code cmd_snapshot_list_outputs(struct command_ctx *ctx)
  * each recorded domain writes its sub-directory. */
 struct record_job {
 	struct fs_job fs;
+	/* The domains' part: held by each domain while it records; its end gives the
+	 * record number back on failure, then ends the client's step. */
+	struct operation domains;
 	struct client_op *cop;
 	uint64_t max_size;
 	uint32_t number; /* the record's n, reserved in the session's count */
@@ -219,30 +222,30 @@ static void unreserve(struct session *s, uint32_t number)
 		s->snapshot_count = number;
 }
 
-static int record_after_dir(struct daemon *d, struct record_job *job)
+static void record_domains_done(struct daemon *d, struct operation *op)
 {
-	struct session *s = session_find_by_id(d->sessions, job->cop->session_id);
-	int r;
+	struct record_job *job = container_of(op, struct record_job, domains);
 
-	if (job->fs.result < 0) {
-		unreserve(s, job->number);
-		return LTTNG_ERR_CREATE_DIR_FAIL;
-	}
-	if (!s)
-		return LTTNG_ERR_SESS_NOT_FOUND; /* destroyed meanwhile */
-	r = domains_snapshot(d, s, job->dir, job->max_size, &job->cop->op);
-	if (r != LTTNG_OK)
-		unreserve(s, job->number);
-	return r;
+	if (op->code != LTTNG_OK)
+		unreserve(session_find_by_id(d->sessions, job->cop->session_id), job->number);
+	operation_step_done(d, &job->cop->op, op->code);
+	free(job);
 }
 
 static void record_dir_made(struct daemon *d, struct fs_job *fs)
 {
 	struct record_job *job = container_of(fs, struct record_job, fs);
-	struct client_op *cop = job->cop;
+	struct session *s = session_find_by_id(d->sessions, job->cop->session_id);
 
-	operation_step_done(d, &cop->op, record_after_dir(d, job));
-	free(job);
+	operation_init(&job->domains, record_domains_done);
+	if (job->fs.result < 0)
+		operation_fail(&job->domains, LTTNG_ERR_CREATE_DIR_FAIL);
+	else if (!s)
+		operation_fail(&job->domains, LTTNG_ERR_SESS_NOT_FOUND); /* destroyed meanwhile */
+	else
+		operation_fail(&job->domains, domains_snapshot(d, s, job->dir, job->max_size,
+							       &job->domains));
+	operation_release(d, &job->domains);
 }
 
 static int record_to_output(struct daemon *d, struct client_op *cop, struct session *s,

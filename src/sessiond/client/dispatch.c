@@ -152,6 +152,13 @@ static int wait_if_needed(struct command_ctx *ctx, struct prepare_wait *w, int r
 		operation_release(ctx->daemon, &w->op);
 		return LTTNG_OK;
 	}
+	if (w->op.holders > 1) {
+		/* Failed at once although a step holds it: the step's end frees it and
+		 * answers nobody (detached), the command answers r now. */
+		w->detached = true;
+		operation_release(ctx->daemon, &w->op);
+		return r;
+	}
 	if (r == LTTNG_OK)
 		r = w->op.code;
 	free(w); /* nothing holds it: ready now, or failed at once */

@@ -344,6 +344,8 @@ void consumer_supervisors_stop(struct daemon *d)
 	long long deadline;
 	bool waiting;
 
+	if (!d->consumers)
+		return; /* the daemon's start failed before they were made */
 	/* Both are told first, then given one common second to exit. */
 	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
 		supervisor_release(&d->consumers[i]);

@@ -16,28 +16,61 @@
 #include "log.h"
 #include "macros.h"
 
-#define MAX_GROUPS 256
+/* NGROUPS_MAX of Linux: no process has more supplementary groups. */
+#define MAX_GROUPS 65536
+
+/* setgroups(2) of the calling thread only (glibc's wrapper changes every thread);
+ * the 32-bit gid call where the plain one takes 16-bit gids. */
+#ifdef SYS_setgroups32
+#define SYS_SETGROUPS SYS_setgroups32
+#else
+#define SYS_SETGROUPS SYS_setgroups
+#endif
 
 /* The calling thread's file-system identity before a switch. */
 struct fs_identity {
 	bool switched;
+	uid_t fsuid;
+	gid_t fsgid;
 	int ngroups;
-	gid_t groups[MAX_GROUPS];
+	gid_t *groups; /* owned */
 };
 
-/* The user's supplementary groups, as a login would have them (NSS, on a worker). */
-static int user_groups(uid_t uid, gid_t gid, gid_t *groups, int *ngroups)
+/* The user's supplementary groups, as a login would have them (NSS, on a worker,
+ * still as the daemon). Returns an array to free, of *ngroups entries, or NULL. */
+static gid_t *user_groups(uid_t uid, gid_t gid, int *ngroups)
 {
 	char buf[16384];
 	struct passwd pw, *res = NULL;
+	int n = 64;
 
-	*ngroups = MAX_GROUPS;
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0 || !res ||
-	    getgrouplist(res->pw_name, gid, groups, ngroups) < 0) {
-		groups[0] = gid;
-		*ngroups = 1;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+		for (;;) {
+			gid_t *groups = malloc((size_t) n * sizeof(*groups));
+			int want = n;
+
+			if (!groups)
+				return NULL;
+			if (getgrouplist(res->pw_name, gid, groups, &want) >= 0) {
+				*ngroups = want;
+				return groups;
+			}
+			free(groups);
+			if (want <= n || want > MAX_GROUPS)
+				break;
+			n = want;
+		}
 	}
-	return 0;
+	/* Unknown to NSS: its own group only. */
+	{
+		gid_t *groups = malloc(sizeof(*groups));
+
+		if (groups) {
+			groups[0] = gid;
+			*ngroups = 1;
+		}
+		return groups;
+	}
 }
 
 /*
@@ -48,20 +81,33 @@ static int user_groups(uid_t uid, gid_t gid, gid_t *groups, int *ngroups)
  */
 static int identity_enter(uid_t uid, gid_t gid, struct fs_identity *saved)
 {
-	gid_t groups[MAX_GROUPS];
-	int n;
+	gid_t *groups;
+	int n, r = 0;
 
 	saved->switched = false;
+	saved->groups = NULL;
 	if (geteuid() != 0 || uid == 0)
 		return 0;
-	saved->ngroups = getgroups(MAX_GROUPS, saved->groups);
+	saved->ngroups = getgroups(0, NULL);
 	if (saved->ngroups < 0)
 		return -errno;
-	user_groups(uid, gid, groups, &n);
-	if (syscall(SYS_setgroups, (size_t) n, groups) < 0)
+	saved->groups = malloc(((size_t) saved->ngroups + 1) * sizeof(gid_t));
+	if (!saved->groups)
+		return -ENOMEM;
+	saved->ngroups = getgroups(saved->ngroups, saved->groups);
+	if (saved->ngroups < 0)
 		return -errno;
-	(void) setfsgid(gid);
-	(void) setfsuid(uid);
+	groups = user_groups(uid, gid, &n);
+	if (!groups)
+		return -ENOMEM;
+	if (syscall(SYS_SETGROUPS, (size_t) n, groups) < 0)
+		r = -errno;
+	free(groups);
+	if (r < 0)
+		return r;
+	/* setfs*id() answer the previous value: what leaving gives back. */
+	saved->fsgid = (gid_t) setfsgid(gid);
+	saved->fsuid = (uid_t) setfsuid(uid);
 	saved->switched = true;
 	/* setfs*id() report the previous value; asking again tells the current one. */
 	if ((uid_t) setfsuid((uid_t) -1) != uid || (gid_t) setfsgid((gid_t) -1) != gid)
@@ -71,18 +117,25 @@ static int identity_enter(uid_t uid, gid_t gid, struct fs_identity *saved)
 
 static void identity_leave(struct fs_identity *saved)
 {
-	if (!saved->switched)
-		return;
-	(void) setfsuid(0);
-	(void) setfsgid(0);
-	(void) syscall(SYS_setgroups, (size_t) saved->ngroups, saved->groups);
-	saved->switched = false;
+	if (saved->switched) {
+		(void) setfsuid(saved->fsuid);
+		(void) setfsgid(saved->fsgid);
+		(void) syscall(SYS_SETGROUPS, (size_t) saved->ngroups, saved->groups);
+		saved->switched = false;
+	}
+	free(saved->groups);
+	saved->groups = NULL;
 }
 
 int fs_job_run_now(struct fs_job *job)
 {
 	struct fs_identity saved;
 
+	/* What needs the daemon's own rights (NSS look-ups), before the switch. */
+	if (job->before && job->before(job) < 0) {
+		job->result = FS_JOB_NOT_RUN;
+		return job->result;
+	}
 	if (identity_enter(job->uid, job->gid, &saved) < 0)
 		job->result = FS_JOB_NOT_RUN;
 	else
@@ -113,10 +166,15 @@ void fs_job_submit(struct daemon *d, struct fs_job *job)
 
 static int mkdir_one(const char *path, mode_t mode)
 {
+	struct stat st;
+
 	if (mkdir(path, mode) < 0)
 		return errno == EEXIST ? 0 : -errno;
-	/* mkdir honours the umask; the trace layout wants the exact mode. */
-	return chmod(path, mode) < 0 ? -errno : 0;
+	/* mkdir honours the umask; the trace layout wants the exact mode. A set-group-ID
+	 * bit inherited from the parent stays. */
+	if (stat(path, &st) < 0)
+		st.st_mode = 0;
+	return chmod(path, mode | (st.st_mode & S_ISGID)) < 0 ? -errno : 0;
 }
 
 int fs_mkdir_parents(const char *path, mode_t mode)

@@ -26,6 +26,7 @@ struct fs_job {
 	struct worker_job base;
 	uid_t uid;
 	gid_t gid;
+	fs_work_fn before; /* optional: on the worker, as the daemon; < 0 = not run */
 	fs_work_fn work;
 	fs_done_fn done;
 	/* What work() returned; FS_JOB_NOT_RUN when the identity could not be taken

@@ -73,8 +73,18 @@ int worker_completions_attach(struct worker_completions *c, sd_event *loop)
 void worker_completions_fini(struct worker_completions *c)
 {
 	c->source = sd_event_source_disable_unref(c->source);
-	/* Whatever completed but was not applied is only freed. */
-	completions_cb(NULL, c->event_fd, 0, c);
+	/* Whatever completed but was not applied is applied now, and what those
+	 * completions post in turn too (their done() sees the daemon stopping). */
+	for (;;) {
+		bool empty;
+
+		pthread_mutex_lock(&c->lock);
+		empty = list_is_empty(&c->done_jobs);
+		pthread_mutex_unlock(&c->lock);
+		if (empty)
+			break;
+		completions_cb(NULL, c->event_fd, 0, c);
+	}
 	if (c->event_fd >= 0)
 		close(c->event_fd);
 	c->event_fd = -1;

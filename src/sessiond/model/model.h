@@ -113,6 +113,7 @@ struct session {
 	uint64_t live_timer_us;
 	bool active;
 	bool has_been_started;
+	bool start_pending; /* a first start is making the output directories */
 	struct domain domains[DOMAIN_INDEX_COUNT]; /* by enum domain_index */
 	struct list_node snapshot_outputs; /* struct snapshot_output */
 	uint32_t next_snapshot_output_id;

@@ -405,7 +405,9 @@ static void setup_job_done(struct daemon *d, struct worker_job *job)
 		}
 		as->event_count = j->event_count;
 		setup_job_free(j);
-		if (!s || !s->active) {
+		/* Not started when the session stopped meanwhile, or when a tracker
+		 * changed meanwhile now leaves this application out. */
+		if (!s || !s->active || (as->resync && !session_follows_app(s, app))) {
 			app_session_settled(d, app, as);
 			return;
 		}

@@ -571,7 +571,8 @@ struct tracepoint_listing {
 
 struct list_job {
 	struct app_job base;
-	struct tracepoint_listing *listing;
+	struct tracepoint_listing *listing; /* the loop's: run() does not touch it */
+	bool with_fields;
 	pid_t pid;
 	size_t count;
 	struct lttng_ust_abi_tracepoint_iter *tracepoints;
@@ -605,14 +606,14 @@ static void list_job_run(struct worker_job *job)
 	size_t capacity = 0;
 	int handle, r;
 
-	handle = j->listing->out->with_fields ? lttng_ust_ctl_tracepoint_field_list(sock)
+	handle = j->with_fields ? lttng_ust_ctl_tracepoint_field_list(sock)
 					 : lttng_ust_ctl_tracepoint_list(sock);
 	if (handle < 0) {
 		j->base.result = handle;
 		return;
 	}
 	for (;;) {
-		if (j->listing->out->with_fields) {
+		if (j->with_fields) {
 			if (!grow_array((void **) &j->fields, &capacity, j->count, sizeof(*j->fields)))
 				break;
 			r = lttng_ust_ctl_tracepoint_field_list_get(sock, handle, &j->fields[j->count]);
@@ -707,6 +708,7 @@ enum lttng_error_code ust_apps_list_tracepoints(struct daemon *d, struct event_l
 			j->base.app_id = app->id;
 			j->base.sock = app->cmd_sock;
 			j->listing = l;
+			j->with_fields = out->with_fields;
 			j->pid = app->pid;
 			l->outstanding++;
 			submitted++;

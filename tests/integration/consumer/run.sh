@@ -152,15 +152,16 @@ PY
 silent=$!
 for _ in $(seq 100); do [ -s "$HOME/relayd.port" ] && break; sleep 0.05; done
 port=$(cat "$HOME/relayd.port" 2>/dev/null)
+# The daemon's connect shows as one more SYN-SENT socket to that port than those of
+# the queue's filler, counted before anything else connects.
+syn_sent() { awk -v p="$(printf ':%04X' "$port")" '$3 ~ p"$" && $4 == "02"' /proc/net/tcp | wc -l; }
+fillers=$(syn_sent)
 LTTNG_NETWORK_SOCKET_TIMEOUT=3000 "$ours" --daemonize --no-kernel 2>"$HOME/relayd.log"
 sd=$(cat /var/run/lttng/lttng-sessiond.pid)
 lttng create net --set-url "net://127.0.0.1:$port:$((port + 1))" >/dev/null
 lttng enable-event -u a -s net >"$HOME/net-enable.txt" 2>&1 &
 enabler=$!
-# Its request has reached the daemon once the daemon's connect is in SYN-SENT too
-# (beside those of the queue's filler).
-syn_sent() { awk -v p="$(printf ':%04X' "$port")" '$3 ~ p"$" && $4 == "02"' /proc/net/tcp | wc -l; }
-fillers=$(syn_sent)
+# Its request has reached the daemon once the daemon's connect is in SYN-SENT.
 for _ in $(seq 100); do [ "$(syn_sent)" -gt "$fillers" ] && break; sleep 0.05; done
 check "enable-event on a streaming session waits for an unanswering relay daemon" \
 	test "$(syn_sent)" -gt "$fillers"
