@@ -35,49 +35,43 @@ static const struct tracer_domain *event_request_of(struct command_ctx *ctx,
 	return impl;
 }
 
-enum lttng_error_code cmd_enable_event(struct command_ctx *ctx)
+/* ENABLE_EVENT and DISABLE_EVENT: the event decoded, what LTTng checks for every
+ * domain, then the domain's own rules. */
+static enum lttng_error_code event_command(struct command_ctx *ctx, const char *wire_channel_name,
+					   bool enable)
 {
 	char channel_name[CHANNEL_NAME_MAX];
 	const struct tracer_domain *impl;
 	struct event_request req;
 	struct decoded_event ev;
-	int r;
+	enum lttng_error_code r;
 
 	if (codec_decode_event(ctx->req->payload, ctx->req->payload_len, &ev) < 0)
 		return LTTNG_ERR_INVALID;
-	impl = event_request_of(ctx, ctx->req->header->u.enable.channel_name, channel_name, &req);
-	/* A filter comes as an expression plus its bytecode, never one alone (the real
-	 * daemon aborts on a mismatch; we refuse it). */
-	if (!!ev.filter_expression != !!ev.bytecode)
+	impl = event_request_of(ctx, wire_channel_name, channel_name, &req);
+	if (enable && !!ev.filter_expression != !!ev.bytecode)
+		/* A filter comes as an expression plus its bytecode, never one alone (the
+		 * real daemon aborts on a mismatch; we refuse it). */
 		r = LTTNG_ERR_FILTER_INVAL;
-	else if (!impl || !impl->enable_event)
+	else if (!enable && (ev.loglevel_type || ev.loglevel != -1 || ev.enabled || ev.pid))
+		/* Only a name (or everything) can select the rules to disable. */
+		r = LTTNG_ERR_UNK;
+	else if (!impl || (enable ? !impl->enable_event : !impl->disable_event))
 		r = LTTNG_ERR_UNKNOWN_DOMAIN;
 	else
-		r = impl->enable_event(&req, &ev);
+		r = enable ? impl->enable_event(&req, &ev) : impl->disable_event(&req, &ev);
 	decoded_event_fini(&ev);
 	return r;
 }
 
+enum lttng_error_code cmd_enable_event(struct command_ctx *ctx)
+{
+	return event_command(ctx, ctx->req->header->u.enable.channel_name, true);
+}
+
 enum lttng_error_code cmd_disable_event(struct command_ctx *ctx)
 {
-	char channel_name[CHANNEL_NAME_MAX];
-	const struct tracer_domain *impl;
-	struct event_request req;
-	struct decoded_event ev;
-	int r;
-
-	if (codec_decode_event(ctx->req->payload, ctx->req->payload_len, &ev) < 0)
-		return LTTNG_ERR_INVALID;
-	impl = event_request_of(ctx, ctx->req->header->u.disable.channel_name, channel_name, &req);
-	/* Only a name (or everything) can select the rules to disable. */
-	if (ev.loglevel_type || ev.loglevel != -1 || ev.enabled || ev.pid)
-		r = LTTNG_ERR_UNK;
-	else if (!impl || !impl->disable_event)
-		r = LTTNG_ERR_UNKNOWN_DOMAIN;
-	else
-		r = impl->disable_event(&req, &ev);
-	decoded_event_fini(&ev);
-	return r;
+	return event_command(ctx, ctx->req->header->u.disable.channel_name, false);
 }
 
 enum lttng_error_code cmd_list_events(struct command_ctx *ctx)
