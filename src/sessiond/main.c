@@ -236,7 +236,12 @@ int main(int argc, char **argv)
 		rundir_cleanup(&cfg, lock_fd);
 		return EXIT_FAILURE;
 	}
-	if (autoload_sessions(&d) < 0) {
+	/* Loading may wait for a consumer daemon's start, running the loop: clients
+	 * wait in the backlog until it is done, as they would for a daemon not ready. */
+	client_server_pause(&d, true);
+	r = autoload_sessions(&d);
+	client_server_pause(&d, false);
+	if (r < 0) {
 		daemon_stop(&d);
 		rundir_cleanup(&cfg, lock_fd);
 		return EXIT_FAILURE;
@@ -247,7 +252,8 @@ int main(int argc, char **argv)
 		kill(daemon_parent, SIGUSR1);
 	else if (cfg.sig_parent)
 		kill(original_parent, SIGUSR1);
-	r = sd_event_loop(d.loop);
+	/* A quit signal taken while loading ended the loop already. */
+	r = sd_event_get_state(d.loop) == SD_EVENT_FINISHED ? 0 : sd_event_loop(d.loop);
 	if (r < 0) {
 		log_error_errno(r, "Event loop failed");
 		exit_code = EXIT_FATAL;

@@ -413,6 +413,13 @@ static struct connection *waiting_connection(struct daemon *d, uint64_t connecti
 	return NULL;
 }
 
+void client_server_pause(struct daemon *d, bool paused)
+{
+	if (d->clients && d->clients->accept_source)
+		(void) sd_event_source_set_enabled(d->clients->accept_source,
+						   paused ? SD_EVENT_OFF : SD_EVENT_ON);
+}
+
 void client_server_redispatch(struct daemon *d, uint64_t connection_id)
 {
 	struct connection *c = waiting_connection(d, connection_id);

@@ -7,6 +7,8 @@
 #ifndef SESSIOND_CLIENT_SERVER_H
 #define SESSIOND_CLIENT_SERVER_H
 
+#include <stdbool.h>
+
 #include "core/daemon.h"
 
 /* Upper bound on a request's variable payload; larger claims are refused before any
@@ -25,6 +27,9 @@ int client_server_start(struct daemon *d);
 /* Answers a request whose handler deferred its reply; takes the reply's buffers.
  * Does nothing when the client has gone. */
 void client_server_complete(struct daemon *d, uint64_t connection_id, struct client_reply *reply);
+/* Stops (or resumes) accepting clients; those that connect meanwhile wait in the
+ * socket's backlog (session files loaded at start-up run the loop meanwhile). */
+void client_server_pause(struct daemon *d, bool paused);
 /* Runs a deferred request again from the start (what it waited for is ready). Its
  * fds were closed after the first dispatch; requests that defer carry none. */
 void client_server_redispatch(struct daemon *d, uint64_t connection_id);

@@ -140,10 +140,31 @@ static void prepare_wait_done(struct daemon *d, struct operation *op)
 	free(w);
 }
 
+/* A request nobody waits for (a session file loaded at start-up, the loop not
+ * running yet and no client accepted meanwhile) waits for the step by running the
+ * loop itself, so the file's commands fail as they would for a client. Returns
+ * false when the loop cannot be run here (it already runs, or there is none). */
+static bool run_loop_until_held_once(struct daemon *d, struct operation *op)
+{
+	if (!d->loop || sd_event_get_state(d->loop) != SD_EVENT_INITIAL)
+		return false;
+	while (op->holders > 1)
+		if (sd_event_run(d->loop, UINT64_MAX) < 0 ||
+		    sd_event_get_state(d->loop) == SD_EVENT_FINISHED)
+			break;
+	return op->holders == 1;
+}
+
 /* After a step that may have to wait (started with w's operation): when it does,
  * the request is deferred and ctx->reply->deferred says so. */
 static int wait_if_needed(struct command_ctx *ctx, struct prepare_wait *w, int r)
 {
+	if (r == LTTNG_OK && w->op.holders > 1 && ctx->req->detached &&
+	    run_loop_until_held_once(ctx->daemon, &w->op)) {
+		r = w->op.code;
+		free(w); /* only this function held it last */
+		return r;
+	}
 	if (r == LTTNG_OK && w->op.holders > 1) {
 		/* Under way: the loop goes on serving others meanwhile. */
 		w->detached = ctx->req->detached;
@@ -189,16 +210,8 @@ static int prepare_or_wait(struct command_ctx *ctx, const struct tracer_domain *
 /* Checks that the session's relay daemon answers, deferring the request meanwhile. */
 static int probe_or_wait(struct command_ctx *ctx)
 {
-	struct prepare_wait *w;
+	struct prepare_wait *w = prepare_wait_new(ctx);
 
-	if (ctx->req->detached) {
-		/* A session file loaded at start-up cannot wait for the probe; as no
-		 * streaming is done yet, such a session cannot load anyway. */
-		log_error("Session \"%s\" streams to lttng-relayd, which this daemon does not "
-			  "support yet", ctx->session->name);
-		return LTTNG_ERR_RELAYD_CONNECT_FAIL;
-	}
-	w = prepare_wait_new(ctx);
 	if (!w)
 		return LTTNG_ERR_NOMEM;
 	return wait_if_needed(ctx, w, relayd_probe(ctx->daemon, ctx->session, &w->op));

@@ -200,6 +200,35 @@ missing_consumer() {
 missing_consumer 64 68
 missing_consumer 32 69
 
+# A session file loaded at start-up (--load) waits for the consumer daemon as a
+# client's commands would: with a consumer that cannot start, its user-space
+# session is not loaded (the loader destroys what it made), and the daemon serves.
+"$ours" --daemonize --no-kernel 2>/dev/null
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+lttng create saved --output="$HOME/saved-trace" >/dev/null
+lttng enable-event -u a -s saved >/dev/null
+mkdir -p "$HOME/load"
+lttng save saved --output-path="$HOME/load" >/dev/null
+stop_daemon "$sd"
+check "a session with a user-space channel was saved" test -s "$HOME/load/saved.lttng"
+# A consumer that exists but dies before its handshake: its failure comes later,
+# as a loop event.
+printf '#!/bin/sh\nexit 1\n' >"$HOME/dying-consumerd"
+chmod +x "$HOME/dying-consumerd"
+"$ours" --daemonize --no-kernel --load="$HOME/load" --consumerd64-path="$HOME/dying-consumerd" \
+	2>"$HOME/load.log"
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+check "a consumer that dies while starting: the saved session is not loaded" \
+	bash -c "! lttng list 2>/dev/null | grep -q 'saved '"
+check "the daemon serves all the same (lttng list exit 0)" bash -c "lttng list >/dev/null 2>&1"
+stop_daemon "$sd"
+"$ours" --daemonize --no-kernel --load="$HOME/load" 2>/dev/null
+sd=$(cat /var/run/lttng/lttng-sessiond.pid)
+check "with a consumer that starts, it loads (waiting for that consumer)" \
+	bash -c "lttng list saved 2>/dev/null | grep -q 'a (type: tracepoint)'"
+check "and its consumer runs" test -n "$(consumer_pids "$sd")"
+stop_daemon "$sd"
+
 # A 64-bit binary given as the 32-bit consumer: refused after the handshake.
 "$ours" --background --no-kernel --consumerd32-path="$c64" 2>"$HOME/wrong-bits.log"
 sd=$(cat /var/run/lttng/lttng-sessiond.pid)
