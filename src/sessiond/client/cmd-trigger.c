@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Trigger commands. Triggers are not served yet; the listing is answered truthfully
- * as empty so that `lttng list-triggers` works. */
+/* Trigger commands. Triggers come with issue 12: until then REGISTER/UNREGISTER_TRIGGER
+ * are unknown commands (LTTNG_ERR_UND, as an older daemon answers) and the listing is
+ * answered truthfully as empty, so that `lttng list-triggers` works. */
 #include "client/commands.h"
 
 enum lttng_error_code cmd_list_triggers(struct command_ctx *ctx)
