@@ -441,20 +441,15 @@ void client_server_fail(struct daemon *d, uint64_t connection_id, int code)
 
 void client_server_complete(struct daemon *d, uint64_t connection_id, struct client_reply *reply)
 {
-	struct connection *c;
+	struct connection *c = waiting_connection(d, connection_id);
 
-	if (!d->clients)
+	if (!c)
 		return;
-	list_for_each_entry(c, &d->clients->connections, link) {
-		if (c->id == connection_id && c->state == CONN_WAIT_HANDLER) {
-			if (reply->ret_code != LTTNG_OK) {
-				reply->cmd_header.size = 0;
-				reply->data.size = 0;
-			}
-			connection_start_reply(c, reply);
-			return;
-		}
+	if (reply->ret_code != LTTNG_OK) {
+		reply->cmd_header.size = 0;
+		reply->data.size = 0;
 	}
+	connection_start_reply(c, reply);
 }
 
 int client_server_start(struct daemon *d)
