@@ -15,7 +15,8 @@
 #include "../macros.h"
 
 #define CONSUMER_WIRE_MAGIC 0x4c43534eu /* "NSCL" */
-#define CONSUMER_WIRE_VERSION 2 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain */
+#define CONSUMER_WIRE_VERSION 3 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
+				* 3: the kernel messages */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -35,6 +36,18 @@ enum consumer_msg_type {
 	CONSUMER_MSG_CHANNEL_STATS = 9,  /* struct consumer_wire_key -> STATUS + stats */
 	CONSUMER_MSG_STATUS = 10,        /* consumerd -> sessiond */
 	CONSUMER_MSG_SNAPSHOT = 11,      /* struct consumer_wire_snapshot */
+	/* The kernel domain (a consumer started with -k): the session's kernel trace
+	 * (its metadata), its channels (each an ftrace instance the session daemon made
+	 * and controls; the consumer reads its per-CPU raw buffers and writes them as
+	 * LTTng kernel streams), and what each channel records. FLUSH_CHANNEL,
+	 * DESTROY_CHANNEL (trace or channel key), DATA_PENDING, CHANNEL_STATS and
+	 * SNAPSHOT serve kernel channels too. */
+	CONSUMER_MSG_KERNEL_ADD_TRACE = 12,   /* struct consumer_wire_kernel_trace */
+	CONSUMER_MSG_KERNEL_ADD_CHANNEL = 13, /* struct consumer_wire_kernel_channel */
+	CONSUMER_MSG_KERNEL_ADD_EVENTS = 14,  /* struct consumer_wire_kernel_events + entries */
+	CONSUMER_MSG_KERNEL_ADD_CONTEXT = 15, /* struct consumer_wire_kernel_context */
+	CONSUMER_MSG_KERNEL_STATEDUMP = 16,   /* struct consumer_wire_key (trace key) */
+	CONSUMER_MSG_KERNEL_REGENERATE_METADATA = 17, /* struct consumer_wire_key (trace) */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -131,6 +144,72 @@ struct consumer_wire_key {
 	uint64_t key;
 } PACKED;
 
+/* KERNEL_ADD_TRACE: a session's kernel trace: <directory>/metadata (packetized, as
+ * LTTng's kernel metadata) and the environment its metadata gives. */
+#define CONSUMER_KERNEL_TEXT_MAX 256
+struct consumer_wire_kernel_trace {
+	uint64_t key;        /* chosen by sessiond, unique for the consumer's life */
+	uint64_t session_id;
+	uint32_t uid, gid;   /* owner of the files */
+	uint8_t uuid[16];    /* the trace's uuid (packet headers, metadata) */
+	char trace_name[CONSUMER_KERNEL_TEXT_MAX];    /* env trace_name */
+	char creation_time[CONSUMER_KERNEL_TEXT_MAX]; /* env trace_creation_datetime */
+	char hostname[CONSUMER_KERNEL_TEXT_MAX];      /* env hostname */
+	char directory[CONSUMER_PATH_MAX]; /* absolute ".../kernel"; "" = no output
+					    * (snapshot session) */
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_kernel_trace) == 8 * 2 + 4 * 2 + 16 + 3 * 256 + 4096,
+	       "kernel_trace layout");
+
+/* KERNEL_ADD_CHANNEL: one channel of a kernel trace, recorded by the ftrace
+ * instance at `instance` (absolute: <tracefs>/instances/<name>), one stream per CPU
+ * of cpu_count, files <name>_<cpu> in the trace's directory. */
+struct consumer_wire_kernel_channel {
+	uint64_t key;
+	uint64_t trace_key;
+	uint64_t subbuf_size;    /* the packet size of the streams */
+	uint64_t num_subbuf;
+	uint64_t tracefile_size; /* 0 = one file per stream */
+	uint64_t tracefile_count;
+	uint32_t switch_timer_us;
+	uint32_t read_timer_us;  /* how often the raw buffers are read; 0 = default */
+	uint32_t overwrite;      /* 1: the instance overwrites (losses are lost packets) */
+	uint32_t chan_id;        /* stream id in the packet headers */
+	uint32_t cpu_count;      /* streams: CPUs 0..cpu_count-1 */
+	uint32_t reserved;
+	char name[CONSUMER_NAME_MAX];
+	char instance[CONSUMER_PATH_MAX];
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_kernel_channel) == 8 * 6 + 4 * 6 + 256 + 4096,
+	       "kernel_channel layout");
+
+/* KERNEL_ADD_EVENTS: ftrace events (system, name) the channel's instance records
+ * from now on; the consumer declares them in the metadata under LTTng's names
+ * before it is answered, so the session daemon enables them in ftrace afterwards.
+ * An event already declared is not declared again. */
+#define CONSUMER_KERNEL_EVENTS_MAX 1024u /* entries of one message */
+struct consumer_wire_kernel_event {
+	char system[64];
+	char name[128];
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_kernel_event) == 192, "kernel_event layout");
+struct consumer_wire_kernel_events {
+	uint64_t channel_key;
+	uint32_t count;          /* entries following, 1..CONSUMER_KERNEL_EVENTS_MAX */
+	uint32_t reserved;
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_kernel_events) == 16, "kernel_events layout");
+
+/* KERNEL_ADD_CONTEXT: a context field every event of the channel carries (before
+ * the channel's first start), in order of addition. ctx is enum
+ * lttng_event_context_type; -EOPNOTSUPP for one the consumer cannot produce. */
+struct consumer_wire_kernel_context {
+	uint64_t channel_key;
+	int32_t ctx;
+	uint32_t reserved;
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_kernel_context) == 16, "kernel_context layout");
+
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
  * ADD_CHANNEL, 1/0 of DATA_PENDING). */
 #define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
@@ -141,6 +220,10 @@ struct consumer_wire_status {
 	uint64_t lost_packets;
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_status) == 24, "status layout");
+
+_Static_assert(sizeof(struct consumer_wire_kernel_events) +
+		       CONSUMER_KERNEL_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event) <=
+		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_ADD_EVENTS fits the receive buffer");
 
 /* Largest payload each type may carry; anything bigger is a protocol error. */
 static inline uint32_t consumer_msg_max_payload(uint16_t type)
@@ -165,6 +248,18 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 		return sizeof(struct consumer_wire_status);
 	case CONSUMER_MSG_SNAPSHOT:
 		return sizeof(struct consumer_wire_snapshot);
+	case CONSUMER_MSG_KERNEL_ADD_TRACE:
+		return sizeof(struct consumer_wire_kernel_trace);
+	case CONSUMER_MSG_KERNEL_ADD_CHANNEL:
+		return sizeof(struct consumer_wire_kernel_channel);
+	case CONSUMER_MSG_KERNEL_ADD_EVENTS:
+		return sizeof(struct consumer_wire_kernel_events) +
+		       CONSUMER_KERNEL_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event);
+	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
+		return sizeof(struct consumer_wire_kernel_context);
+	case CONSUMER_MSG_KERNEL_STATEDUMP:
+	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
+		return sizeof(struct consumer_wire_key);
 	default:
 		return 0;
 	}
