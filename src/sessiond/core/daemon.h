@@ -39,7 +39,7 @@ struct daemon {
 	 * it does not implement (its commands answer as the real daemon without it). */
 	const struct tracer_domain *domains[DOMAIN_INDEX_COUNT];
 	struct ust_apps *apps;                 /* ust/ust-app.c: instrumented applications */
-	/* consumer/consumer-supervisor.h: one per bitness, CONSUMER_BITNESS_COUNT. */
+	/* consumer/consumer-supervisor.h: one per consumer daemon, CONSUMER_COUNT. */
 	struct consumer_supervisor *consumers;
 	struct list_node consumer_death_subscribers; /* struct consumer_death_subscription */
 	struct list_node ust_registries; /* struct ust_registry (ust/) */
