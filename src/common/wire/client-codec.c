@@ -206,6 +206,7 @@ int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_ev
 	ev.loglevel = we.loglevel;
 	ev.enabled = we.enabled != 0;
 	ev.pid = we.pid;
+	ev.flags = we.flags;
 	r = decode_exclusions(&c, &ev, we.exclusion_count);
 	if (r == 0)
 		r = decode_filter(&c, &ev, we.filter_expression_len, we.bytecode_len);
@@ -236,6 +237,7 @@ int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *e
 		.loglevel = event->loglevel,
 		.enabled = enabled,
 		.pid = event->pid,
+		.flags = event->flags,
 		.name_len = (uint32_t) strlen(event->name) + 1,
 		.exclusion_count = event->exclusion_count,
 		.filter_expression_len =

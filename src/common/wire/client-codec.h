@@ -46,6 +46,7 @@ struct decoded_event {
 	int loglevel;
 	bool enabled;
 	int pid;
+	uint32_t flags;    /* enum lttng_event_flag (listings: syscall bitness) */
 	uint32_t exclusion_count;
 	char (*exclusions)[WIRE_SYMBOL_NAME_LEN]; /* owned */
 	char *filter_expression;                  /* owned, may be NULL */
