@@ -61,10 +61,12 @@ int kernel_domain_start(struct daemon *d)
 		return -ENOMEM;
 	list_init(&k->traces);
 	d->kernel = k;
-	/* --kmod-probes names the only groups offered; --extra-kmod-probes adds to the
-	 * default, which already offers every system ftrace has. */
-	if (cfg->kmod_probes[0])
+	/* --kmod-probes names the only groups offered, --extra-kmod-probes adds to
+	 * them; the default already offers every system ftrace has. */
+	if (cfg->kmod_probes[0]) {
 		add_probe_groups(k, cfg->kmod_probes);
+		add_probe_groups(k, cfg->extra_kmod_probes);
+	}
 	if (ktracefs_setup(k->tracefs, sizeof(k->tracefs)) < 0) {
 		k->tracefs[0] = '\0';
 		return 0; /* kernel commands answer "Kernel tracer not available" */
