@@ -5,6 +5,8 @@
 # of the test's own (lttng-test-ref-recorder) records the same events beside our
 # session, and a deterministic workload (lttng-test-workload) gives exact counts.
 #
+#   t  tools     no daemon: the checkers checked (two reference instances agree;
+#                a synthetic trace made from the reference passes every check)
 #   a  record    syscalls openat,read,write,close + sched_switch/fork/exec/exit:
 #                exact workload counts (expect.py), same events as the reference
 #                instance (compare.py), babeltrace2 (exit 0, empty stderr),
@@ -29,7 +31,7 @@
 #   BUILD_DIR (default: the build dir of $OUR_SESSIOND, else build/) provides
 #   src/sessiond/lttng-sessiond, src/consumerd/lttng-consumerd and
 #   tests/kernel/lttng-test-{workload,ref-recorder}.
-# Environment: KT_CASES (default "a b c d e f"), KT_KEEP=1 keeps the work dir.
+# Environment: KT_CASES (default "t a b c d e f"), KT_KEEP=1 keeps the work dir.
 #
 # Debian packages needed besides the build's (add to tools/install-deps.sh):
 #   libtracefs-dev libtraceevent-dev   (build lttng-test-ref-recorder)
@@ -73,7 +75,7 @@ if [ "$inner" = 0 ]; then
 	c64=$(dirname "$ours")/../consumerd/lttng-consumerd
 	workload=$build/tests/kernel/lttng-test-workload
 	recorder=$build/tests/kernel/lttng-test-ref-recorder
-	cases=${KT_CASES:-a b c d e f}
+	cases=${KT_CASES:-t a b c d e f}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -272,23 +274,25 @@ wait_workload() {
 }
 
 # ---- reference recorder ------------------------------------------------------------
-rec_job=
-start_ref() { # start_ref OUT EVENT...: records until stop_ref
+declare -A rec_jobs=()
+start_ref() { # start_ref OUT EVENT...: records until stop_ref OUT
 	local out=$1
 	shift
 	rm -f "$out.ready"
 	"$recorder" --proc "$hostproc" --no-stdin --output "$out" --ready-file "$out.ready" "$@" \
 		2>"$out.err" &
-	rec_job=$!
+	rec_jobs[$out]=$!
 	for _ in $(seq 200); do [ -e "$out.ready" ] && return 0; sleep 0.02; done
 	return 1
 }
-stop_ref() {
-	[ -n "$rec_job" ] || return 1
-	kill -INT "$rec_job" 2>/dev/null
-	wait "$rec_job"
-	local rc=$?
-	rec_job=
+stop_ref() { # stop_ref OUT: SIGINT, wait; its exit status
+	local job=${rec_jobs[$1]:-} rc
+	[ -n "$job" ] || return 1
+	kill -INT "$job" 2>/dev/null
+	wait "$job"
+	rc=$?
+	unset "rec_jobs[$1]"
+	[ -s "$1.err" ] && sed 's/^/# recorder: /' "$1.err"
 	return "$rc"
 }
 
@@ -309,6 +313,25 @@ syscallstats_count() {
 	awk -v tid="$2" -v sc="$3" '
 		/\(.*TID: [0-9]+\)/ { cur = ($0 ~ ("TID: " tid "\\)")) }
 		cur && $1 == "-" && $2 == sc { print $3; exit }' "$1"
+}
+# syscallstats_checks KERNEL_TRACE WORKLOAD_OUT: lttng-syscallstats' per-TID
+# counts for the workload's main thread are its openat, close and read counts,
+# and its writes to /dev/null plus its stdout's (one or two).
+syscallstats_checks() {
+	local pid sc want got
+	pid=$(sed -n 's/^pid=//p' "$2")
+	lttng-syscallstats --no-progress --no-color --tid "$pid" "$1" >syscallstats.txt 2>syscallstats.err
+	check "lttng-syscallstats (exit 0)" test $? -eq 0
+	for sc in openat:n_open close:n_open read:n_read; do
+		want=$(sed -n "s/^${sc#*:}=//p" "$2") sc=${sc%%:*}
+		got=$(syscallstats_count syscallstats.txt "$pid" "$sc")
+		check "lttng-syscallstats: tid $pid made $want $sc calls (says ${got:-none})" \
+			test "${got:-0}" = "$want"
+	done
+	want=$(sed -n 's/^n_write=//p' "$2")
+	got=$(syscallstats_count syscallstats.txt "$pid" write)
+	check "lttng-syscallstats: tid $pid made $want writes to /dev/null + 1 or 2 to stdout (says ${got:-none})" \
+		test "${got:-0}" -ge $((want + 1)) -a "${got:-0}" -le $((want + 2))
 }
 lttng_ok() { # lttng_ok LOG ARGS...: lttng ARGS, output appended to LOG
 	echo "\$ lttng ${*:2}" >>"$1"
@@ -345,7 +368,7 @@ case_a() {
 	check "the workload ran (exit 0)" wait_workload w
 	sleep 0.05
 	check "lttng stop" session_stop s
-	check "the reference recorder ended (exit 0)" stop_ref
+	check "the reference recorder ended (exit 0)" stop_ref ref.txt
 	check "lttng destroy" session_destroy s
 	check "a kernel/ trace with metadata" test -s "$dir/trace/kernel/metadata"
 	check_out "exact workload counts in our trace (expect.py)" expect.txt \
@@ -357,21 +380,44 @@ case_a() {
 	grep '^# ' compare.txt
 	check "babeltrace2 reads it (exit 0, empty stderr)" bt2_clean "$dir/trace" a
 	check "babeltrace 1.5 reads it (exit 0)" bt1_reads "$dir/trace" a
-	local pid
-	pid=$(sed -n 's/^pid=//p' w.out)
-	lttng-syscallstats --no-progress --no-color --tid "$pid" "$dir/trace/kernel" \
-		>syscallstats.txt 2>syscallstats.err
-	check "lttng-syscallstats (exit 0)" test $? -eq 0
-	local sc want got
-	for sc in openat:20 close:20 read:12; do
-		want=${sc#*:} sc=${sc%%:*}
-		got=$(syscallstats_count syscallstats.txt "$pid" "$sc")
-		check "lttng-syscallstats: tid $pid made $want $sc calls (says ${got:-none})" test "${got:-0}" = "$want"
-	done
-	got=$(syscallstats_count syscallstats.txt "$pid" write)
-	check "lttng-syscallstats: tid $pid made 15 writes to /dev/null + its stdout's (says ${got:-none})" \
-		test "${got:-0}" -ge 15 -a "${got:-0}" -le 17
+	syscallstats_checks "$dir/trace/kernel" w.out
 	stop_daemon "$sd"
+}
+
+# The tools themselves, no daemon: two reference instances agree, the workload's
+# exact counts are in the reference, and a synthetic LTTng-like trace made from
+# the reference (ref2ctf.py) passes expect.py, compare.py, babeltrace2,
+# babeltrace 1.5 and lttng-syscallstats. So a failure of cases a-f is the
+# daemon's, not the checkers'.
+case_t() {
+	local events=("${a_ref_events[@]}" syscalls:sys_enter_nanosleep syscalls:sys_exit_nanosleep)
+	check "the workload is ready" start_workload w --open 20 --read 12 --read-bytes 100 \
+		--write 15 --sleep 3 --fork 2 --exec /bin/true --threads 2 --thread-opens 4
+	check "a reference recorder is ready" start_ref ref.txt "${events[@]}"
+	check "a second one is ready" start_ref ref2.txt "${events[@]}"
+	check "each has its own instance" test "$(ls -d "$TRACEFS"/instances/lttng-test-ref-* | wc -l)" -ge 2
+	go_workload w
+	check "the workload ran (exit 0)" wait_workload w
+	sleep 0.05
+	check "the first recorder ended (exit 0)" stop_ref ref.txt
+	check "the second recorder ended (exit 0)" stop_ref ref2.txt
+	check "their instances are gone" bash -c "! ls -d $TRACEFS/instances/lttng-test-ref-* >/dev/null 2>&1"
+	local all=syscall_entry_openat,syscall_exit_openat,syscall_entry_read,syscall_exit_read
+	all+=,syscall_entry_write,syscall_exit_write,syscall_entry_close,syscall_exit_close,sched_switch
+	all+=,sched_process_fork,sched_process_exec,sched_process_exit,syscall_entry_nanosleep,syscall_exit_nanosleep
+	check_out "the reference has the workload's exact counts (expect.py --ref)" expect-ref.txt \
+		"$py" "$here/expect.py" --ref ref.txt w.out --events "$all"
+	check_out "two reference instances hold the same workload events (compare.py)" compare-refs.txt \
+		"$py" "$here/compare.py" --ours-is-ref ref2.txt ref.txt w.out
+	grep '^# ' compare-refs.txt
+	check "a synthetic LTTng-like trace from the reference (ref2ctf.py)" \
+		"$py" "$here/ref2ctf.py" ref.txt "$dir/syn" --openat-filename /etc/passwd
+	check_out "expect.py passes on it" expect-syn.txt "$py" "$here/expect.py" "$dir/syn" w.out --events "$all"
+	check_out "compare.py finds it the same as the reference" compare-syn.txt \
+		"$py" "$here/compare.py" "$dir/syn" ref.txt w.out
+	check "babeltrace2 reads it (exit 0, empty stderr)" bt2_clean "$dir/syn" syn
+	check "babeltrace 1.5 reads it (exit 0)" bt1_reads "$dir/syn" syn
+	syscallstats_checks "$dir/syn/kernel" w.out
 }
 
 b_session() { # b_session NAME: a recording kernel session
@@ -558,9 +604,10 @@ print(info.discarded, info.discarded_unknown)' "$dir/trace" 2>discarded.err)
 }
 
 case "$case_name" in
-a | b | c | d | e | f) "case_$case_name" ;;
+t | a | b | c | d | e | f) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
-# Whatever is left of the case (recorder, workloads) ends with this namespace.
-[ -n "$rec_job" ] && kill -INT "$rec_job" 2>/dev/null && wait "$rec_job"
+# A recorder still running is stopped (it removes its instance); whatever else
+# is left of the case ends with this namespace.
+for out in "${!rec_jobs[@]}"; do stop_ref "$out" >/dev/null; done
 echo "# end"
