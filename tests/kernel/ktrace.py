@@ -285,7 +285,7 @@ def read_lttng(path):
                             for k, v in st.trace.environment.items()}
             name = st.name or ""
             info.stream_files.add(name)
-            m = re.search(r"_(\d+)(?:_\d+)?$", os.path.basename(name))
+            m = re.search(r"_(\d+)$", os.path.basename(name))
             stream_cpu[name] = int(m.group(1)) if m else None
             continue
         if isinstance(msg, bt2._PacketBeginningMessageConst):
