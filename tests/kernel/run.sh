@@ -44,7 +44,8 @@
 set -u
 
 # ---- assumptions about our daemon (adjust here) -----------------------------
-# Our ftrace instances are named "$INSTANCE_PREFIX<daemon pid>-<session id>-<channel>",
+# Our ftrace instances are named
+# "$INSTANCE_PREFIX<pid namespace inode>-<daemon pid>-<session id>-<channel>",
 # the daemon pid as the daemon sees it (here: in the case's PID namespace).
 INSTANCE_PREFIX=lttng-sessiond-
 TRACEFS=/sys/kernel/tracing
@@ -205,7 +206,11 @@ start_daemon() { # start_daemon LOGNAME: sets $sd
 	local args=(--daemonize)
 	[ -x "$c64" ] && args+=("--consumerd64-path=$c64")
 	rm -f /var/run/lttng/lttng-sessiond.pid
-	"$ours" "${args[@]}" 2>>"$dir/$1.log"
+	# The daemon sees the host's /proc, as a daemon on the host does: trackers
+	# name global pids, and ftrace filters on them. (Its own mount namespace;
+	# the case keeps the namespace's /proc.)
+	unshare --mount --propagation private sh -c 'mount --bind "$0" /proc && exec "$@"' \
+		"$hostproc" "$ours" "${args[@]}" 2>>"$dir/$1.log"
 	sd=$(cat /var/run/lttng/lttng-sessiond.pid 2>/dev/null)
 	[ -n "$sd" ] && kill -0 "$sd" 2>/dev/null
 }
@@ -225,7 +230,11 @@ stop_daemon() {
 	return 0
 }
 # Our instances (names) of daemon $1.
-instances_of() { (cd "$TRACEFS/instances" && ls -d "$INSTANCE_PREFIX$1-"* 2>/dev/null); }
+instances_of() {
+	local ns
+	ns=$(readlink /proc/self/ns/pid | tr -dc 0-9)
+	(cd "$TRACEFS/instances" && ls -d "$INSTANCE_PREFIX$ns-$1-"* 2>/dev/null)
+}
 # wait_no_instances PID [TENTHS]: none left (polls, default 3 s).
 wait_no_instances() {
 	for _ in $(seq "${2:-30}"); do [ -z "$(instances_of "$1")" ] && return 0; sleep 0.1; done
@@ -429,7 +438,7 @@ case_b() {
 	start_daemon daemon1 || { notok "daemon started"; return; }
 	local sd1=$sd
 	check "a recording session" b_session b1
-	check "it has an instance named $INSTANCE_PREFIX$sd1-<session id>-<channel>" \
+	check "it has an instance named $INSTANCE_PREFIX<pidns>-$sd1-<session id>-<channel>" \
 		test -n "$(instances_of "$sd1")"
 	note "instances: $(instances_of "$sd1" | tr '\n' ' ')"
 	local had
@@ -536,7 +545,7 @@ case_d() {
 	lttng list s >list-s.txt 2>&1
 	check "lttng list s shows no event x" bash -c "! grep -Eq '^ +x( |\$)' list-s.txt"
 	check "and no instance of ours holds an enabled event" bash -c \
-		"! grep -qx 1 $TRACEFS/instances/$INSTANCE_PREFIX$sd-*/events/*/*/enable 2>/dev/null"
+		"! grep -qx 1 $TRACEFS/instances/$INSTANCE_PREFIX*-$sd-*/events/*/*/enable 2>/dev/null"
 	session_destroy s
 	stop_daemon "$sd"
 }

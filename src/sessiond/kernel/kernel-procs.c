@@ -35,8 +35,9 @@ static bool tracker_passes(const struct kproc_tracker *t, int64_t value)
 	return false;
 }
 
-/* The real uid and gid of a process (Uid:/Gid: lines of its status). */
-static int read_ids(const char *pid_dir, int64_t *uid, int64_t *gid)
+/* The real uid and gid of a process (Uid:/Gid: lines of its status) and its pid
+ * in its own namespace (the last of NSpid). */
+static int read_ids(const char *pid_dir, int64_t *uid, int64_t *gid, int64_t *vpid)
 {
 	char path[300], line[256];
 	int found = 0;
@@ -46,7 +47,7 @@ static int read_ids(const char *pid_dir, int64_t *uid, int64_t *gid)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f) && found < 2) {
+	while (fgets(line, sizeof(line), f) && found < 3) {
 		long long v;
 
 		if (sscanf(line, "Uid: %lld", &v) == 1) {
@@ -55,10 +56,17 @@ static int read_ids(const char *pid_dir, int64_t *uid, int64_t *gid)
 		} else if (sscanf(line, "Gid: %lld", &v) == 1) {
 			*gid = v;
 			found++;
+		} else if (strncmp(line, "NSpid:", 6) == 0) {
+			char *save = NULL;
+
+			for (char *p = strtok_r(line + 6, " \t\n", &save); p;
+			     p = strtok_r(NULL, " \t\n", &save))
+				*vpid = strtoll(p, NULL, 10);
+			found++;
 		}
 	}
 	fclose(f);
-	return found == 2 ? 0 : -EIO;
+	return found == 3 ? 0 : -EIO;
 }
 
 static int add_tid(pid_t **tids, size_t *count, size_t *capacity, pid_t tid)
@@ -111,17 +119,20 @@ int kproc_select_threads(const struct kproc_selection *sel, pid_t **ret_tids, si
 	while (r == 0 && (de = readdir(proc))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
-		int64_t uid = -1, gid = -1;
+		int64_t uid = -1, gid = -1, vpid = -1;
 
 		if (pid <= 0 || *end)
 			continue;
-		/* Outside namespaces of their own, the virtual ids are the ids. */
-		if (!tracker_passes(&sel->trackers[KPROC_PID], pid) ||
-		    !tracker_passes(&sel->trackers[KPROC_VPID], pid))
+		/* /proc's names are the pids ftrace records (those of the initial
+		 * namespace when /proc is the host's): the pid tracker's; the vpid is
+		 * the process's pid in its own namespace. Virtual uids and gids are
+		 * taken as the ids (no user namespaces are looked into). */
+		if (!tracker_passes(&sel->trackers[KPROC_PID], pid))
 			continue;
-		if (read_ids(de->d_name, &uid, &gid) < 0)
+		if (read_ids(de->d_name, &uid, &gid, &vpid) < 0)
 			continue; /* exited meanwhile */
-		if (!tracker_passes(&sel->trackers[KPROC_UID], uid) ||
+		if (!tracker_passes(&sel->trackers[KPROC_VPID], vpid) ||
+		    !tracker_passes(&sel->trackers[KPROC_UID], uid) ||
 		    !tracker_passes(&sel->trackers[KPROC_VUID], uid) ||
 		    !tracker_passes(&sel->trackers[KPROC_GID], gid) ||
 		    !tracker_passes(&sel->trackers[KPROC_VGID], gid))

@@ -141,6 +141,7 @@ struct setup_job {
 		char name[KTRACEFS_INSTANCE_NAME_MAX];
 		uint64_t bytes;
 		bool overwrite;
+		unsigned wake_percent;
 		int result;
 	} *instances;
 	int catalog_result;
@@ -155,7 +156,7 @@ static void setup_run(struct worker_job *job)
 	for (unsigned i = 0; i < j->count; i++)
 		j->instances[i].result = ktracefs_instance_create(
 			j->tracefs, j->instances[i].name, j->instances[i].bytes,
-			j->instances[i].overwrite);
+			j->instances[i].overwrite, j->instances[i].wake_percent);
 	j->catalog_result = ktracefs_read_catalog(j->tracefs, &j->catalog, &j->catalog_count);
 }
 
@@ -214,8 +215,7 @@ static int launch_setup(struct daemon *d, struct ksync *k, struct kernel_trace *
 		snprintf(kc->name, sizeof(kc->name), "%s", ch->name);
 		kc->index = channel_count(t);
 		kc->key = ++d->next_consumer_key;
-		ktracefs_instance_name(kc->instance, sizeof(kc->instance), getpid(), t->session_id,
-				       kc->index);
+		ktracefs_instance_name(kc->instance, sizeof(kc->instance), t->session_id, kc->index);
 		list_append(&t->channels, &kc->link);
 	}
 	list_for_each_entry(kc, &t->channels, link)
@@ -235,6 +235,8 @@ static int launch_setup(struct daemon *d, struct ksync *k, struct kernel_trace *
 		/* ftrace's buffer per CPU holds what LTTng's sub-buffers would. */
 		j->instances[j->count].bytes = mc->attr.subbuf_size * mc->attr.num_subbuf;
 		j->instances[j->count].overwrite = mc->attr.overwrite == 1;
+		j->instances[j->count].wake_percent =
+			(unsigned) (100 / (mc->attr.num_subbuf ? mc->attr.num_subbuf : 1));
 		j->count++;
 	}
 	j->base.run = setup_run;

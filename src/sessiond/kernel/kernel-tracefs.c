@@ -84,50 +84,111 @@ static int write_instance_file(const char *dir, const char *instance, const char
 	return r < 0 ? r : write_file(path, text, false);
 }
 
-void ktracefs_instance_name(char *out, size_t size, pid_t daemon_pid, uint64_t session_id,
-			    unsigned channel_index)
+/* The inode number of a process's pid namespace ("pid:[N]"), 0 when unknown. */
+static unsigned long long pid_namespace_of(const char *pid_dir)
 {
-	snprintf(out, size, KTRACEFS_INSTANCE_PREFIX "%d-%" PRIu64 "-%u", (int) daemon_pid,
-		 session_id, channel_index);
+	char path[300], link[64];
+	unsigned long long ino = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/pid", pid_dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	if (sscanf(link, "pid:[%llu]", &ino) != 1)
+		return 0;
+	return ino;
 }
 
-/* The daemon pid of one of our instance names, 0 when it is not one. */
-static pid_t instance_owner(const char *name)
+void ktracefs_instance_name(char *out, size_t size, uint64_t session_id, unsigned channel_index)
 {
-	const char *p = name + strlen(KTRACEFS_INSTANCE_PREFIX);
-	char *end;
-	long pid;
+	snprintf(out, size, KTRACEFS_INSTANCE_PREFIX "%llu-%d-%" PRIu64 "-%u",
+		 pid_namespace_of("self"), (int) getpid(), session_id, channel_index);
+}
+
+/* The daemon of one of our instance names; false when it is not one. */
+static bool instance_owner(const char *name, unsigned long long *ns, long *pid)
+{
+	int end = 0;
 
 	if (strncmp(name, KTRACEFS_INSTANCE_PREFIX, strlen(KTRACEFS_INSTANCE_PREFIX)) != 0)
-		return 0;
-	errno = 0;
-	pid = strtol(p, &end, 10);
-	if (errno || end == p || *end != '-' || pid <= 0 || pid > INT32_MAX)
-		return 0;
-	return (pid_t) pid;
+		return false;
+	return sscanf(name + strlen(KTRACEFS_INSTANCE_PREFIX), "%llu-%ld-%*u-%*u%n", ns, pid,
+		      &end) == 2 &&
+	       end > 0 && *pid > 0;
 }
 
-/* Whether pid is a live session daemon (a recycled pid running something else
- * does not keep an instance). */
-static bool owner_is_alive(pid_t pid)
+/* A live session daemon, as /proc shows it: its pid namespace and its pid there. */
+struct live_daemon {
+	unsigned long long ns;
+	long pid;
+};
+
+/* The innermost pid of a process (the last of its status NSpid line). */
+static long innermost_pid(const char *pid_dir)
 {
-	char path[64], comm[32] = "";
+	char path[300], line[256];
+	long pid = -1;
 	FILE *f;
 
-	if (pid == getpid())
-		return true;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int) pid);
+	snprintf(path, sizeof(path), "/proc/%s/status", pid_dir);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *save = NULL;
+
+		if (strncmp(line, "NSpid:", 6) != 0)
+			continue;
+		for (p = strtok_r(line + 6, " \t\n", &save); p; p = strtok_r(NULL, " \t\n", &save))
+			pid = strtol(p, NULL, 10);
+		break;
+	}
 	fclose(f);
-	return strncmp(comm, "lttng-sessiond", 14) == 0;
+	return pid;
 }
+
+static size_t list_live_daemons(struct live_daemon *out, size_t max)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return 0;
+	while (n < max && (de = readdir(proc))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+		if (strncmp(comm, "lttng-sessiond", 14) != 0)
+			continue;
+		out[n].ns = pid_namespace_of(de->d_name);
+		out[n].pid = innermost_pid(de->d_name);
+		if (out[n].ns && out[n].pid > 0)
+			n++;
+	}
+	closedir(proc);
+	return n;
+}
+
+/* linux/proc_ns.h PROC_PID_INIT_INO: the initial pid namespace. */
+#define INITIAL_PID_NAMESPACE 0xEFFFFFFCULL
 
 int ktracefs_remove_stale(const char *dir)
 {
+	unsigned long long own_ns = pid_namespace_of("self");
+	struct live_daemon live[256];
+	size_t live_count = list_live_daemons(live, sizeof(live) / sizeof(live[0]));
 	char path[4096];
 	struct dirent *de;
 	int removed = 0;
@@ -139,9 +200,18 @@ int ktracefs_remove_stale(const char *dir)
 	if (!instances)
 		return 0;
 	while ((de = readdir(instances))) {
-		pid_t owner = instance_owner(de->d_name);
+		unsigned long long ns;
+		bool alive = false;
+		long pid;
 
-		if (owner <= 0 || owner_is_alive(owner))
+		if (!instance_owner(de->d_name, &ns, &pid))
+			continue;
+		/* Only a namespace whose every process we see can be judged. */
+		if (ns != own_ns && own_ns != INITIAL_PID_NAMESPACE)
+			continue;
+		for (size_t i = 0; i < live_count && !alive; i++)
+			alive = live[i].ns == ns && live[i].pid == pid;
+		if (alive)
 			continue;
 		if (ktracefs_instance_remove(dir, de->d_name) == 0) {
 			log_info("Removed ftrace instance %s left by a session daemon that is gone",
@@ -204,9 +274,9 @@ int ktracefs_read_catalog(const char *dir, struct ktracefs_event **ret_events, s
 }
 
 int ktracefs_instance_create(const char *dir, const char *instance, uint64_t buffer_bytes_per_cpu,
-			     bool overwrite)
+			     bool overwrite, unsigned wake_percent)
 {
-	char path[4096], kb[32];
+	char path[4096], kb[32], percent[16];
 	int r = path_of(path, sizeof(path), dir, NULL, "instances/");
 
 	if (r < 0 || strlen(path) + strlen(instance) + 1 > sizeof(path))
@@ -223,9 +293,11 @@ int ktracefs_instance_create(const char *dir, const char *instance, uint64_t buf
 		r = write_instance_file(dir, instance, "options/overwrite", overwrite ? "1" : "0");
 	if (r == 0)
 		r = write_instance_file(dir, instance, "buffer_size_kb", kb);
-	/* Readers are woken as soon as there is data (they also read on a timer). */
+	/* Readers also read on a timer; waking them for every record would feed
+	 * back their own system calls into the buffer they drain. */
+	snprintf(percent, sizeof(percent), "%u", wake_percent);
 	if (r == 0)
-		r = write_instance_file(dir, instance, "buffer_percent", "0");
+		r = write_instance_file(dir, instance, "buffer_percent", percent);
 	if (r < 0) {
 		log_error_errno(r, "Cannot set up ftrace instance %s", instance);
 		(void) rmdir(path);

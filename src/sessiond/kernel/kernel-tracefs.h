@@ -13,21 +13,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Instance names: this prefix, the daemon's pid, the session id, the channel's
- * index in its session; so two daemons and two sessions never share one. */
+/* Instance names: this prefix, the daemon's pid namespace (its inode number) and
+ * pid there, the session id, the channel's index in its session; so two daemons
+ * (whatever their namespaces) and two sessions never share one. */
 #define KTRACEFS_INSTANCE_PREFIX "lttng-sessiond-"
-#define KTRACEFS_INSTANCE_NAME_MAX 64
+#define KTRACEFS_INSTANCE_NAME_MAX 80
 
 /* Finds tracefs, mounting it on /sys/kernel/tracing when no mount is there (as the
  * real daemon loads its modules at start). 0 with its path in dir, or -errno. */
 int ktracefs_setup(char *dir, size_t size);
 
-/* Removes the instances whose daemon (the pid in their name) is gone, and their
- * uprobes. Returns how many were removed. */
+/* Removes the instances whose daemon is gone: those of our pid namespace whose
+ * pid is no live session daemon, and, when we run in the initial pid namespace
+ * (we see every process), those of namespaces where no such daemon lives. Returns
+ * how many were removed. */
 int ktracefs_remove_stale(const char *dir);
 
-void ktracefs_instance_name(char *out, size_t size, pid_t daemon_pid, uint64_t session_id,
-			    unsigned channel_index);
+/* This daemon's instance name for a session's channel. */
+void ktracefs_instance_name(char *out, size_t size, uint64_t session_id, unsigned channel_index);
 
 /* One ftrace event. */
 struct ktracefs_event {
@@ -41,9 +44,11 @@ int ktracefs_read_catalog(const char *dir, struct ktracefs_event **ret_events,
 			  size_t *ret_count);
 
 /* Creates an instance recording nothing yet: tracing off, clock "mono" (LTTng's
- * kernel clock), the buffer size per CPU, overwrite or discard. 0 or -errno. */
+ * kernel clock), the buffer size per CPU, overwrite or discard, readers woken
+ * when wake_percent of a CPU's buffer is full (LTTng's consumer is woken at each
+ * sub-buffer). 0 or -errno. */
 int ktracefs_instance_create(const char *dir, const char *instance, uint64_t buffer_bytes_per_cpu,
-			     bool overwrite);
+			     bool overwrite, unsigned wake_percent);
 /* Removes an instance (tracing off first; nothing may hold its raw buffers). */
 int ktracefs_instance_remove(const char *dir, const char *instance);
 
