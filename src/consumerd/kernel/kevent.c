@@ -434,15 +434,62 @@ static int build_statedump(struct kevent *ev, const char *name)
 		       ? 0 : -ENAMETOOLONG;
 }
 
+static int field_index(const struct kevent *ev, const char *name)
+{
+	for (unsigned i = 0; i < ev->nfields; i++)
+		if (!strcmp(ev->fields[i].name, name))
+			return (int) i;
+	return -1;
+}
+
+/* Finds the comm/tid field pairs the task table learns names from. */
+static void find_task_fields(struct kevent *ev)
+{
+	static const char *const prefixes[] = { "", "prev_", "next_", "parent_", "child_" };
+
+	ev->exec_filename = -1;
+	if (!strcmp(ev->ftrace_name, "sched_process_exec"))
+		ev->exec_filename = field_index(ev, "filename");
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) && ev->ncomm_pairs < 2; i++) {
+		char comm[32], tid[32];
+		int c, t;
+
+		snprintf(comm, sizeof(comm), "%scomm", prefixes[i]);
+		snprintf(tid, sizeof(tid), "%stid", prefixes[i]);
+		c = field_index(ev, comm);
+		t = field_index(ev, tid);
+		if (c < 0 || t < 0 || ev->fields[c].type.kind != KFIELD_ARRAY ||
+		    !ev->fields[t].src.present)
+			continue;
+		ev->comm_pairs[ev->ncomm_pairs].comm = (uint8_t) c;
+		ev->comm_pairs[ev->ncomm_pairs].tid = (uint8_t) t;
+		ev->ncomm_pairs++;
+	}
+}
+
+static int build_event(struct kevent *ev, const char *system, const char *name,
+		       struct tep_event *fmt, kevent_format_fn load, void *userdata);
+
 int kevent_build(struct kevent *ev, uint32_t id, const char *system, const char *name,
 		 struct tep_event *fmt, kevent_format_fn load, void *userdata)
 {
-	const struct kmap_event *m;
 	int r;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->id = id;
 	ev->align = 1;
+	r = build_event(ev, system, name, fmt, load, userdata);
+	if (r == 0)
+		find_task_fields(ev);
+	return r;
+}
+
+static int build_event(struct kevent *ev, const char *system, const char *name,
+		       struct tep_event *fmt, kevent_format_fn load, void *userdata)
+{
+	const struct kmap_event *m;
+	int r;
+
 	snprintf(ev->system, sizeof(ev->system), "%s", system);
 	snprintf(ev->ftrace_name, sizeof(ev->ftrace_name), "%s", name);
 	if (!strcmp(system, "lttng"))
@@ -659,6 +706,28 @@ void kevent_observe(const struct kevent *ev, struct kconv *cv, const uint8_t *re
 	if (ev->kind == KEVENT_STATEDUMP || len < 8)
 		return;
 	tid = record_tid(rec, len);
+	for (unsigned i = 0; i < ev->ncomm_pairs; i++) {
+		const struct kevent_field *c = &ev->fields[ev->comm_pairs[i].comm];
+		const struct kevent_field *t = &ev->fields[ev->comm_pairs[i].tid];
+		const char *comm;
+		uint32_t n;
+
+		krec_text(rec, len, &c->src, &comm, &n);
+		if (n)
+			ktask_set_comm(cv->tasks, (int32_t) krec_uint(rec, len, t->src.offset,
+								      t->src.size, true), comm, n);
+	}
+	if (ev->exec_filename >= 0) {
+		const char *path, *base;
+		uint32_t n;
+
+		/* exec names the task after the file's base name (TASK_COMM_LEN). */
+		krec_text(rec, len, &ev->fields[ev->exec_filename].src, &path, &n);
+		base = memrchr(path, '/', n);
+		base = base ? base + 1 : path;
+		ktask_set_comm(cv->tasks, tid, base, (unsigned) (n - (uint32_t) (base - path)));
+		return;
+	}
 	if (ev->kind == KEVENT_SYSCALL_ENTRY) {
 		uint64_t *args = pending_args(cv->pending, tid, true);
 
@@ -674,9 +743,8 @@ void kevent_observe(const struct kevent *ev, struct kconv *cv, const uint8_t *re
 				ktask_fork(cv->tasks, tid,
 					   (int32_t) krec_uint(rec, len, c->offset, c->size, true));
 			}
-	} else if (!strcmp(ev->ftrace_name, "sched_process_free") ||
-		   !strcmp(ev->ftrace_name, "sched_process_exec")) {
-		/* Gone, or renamed by exec: looked up again when next seen. */
+	} else if (!strcmp(ev->ftrace_name, "sched_process_free")) {
+		/* Gone: looked up again if the TID is reused. */
 		for (unsigned i = 0; i < ev->nfields; i++)
 			if (!strcmp(ev->fields[i].name, "tid") && ev->fields[i].src.present)
 				ktask_exit(cv->tasks, (int32_t) krec_uint(rec, len,

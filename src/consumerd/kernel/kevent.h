@@ -68,6 +68,14 @@ struct kevent {
 	unsigned sc_nargs;
 	struct ksrc sc_args[KSC_MAX_ARGS];
 	uint32_t statedump_code;	/* KEVENT_STATEDUMP: the marker id */
+	/* Names the record gives to tasks (a comm field next to its tid field:
+	 * sched_switch's prev_ and next_, sched_wakeup's...), for the task table. */
+	unsigned ncomm_pairs;
+	struct {
+		uint8_t comm, tid; /* field indexes */
+	} comm_pairs[2];
+	int exec_filename;	/* sched_process_exec: the filename field (comm = its
+				 * basename), else -1 */
 };
 
 /* Per-channel conversion state: tasks, and the syscall entries still waiting for
