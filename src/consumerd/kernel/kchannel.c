@@ -18,7 +18,6 @@
 #define FORMAT_MAX (64u * 1024)
 /* Pages read from one stream per timer tick or wake-up before the others' turn. */
 #define PAGES_PER_TICK 256u
-#define FTRACE_IDS 65536u
 
 /* ------------------------------------------------------------------------- */
 /* Formats.                                                                   */
@@ -74,7 +73,7 @@ static int load_raw_data(struct kchannel *ch)
 	struct tep_event *raw;
 	struct tep_format_field *id, *buf;
 
-	if (ch->raw_data_id >= 0)
+	if (ch->table.raw_data_id >= 0)
 		return 0;
 	raw = load_format(ch, "ftrace", "raw_data");
 	if (!raw)
@@ -83,9 +82,9 @@ static int load_raw_data(struct kchannel *ch)
 	buf = tep_find_field(raw, "buf");
 	if (!id || !buf || id->size != 4)
 		return -EINVAL;
-	ch->raw_id_off = id->offset;
-	ch->raw_buf_off = buf->offset;
-	ch->raw_data_id = raw->id;
+	ch->table.raw_id_off = id->offset;
+	ch->table.raw_buf_off = buf->offset;
+	ch->table.raw_data_id = raw->id;
 	return 0;
 }
 
@@ -146,73 +145,40 @@ void kchannel_write_failed(struct kchannel *ch, int err)
 int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const uint8_t *rec,
 		    uint32_t len)
 {
-	const uint8_t *payload = rec;
-	uint32_t plen = len;
-	struct kevent *ev = NULL;
-	uint16_t type;
+	const uint8_t *payload;
+	uint32_t plen;
+	bool malformed;
+	struct kevent *ev = ktable_classify(&ch->table, rec, len, &payload, &plen, &malformed);
+	int r;
 
-	if (len < 8)
-		return 0;
-	type = (uint16_t) (rec[0] | rec[1] << 8);
-	if (ch->raw_data_id >= 0 && type == ch->raw_data_id) {
-		uint32_t id = (uint32_t) krec_uint(rec, len, ch->raw_id_off, 4, false);
-		uint32_t n = (uint32_t) krec_uint(rec, len, ch->raw_buf_off, 4, false);
-
-		if ((id & 0xffff0000u) == KSD_MARKER_BASE && (id & 0xffff) < KCHANNEL_STATEDUMP_CODES)
-			ev = ch->statedump[id & 0xffff];
-		if (ev) {
-			/* Our carried length; the record itself is rounded up to 4 bytes. */
-			if ((uint32_t) ch->raw_buf_off + 4 > len || n > len - (uint32_t) ch->raw_buf_off - 4) {
-				ch->malformed_records++;
-				return 0;
-			}
-			payload = rec + ch->raw_buf_off + 4;
-			plen = n;
-		}
-	} else if (ch->by_ftrace_id[type]) {
-		ev = ch->events[ch->by_ftrace_id[type] - 1];
-	}
 	if (!ev) {
-		if (!ch->undeclared_records++)
+		if (malformed)
+			ch->malformed_records++;
+		else if (len >= 2 && !ch->undeclared_records++)
 			log_warn("Kernel channel %s: records of ftrace event id %u, which it did not "
-				 "declare, are dropped (counted, not logged again)", ch->name, type);
+				 "declare, are dropped (counted, not logged again)", ch->name,
+				 (unsigned) (rec[0] | rec[1] << 8));
 		return 0;
 	}
 	if (kchannel_freeze(ch) < 0)
 		return -EIO;
 	kevent_observe(ev, &ch->conv, rec, len);
-	for (int attempt = 0; attempt < 2; attempt++) {
-		struct kpacket *p = &s->pkt;
-		uint64_t saved_ts;
-		uint32_t saved_events;
-		size_t start;
-		int r;
-
-		if (!p->open)
-			kpacket_open(p, s->has_ts && s->last_ts > ts ? s->last_ts : ts);
-		saved_ts = p->last_ts;
-		saved_events = p->events;
-		r = kpacket_event_header(p, ev->id, ts, &start);
-		if (r == 0)
-			r = kcontext_encode(&ch->ctx, &ch->conv, rec, len, &p->buf);
-		if (r == 0)
-			r = kevent_encode(ev, &ch->conv, payload, plen, &p->buf);
-		if (r == 0) {
-			s->last_ts = p->last_ts;
-			s->has_ts = true;
-			return 0;
-		}
-		p->buf.len = start;
-		p->last_ts = saved_ts;
-		p->events = saved_events;
-		/* Malformed, or larger than a whole packet: dropped. */
-		if (r != -ENOSPC || saved_events == 0 || attempt)
-			break;
+	if (!s->pkt.open)
+		kpacket_open(&s->pkt, s->has_ts && s->last_ts > ts ? s->last_ts : ts);
+	r = ktable_append(&s->pkt, ev, &ch->ctx, &ch->conv, ts, rec, len, payload, plen);
+	if (r == -ENOSPC) {
 		/* The packet is full: close it and put the event in a new one. */
 		if (kstream_close_packet(s, false) < 0)
 			return 0;
+		kpacket_open(&s->pkt, s->last_ts > ts ? s->last_ts : ts);
+		r = ktable_append(&s->pkt, ev, &ch->ctx, &ch->conv, ts, rec, len, payload, plen);
 	}
-	ch->malformed_records++;
+	if (r < 0) {
+		ch->malformed_records++;
+		return 0;
+	}
+	s->last_ts = s->pkt.last_ts;
+	s->has_ts = true;
 	return 0;
 }
 
@@ -223,8 +189,8 @@ int kchannel_tsdl(struct kchannel *ch, struct buffer *out)
 {
 	int r = kmetadata_stream(ch->chan_id, ch->large_header, &ch->ctx, out);
 
-	for (unsigned i = 0; i < ch->nevents && r == 0; i++)
-		r = kevent_tsdl(ch->events[i], ch->chan_id, out);
+	for (unsigned i = 0; i < ch->table.nevents && r == 0; i++)
+		r = kevent_tsdl(ch->table.events[i], ch->chan_id, out);
 	return r;
 }
 
@@ -234,13 +200,13 @@ static int declare_events_from(struct kchannel *ch, unsigned first)
 	int r = 0;
 
 	buffer_init(&text);
-	for (unsigned i = first; i < ch->nevents && r == 0; i++)
-		r = kevent_tsdl(ch->events[i], ch->chan_id, &text);
+	for (unsigned i = first; i < ch->table.nevents && r == 0; i++)
+		r = kevent_tsdl(ch->table.events[i], ch->chan_id, &text);
 	if (r == 0 && text.size)
 		r = ktrace_append(ch->trace, (const char *) text.data, text.size);
 	buffer_fini(&text);
 	if (r == 0)
-		ch->declared = ch->nevents;
+		ch->declared = ch->table.nevents;
 	return r;
 }
 
@@ -252,7 +218,7 @@ int kchannel_freeze(struct kchannel *ch)
 	if (ch->frozen)
 		return 0;
 	/* LTTng's rule at first start: compact headers for fewer than 31 events. */
-	ch->large_header = ch->nevents >= KPACKET_COMPACT_ID_MAX + 1;
+	ch->large_header = ch->table.nevents >= KPACKET_COMPACT_ID_MAX + 1;
 	buffer_init(&text);
 	r = kmetadata_stream(ch->chan_id, ch->large_header, &ch->ctx, &text);
 	if (r == 0)
@@ -266,24 +232,14 @@ int kchannel_freeze(struct kchannel *ch)
 	return declare_events_from(ch, 0);
 }
 
-static struct kevent *find_declared(struct kchannel *ch, const char *system, const char *name)
-{
-	for (unsigned i = 0; i < ch->nevents; i++)
-		if (!strcmp(ch->events[i]->system, system) && !strcmp(ch->events[i]->ftrace_name, name))
-			return ch->events[i];
-	return NULL;
-}
-
 static int add_event(struct kchannel *ch, const char *system, const char *name)
 {
 	struct tep_event *fmt = NULL;
 	struct kevent *ev;
 	int r;
 
-	if (find_declared(ch, system, name))
+	if (ktable_find(&ch->table, system, name))
 		return 0;
-	if (ch->nevents >= 65535)
-		return -ENOSPC;
 	if (!strcmp(system, "lttng")) {
 		r = load_raw_data(ch);
 		if (r < 0)
@@ -292,34 +248,16 @@ static int add_event(struct kchannel *ch, const char *system, const char *name)
 		fmt = load_format(ch, system, name);
 		if (!fmt)
 			return -ENOENT;
-		if (fmt->id < 0 || (unsigned) fmt->id >= FTRACE_IDS)
-			return -EINVAL;
 	}
 	ev = calloc(1, sizeof(*ev));
 	if (!ev)
 		return -ENOMEM;
-	r = kevent_build(ev, ch->nevents, system, name, fmt, load_format, ch);
-	if (r < 0) {
+	r = kevent_build(ev, ch->table.nevents, system, name, fmt, load_format, ch);
+	if (r == 0)
+		r = ktable_add(&ch->table, ev);
+	if (r < 0)
 		free(ev);
-		return r;
-	}
-	if (ch->nevents == ch->events_cap) {
-		unsigned cap = ch->events_cap ? ch->events_cap * 2 : 16;
-		struct kevent **grown = realloc(ch->events, cap * sizeof(*grown));
-
-		if (!grown) {
-			free(ev);
-			return -ENOMEM;
-		}
-		ch->events = grown;
-		ch->events_cap = cap;
-	}
-	ch->events[ch->nevents++] = ev;
-	if (ev->kind == KEVENT_STATEDUMP)
-		ch->statedump[ev->statedump_code] = ev;
-	else
-		ch->by_ftrace_id[ev->ftrace_id] = (uint16_t) ch->nevents;
-	return 0;
+	return r;
 }
 
 int kchannel_add_events(struct kchannel *ch, const struct consumer_wire_kernel_event *e,
@@ -337,7 +275,7 @@ int kchannel_add_events(struct kchannel *ch, const struct consumer_wire_kernel_e
 				first_error = r;
 		}
 	}
-	if (ch->frozen && ch->declared < ch->nevents) {
+	if (ch->frozen && ch->declared < ch->table.nevents) {
 		int r = declare_events_from(ch, ch->declared);
 
 		if (r < 0)
@@ -355,7 +293,7 @@ int kchannel_add_context(struct kchannel *ch, int32_t ctx)
 
 int kchannel_has_statedump(const struct kchannel *ch, uint32_t code)
 {
-	return code < KCHANNEL_STATEDUMP_CODES && ch->statedump[code] != NULL;
+	return code < KTABLE_STATEDUMP_CODES && ch->table.statedump[code] != NULL;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -417,11 +355,10 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 	ch->uid = t->uid;
 	ch->gid = t->gid;
 	memcpy(ch->uuid, t->uuid, sizeof(ch->uuid));
-	ch->raw_data_id = -1;
 	ch->tep = tep_alloc();
-	ch->by_ftrace_id = calloc(FTRACE_IDS, sizeof(*ch->by_ftrace_id));
 	ch->streams = calloc(ch->cpu_count, sizeof(*ch->streams));
-	if (!ch->tep || !ch->by_ftrace_id || !ch->streams || kconv_init(&ch->conv, "/proc") < 0) {
+	if (!ch->tep || !ch->streams || ktable_init(&ch->table) < 0 ||
+	    kconv_init(&ch->conv, "/proc") < 0) {
 		kchannel_free(ch);
 		return -ENOMEM;
 	}
@@ -534,10 +471,7 @@ void kchannel_free(struct kchannel *ch)
 		for (unsigned i = 0; i < ch->cpu_count; i++)
 			kstream_fini(&ch->streams[i]);
 	free(ch->streams);
-	for (unsigned i = 0; i < ch->nevents; i++)
-		free(ch->events[i]);
-	free(ch->events);
-	free(ch->by_ftrace_id);
+	ktable_fini(&ch->table);
 	if (ch->tep)
 		tep_free(ch->tep);
 	kconv_fini(&ch->conv);

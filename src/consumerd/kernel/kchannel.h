@@ -20,6 +20,7 @@
 #include "kevent.h"
 #include "kstatedump-events.h"
 #include "kstream.h"
+#include "ktable.h"
 #include "list.h"
 #include "wire/consumer-wire.h"
 
@@ -27,7 +28,6 @@ struct ktrace;
 struct tep_handle;
 
 #define KCHANNEL_DEFAULT_READ_US 200000u
-#define KCHANNEL_STATEDUMP_CODES 8u
 
 struct kchannel {
 	struct list_node link;	/* in its trace */
@@ -48,12 +48,7 @@ struct kchannel {
 	uint32_t read_timer_us, switch_timer_us;
 
 	struct tep_handle *tep;
-	struct kevent **events;	/* by LTTng id */
-	unsigned nevents, events_cap;
-	uint16_t *by_ftrace_id;	/* ftrace id -> LTTng id + 1 (0: not declared) */
-	struct kevent *statedump[KCHANNEL_STATEDUMP_CODES]; /* by ksd code */
-	int raw_data_id;	/* ftrace:raw_data's ID in this instance, -1 unknown */
-	int raw_id_off, raw_buf_off;
+	struct ktable table;	/* its event classes */
 	struct kcontext_set ctx;
 	struct kconv conv;
 
