@@ -7,7 +7,10 @@
  * SIGTERM/SIGINT, or when its parent goes away.
  *
  * Commands are served one at a time, in order (doc/protocol/consumer.md); the
- * channels they create are drained on the same loop (channels.c).
+ * channels they create are drained on the same loop (channels.c). With -k the
+ * consumer serves the kernel domain instead (kernel/kernel-consumer.c: ftrace
+ * instances read through tracefs) and answers user-space requests -EOPNOTSUPP; with
+ * -u (the default) it answers the kernel requests so.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +29,7 @@
 
 #include "channels.h"
 #include "consumer-io.h"
+#include "kernel-consumer.h"
 #include "log.h"
 #include "macros.h"
 #include "unix-io.h"
@@ -44,6 +48,7 @@ struct consumerd {
 	sd_event_source *listen_source;
 	sd_event_source *sessiond_source;
 	struct channel_set channels;
+	struct kernel_consumer *kernel; /* -k: the kernel domain; NULL in user-space mode */
 	void *message; /* one received message at a time */
 	bool greeted;
 };
@@ -53,6 +58,55 @@ static int reply_status(int fd, int status, uint32_t value)
 	struct consumer_wire_status st = { .status = status, .value = value };
 
 	return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
+}
+
+static int reply_stats(int fd, int status, uint64_t discarded, uint64_t lost)
+{
+	struct consumer_wire_status st = { .status = status };
+
+	if (status == 0) {
+		st.discarded_events = discarded;
+		st.lost_packets = lost;
+	}
+	return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
+}
+
+/* A decoded request in kernel mode (-k). */
+static int serve_kernel(struct consumerd *c, int fd, const struct consumer_request *req)
+{
+	struct kernel_consumer *k = c->kernel;
+
+	switch (req->type) {
+	case CONSUMER_MSG_KERNEL_ADD_TRACE:
+		return reply_status(fd, kernel_add_trace(k, req->u.kernel_trace), 0);
+	case CONSUMER_MSG_KERNEL_ADD_CHANNEL:
+		return reply_status(fd, kernel_add_channel(k, req->u.kernel_channel), 0);
+	case CONSUMER_MSG_KERNEL_ADD_EVENTS:
+		return reply_status(fd, kernel_add_events(k, req->u.kernel_events.head,
+							  req->u.kernel_events.entries), 0);
+	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
+		return reply_status(fd, kernel_add_context(k, req->u.kernel_context), 0);
+	case CONSUMER_MSG_KERNEL_STATEDUMP:
+		return reply_status(fd, kernel_statedump(k, req->u.key), 0);
+	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
+		return reply_status(fd, kernel_regenerate_metadata(k, req->u.key), 0);
+	case CONSUMER_MSG_FLUSH_CHANNEL:
+		return reply_status(fd, kernel_flush(k, req->u.key), 0);
+	case CONSUMER_MSG_DESTROY_CHANNEL:
+		return reply_status(fd, kernel_destroy(k, req->u.key), 0);
+	case CONSUMER_MSG_DATA_PENDING:
+		return reply_status(fd, 0, kernel_data_pending(k, req->u.key));
+	case CONSUMER_MSG_SNAPSHOT:
+		return reply_status(fd, kernel_snapshot(k, req->u.snapshot), 0);
+	case CONSUMER_MSG_CHANNEL_STATS: {
+		uint64_t discarded = 0, lost = 0;
+		int r = kernel_stats(k, req->u.key, &discarded, &lost);
+
+		return reply_stats(fd, r, discarded, lost);
+	}
+	default: /* ADD_CHANNEL, ADD_METADATA, PUSH_METADATA: user space */
+		return reply_status(fd, -EOPNOTSUPP, 0);
+	}
 }
 
 /* Serves one command; returns < 0 when the connection is unusable. */
@@ -66,8 +120,14 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 	r = consumer_decode_request(h, c->message, h->payload_bytes, &req);
 	if (r == -EINVAL) /* well framed, invalid fields: refused, the connection goes on */
 		return reply_status(fd, -EINVAL, 0);
+	if (r == -EOPNOTSUPP && h->type != CONSUMER_MSG_HELLO)
+		return reply_status(fd, -EOPNOTSUPP, 0);
 	if (r < 0)
 		return r;
+	if (c->kernel && req.type != CONSUMER_MSG_HELLO)
+		return serve_kernel(c, fd, &req);
+	if (consumer_msg_is_kernel_only(req.type))
+		return reply_status(fd, -EOPNOTSUPP, 0);
 	switch (req.type) {
 	case CONSUMER_MSG_HELLO: {
 		struct consumer_wire_hello reply = {
@@ -93,15 +153,10 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 	case CONSUMER_MSG_DATA_PENDING:
 		return reply_status(fd, 0, channel_session_data_pending(&c->channels, req.u.key));
 	case CONSUMER_MSG_CHANNEL_STATS: {
-		struct consumer_wire_status st = { 0 };
 		uint64_t discarded = 0, lost = 0;
+		int st = channel_stats(&c->channels, req.u.key, &discarded, &lost);
 
-		st.status = channel_stats(&c->channels, req.u.key, &discarded, &lost);
-		if (st.status == 0) {
-			st.discarded_events = discarded;
-			st.lost_packets = lost;
-		}
-		return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
+		return reply_stats(fd, st, discarded, lost);
 	}
 	default:
 		return -EPROTO;
@@ -176,6 +231,7 @@ static const struct option options[] = {
 	{ "consumerd-cmd-sock", required_argument, NULL, 'c' },
 	{ "consumerd-err-sock", required_argument, NULL, 'e' },
 	{ "ust", no_argument, NULL, 'u' },
+	{ "kernel", no_argument, NULL, 'k' },
 	{ "group", required_argument, NULL, 'g' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -186,15 +242,18 @@ int main(int argc, char **argv)
 {
 	struct consumerd c = { .listen_fd = -1, .sessiond_fd = -1 };
 	int verbosity = 0, opt, err_fd, r;
+	bool kernel_mode = false;
 	sigset_t quit;
 
-	while ((opt = getopt_long(argc, argv, "c:e:ug:vq", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:e:ukg:vq", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c': c.cmd_sock_path = optarg; break;
 		case 'e': c.err_sock_path = optarg; break;
 		case 'v': verbosity = verbosity < 0 ? verbosity : verbosity + 1; break;
 		case 'q': verbosity = -1; break;
-		case 'u': case 'g': break;
+		case 'u': kernel_mode = false; break;
+		case 'k': kernel_mode = true; break;
+		case 'g': break;
 		default: return EXIT_FAILURE;
 		}
 	}
@@ -220,6 +279,11 @@ int main(int argc, char **argv)
 	/* Modes are given explicitly (directories 0770, files 0660), as LTTng's. */
 	umask(0);
 	channel_set_init(&c.channels, c.loop);
+	if (kernel_mode) {
+		c.kernel = kernel_consumer_new(c.loop);
+		if (!c.kernel)
+			return EXIT_FAILURE;
+	}
 	c.listen_fd = unix_listen(c.cmd_sock_path, 0660, 8);
 	if (c.listen_fd < 0) {
 		log_error_errno(c.listen_fd, "Cannot listen on %s", c.cmd_sock_path);
@@ -233,6 +297,7 @@ int main(int argc, char **argv)
 	r = sd_event_loop(c.loop);
 	/* Whatever is still in the buffers is written before we go. */
 	channel_set_fini(&c.channels);
+	kernel_consumer_free(c.kernel);
 	free(c.message);
 	sd_event_source_disable_unref(c.sessiond_source);
 	sd_event_source_disable_unref(c.listen_source);

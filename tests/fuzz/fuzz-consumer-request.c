@@ -49,6 +49,77 @@ static void check_add_channel(const struct consumer_wire_add_channel *m)
 	FUZZ_CHECK(!m->tracefile_size || m->tracefile_size >= m->subbuf_size);
 }
 
+static void check_identifier(const char *name, size_t size)
+{
+	FUZZ_CHECK(memchr(name, '\0', size) != NULL);
+	FUZZ_CHECK(name[0] && !(name[0] >= '0' && name[0] <= '9'));
+	for (size_t i = 0; name[i]; i++)
+		FUZZ_CHECK(name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
+			   (name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9'));
+}
+
+static void check_kernel(const struct consumer_wire_header *h, const uint8_t *payload,
+			 const struct consumer_request *req)
+{
+	switch (req->type) {
+	case CONSUMER_MSG_KERNEL_ADD_TRACE: {
+		const struct consumer_wire_kernel_trace *t = req->u.kernel_trace;
+
+		FUZZ_CHECK((const void *) t == payload && h->payload_bytes == sizeof(*t));
+		FUZZ_CHECK(memchr(t->trace_name, '\0', sizeof(t->trace_name)) != NULL);
+		FUZZ_CHECK(memchr(t->creation_time, '\0', sizeof(t->creation_time)) != NULL);
+		FUZZ_CHECK(memchr(t->hostname, '\0', sizeof(t->hostname)) != NULL);
+		check_path(t->directory, sizeof(t->directory), 1);
+		break;
+	}
+	case CONSUMER_MSG_KERNEL_ADD_CHANNEL: {
+		const struct consumer_wire_kernel_channel *c = req->u.kernel_channel;
+		size_t name_len;
+
+		FUZZ_CHECK((const void *) c == payload && h->payload_bytes == sizeof(*c));
+		FUZZ_CHECK(memchr(c->name, '\0', sizeof(c->name)) != NULL);
+		name_len = strlen(c->name);
+		FUZZ_CHECK(name_len > 0 && c->name[0] != '.' && !memchr(c->name, '/', name_len));
+		check_path(c->instance, sizeof(c->instance), 0);
+		FUZZ_CHECK(c->subbuf_size >= 4096 && !(c->subbuf_size & (c->subbuf_size - 1)));
+		FUZZ_CHECK(c->num_subbuf && !(c->num_subbuf & (c->num_subbuf - 1)));
+		FUZZ_CHECK(c->subbuf_size <= UINT64_MAX / c->num_subbuf);
+		FUZZ_CHECK(c->overwrite <= 1 && (!c->overwrite || c->num_subbuf >= 2));
+		FUZZ_CHECK(!c->tracefile_size || c->tracefile_size >= c->subbuf_size);
+		FUZZ_CHECK(c->cpu_count >= 1 && c->cpu_count <= CONSUMER_MAX_STREAMS);
+		break;
+	}
+	case CONSUMER_MSG_KERNEL_ADD_EVENTS: {
+		const struct consumer_wire_kernel_events *head = req->u.kernel_events.head;
+
+		FUZZ_CHECK((const void *) head == payload);
+		FUZZ_CHECK(head->count >= 1 && head->count <= CONSUMER_KERNEL_EVENTS_MAX);
+		FUZZ_CHECK(h->payload_bytes ==
+			   sizeof(*head) + head->count * sizeof(struct consumer_wire_kernel_event));
+		FUZZ_CHECK((const uint8_t *) req->u.kernel_events.entries == payload + sizeof(*head));
+		for (uint32_t i = 0; i < head->count; i++) {
+			check_identifier(req->u.kernel_events.entries[i].system,
+					 sizeof(req->u.kernel_events.entries[i].system));
+			check_identifier(req->u.kernel_events.entries[i].name,
+					 sizeof(req->u.kernel_events.entries[i].name));
+		}
+		break;
+	}
+	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
+		FUZZ_CHECK((const void *) req->u.kernel_context == payload);
+		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.kernel_context));
+		FUZZ_CHECK(req->u.kernel_context->ctx >= 0);
+		break;
+	default: { /* KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
+		struct consumer_wire_key key;
+
+		FUZZ_CHECK(h->payload_bytes == sizeof(key));
+		memcpy(&key, payload, sizeof(key));
+		FUZZ_CHECK(req->u.key == key.key);
+	}
+	}
+}
+
 static void check_request(const struct consumer_wire_header *h, const uint8_t *payload,
 			  const struct consumer_request *req)
 {
@@ -104,6 +175,8 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 	}
 	default:
 		FUZZ_CHECK(consumer_msg_is_request(req->type));
+		FUZZ_CHECK(consumer_msg_is_kernel_only(req->type));
+		check_kernel(h, payload, req);
 	}
 }
 
@@ -136,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		memcpy(payload, message, h.payload_bytes);
 		r = consumer_decode_request(&h, payload, h.payload_bytes, &req);
-		FUZZ_CHECK(r == 0 || r == -EPROTO || r == -EINVAL);
+		FUZZ_CHECK(r == 0 || r == -EPROTO || r == -EINVAL || r == -EOPNOTSUPP);
 		if (r == 0)
 			check_request(&h, payload, &req);
 		if (r == -EINVAL)

@@ -371,7 +371,8 @@ def corpus_uri():
 CONSUMER_MAGIC = 0x4c43534e
 C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
 C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
-CONSUMER_VERSION = 2
+CONSUMER_VERSION = 3
+C_K_TRACE, C_K_CHANNEL, C_K_EVENTS, C_K_CONTEXT, C_K_STATEDUMP, C_K_REGEN = 12, 13, 14, 15, 16, 17
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
 C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
@@ -379,6 +380,16 @@ C_ADD_METADATA_FMT = '<QQIII16s4096s'
 C_PUSH_FMT = '<QQII'
 C_SNAPSHOT_FMT = '<QQIIII4096s'
 C_STATUS_FMT = '<iIQQ'
+C_K_TRACE_FMT = '<QQII16s256s256s256s4096s'
+C_K_CHANNEL_FMT = '<QQQQQQIIIIII256s4096s'
+C_K_EVENTS_FMT = '<QII'
+C_K_EVENT_FMT = '<64s128s'
+C_K_CONTEXT_FMT = '<QiI'
+assert struct.calcsize(C_K_TRACE_FMT) == 4904
+assert struct.calcsize(C_K_CHANNEL_FMT) == 4424
+assert struct.calcsize(C_K_EVENTS_FMT) == 16
+assert struct.calcsize(C_K_EVENT_FMT) == 192
+assert struct.calcsize(C_K_CONTEXT_FMT) == 16
 assert struct.calcsize(C_HEADER_FMT) == 16
 assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8552
 assert struct.calcsize(C_ADD_METADATA_FMT) == 4140
@@ -424,6 +435,31 @@ def c_snapshot(key, directory='/tmp/lttng-fuzz/snapshot-1', packets=0, active=1)
                                         directory.encode()))
 
 
+def c_k_trace(key, directory='/tmp/lttng-fuzz/kernel', name='s1', session=1):
+    return cmsg(C_K_TRACE, struct.pack(C_K_TRACE_FMT, key, session, 0, 0, UUID, name.encode(),
+                                       b'20261207T153000+0000', b'host',
+                                       directory.encode()))
+
+
+def c_k_channel(key, trace, name='channel0', instance='/sys/kernel/tracing/instances/fz',
+                subbuf=1 << 20, nsub=4, tracefile_size=0, tracefile_count=0, switch=0,
+                read=200000, overwrite=0, cpus=2):
+    return cmsg(C_K_CHANNEL, struct.pack(C_K_CHANNEL_FMT, key, trace, subbuf, nsub,
+                                         tracefile_size, tracefile_count, switch, read,
+                                         overwrite, 0, cpus, 0, name.encode(),
+                                         instance.encode()))
+
+
+def c_k_events(key, events, count=None):
+    body = b''.join(struct.pack(C_K_EVENT_FMT, s.encode(), n.encode()) for s, n in events)
+    return cmsg(C_K_EVENTS, struct.pack(C_K_EVENTS_FMT, key,
+                                        len(events) if count is None else count, 0) + body)
+
+
+def c_k_context(key, ctx):
+    return cmsg(C_K_CONTEXT, struct.pack(C_K_CONTEXT_FMT, key, ctx, 0))
+
+
 TSDL = b'/* CTF 1.8 */\ntypealias integer { size = 8; } := uint8_t;\n'
 
 
@@ -453,6 +489,19 @@ def corpus_consumer_request():
         'oversized-push': h + cmsg(C_PUSH_METADATA, b'', length=24 + 256 * 1024 + 1),
         'status-as-request': h + cmsg(C_STATUS, struct.pack(C_STATUS_FMT, 0, 0, 0, 0)),
         'truncated': h + c_add_metadata(2)[:100],
+        'kernel-session': h + c_k_trace(10) + c_k_channel(11, 10) +
+        c_k_events(11, [('sched', 'sched_switch'), ('syscalls', 'sys_enter_openat'),
+                        ('syscalls', 'sys_exit_openat'), ('lttng', 'lttng_statedump_start')]) +
+        c_k_context(11, 1) + c_k_context(11, 8) + c_key(C_K_STATEDUMP, 10) +
+        c_key(C_K_REGEN, 10) + c_key(C_FLUSH, 11) + c_key(C_DATA_PENDING, 1) +
+        c_key(C_STATS, 11) + c_snapshot(11) + c_key(C_DESTROY, 11) + c_key(C_DESTROY, 10),
+        'kernel-snapshot': h + c_k_trace(12, directory='') +
+        c_k_channel(13, 12, overwrite=1, nsub=2, tracefile_size=1 << 21, tracefile_count=4),
+        'kernel-refused': h + c_k_trace(14, directory='rel') +
+        c_k_channel(15, 14, subbuf=2048) + c_k_channel(16, 14, cpus=0) +
+        c_k_channel(17, 14, instance='') + c_k_events(11, []) +
+        c_k_events(11, [('sched', 'bad-name')]) + c_k_context(11, -3) + c_key(C_FLUSH, 11),
+        'kernel-events-count-mismatch': h + c_k_events(11, [('sched', 'sched_switch')], count=2),
     }
 
 

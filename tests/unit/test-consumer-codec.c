@@ -282,6 +282,167 @@ static void test_replies(void)
 	is_int(consumer_decode_hello(&hello, sizeof(hello), &got), -EPROTO, "pid 0");
 }
 
+static struct consumer_wire_kernel_channel *valid_kernel_channel(void)
+{
+	struct consumer_wire_kernel_channel *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		bail_out("out of memory");
+	m->key = 3;
+	m->trace_key = 2;
+	m->subbuf_size = 1 << 20;
+	m->num_subbuf = 4;
+	m->cpu_count = 2;
+	strcpy(m->name, "channel0");
+	strcpy(m->instance, "/sys/kernel/tracing/instances/lttng-1-channel0");
+	return m;
+}
+
+static void test_kernel_trace_and_channel(void)
+{
+	struct consumer_wire_kernel_trace *t = calloc(1, sizeof(*t));
+	struct consumer_wire_kernel_channel *c = valid_kernel_channel();
+	struct consumer_wire_kernel_context ctx = { .channel_key = 3, .ctx = 1 };
+	struct consumer_wire_key key = { .key = 2 };
+	struct consumer_wire_header h;
+	struct consumer_request req;
+
+	if (!t)
+		bail_out("out of memory");
+	strcpy(t->trace_name, "s\"1");
+	strcpy(t->directory, "/tmp/s/kernel");
+	h = header(CONSUMER_MSG_KERNEL_ADD_TRACE, sizeof(*t));
+	is_int(consumer_decode_request(&h, t, sizeof(*t), &req), 0, "kernel trace decodes");
+	ok(req.u.kernel_trace == t, "points at the payload");
+	t->directory[0] = '\0';
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), 0, "no output: snapshot");
+	strcpy(t->directory, "tmp/s");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), -EINVAL, "relative directory");
+	strcpy(t->directory, "/tmp/s");
+	memset(t->hostname, 'h', sizeof(t->hostname));
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), -EINVAL, "unterminated hostname");
+	memset(t->hostname, 0, sizeof(t->hostname));
+	memset(t->trace_name, 'n', sizeof(t->trace_name));
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), -EINVAL, "unterminated name");
+	memset(t->trace_name, 0, sizeof(t->trace_name));
+	memset(t->creation_time, '1', sizeof(t->creation_time));
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), -EINVAL, "unterminated time");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t) - 1), -EPROTO, "short trace");
+
+	h = header(CONSUMER_MSG_KERNEL_ADD_CHANNEL, sizeof(*c));
+	is_int(consumer_decode_request(&h, c, sizeof(*c), &req), 0, "kernel channel decodes");
+	ok(req.u.kernel_channel == c, "points at the payload");
+	c->instance[0] = 0;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "no instance");
+	free(c);
+	c = valid_kernel_channel();
+	strcpy(c->name, "a/b");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "name with /");
+	strcpy(c->name, ".hidden");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "hidden name");
+	free(c);
+	c = valid_kernel_channel();
+	c->subbuf_size = 3 << 12;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "subbuf not 2^n");
+	c->subbuf_size = 2048;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "below a page");
+	c->subbuf_size = 1ull << 62;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "product overflows");
+	c->subbuf_size = 4096;
+	c->num_subbuf = 0;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "no sub-buffer");
+	c->num_subbuf = 1;
+	c->overwrite = 1;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "overwrite, 1 subbuf");
+	c->num_subbuf = 2;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), 0, "overwrite, 2 subbufs");
+	c->overwrite = 2;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "overwrite 2");
+	c->overwrite = 0;
+	c->tracefile_size = 1024;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "tracefile < subbuf");
+	c->tracefile_size = 0;
+	c->cpu_count = 0;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "no CPU");
+	c->cpu_count = CONSUMER_MAX_STREAMS + 1;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), -EINVAL, "too many CPUs");
+	c->cpu_count = CONSUMER_MAX_STREAMS;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c)), 0, "most CPUs");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CHANNEL, c, sizeof(*c) + 1), -EPROTO, "long channel");
+
+	h = header(CONSUMER_MSG_KERNEL_ADD_CONTEXT, sizeof(ctx));
+	is_int(consumer_decode_request(&h, &ctx, sizeof(ctx), &req), 0, "context decodes");
+	ok(req.u.kernel_context == &ctx, "points at the payload");
+	ctx.ctx = -1;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CONTEXT, &ctx, sizeof(ctx)), -EINVAL, "context -1");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CONTEXT, &ctx, 8), -EPROTO, "short context");
+	for (uint16_t ty = CONSUMER_MSG_KERNEL_STATEDUMP; ty <= CONSUMER_MSG_KERNEL_REGENERATE_METADATA;
+	     ty++) {
+		h = header(ty, sizeof(key));
+		is_int(consumer_decode_request(&h, &key, sizeof(key), &req), 0, "key request %u", ty);
+		ok(req.u.key == 2, "its key");
+	}
+	ok(consumer_msg_is_kernel_only(CONSUMER_MSG_KERNEL_ADD_TRACE) &&
+		   !consumer_msg_is_kernel_only(CONSUMER_MSG_FLUSH_CHANNEL),
+	   "kernel-only requests");
+	free(t);
+	free(c);
+}
+
+static void test_kernel_events(void)
+{
+	size_t max = sizeof(struct consumer_wire_kernel_events) +
+		     CONSUMER_KERNEL_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event);
+	uint8_t *buf = calloc(1, max + sizeof(struct consumer_wire_kernel_event));
+	struct consumer_wire_kernel_events *head = (void *) buf;
+	struct consumer_wire_kernel_event *e = (void *) (buf + sizeof(*head));
+	struct consumer_wire_header h;
+	struct consumer_request req;
+	size_t two = sizeof(*head) + 2 * sizeof(*e);
+
+	if (!buf)
+		bail_out("out of memory");
+	head->channel_key = 3;
+	head->count = 2;
+	strcpy(e[0].system, "sched");
+	strcpy(e[0].name, "sched_switch");
+	strcpy(e[1].system, "syscalls");
+	strcpy(e[1].name, "sys_enter_openat");
+	h = header(CONSUMER_MSG_KERNEL_ADD_EVENTS, (uint32_t) two);
+	is_int(consumer_decode_request(&h, buf, two, &req), 0, "two events decode");
+	ok(req.u.kernel_events.head == head && req.u.kernel_events.entries == e, "pointers");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, two - 1), -EPROTO, "one byte short");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, two + sizeof(*e)), -EPROTO,
+	       "an entry more than counted");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, 8), -EPROTO, "shorter than the head");
+	head->count = 0;
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, sizeof(*head)), -EINVAL, "no event");
+	head->count = CONSUMER_KERNEL_EVENTS_MAX;
+	for (unsigned i = 0; i < CONSUMER_KERNEL_EVENTS_MAX; i++) {
+		strcpy(e[i].system, "sched");
+		strcpy(e[i].name, "sched_switch");
+	}
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, max), 0, "the most events");
+	head->count = CONSUMER_KERNEL_EVENTS_MAX + 1;
+	h = header(CONSUMER_MSG_KERNEL_ADD_EVENTS, (uint32_t) (max + sizeof(*e)));
+	is_int(consumer_decode_request(&h, buf, max + sizeof(*e), &req), -EPROTO, "too many events");
+	head->count = 2;
+	strcpy(e[1].name, "sys-enter");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, two), -EINVAL, "name with -");
+	strcpy(e[1].name, "1abc");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, two), -EINVAL, "name with a digit first");
+	e[1].name[0] = '\0';
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, two), -EINVAL, "empty name");
+	strcpy(e[1].name, "ok");
+	memset(e[1].system, 'a', sizeof(e[1].system));
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, two), -EINVAL, "unterminated system");
+	strcpy(e[1].system, "lttng");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_EVENTS, buf, two), 0, "our own system");
+	is_int(status(CONSUMER_MSG_KERNEL_ADD_EVENTS, -EOPNOTSUPP, 0, 0, 0), 0,
+	       "a kernel request's STATUS");
+	free(buf);
+}
+
 int main(void)
 {
 	test_header_and_framing();
@@ -289,6 +450,8 @@ int main(void)
 	test_add_channel();
 	test_metadata_and_snapshot();
 	test_replies();
+	test_kernel_trace_and_channel();
+	test_kernel_events();
 	done_testing();
 	return exit_status();
 }

@@ -21,8 +21,39 @@ bool consumer_msg_is_request(uint16_t type)
 	case CONSUMER_MSG_SNAPSHOT:
 		return true;
 	default:
+		return consumer_msg_is_kernel_only(type);
+	}
+}
+
+bool consumer_msg_is_kernel_only(uint16_t type)
+{
+	switch (type) {
+	case CONSUMER_MSG_KERNEL_ADD_TRACE:
+	case CONSUMER_MSG_KERNEL_ADD_CHANNEL:
+	case CONSUMER_MSG_KERNEL_ADD_EVENTS:
+	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
+	case CONSUMER_MSG_KERNEL_STATEDUMP:
+	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
+		return true;
+	default:
 		return false;
 	}
+}
+
+bool consumer_identifier_ok(const char *name, size_t size)
+{
+	size_t i;
+
+	if (!memchr(name, '\0', size) || !name[0] || (name[0] >= '0' && name[0] <= '9'))
+		return false;
+	for (i = 0; name[i]; i++) {
+		char c = name[i];
+
+		if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
 }
 
 static bool is_power_of_two(uint64_t v)
@@ -71,6 +102,66 @@ static int check_add_channel(const struct consumer_wire_add_channel *m)
 		return -EINVAL;
 	if (m->tracefile_size && m->tracefile_size < m->subbuf_size)
 		return -EINVAL;
+	return 0;
+}
+
+/* A terminated text field (metadata env values: any bytes, escaped when written). */
+static bool text_field_ok(const char *field, size_t size)
+{
+	return memchr(field, '\0', size) != NULL;
+}
+
+static int check_kernel_trace(const struct consumer_wire_kernel_trace *m)
+{
+	if (!text_field_ok(m->trace_name, sizeof(m->trace_name)) ||
+	    !text_field_ok(m->creation_time, sizeof(m->creation_time)) ||
+	    !text_field_ok(m->hostname, sizeof(m->hostname)) ||
+	    !path_field_ok(m->directory, sizeof(m->directory), true))
+		return -EINVAL;
+	return 0;
+}
+
+/* Kernel packets are padded to whole pages: a sub-buffer holds at least one. */
+#define KERNEL_MIN_SUBBUF 4096u
+
+static int check_kernel_channel(const struct consumer_wire_kernel_channel *m)
+{
+	if (!channel_name_ok(m->name, sizeof(m->name)) ||
+	    !path_field_ok(m->instance, sizeof(m->instance), false))
+		return -EINVAL;
+	if (!is_power_of_two(m->subbuf_size) || !is_power_of_two(m->num_subbuf) ||
+	    m->subbuf_size < KERNEL_MIN_SUBBUF || m->subbuf_size > UINT64_MAX / m->num_subbuf ||
+	    m->overwrite > 1 || (m->overwrite && m->num_subbuf < 2))
+		return -EINVAL;
+	if (m->tracefile_size && m->tracefile_size < m->subbuf_size)
+		return -EINVAL;
+	if (m->cpu_count == 0 || m->cpu_count > CONSUMER_MAX_STREAMS)
+		return -EINVAL;
+	return 0;
+}
+
+/* The payload is exactly the head and its count entries (-EPROTO otherwise); a count
+ * of 0 or a name that is not an identifier is refused (-EINVAL). */
+static int check_kernel_events(const void *payload, size_t payload_len,
+			       struct consumer_request *ret)
+{
+	const struct consumer_wire_kernel_events *head = payload;
+	const struct consumer_wire_kernel_event *e;
+	uint32_t i;
+
+	if (payload_len < sizeof(*head))
+		return -EPROTO;
+	if (head->count > CONSUMER_KERNEL_EVENTS_MAX ||
+	    payload_len != sizeof(*head) + (size_t) head->count * sizeof(*e))
+		return -EPROTO;
+	ret->u.kernel_events.head = head;
+	ret->u.kernel_events.entries = (const void *) ((const char *) payload + sizeof(*head));
+	if (head->count == 0)
+		return -EINVAL;
+	for (i = 0, e = ret->u.kernel_events.entries; i < head->count; i++, e++)
+		if (!consumer_identifier_ok(e->system, sizeof(e->system)) ||
+		    !consumer_identifier_ok(e->name, sizeof(e->name)))
+			return -EINVAL;
 	return 0;
 }
 
@@ -132,7 +223,26 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		    ret->u.snapshot->session_active > 1)
 			return -EINVAL;
 		return 0;
-	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS */
+	case CONSUMER_MSG_KERNEL_ADD_TRACE:
+		if (payload_len != sizeof(*ret->u.kernel_trace))
+			return -EPROTO;
+		ret->u.kernel_trace = payload;
+		return check_kernel_trace(ret->u.kernel_trace);
+	case CONSUMER_MSG_KERNEL_ADD_CHANNEL:
+		if (payload_len != sizeof(*ret->u.kernel_channel))
+			return -EPROTO;
+		ret->u.kernel_channel = payload;
+		return check_kernel_channel(ret->u.kernel_channel);
+	case CONSUMER_MSG_KERNEL_ADD_EVENTS:
+		return check_kernel_events(payload, payload_len, ret);
+	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
+		if (payload_len != sizeof(*ret->u.kernel_context))
+			return -EPROTO;
+		ret->u.kernel_context = payload;
+		/* enum lttng_event_context_type values are not negative. */
+		return ret->u.kernel_context->ctx < 0 ? -EINVAL : 0;
+	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS,
+		  * KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
 		if (payload_len != sizeof(*key))
 			return -EPROTO;
 		ret->u.key = key->key;

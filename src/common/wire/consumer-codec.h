@@ -30,7 +30,15 @@ struct consumer_request {
 			const char *text; /* head->length bytes, not NUL-terminated */
 		} push;
 		const struct consumer_wire_snapshot *snapshot;
-		uint64_t key; /* FLUSH_CHANNEL, DESTROY_CHANNEL, CHANNEL_STATS; the session
+		const struct consumer_wire_kernel_trace *kernel_trace;
+		const struct consumer_wire_kernel_channel *kernel_channel;
+		struct {
+			const struct consumer_wire_kernel_events *head;
+			const struct consumer_wire_kernel_event *entries; /* head->count */
+		} kernel_events;
+		const struct consumer_wire_kernel_context *kernel_context;
+		uint64_t key; /* FLUSH_CHANNEL, DESTROY_CHANNEL, CHANNEL_STATS,
+			       * KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA; the session
 			       * id of DATA_PENDING */
 	} u;
 };
@@ -44,8 +52,11 @@ struct consumer_request {
  *           connection can no longer be trusted;
  *  -EINVAL  a well-framed request whose fields are invalid (an unterminated or
  *           relative path, a channel name that is not a file name, sizes that are
- *           not powers of two...): answered with a STATUS of -EINVAL, the connection
- *           goes on. ret->type is set.
+ *           not powers of two, an event count of 0, an event or system name that is
+ *           not a plain identifier...): answered with a STATUS of -EINVAL, the
+ *           connection goes on. ret->type is set.
+ * Kernel requests are decoded whatever the consumer's mode; a user-space consumer
+ * answers them -EOPNOTSUPP (and a kernel one the user-space requests).
  */
 int consumer_decode_request(const struct consumer_wire_header *h, const void *payload,
 			    size_t payload_len, struct consumer_request *ret);
@@ -79,5 +90,10 @@ int consumer_decode_hello(const void *payload, size_t payload_len,
 
 /* Whether type is a request the consumer daemon serves. */
 bool consumer_msg_is_request(uint16_t type);
+/* Whether type is one of the kernel domain's own requests (KERNEL_*). */
+bool consumer_msg_is_kernel_only(uint16_t type);
+/* Whether name is a plain identifier ([A-Za-z_][A-Za-z0-9_]*), terminated within size
+ * bytes: what ftrace systems and events are named, and what can go into TSDL. */
+bool consumer_identifier_ok(const char *name, size_t size);
 
 #endif

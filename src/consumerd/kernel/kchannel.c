@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Kernel channels; see kchannel.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <traceevent/event-parse.h>
+
+#include "kchannel.h"
+#include "kmetadata.h"
+#include "ktrace.h"
+#include "log.h"
+#include "output-dir.h"
+
+#define FORMAT_MAX (64u * 1024)
+/* Pages read from one stream per timer tick or wake-up before the others' turn. */
+#define PAGES_PER_TICK 256u
+
+/* ------------------------------------------------------------------------- */
+/* Formats.                                                                   */
+
+/* Reads <instance>/events/<system>/<name>/format into buf (NUL-terminated). */
+static ssize_t read_format(const char *instance, const char *system, const char *name,
+			   char *buf, size_t size)
+{
+	char path[CONSUMER_PATH_MAX + 256];
+	size_t got = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", instance, system, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (got < size - 1) {
+		ssize_t n = read(fd, buf + got, size - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t) n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return (ssize_t) got;
+}
+
+static struct tep_event *load_format(void *userdata, const char *system, const char *name)
+{
+	struct kchannel *ch = userdata;
+	struct tep_event *ev = tep_find_event_by_name(ch->tep, system, name);
+	char *buf;
+	ssize_t n;
+
+	if (ev)
+		return ev;
+	buf = malloc(FORMAT_MAX);
+	if (!buf)
+		return NULL;
+	n = read_format(ch->instance, system, name, buf, FORMAT_MAX);
+	if (n > 0 && tep_parse_event(ch->tep, buf, (unsigned long) n, system) == 0)
+		ev = tep_find_event_by_name(ch->tep, system, name);
+	free(buf);
+	return ev;
+}
+
+/* ftrace:raw_data, the carrier of our statedump records. */
+static int load_raw_data(struct kchannel *ch)
+{
+	struct tep_event *raw;
+	struct tep_format_field *id, *buf;
+
+	if (ch->table.raw_data_id >= 0)
+		return 0;
+	raw = load_format(ch, "ftrace", "raw_data");
+	if (!raw)
+		return -ENOENT;
+	id = tep_find_field(raw, "id");
+	buf = tep_find_field(raw, "buf");
+	if (!id || !buf || id->size != 4)
+		return -EINVAL;
+	ch->table.raw_id_off = id->offset;
+	ch->table.raw_buf_off = buf->offset;
+	ch->table.raw_data_id = raw->id;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Reading.                                                                   */
+
+static void read_all(struct kchannel *ch, unsigned pages)
+{
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		(void) kstream_read(&ch->streams[i], pages);
+}
+
+static int read_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct kchannel *ch = userdata;
+	bool more = false;
+
+	read_all(ch, PAGES_PER_TICK);
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		more |= ch->streams[i].maybe_more;
+	/* A stream with more to read is served again soon, not a full period later. */
+	(void) sd_event_source_set_time_relative(src, more ? 1000 : ch->read_timer_us);
+	(void) sd_event_source_set_enabled(src, SD_EVENT_ON);
+	return 0;
+}
+
+static int switch_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct kchannel *ch = userdata;
+
+	read_all(ch, PAGES_PER_TICK);
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		(void) kstream_close_packet(&ch->streams[i], false);
+	(void) sd_event_source_set_time_relative(src, ch->switch_timer_us);
+	(void) sd_event_source_set_enabled(src, SD_EVENT_ON);
+	return 0;
+}
+
+static int stream_ready_cb(sd_event_source *src, int fd, uint32_t revents, void *userdata)
+{
+	struct kstream *s = userdata;
+
+	if (kstream_read(s, PAGES_PER_TICK) == 0 && (revents & (EPOLLERR | EPOLLHUP)))
+		(void) sd_event_source_set_enabled(src, SD_EVENT_OFF);
+	return 0;
+}
+
+void kchannel_write_failed(struct kchannel *ch, int err)
+{
+	if (ch->write_error)
+		return;
+	ch->write_error = err;
+	log_error_errno(err, "Kernel channel %s: cannot write its stream files; recording of this "
+			"channel stops", ch->name);
+}
+
+/* One record of stream s: converted and appended to its current packet. */
+int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const uint8_t *rec,
+		    uint32_t len)
+{
+	const uint8_t *payload;
+	uint32_t plen;
+	bool malformed;
+	struct kevent *ev = ktable_classify(&ch->table, rec, len, &payload, &plen, &malformed);
+	int r;
+
+	if (!ev) {
+		if (malformed)
+			ch->malformed_records++;
+		else if (len >= 2 && !ch->undeclared_records++)
+			log_warn("Kernel channel %s: records of ftrace event id %u, which it did not "
+				 "declare, are dropped (counted, not logged again)", ch->name,
+				 (unsigned) (rec[0] | rec[1] << 8));
+		return 0;
+	}
+	if (kchannel_freeze(ch) < 0)
+		return -EIO;
+	kevent_observe(ev, &ch->conv, rec, len);
+	if (!s->pkt.open)
+		kpacket_open(&s->pkt, s->has_ts && s->last_ts > ts ? s->last_ts : ts);
+	r = ktable_append(&s->pkt, ev, &ch->ctx, &ch->conv, ts, rec, len, payload, plen);
+	if (r == -ENOSPC) {
+		/* The packet is full: close it and put the event in a new one. */
+		if (kstream_close_packet(s, false) < 0)
+			return 0;
+		kpacket_open(&s->pkt, s->last_ts > ts ? s->last_ts : ts);
+		r = ktable_append(&s->pkt, ev, &ch->ctx, &ch->conv, ts, rec, len, payload, plen);
+	}
+	if (r < 0) {
+		ch->malformed_records++;
+		return 0;
+	}
+	s->last_ts = s->pkt.last_ts;
+	s->has_ts = true;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Declarations.                                                              */
+
+int kchannel_tsdl(struct kchannel *ch, struct buffer *out)
+{
+	int r = kmetadata_stream(ch->chan_id, ch->large_header, &ch->ctx, out);
+
+	for (unsigned i = 0; i < ch->table.nevents && r == 0; i++)
+		r = kevent_tsdl(ch->table.events[i], ch->chan_id, out);
+	return r;
+}
+
+static int declare_events_from(struct kchannel *ch, unsigned first)
+{
+	struct buffer text;
+	int r = 0;
+
+	buffer_init(&text);
+	for (unsigned i = first; i < ch->table.nevents && r == 0; i++)
+		r = kevent_tsdl(ch->table.events[i], ch->chan_id, &text);
+	if (r == 0 && text.size)
+		r = ktrace_append(ch->trace, (const char *) text.data, text.size);
+	buffer_fini(&text);
+	if (r == 0)
+		ch->declared = ch->table.nevents;
+	return r;
+}
+
+int kchannel_freeze(struct kchannel *ch)
+{
+	struct buffer text;
+	int r;
+
+	if (ch->frozen)
+		return 0;
+	/* LTTng's rule at first start: compact headers for fewer than 31 events. */
+	ch->large_header = ch->table.nevents >= KPACKET_COMPACT_ID_MAX + 1;
+	buffer_init(&text);
+	r = kmetadata_stream(ch->chan_id, ch->large_header, &ch->ctx, &text);
+	if (r == 0)
+		r = ktrace_append(ch->trace, (const char *) text.data, text.size);
+	buffer_fini(&text);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		ch->streams[i].pkt.large_header = ch->large_header;
+	ch->frozen = true;
+	return declare_events_from(ch, 0);
+}
+
+static int add_event(struct kchannel *ch, const char *system, const char *name)
+{
+	struct tep_event *fmt = NULL;
+	struct kevent *ev;
+	int r;
+
+	if (ktable_find(&ch->table, system, name))
+		return 0;
+	if (!strcmp(system, "lttng")) {
+		r = load_raw_data(ch);
+		if (r < 0)
+			return r;
+	} else {
+		fmt = load_format(ch, system, name);
+		if (!fmt)
+			return -ENOENT;
+	}
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return -ENOMEM;
+	r = kevent_build(ev, ch->table.nevents, system, name, fmt, load_format, ch);
+	if (r == 0)
+		r = ktable_add(&ch->table, ev);
+	if (r < 0)
+		free(ev);
+	return r;
+}
+
+int kchannel_add_events(struct kchannel *ch, const struct consumer_wire_kernel_event *e,
+			uint32_t count)
+{
+	int first_error = 0;
+
+	for (uint32_t i = 0; i < count; i++) {
+		int r = add_event(ch, e[i].system, e[i].name);
+
+		if (r < 0) {
+			log_warn("Kernel channel %s: cannot declare %s:%s: %s", ch->name, e[i].system,
+				 e[i].name, strerror(-r));
+			if (!first_error)
+				first_error = r;
+		}
+	}
+	if (ch->frozen && ch->declared < ch->table.nevents) {
+		int r = declare_events_from(ch, ch->declared);
+
+		if (r < 0)
+			return r;
+	}
+	return first_error;
+}
+
+int kchannel_add_context(struct kchannel *ch, int32_t ctx)
+{
+	if (ch->frozen)
+		return -EBUSY; /* the stream is declared: LTTng refuses after the start too */
+	return kcontext_add(&ch->ctx, ctx);
+}
+
+int kchannel_has_statedump(const struct kchannel *ch, uint32_t code)
+{
+	return code < KTABLE_STATEDUMP_CODES && ch->table.statedump[code] != NULL;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Life.                                                                      */
+
+static int start_reading(struct kchannel *ch, sd_event *loop)
+{
+	int r;
+
+	ch->stream_watch = calloc(ch->cpu_count, sizeof(*ch->stream_watch));
+	if (!ch->stream_watch)
+		return -ENOMEM;
+	for (unsigned i = 0; i < ch->cpu_count; i++) {
+		/* Poll wakes us when the instance's buffer_percent is reached; the timer
+		 * does the rest. */
+		r = sd_event_add_io(loop, &ch->stream_watch[i], ch->streams[i].fd, EPOLLIN,
+				    stream_ready_cb, &ch->streams[i]);
+		if (r < 0)
+			return r;
+	}
+	r = sd_event_add_time_relative(loop, &ch->read_timer, CLOCK_MONOTONIC, ch->read_timer_us,
+				       0, read_timer_cb, ch);
+	if (r < 0)
+		return r;
+	(void) sd_event_source_set_enabled(ch->read_timer, SD_EVENT_ON);
+	if (ch->switch_timer_us) {
+		r = sd_event_add_time_relative(loop, &ch->switch_timer, CLOCK_MONOTONIC,
+					       ch->switch_timer_us, 0, switch_timer_cb, ch);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(ch->switch_timer, SD_EVENT_ON);
+	}
+	return 0;
+}
+
+int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
+		 struct kchannel **ret)
+{
+	struct kchannel *ch = calloc(1, sizeof(*ch));
+	struct fs_identity identity;
+	int r = 0;
+
+	if (!ch)
+		return -ENOMEM;
+	list_init(&ch->link);
+	ch->trace = t;
+	ch->key = m->key;
+	snprintf(ch->name, sizeof(ch->name), "%s", m->name);
+	snprintf(ch->instance, sizeof(ch->instance), "%s", m->instance);
+	ch->chan_id = m->chan_id;
+	ch->cpu_count = m->cpu_count;
+	ch->subbuf_size = m->subbuf_size;
+	ch->num_subbuf = m->num_subbuf;
+	ch->tracefile_size = m->tracefile_size;
+	ch->tracefile_count = m->tracefile_count;
+	ch->overwrite = m->overwrite;
+	ch->read_timer_us = m->read_timer_us ? m->read_timer_us : KCHANNEL_DEFAULT_READ_US;
+	ch->switch_timer_us = m->switch_timer_us;
+	ch->uid = t->uid;
+	ch->gid = t->gid;
+	memcpy(ch->uuid, t->uuid, sizeof(ch->uuid));
+	ch->tep = tep_alloc();
+	ch->streams = calloc(ch->cpu_count, sizeof(*ch->streams));
+	if (!ch->tep || !ch->streams || ktable_init(&ch->table) < 0 ||
+	    kconv_init(&ch->conv, "/proc") < 0) {
+		kchannel_free(ch);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		ch->streams[i].fd = ch->streams[i].stats_fd = -1;
+	tep_set_long_size(ch->tep, (int) sizeof(long));
+	tep_set_page_size(ch->tep, 4096);
+	fs_identity_enter(ch->uid, ch->gid, &identity);
+	for (unsigned i = 0; i < ch->cpu_count && r == 0; i++) {
+		/* Snapshot sessions keep the newest num_subbuf packets per stream. */
+		unsigned ring = t->dir_fd < 0 ? (unsigned) MIN(ch->num_subbuf, 1024u) : 0;
+
+		r = kstream_open(&ch->streams[i], ch, i, ch->instance, t->dir_fd, ch->name, ring);
+		if (r < 0)
+			log_error_errno(r, "Kernel channel %s: cannot open CPU %u of %s", ch->name, i,
+					ch->instance);
+	}
+	fs_identity_leave(&identity);
+	if (r == 0)
+		r = start_reading(ch, t->loop);
+	if (r < 0) {
+		kchannel_free(ch);
+		return r;
+	}
+	*ret = ch;
+	return 0;
+}
+
+int kchannel_flush(struct kchannel *ch)
+{
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		(void) kstream_drain(&ch->streams[i]);
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		(void) kstream_close_packet(&ch->streams[i], true);
+	return ch->write_error;
+}
+
+int kchannel_stop(struct kchannel *ch)
+{
+	int r = 0;
+
+	if (ch->destroyed)
+		return ch->write_error;
+	if (ch->streams) {
+		for (unsigned i = 0; i < ch->cpu_count; i++)
+			(void) kstream_drain(&ch->streams[i]);
+		for (unsigned i = 0; i < ch->cpu_count; i++)
+			(void) kstream_close_packet(&ch->streams[i], false);
+	}
+	if (ch->stream_watch)
+		for (unsigned i = 0; i < ch->cpu_count; i++)
+			ch->stream_watch[i] = sd_event_source_disable_unref(ch->stream_watch[i]);
+	ch->read_timer = sd_event_source_disable_unref(ch->read_timer);
+	ch->switch_timer = sd_event_source_disable_unref(ch->switch_timer);
+	/* Before answering: the session daemon removes the instance next, which ftrace
+	 * refuses (EBUSY) while a trace_pipe_raw is open. */
+	if (ch->streams)
+		for (unsigned i = 0; i < ch->cpu_count; i++)
+			kstream_close_raw(&ch->streams[i]);
+	ch->destroyed = true;
+	r = ch->write_error;
+	return r;
+}
+
+void kchannel_stats(struct kchannel *ch, uint64_t *discarded, uint64_t *lost)
+{
+	*discarded = *lost = 0;
+	for (unsigned i = 0; i < ch->cpu_count; i++) {
+		*discarded += kstream_read_dropped(&ch->streams[i]);
+		*lost += ch->streams[i].lost_packets;
+	}
+}
+
+bool kchannel_data_pending(struct kchannel *ch)
+{
+	for (unsigned i = 0; i < ch->cpu_count; i++) {
+		struct kstream *s = &ch->streams[i];
+
+		if (s->maybe_more || (s->pkt.open && s->pkt.events))
+			return true;
+	}
+	return false;
+}
+
+int kchannel_snapshot(struct kchannel *ch, const struct consumer_wire_snapshot *m)
+{
+	struct fs_identity identity;
+	int dir_fd = -1, r;
+
+	if (m->session_active)
+		(void) kchannel_flush(ch);
+	fs_identity_enter(m->uid, m->gid, &identity);
+	r = output_dir_make(m->directory, m->uid, m->gid, &dir_fd);
+	for (unsigned i = 0; i < ch->cpu_count && r == 0; i++)
+		r = kstream_snapshot(&ch->streams[i], dir_fd, ch->name, m->packets_per_stream,
+				     m->uid, m->gid);
+	fs_identity_leave(&identity);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	return r;
+}
+
+void kchannel_free(struct kchannel *ch)
+{
+	if (!ch)
+		return;
+	(void) kchannel_stop(ch);
+	free(ch->stream_watch);
+	if (ch->streams)
+		for (unsigned i = 0; i < ch->cpu_count; i++)
+			kstream_fini(&ch->streams[i]);
+	free(ch->streams);
+	ktable_fini(&ch->table);
+	if (ch->tep)
+		tep_free(ch->tep);
+	kconv_fini(&ch->conv);
+	list_remove(&ch->link);
+	free(ch);
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Kernel traces and channels by key; see kernel-consumer.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "kchannel.h"
+#include "kernel-consumer.h"
+#include "kstatedump.h"
+#include "ktrace.h"
+#include "log.h"
+#include "output-dir.h"
+
+struct kernel_consumer {
+	sd_event *loop;
+	struct list_node traces; /* struct ktrace */
+};
+
+struct kernel_consumer *kernel_consumer_new(sd_event *loop)
+{
+	struct kernel_consumer *kc = calloc(1, sizeof(*kc));
+
+	if (!kc)
+		return NULL;
+	kc->loop = loop;
+	list_init(&kc->traces);
+	return kc;
+}
+
+static void trace_destroy(struct ktrace *t)
+{
+	struct kchannel *ch, *tmp;
+
+	list_for_each_entry_safe(ch, tmp, &t->channels, link)
+		kchannel_free(ch);
+	ktrace_free(t);
+}
+
+void kernel_consumer_free(struct kernel_consumer *kc)
+{
+	struct ktrace *t, *tmp;
+
+	if (!kc)
+		return;
+	list_for_each_entry_safe(t, tmp, &kc->traces, link)
+		trace_destroy(t);
+	free(kc);
+}
+
+static struct ktrace *find_trace(struct kernel_consumer *kc, uint64_t key)
+{
+	struct ktrace *t;
+
+	list_for_each_entry(t, &kc->traces, link)
+		if (t->key == key)
+			return t;
+	return NULL;
+}
+
+static struct kchannel *find_channel(struct kernel_consumer *kc, uint64_t key)
+{
+	struct ktrace *t;
+	struct kchannel *ch;
+
+	list_for_each_entry(t, &kc->traces, link)
+		list_for_each_entry(ch, &t->channels, link)
+			if (ch->key == key)
+				return ch;
+	return NULL;
+}
+
+/* Keys are unique across traces and channels (the session daemon's counter). */
+static bool key_used(struct kernel_consumer *kc, uint64_t key)
+{
+	return find_trace(kc, key) || find_channel(kc, key);
+}
+
+int kernel_add_trace(struct kernel_consumer *kc, const struct consumer_wire_kernel_trace *m)
+{
+	struct ktrace *t;
+	int r;
+
+	if (key_used(kc, m->key))
+		return -EEXIST;
+	r = ktrace_new(m, kc->loop, &t);
+	if (r < 0)
+		return r;
+	list_append(&kc->traces, &t->link);
+	return 0;
+}
+
+int kernel_add_channel(struct kernel_consumer *kc, const struct consumer_wire_kernel_channel *m)
+{
+	struct ktrace *t = find_trace(kc, m->trace_key);
+	struct kchannel *ch;
+	int r;
+
+	if (!t)
+		return -ENOENT;
+	if (key_used(kc, m->key))
+		return -EEXIST;
+	r = kchannel_new(t, m, &ch);
+	if (r < 0)
+		return r;
+	list_append(&t->channels, &ch->link);
+	return 0;
+}
+
+int kernel_add_events(struct kernel_consumer *kc, const struct consumer_wire_kernel_events *head,
+		      const struct consumer_wire_kernel_event *entries)
+{
+	struct kchannel *ch = find_channel(kc, head->channel_key);
+
+	if (!ch)
+		return -ENOENT;
+	return kchannel_add_events(ch, entries, head->count);
+}
+
+int kernel_add_context(struct kernel_consumer *kc, const struct consumer_wire_kernel_context *m)
+{
+	struct kchannel *ch = find_channel(kc, m->channel_key);
+
+	if (!ch)
+		return -ENOENT;
+	return kchannel_add_context(ch, m->ctx);
+}
+
+int kernel_statedump(struct kernel_consumer *kc, uint64_t trace_key)
+{
+	struct ktrace *t = find_trace(kc, trace_key);
+
+	if (!t)
+		return -ENOENT;
+	return kstatedump_run(&t->channels, "/proc");
+}
+
+int kernel_regenerate_metadata(struct kernel_consumer *kc, uint64_t trace_key)
+{
+	struct ktrace *t = find_trace(kc, trace_key);
+
+	if (!t)
+		return -ENOENT;
+	return ktrace_regenerate(t);
+}
+
+int kernel_flush(struct kernel_consumer *kc, uint64_t key)
+{
+	struct kchannel *ch = find_channel(kc, key);
+	struct ktrace *t;
+	int r = 0;
+
+	if (ch)
+		return kchannel_flush(ch);
+	t = find_trace(kc, key);
+	if (!t)
+		return -ENOENT;
+	list_for_each_entry(ch, &t->channels, link) {
+		int cr = kchannel_flush(ch);
+
+		r = r ? r : cr;
+	}
+	return r ? r : t->write_error;
+}
+
+int kernel_destroy(struct kernel_consumer *kc, uint64_t key)
+{
+	struct kchannel *ch = find_channel(kc, key);
+	struct ktrace *t;
+	int r;
+
+	if (ch) {
+		r = kchannel_stop(ch);
+		kchannel_free(ch);
+		return r;
+	}
+	t = find_trace(kc, key);
+	if (!t)
+		return -ENOENT;
+	r = t->write_error;
+	trace_destroy(t);
+	return r;
+}
+
+bool kernel_data_pending(struct kernel_consumer *kc, uint64_t session_id)
+{
+	struct ktrace *t;
+	struct kchannel *ch;
+
+	list_for_each_entry(t, &kc->traces, link) {
+		if (t->session_id != session_id)
+			continue;
+		list_for_each_entry(ch, &t->channels, link)
+			if (kchannel_data_pending(ch))
+				return true;
+	}
+	return false;
+}
+
+int kernel_stats(struct kernel_consumer *kc, uint64_t key, uint64_t *discarded, uint64_t *lost)
+{
+	struct kchannel *ch = find_channel(kc, key);
+
+	if (!ch)
+		return -ENOENT;
+	kchannel_stats(ch, discarded, lost);
+	return 0;
+}
+
+int kernel_snapshot(struct kernel_consumer *kc, const struct consumer_wire_snapshot *m)
+{
+	struct kchannel *ch = find_channel(kc, m->key);
+	struct ktrace *t;
+	struct fs_identity identity;
+	int dir_fd = -1, r;
+
+	if (ch) {
+		if (ch->trace->dir_fd >= 0)
+			return -EOPNOTSUPP; /* not a snapshot session: nothing kept */
+		return kchannel_snapshot(ch, m);
+	}
+	t = find_trace(kc, m->key);
+	if (!t)
+		return -ENOENT;
+	/* The metadata of what the channels' snapshots hold: declare them first. */
+	list_for_each_entry(ch, &t->channels, link)
+		(void) kchannel_freeze(ch);
+	fs_identity_enter(m->uid, m->gid, &identity);
+	r = output_dir_make(m->directory, m->uid, m->gid, &dir_fd);
+	if (r == 0)
+		r = ktrace_write_metadata_to(t, dir_fd, m->uid, m->gid);
+	fs_identity_leave(&identity);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	return r;
+}

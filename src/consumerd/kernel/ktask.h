@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the conversion needs to know of tasks that ftrace records do not carry: the
+ * tgid of a TID (LTTng's `pid`), its name (comm), priority and parent. Kept in a
+ * bounded table, filled from /proc/<tid>/status on a miss and corrected by the
+ * records themselves (sched_switch names, fork, exec). A task gone from /proc before
+ * its first lookup gets tgid = tid and an empty name (doc/protocol/kernel-trace.md,
+ * "Limitations").
+ */
+#ifndef CONSUMERD_KERNEL_KTASK_H
+#define CONSUMERD_KERNEL_KTASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define KTASK_COMM_LEN 16
+
+struct ktask {
+	int32_t tid, tgid, ppid;
+	int32_t prio; /* LTTng's (kernel prio - 100) */
+	int32_t nice;
+	char comm[KTASK_COMM_LEN];
+	bool valid;
+};
+
+struct ktask_cache;
+
+/* proc_root: "/proc" (tests may point elsewhere). NULL on ENOMEM. */
+struct ktask_cache *ktask_cache_new(const char *proc_root);
+void ktask_cache_free(struct ktask_cache *c);
+/* The task, looked up in /proc when not known. Never NULL (a stub when unknown); the
+ * pointer is valid until the next call. */
+const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid);
+void ktask_set_comm(struct ktask_cache *c, int32_t tid, const char *comm, unsigned len);
+void ktask_set_prio(struct ktask_cache *c, int32_t tid, int32_t lttng_prio);
+/* A new task: child tid of parent tid (its tgid from /proc while it exists). */
+void ktask_fork(struct ktask_cache *c, int32_t parent, int32_t child);
+void ktask_exit(struct ktask_cache *c, int32_t tid);
+
+#endif

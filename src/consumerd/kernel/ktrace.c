@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Kernel traces and their metadata; see ktrace.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kchannel.h"
+#include "ktrace.h"
+#include "log.h"
+#include "output-dir.h"
+
+static void fill_env(struct ktrace *t)
+{
+	struct kmetadata_env *e = &t->env;
+
+	memcpy(e->uuid, t->uuid, sizeof(e->uuid));
+	e->hostname = t->hostname[0] ? t->hostname : t->host.nodename;
+	e->sysname = t->host.sysname;
+	e->kernel_release = t->host.release;
+	e->kernel_version = t->host.version;
+	e->trace_name = t->trace_name;
+	e->creation_time = t->creation_time;
+	e->clock_uuid = t->host.boot_id;
+}
+
+int ktrace_append(struct ktrace *t, const char *text, size_t len)
+{
+	int r = buffer_append(&t->text, text, len);
+
+	if (r < 0)
+		return r;
+	if (t->md && !t->write_error) {
+		r = metadata_file_append(t->md, text, len);
+		if (r < 0) {
+			t->write_error = r;
+			log_error_errno(r, "Kernel trace %llu: cannot write its metadata",
+					(unsigned long long) t->key);
+		}
+	}
+	return 0;
+}
+
+static int write_preamble(struct ktrace *t)
+{
+	struct buffer text;
+	int r;
+
+	buffer_init(&text);
+	r = kmetadata_preamble(&t->env, &text);
+	if (r == 0)
+		r = ktrace_append(t, (const char *) text.data, text.size);
+	buffer_fini(&text);
+	return r;
+}
+
+int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struct ktrace **ret)
+{
+	struct ktrace *t = calloc(1, sizeof(*t));
+	struct fs_identity identity;
+	int r = 0;
+
+	if (!t)
+		return -ENOMEM;
+	list_init(&t->link);
+	list_init(&t->channels);
+	buffer_init(&t->text);
+	t->loop = loop;
+	t->key = m->key;
+	t->session_id = m->session_id;
+	t->uid = m->uid;
+	t->gid = m->gid;
+	t->dir_fd = -1;
+	memcpy(t->uuid, m->uuid, sizeof(t->uuid));
+	memcpy(t->trace_name, m->trace_name, sizeof(t->trace_name));
+	memcpy(t->creation_time, m->creation_time, sizeof(t->creation_time));
+	memcpy(t->hostname, m->hostname, sizeof(t->hostname));
+	kmetadata_host_read(&t->host);
+	fill_env(t);
+	t->env.clock_offset_ns = kmetadata_clock_offset();
+	if (m->directory[0]) {
+		fs_identity_enter(m->uid, m->gid, &identity);
+		r = output_dir_make(m->directory, m->uid, m->gid, &t->dir_fd);
+		if (r == 0) {
+			t->md = metadata_file_open(t->dir_fd, t->uuid, m->uid, m->gid, &r);
+			if (t->md)
+				metadata_file_set_packing(t->md, true);
+		}
+		fs_identity_leave(&identity);
+		if (r < 0) {
+			log_error_errno(r, "Cannot create the kernel trace in %s", m->directory);
+			ktrace_free(t);
+			return r;
+		}
+	}
+	r = write_preamble(t);
+	if (r < 0) {
+		ktrace_free(t);
+		return r;
+	}
+	*ret = t;
+	return 0;
+}
+
+int ktrace_regenerate(struct ktrace *t)
+{
+	struct kchannel *ch;
+	struct buffer text;
+	int r;
+
+	buffer_init(&text);
+	t->env.clock_offset_ns = kmetadata_clock_offset();
+	r = kmetadata_preamble(&t->env, &text);
+	list_for_each_entry(ch, &t->channels, link)
+		if (r == 0 && ch->frozen)
+			r = kchannel_tsdl(ch, &text);
+	if (r == 0) {
+		buffer_fini(&t->text);
+		t->text = text;
+		buffer_init(&text);
+		if (t->md) {
+			r = metadata_file_truncate(t->md);
+			if (r == 0)
+				r = metadata_file_append(t->md, (const char *) t->text.data, t->text.size);
+		}
+	}
+	buffer_fini(&text);
+	return r;
+}
+
+int ktrace_write_metadata_to(struct ktrace *t, int dir_fd, uid_t uid, gid_t gid)
+{
+	struct metadata_file *m;
+	int r = 0;
+
+	m = metadata_file_open(dir_fd, t->uuid, uid, gid, &r);
+	if (!m)
+		return r;
+	metadata_file_set_packing(m, true);
+	r = metadata_file_append(m, (const char *) t->text.data, t->text.size);
+	metadata_file_close(m);
+	return r;
+}
+
+void ktrace_free(struct ktrace *t)
+{
+	if (!t)
+		return;
+	metadata_file_close(t->md);
+	if (t->dir_fd >= 0)
+		close(t->dir_fd);
+	buffer_fini(&t->text);
+	list_remove(&t->link);
+	free(t);
+}

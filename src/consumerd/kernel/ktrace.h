@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A session's kernel trace (KERNEL_ADD_TRACE): its directory, its packetized
+ * metadata file and the whole TSDL text (kept to regenerate the file and to write
+ * snapshots), and its channels.
+ */
+#ifndef CONSUMERD_KERNEL_KTRACE_H
+#define CONSUMERD_KERNEL_KTRACE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "buffer.h"
+#include "kmetadata.h"
+#include "list.h"
+#include "metadata-file.h"
+#include "wire/consumer-wire.h"
+
+struct ktrace {
+	struct list_node link;
+	sd_event *loop;
+	uint64_t key, session_id;
+	uid_t uid;
+	gid_t gid;
+	uint8_t uuid[16];
+	int dir_fd;		  /* -1: no output (snapshot session) */
+	struct metadata_file *md; /* NULL without output */
+	struct buffer text;	  /* every TSDL byte so far */
+	struct kmetadata_env env;
+	struct kmetadata_host host;
+	char trace_name[CONSUMER_KERNEL_TEXT_MAX], creation_time[CONSUMER_KERNEL_TEXT_MAX];
+	char hostname[CONSUMER_KERNEL_TEXT_MAX];
+	struct list_node channels; /* struct kchannel */
+	uint32_t next_stream_id_unused;
+	int write_error;
+};
+
+/* Creates the directory and metadata file (as uid/gid) and writes the preamble. */
+int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struct ktrace **ret);
+/* Appends TSDL text: to the text and, with output, to the file. 0 or -errno. */
+int ktrace_append(struct ktrace *t, const char *text, size_t len);
+/* Rewrites the metadata from scratch: preamble, then every channel's stream and
+ * events. */
+int ktrace_regenerate(struct ktrace *t);
+/* Writes <dir>/metadata with the whole text (snapshots). */
+int ktrace_write_metadata_to(struct ktrace *t, int dir_fd, uid_t uid, gid_t gid);
+/* Closes the metadata (the channels must be gone). */
+void ktrace_free(struct ktrace *t);
+
+#endif
