@@ -123,7 +123,7 @@ def main():
                         if k in x.fields and isinstance(x.fields[k], int)}
             got = {k: x.fields.get(k, "<missing>") for k in want}
             bad = []
-            if got != want:
+            if not ktrace.same_fields(got, want):
                 bad.append("fields ours %s, reference %s" % (got, want))
             if x.cpu != y.cpu:
                 bad.append("CPU ours %s, reference %s" % (x.cpu, y.cpu))

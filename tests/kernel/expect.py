@@ -82,9 +82,13 @@ def main():
             got = evs(tid, "syscall_entry_openat")
             check(len(got) == count, "%s: %d syscall_entry_openat (got %d)" % (who, count, len(got)))
             if not a.ref:
-                bad = [f for f in got if f.get("filename") != w.one("file")]
-                check(not bad, "%s: syscall_entry_openat filename == %s (%d differ%s)"
-                      % (who, w.one("file"), len(bad), ", e.g. %r" % bad[0] if bad else ""))
+                # Where ftrace records only the address of the file name (6.18),
+                # LTTng's string field is recorded empty (README, limitations).
+                want_name = (w.one("file") if ktrace.ftrace_records_string(
+                    "syscalls", "sys_enter_openat", "filename") else "")
+                bad = [f for f in got if f.get("filename") != want_name]
+                check(not bad, "%s: syscall_entry_openat filename == %r (%d differ%s)"
+                      % (who, want_name, len(bad), ", e.g. %r" % bad[0] if bad else ""))
         if on("syscall_exit_openat"):
             got = evs(tid, "syscall_exit_openat")
             check(len(got) == count and all(f.get("ret", -1) >= 3 for f in got),

@@ -91,6 +91,31 @@ SYSCALL_ENTRY_FIELDS = {
 }
 
 
+def same_value(a, b):
+    """Equal, integers compared in the width they share: ftrace gives a syscall's
+    int argument in an unsigned 8-byte slot (dfd -100 is 4294967196), LTTng as
+    the argument's own signed type."""
+    if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool):
+        return (a - b) % (1 << 64) == 0 or (a - b) % (1 << 32) == 0
+    return a == b
+
+
+def same_fields(got, want):
+    return got.keys() == want.keys() and all(same_value(got[k], want[k]) for k in want)
+
+
+def ftrace_records_string(system, event, field, tracefs="/sys/kernel/tracing"):
+    """Whether ftrace records this field's string (False: only its address)."""
+    try:
+        with open("%s/events/%s/%s/format" % (tracefs, system, event)) as f:
+            for line in f:
+                if ("field:" in line and (" %s;" % field) in line) or ("*%s;" % field) in line:
+                    return "*" not in line.split(";")[0]
+    except OSError:
+        pass
+    return True
+
+
 def map_ftrace(sysname, name, fields):
     """(LTTng name, LTTng fields) of an ftrace record; None fields = compare all
     that both sides have."""

@@ -475,10 +475,13 @@ case_b() {
 }
 
 c_setup() {
+	# The pid and tid contexts say whose events these are (no sched_switch here).
 	lttng_ok cli.log create c1 --output "$dir/c1" &&
 		lttng_ok cli.log enable-event -k -s c1 --syscall openat &&
+		lttng_ok cli.log add-context -k -s c1 -t pid -t tid &&
 		lttng_ok cli.log create c2 --output "$dir/c2" &&
-		lttng_ok cli.log enable-event -k -s c2 sched_process_fork,sched_process_exit
+		lttng_ok cli.log enable-event -k -s c2 sched_process_fork,sched_process_exit &&
+		lttng_ok cli.log add-context -k -s c2 -t pid -t tid
 }
 only_names() { # only_names TRACE NAME...: the trace's events have these names only
 	local names extra
