@@ -35,7 +35,8 @@ apt-get install -y --no-install-recommends \
 	libsystemd-dev libxml2-dev libxml2-utils liblttng-ctl-dev liblttng-ust-dev liburcu-dev \
 	lttng-tools liblttng-ust1 babeltrace2 python3 python3-lttng python3-bt2 \
 	util-linux procps passwd gcc-multilib \
-	libtracefs-dev libtraceevent-dev babeltrace python3-lttnganalyses
+	libtracefs-dev libtraceevent-dev babeltrace python3-lttnganalyses \
+	libelf-dev systemtap-sdt-dev
 
 # The i386 runtime libraries. A library that is installed for both
 # architectures ("Multi-Arch: same") must have the same version for both. When
