@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <lttng/lttng.h>
 
 #include "client-codec.h"
 
@@ -125,6 +128,10 @@ void decoded_event_fini(struct decoded_event *event)
 	free(event->exclusions);
 	free(event->filter_expression);
 	free(event->bytecode);
+	if (event->uprobe && event->uprobe->binary_fd >= 0)
+		close(event->uprobe->binary_fd);
+	free(event->uprobe);
+	event->uprobe = NULL;
 	event->exclusions = NULL;
 	event->filter_expression = NULL;
 	event->bytecode = NULL;
@@ -188,6 +195,60 @@ static int decode_filter(struct cursor *c, struct decoded_event *ev, uint32_t ex
 	return 0;
 }
 
+/* A user-space probe location: type, its names and binary path, then the lookup
+ * method (doc/protocol/client.md, ENABLE_EVENT). */
+static int decode_uprobe(const uint8_t *p, size_t len, struct decoded_uprobe **ret)
+{
+	struct cursor c = { p, len };
+	struct decoded_uprobe *u;
+	const int8_t *type, *lookup;
+	const uint32_t *lens;
+	uint32_t l[3];
+	int r = -EINVAL;
+
+	type = cursor_take(&c, sizeof(*type));
+	if (!type || (*type != LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION &&
+		      *type != LTTNG_USERSPACE_PROBE_LOCATION_TYPE_TRACEPOINT))
+		return -EINVAL;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->type = *type;
+	u->binary_fd = -1;
+	if (u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION) {
+		lens = cursor_take(&c, 2 * sizeof(uint32_t));
+		if (!lens)
+			goto out;
+		memcpy(l, lens, 2 * sizeof(uint32_t));
+		if (cursor_take_string(&c, l[0], u->function, sizeof(u->function)) < 0 ||
+		    cursor_take_string(&c, l[1], u->binary_path, sizeof(u->binary_path)) < 0)
+			goto out;
+	} else {
+		lens = cursor_take(&c, 3 * sizeof(uint32_t));
+		if (!lens)
+			goto out;
+		memcpy(l, lens, 3 * sizeof(uint32_t));
+		if (cursor_take_string(&c, l[0], u->probe, sizeof(u->probe)) < 0 ||
+		    cursor_take_string(&c, l[1], u->provider, sizeof(u->provider)) < 0 ||
+		    cursor_take_string(&c, l[2], u->binary_path, sizeof(u->binary_path)) < 0)
+			goto out;
+	}
+	lookup = cursor_take(&c, sizeof(*lookup));
+	if (!lookup || c.left != 0 || u->binary_path[0] != '/')
+		goto out;
+	u->lookup = *lookup;
+	if (u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION
+		    ? (u->lookup != LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_DEFAULT &&
+		       u->lookup != LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_ELF)
+		    : u->lookup != LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_TRACEPOINT_SDT)
+		goto out;
+	*ret = u;
+	return 0;
+out:
+	free(u);
+	return r;
+}
+
 int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_event)
 {
 	struct cursor c = { buf, len };
@@ -210,10 +271,18 @@ int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_ev
 	r = decode_exclusions(&c, &ev, we.exclusion_count);
 	if (r == 0)
 		r = decode_filter(&c, &ev, we.filter_expression_len, we.bytecode_len);
-	/* Probe/function/userspace-probe attributes belong to the kernel domain; they are
-	 * skipped here but must be present in full. */
-	if (r == 0 && !cursor_take(&c, (size_t) we.userspace_probe_location_len +
-					      we.probe_attr_len + we.function_attr_len))
+	/* A user-space probe's location is decoded; probe and function attributes
+	 * (kprobes, which this daemon refuses) are skipped but must be present in full. */
+	if (r == 0 && we.userspace_probe_location_len) {
+		const uint8_t *loc = cursor_take(&c, we.userspace_probe_location_len);
+
+		r = !loc || ev.type != LTTNG_EVENT_USERSPACE_PROBE
+			    ? -EINVAL
+			    : decode_uprobe(loc, we.userspace_probe_location_len, &ev.uprobe);
+	}
+	if (r == 0 && ev.type == LTTNG_EVENT_USERSPACE_PROBE && !ev.uprobe)
+		r = -EINVAL;
+	if (r == 0 && !cursor_take(&c, (size_t) we.probe_attr_len + we.function_attr_len))
 		r = -EINVAL;
 	if (r < 0) {
 		decoded_event_fini(&ev);

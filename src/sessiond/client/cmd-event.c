@@ -2,6 +2,7 @@
 /* Event rule and context commands, and the tracepoint listings (doc/protocol/client.md,
  * ENABLE_EVENT, ADD_CONTEXT, LIST_EVENTS, LIST_TRACEPOINTS): decoded here, applied by
  * the request's domain under its tracer's rules (ust/ust-events.c for user space). */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,20 @@ static enum lttng_error_code event_command(struct command_ctx *ctx, const char *
 	if (codec_decode_event(ctx->req->payload, ctx->req->payload_len, &ev) < 0)
 		return LTTNG_ERR_INVALID;
 	impl = event_request_of(ctx, wire_channel_name, channel_name, &req);
+	if (enable && ev.uprobe) {
+		struct client_op *cop;
+
+		/* The client's fd on the binary: ours for the rule's life. */
+		if (ctx->req->fd_count > 0)
+			ev.uprobe->binary_fd = fcntl(ctx->req->fds[0], F_DUPFD_CLOEXEC, 3);
+		/* Its symbol or SDT notes are read off the loop: the reply waits. */
+		cop = client_op_begin(ctx, NULL);
+		if (!cop) {
+			decoded_event_fini(&ev);
+			return LTTNG_ERR_NOMEM;
+		}
+		req.op = &cop->op;
+	}
 	if (enable && !!ev.filter_expression != !!ev.bytecode)
 		/* A filter comes as an expression plus its bytecode, never one alone (the
 		 * real daemon aborts on a mismatch; we refuse it). */

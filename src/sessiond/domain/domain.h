@@ -109,6 +109,10 @@ struct event_request {
 	struct session *session;
 	struct domain *domain;
 	const char *channel_name;
+	/* The client's reply, for a rule that needs work off the loop first (a
+	 * user-space probe's binary is read): held while it runs, failed with the
+	 * rule's error. NULL when the request carries no such rule. */
+	struct operation *op;
 };
 
 /* The implementation serving an LTTng domain type, NULL when none does. */

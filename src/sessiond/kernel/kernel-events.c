@@ -16,6 +16,7 @@
 #include "kernel/kernel-domain.h"
 #include "kernel/kernel-filter.h"
 #include "kernel/kernel-internal.h"
+#include "kernel/kernel-uprobe.h"
 #include "log.h"
 
 /* Collapses runs of unescaped '*', as LTTng does before storing a pattern. */
@@ -217,10 +218,24 @@ enum lttng_error_code kernel_enable_event(const struct event_request *req, struc
 			  "to this session daemon on this kernel", ev->name);
 		drop_channel_if_new(req->domain, ch, created);
 		return LTTNG_ERR_KERN_EVENT_ENOSYS;
-	case LTTNG_EVENT_USERSPACE_PROBE:
-		log_error("Kernel event \"%s\": user-space probes are not supported yet", ev->name);
-		drop_channel_if_new(req->domain, ch, created);
-		return LTTNG_ERR_KERN_EVENT_ENOSYS;
+	case LTTNG_EVENT_USERSPACE_PROBE: {
+		struct event_rule *rule = find_rule(ch, ev->name, ev->type, ev);
+
+		r = kernel_filter_check(ev);
+		if (r == LTTNG_OK && rule && rule->spec.enabled)
+			r = LTTNG_ERR_KERN_EVENT_EXIST;
+		else if (r == LTTNG_OK && rule) {
+			rule->spec.enabled = true;
+			kernel_trace_event_changed(req->daemon, req->session, ch->name, rule);
+			return LTTNG_OK;
+		} else if (r == LTTNG_OK) {
+			/* The rule is added once the binary was read. */
+			r = kernel_uprobe_enable(req, ch, ev);
+		}
+		if (r != LTTNG_OK)
+			drop_channel_if_new(req->domain, ch, created);
+		return r;
+	}
 	default:
 		return LTTNG_ERR_UNK;
 	}

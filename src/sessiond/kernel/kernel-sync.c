@@ -15,6 +15,7 @@
  * model as it was when its step 2 ran.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "kernel/kernel-filter.h"
 #include "kernel/kernel-procs.h"
 #include "kernel/kernel-sync.h"
+#include "kernel/kernel-uprobe.h"
 #include "log.h"
 #include "macros.h"
 
@@ -37,6 +39,14 @@ enum ksync_step { STEP_SETUP, STEP_CONSUMER, STEP_APPLY, STEP_STATEDUMP, STEP_EN
 struct wanted_event {
 	struct ktracefs_event ev;
 	char *filter;
+};
+
+/* A user-space probe's call site, defined (step 1) before the consumer is told of
+ * it (step 2): on the binary open on fd, a duplicate the step owns. */
+struct uprobe_site {
+	struct ktracefs_event ev;
+	int fd;
+	uint64_t offset;
 };
 
 struct wanted_channel {
@@ -144,6 +154,9 @@ struct setup_job {
 		unsigned wake_percent;
 		int result;
 	} *instances;
+	struct uprobe_site *sites;
+	size_t site_count;
+	int site_result;
 	int catalog_result;
 	struct ktracefs_event *catalog;
 	size_t catalog_count;
@@ -157,6 +170,14 @@ static void setup_run(struct worker_job *job)
 		j->instances[i].result = ktracefs_instance_create(
 			j->tracefs, j->instances[i].name, j->instances[i].bytes,
 			j->instances[i].overwrite, j->instances[i].wake_percent);
+	j->site_result = 0;
+	for (size_t i = 0; i < j->site_count; i++) {
+		int r = ktracefs_uprobe_define(j->tracefs, &j->sites[i].ev, j->sites[i].fd,
+					       j->sites[i].offset);
+
+		if (r < 0 && r != -EEXIST && j->site_result == 0)
+			j->site_result = r;
+	}
 	j->catalog_result = ktracefs_read_catalog(j->tracefs, &j->catalog, &j->catalog_count);
 }
 
@@ -182,6 +203,14 @@ static void setup_done(struct daemon *d, struct worker_job *job)
 			}
 		}
 	}
+	if (j->site_result < 0) {
+		log_error_errno(j->site_result, "Cannot define the user-space probes of session %" PRIu64,
+				j->sync->session_id);
+		operation_fail(&j->sync->base, LTTNG_ERR_KERN_ENABLE_FAIL);
+	}
+	for (size_t i = 0; i < j->site_count; i++)
+		close(j->sites[i].fd);
+	free(j->sites);
 	if (j->catalog_result == 0 && d->kernel) {
 		kernel_catalog_replace(d->kernel, j->catalog, j->catalog_count);
 		j->catalog = NULL;
@@ -190,6 +219,54 @@ static void setup_done(struct daemon *d, struct worker_job *job)
 	free(j->instances);
 	operation_release(d, &j->sync->base);
 	free(j);
+}
+
+/* The call sites of every enabled user-space probe rule, with duplicates of their
+ * binaries' fds. */
+static int setup_uprobe_sites(struct setup_job *j, struct kernel_trace *t, const struct domain *dom)
+{
+	const struct kernel_channel *kc;
+	size_t cap = 0;
+
+	list_for_each_entry(kc, &t->channels, link) {
+		const struct channel *ch = domain_find_channel((struct domain *) dom, kc->name);
+		const struct event_rule *rule;
+
+		if (!ch)
+			continue;
+		list_for_each_entry(rule, &ch->events, link) {
+			const struct decoded_uprobe *u = rule->spec.uprobe;
+
+			if (!rule->spec.enabled || rule->spec.type != LTTNG_EVENT_USERSPACE_PROBE || !u)
+				continue;
+			for (uint32_t site = 0; site < u->offset_count; site++) {
+				struct uprobe_site *s;
+
+				if (j->site_count == cap) {
+					size_t ncap = cap ? cap * 2 : 8;
+					struct uprobe_site *grown =
+						realloc(j->sites, ncap * sizeof(*grown));
+
+					if (!grown)
+						return -ENOMEM;
+					j->sites = grown;
+					cap = ncap;
+				}
+				s = &j->sites[j->site_count];
+				memset(s, 0, sizeof(*s));
+				ktracefs_uprobe_group(s->ev.system, sizeof(s->ev.system),
+						      t->session_id, kc->index, site);
+				kernel_uprobe_event_name(rule->spec.name, s->ev.name,
+							 sizeof(s->ev.name));
+				s->offset = u->offsets[site];
+				s->fd = fcntl(u->binary_fd, F_DUPFD_CLOEXEC, 3);
+				if (s->fd < 0)
+					return -errno;
+				j->site_count++;
+			}
+		}
+	}
+	return 0;
 }
 
 static int launch_setup(struct daemon *d, struct ksync *k, struct kernel_trace *t,
@@ -238,6 +315,14 @@ static int launch_setup(struct daemon *d, struct ksync *k, struct kernel_trace *
 		j->instances[j->count].wake_percent =
 			(unsigned) (100 / (mc->attr.num_subbuf ? mc->attr.num_subbuf : 1));
 		j->count++;
+	}
+	if (setup_uprobe_sites(j, t, dom) < 0) {
+		for (size_t i = 0; i < j->site_count; i++)
+			close(j->sites[i].fd);
+		free(j->sites);
+		free(j->instances);
+		free(j);
+		return -ENOMEM;
 	}
 	j->base.run = setup_run;
 	j->base.done = setup_done;
@@ -305,11 +390,49 @@ static int want_event(struct wanted_channel *wc, const struct ktracefs_event *ev
 	return 0;
 }
 
-static int decide_channel(struct daemon *d, struct wanted_channel *wc, const struct channel *ch)
+/* A user-space probe rule: one event per call site, in groups of their own. */
+static int want_uprobe(struct wanted_channel *wc, const struct event_rule *rule,
+		       uint64_t session_id, unsigned channel_index)
+{
+	const struct decoded_uprobe *u = rule->spec.uprobe;
+
+	for (uint32_t site = 0; site < u->offset_count; site++) {
+		struct wanted_event *w;
+
+		if (wc->count == wc->capacity) {
+			size_t cap = wc->capacity ? wc->capacity * 2 : 64;
+			struct wanted_event *grown = realloc(wc->events, cap * sizeof(*grown));
+
+			if (!grown)
+				return -ENOMEM;
+			wc->events = grown;
+			wc->capacity = cap;
+		}
+		w = &wc->events[wc->count];
+		memset(w, 0, sizeof(*w));
+		ktracefs_uprobe_group(w->ev.system, sizeof(w->ev.system), session_id, channel_index,
+				      site);
+		kernel_uprobe_event_name(rule->spec.name, w->ev.name, sizeof(w->ev.name));
+		if (rule->spec.filter_expression &&
+		    !(w->filter = strdup(rule->spec.filter_expression)))
+			return -ENOMEM;
+		wc->count++;
+	}
+	return 0;
+}
+
+static int decide_channel(struct daemon *d, struct wanted_channel *wc, const struct channel *ch,
+			  uint64_t session_id, unsigned channel_index)
 {
 	const struct kernel_tracer *k = d->kernel;
 	char lname[WIRE_SYMBOL_NAME_LEN];
+	const struct event_rule *rule;
 	int r = 0;
+
+	list_for_each_entry(rule, &ch->events, link)
+		if (r == 0 && rule->spec.enabled && rule->spec.type == LTTNG_EVENT_USERSPACE_PROBE &&
+		    rule->spec.uprobe)
+			r = want_uprobe(wc, rule, session_id, channel_index);
 
 	for (size_t i = 0; r == 0 && i < k->catalog_count; i++) {
 		const struct ktracefs_event *ev = &k->catalog[i];
@@ -506,7 +629,7 @@ static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel
 			}
 		}
 		if (r == 0)
-			r = decide_channel(d, wc, ch);
+			r = decide_channel(d, wc, ch, t->session_id, kc->index);
 		/* The events this channel has not declared yet, in messages of at most
 		 * CONSUMER_KERNEL_EVENTS_MAX. */
 		{

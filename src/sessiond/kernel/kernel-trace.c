@@ -93,6 +93,7 @@ struct instances_job {
 	struct worker_job base;
 	char tracefs[PATH_MAX];
 	enum { INSTANCES_OFF, INSTANCES_REMOVE } action;
+	char uprobe_prefix[64]; /* REMOVE: the session's uprobes go too */
 	unsigned count;
 	char (*names)[KTRACEFS_INSTANCE_NAME_MAX];
 	struct operation *op; /* held; NULL when nobody waits */
@@ -112,6 +113,9 @@ static void instances_run(struct worker_job *job)
 		if (r < 0 && j->result == 0)
 			j->result = r;
 	}
+	/* Enabled nowhere now that its instances are gone. */
+	if (j->action == INSTANCES_REMOVE)
+		ktracefs_uprobes_remove(j->tracefs, j->uprobe_prefix);
 }
 
 static void instances_done(struct daemon *d, struct worker_job *job)
@@ -149,6 +153,10 @@ static int instances_submit(struct daemon *d, struct kernel_trace *t, int action
 	j->base.done = instances_done;
 	j->action = action;
 	j->op = op;
+	/* "lttng_up_<ns>_<pid>_<session>_": the group of site 0 of channel 0 cut
+	 * after the session id. */
+	ktracefs_uprobe_group(j->uprobe_prefix, sizeof(j->uprobe_prefix), t->session_id, 0, 0);
+	j->uprobe_prefix[strlen(j->uprobe_prefix) - 3] = '\0';
 	snprintf(j->tracefs, sizeof(j->tracefs), "%s", k->tracefs);
 	if (op)
 		operation_hold(op);

@@ -184,6 +184,43 @@ static size_t list_live_daemons(struct live_daemon *out, size_t max)
 /* linux/proc_ns.h PROC_PID_INIT_INO: the initial pid namespace. */
 #define INITIAL_PID_NAMESPACE 0xEFFFFFFCULL
 
+/* Whether an owner (pid namespace, pid) can be judged from here and is gone. */
+static bool owner_is_gone(unsigned long long own_ns, const struct live_daemon *live,
+			  size_t live_count, unsigned long long ns, long pid)
+{
+	if (ns != own_ns && own_ns != INITIAL_PID_NAMESPACE)
+		return false; /* only a namespace whose every process we see */
+	for (size_t i = 0; i < live_count; i++)
+		if (live[i].ns == ns && live[i].pid == pid)
+			return false;
+	return true;
+}
+
+struct stale_context {
+	unsigned long long own_ns;
+	const struct live_daemon *live;
+	size_t live_count;
+};
+
+static void remove_uprobe(const char *dir, const char *group, const char *event);
+
+static void remove_stale_uprobe(const char *dir, const char *group, const char *event, void *arg)
+{
+	const struct stale_context *ctx = arg;
+	unsigned long long ns;
+	long pid;
+
+	if (strncmp(group, KTRACEFS_UPROBE_PREFIX, strlen(KTRACEFS_UPROBE_PREFIX)) != 0 ||
+	    sscanf(group + strlen(KTRACEFS_UPROBE_PREFIX), "%llu_%ld_", &ns, &pid) != 2)
+		return;
+	if (owner_is_gone(ctx->own_ns, ctx->live, ctx->live_count, ns, pid))
+		remove_uprobe(dir, group, event);
+}
+
+static void for_each_uprobe(const char *dir, void (*fn)(const char *dir, const char *group,
+							const char *event, void *arg),
+			    void *arg);
+
 int ktracefs_remove_stale(const char *dir)
 {
 	unsigned long long own_ns = pid_namespace_of("self");
@@ -201,17 +238,10 @@ int ktracefs_remove_stale(const char *dir)
 		return 0;
 	while ((de = readdir(instances))) {
 		unsigned long long ns;
-		bool alive = false;
 		long pid;
 
-		if (!instance_owner(de->d_name, &ns, &pid))
-			continue;
-		/* Only a namespace whose every process we see can be judged. */
-		if (ns != own_ns && own_ns != INITIAL_PID_NAMESPACE)
-			continue;
-		for (size_t i = 0; i < live_count && !alive; i++)
-			alive = live[i].ns == ns && live[i].pid == pid;
-		if (alive)
+		if (!instance_owner(de->d_name, &ns, &pid) ||
+		    !owner_is_gone(own_ns, live, live_count, ns, pid))
 			continue;
 		if (ktracefs_instance_remove(dir, de->d_name) == 0) {
 			log_info("Removed ftrace instance %s left by a session daemon that is gone",
@@ -220,6 +250,11 @@ int ktracefs_remove_stale(const char *dir)
 		}
 	}
 	closedir(instances);
+	{
+		struct stale_context ctx = { own_ns, live, live_count };
+
+		for_each_uprobe(dir, remove_stale_uprobe, &ctx);
+	}
 	return removed;
 }
 
@@ -392,6 +427,94 @@ int ktracefs_event_fields(const char *dir, const struct ktracefs_event *ev,
 	}
 	fclose(f);
 	return count;
+}
+
+void ktracefs_uprobe_group(char *out, size_t size, uint64_t session_id, unsigned channel_index,
+			   unsigned site)
+{
+	snprintf(out, size, KTRACEFS_UPROBE_PREFIX "%llu_%d_%" PRIu64 "_%u_%u",
+		 pid_namespace_of("self"), (int) getpid(), session_id, channel_index, site);
+}
+
+int ktracefs_uprobe_define(const char *dir, const struct ktracefs_event *ev, int fd,
+			   uint64_t offset)
+{
+	char path[4096], line[512];
+	int r = path_of(path, sizeof(path), dir, NULL, "uprobe_events");
+
+	if (r < 0)
+		return r;
+	/* ftrace resolves the path once, to the file the client opened for us. */
+	snprintf(line, sizeof(line), "p:%s/%s /proc/%d/fd/%d:0x%" PRIx64 "\n", ev->system,
+		 ev->name, (int) getpid(), fd, offset);
+	r = write_file(path, line, true);
+	if (r == -EBUSY)
+		r = -EEXIST;
+	return r;
+}
+
+/* Calls fn(group, event) for each uprobe_events line ("p:GROUP/EVENT ..."). */
+static void for_each_uprobe(const char *dir, void (*fn)(const char *dir, const char *group,
+							const char *event, void *arg),
+			    void *arg)
+{
+	char path[4096], line[1024];
+	char (*names)[2][128] = NULL;
+	size_t count = 0, cap = 0;
+	FILE *f;
+
+	if (path_of(path, sizeof(path), dir, NULL, "uprobe_events") < 0)
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	/* Collected first: removing lines while reading the file would skip some. */
+	while (fgets(line, sizeof(line), f)) {
+		char group[128], event[128];
+
+		if (sscanf(line, "%*c:%127[^/]/%127s", group, event) != 2)
+			continue;
+		if (count == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char (*grown)[2][128] = realloc(names, ncap * sizeof(*names));
+
+			if (!grown)
+				break;
+			names = grown;
+			cap = ncap;
+		}
+		memcpy(names[count][0], group, sizeof(group));
+		memcpy(names[count][1], event, sizeof(event));
+		count++;
+	}
+	fclose(f);
+	for (size_t i = 0; i < count; i++)
+		fn(dir, names[i][0], names[i][1], arg);
+	free(names);
+}
+
+static void remove_uprobe(const char *dir, const char *group, const char *event)
+{
+	char path[4096], line[300];
+
+	if (path_of(path, sizeof(path), dir, NULL, "uprobe_events") < 0)
+		return;
+	snprintf(line, sizeof(line), "-:%s/%s\n", group, event);
+	if (write_file(path, line, true) < 0)
+		log_warn("Cannot remove uprobe %s/%s: %s", group, event, strerror(errno));
+}
+
+static void remove_if_prefixed(const char *dir, const char *group, const char *event, void *arg)
+{
+	const char *prefix = arg;
+
+	if (strncmp(group, prefix, strlen(prefix)) == 0)
+		remove_uprobe(dir, group, event);
+}
+
+void ktracefs_uprobes_remove(const char *dir, const char *group_prefix)
+{
+	for_each_uprobe(dir, remove_if_prefixed, (void *) group_prefix);
 }
 
 int ktracefs_tracing_set(const char *dir, const char *instance, bool on)

@@ -64,6 +64,20 @@ int ktracefs_event_set(const char *dir, const char *instance, const struct ktrac
 int ktracefs_event_fields(const char *dir, const struct ktracefs_event *ev,
 			  char (*names)[KTRACEFS_FIELD_NAME_MAX], int max);
 
+/* User-space probes are global ftrace events ("uprobe_events"), enabled per
+ * instance; their group names start with this prefix, then the daemon's pid
+ * namespace and pid, the session id, the channel index and the call site index,
+ * so their owner is known as an instance's is. */
+#define KTRACEFS_UPROBE_PREFIX "lttng_up_"
+void ktracefs_uprobe_group(char *out, size_t size, uint64_t session_id, unsigned channel_index,
+			   unsigned site);
+/* Defines a uprobe on the binary open on fd (ours), at a file offset. 0, or
+ * -errno (-EEXIST: defined already). */
+int ktracefs_uprobe_define(const char *dir, const struct ktracefs_event *ev, int fd,
+			   uint64_t offset);
+/* Removes the uprobes whose group starts with prefix (none enabled anywhere). */
+void ktracefs_uprobes_remove(const char *dir, const char *group_prefix);
+
 int ktracefs_tracing_set(const char *dir, const char *instance, bool on);
 
 /* Records only these threads and the children they fork from now on, or every
