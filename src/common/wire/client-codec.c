@@ -297,6 +297,23 @@ int codec_encode_event(struct buffer *out, const struct decoded_event *event)
 	return codec_encode_event_enabled(out, event, event->enabled ? 1 : 0);
 }
 
+/* A user-space probe's location, as decode_uprobe() reads it. */
+static int encode_uprobe(struct buffer *out, const struct decoded_uprobe *u)
+{
+	int8_t type = (int8_t) u->type, lookup = (int8_t) u->lookup;
+	bool function = u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION;
+	const char *names[3] = { function ? u->function : u->probe,
+				 function ? u->binary_path : u->provider, u->binary_path };
+	unsigned count = function ? 2 : 3;
+	int r = buffer_append(out, &type, 1);
+
+	for (unsigned i = 0; r == 0 && i < count; i++)
+		r = buffer_append_u32(out, (uint32_t) strlen(names[i]) + 1);
+	for (unsigned i = 0; r == 0 && i < count; i++)
+		r = buffer_append(out, names[i], strlen(names[i]) + 1);
+	return r == 0 ? buffer_append(out, &lookup, 1) : r;
+}
+
 int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *event,
 			       int8_t enabled)
 {
@@ -312,6 +329,7 @@ int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *e
 		.filter_expression_len =
 			event->filter_expression ? (uint32_t) strlen(event->filter_expression) + 1 : 0,
 	};
+	size_t header_offset = out->size;
 	int r = buffer_append(out, &we, sizeof(we));
 
 	if (r == 0)
@@ -325,6 +343,16 @@ int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *e
 	}
 	if (r == 0 && event->filter_expression)
 		r = buffer_append(out, event->filter_expression, we.filter_expression_len);
+	if (r == 0 && event->uprobe && event->type == LTTNG_EVENT_USERSPACE_PROBE) {
+		size_t before = out->size;
+
+		r = encode_uprobe(out, event->uprobe);
+		if (r == 0) {
+			/* Its length goes in the header written above. */
+			we.userspace_probe_location_len = (uint32_t) (out->size - before);
+			memcpy(out->data + header_offset, &we, sizeof(we));
+		}
+	}
 	return r;
 }
 

@@ -104,7 +104,14 @@ enum lttng_error_code cmd_list_events(struct command_ctx *ctx)
 		if (!ch)
 			return impl->channel_not_found_error;
 		list_for_each_entry(rule, &ch->events, link) {
+			const struct decoded_uprobe *u = rule->spec.uprobe;
+
 			if (codec_encode_event(&ctx->reply->data, &rule->spec) < 0)
+				return LTTNG_ERR_NOMEM;
+			/* A user-space probe's location travels with its binary's fd, as
+			 * liblttng-ctl expects (one per probe, in order). */
+			if (u && rule->spec.type == LTTNG_EVENT_USERSPACE_PROBE &&
+			    client_reply_add_fd(ctx->reply, u->binary_fd) < 0)
 				return LTTNG_ERR_NOMEM;
 			count++;
 		}
