@@ -87,6 +87,8 @@ static void test_filters(void)
 	filter_is("nosuchfield == 1", op, nop, -ENOENT, NULL);
 	filter_is("$ctx.vpid == 1", op, nop, -EINVAL, NULL);
 	filter_is("dfd + 1 == 2", op, nop, -EINVAL, NULL);
+	filter_is("dfd << 1 == 2", op, nop, -EINVAL, NULL);
+	filter_is("dfd >> 1 == 2", op, nop, -EINVAL, NULL);
 	filter_is("dfd == 1.5", op, nop, -EINVAL, NULL);
 	filter_is("prev_pid == 3", sw, nsw, -EINVAL, NULL); /* LTTng's pid is the process */
 	filter_is("3 == prev_prio", sw, nsw, -EINVAL, NULL);

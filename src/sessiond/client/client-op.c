@@ -17,6 +17,8 @@ static void client_op_done(struct daemon *d, struct operation *op)
 		buffer_init(&deferred_reply.data);
 	}
 	reply->ret_code = op->code;
+	if (reply->ret_code != LTTNG_OK && cop->failed)
+		cop->failed(d, cop);
 	if (reply->ret_code == LTTNG_OK && cop->build)
 		reply->ret_code = cop->build(d, cop, reply);
 	if (reply->ret_code == LTTNG_OK && cop->reply_data.size &&

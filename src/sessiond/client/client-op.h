@@ -26,6 +26,8 @@ struct client_op {
 	struct operation op;
 	uint64_t connection_id;
 	client_op_reply_fn build;    /* NULL: the reply is the code alone */
+	/* Runs when the operation ends with an error, before the reply (NULL: none). */
+	void (*failed)(struct daemon *d, struct client_op *cop);
 	struct client_reply *inline_reply; /* set when it ends within its dispatch */
 	/* What the builders need. */
 	uint64_t session_id;

@@ -105,8 +105,15 @@ enum lttng_error_code cmd_list_events(struct command_ctx *ctx)
 			return impl->channel_not_found_error;
 		list_for_each_entry(rule, &ch->events, link) {
 			const struct decoded_uprobe *u = rule->spec.uprobe;
+			struct decoded_event listed = rule->spec;
 
-			if (codec_encode_event(&ctx->reply->data, &rule->spec) < 0)
+			/* Kernel rules have no log level: LTTng lists 0, whatever the
+			 * request carried (T:cmd.c list_lttng_kernel_events). */
+			if (ctx->req->domain_type == LTTNG_DOMAIN_KERNEL) {
+				listed.loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
+				listed.loglevel = 0;
+			}
+			if (codec_encode_event(&ctx->reply->data, &listed) < 0)
 				return LTTNG_ERR_NOMEM;
 			/* A user-space probe's location travels with its binary's fd, as
 			 * liblttng-ctl expects (one per probe, in order). */

@@ -359,6 +359,34 @@ static void output_dirs_done(struct daemon *d, struct fs_job *fs)
 	free(job);
 }
 
+/* Ends what a failed start launched, nobody waiting. */
+struct start_undo {
+	struct operation op;
+};
+
+static void start_undo_done(struct daemon *d, struct operation *op)
+{
+	free(container_of(op, struct start_undo, op));
+}
+
+/* A start that failed leaves the session as it was (inactive), as LTTng restores it
+ * (T:cmd.c cmd_start_trace), and stops what its domains did start. */
+static void start_failed(struct daemon *d, struct client_op *cop)
+{
+	struct session *s = session_find_by_id(d->sessions, cop->session_id);
+	struct start_undo *u;
+
+	if (!s || !s->active)
+		return;
+	s->active = false;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return;
+	operation_init(&u->op, start_undo_done);
+	(void) domains_stop(d, s, &u->op);
+	operation_release(d, &u->op);
+}
+
 enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
@@ -376,6 +404,7 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 	cop = client_op_begin(ctx, NULL);
 	if (!cop)
 		return LTTNG_ERR_NOMEM;
+	cop->failed = start_failed;
 	if (s->output != SESSION_OUTPUT_LOCAL || s->has_been_started) {
 		s->active = true;
 		s->has_been_started = true;

@@ -69,6 +69,8 @@ static struct token next_token(const char **p, bool operand_expected)
 			t.kind = TOK_STRING;
 			t.len = (size_t) (e + 1 - s);
 		}
+	} else if (strncmp(s, "<<", 2) == 0 || strncmp(s, ">>", 2) == 0) {
+		t.len = 2; /* bit shifts: ftrace has none */
 	} else {
 		for (size_t i = 0; i < sizeof(operators) / sizeof(operators[0]); i++) {
 			size_t n = strlen(operators[i]);

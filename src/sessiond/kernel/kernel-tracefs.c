@@ -444,9 +444,10 @@ int ktracefs_uprobe_define(const char *dir, const struct ktracefs_event *ev, int
 
 	if (r < 0)
 		return r;
-	/* ftrace resolves the path once, to the file the client opened for us. */
-	snprintf(line, sizeof(line), "p:%s/%s /proc/%d/fd/%d:0x%" PRIx64 "\n", ev->system,
-		 ev->name, (int) getpid(), fd, offset);
+	/* ftrace resolves the path once, in the writer's context, to the file the
+	 * client opened for us (/proc/self: whatever pid namespace /proc shows). */
+	snprintf(line, sizeof(line), "p:%s/%s /proc/self/fd/%d:0x%" PRIx64 "\n", ev->system,
+		 ev->name, fd, offset);
 	r = write_file(path, line, true);
 	if (r == -EBUSY)
 		r = -EEXIST;
