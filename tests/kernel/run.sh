@@ -769,6 +769,12 @@ case_g() {
 		grep -Eq 'Binary path: +$fixture\$' ups.txt && grep -Eq 'lttng_test_fix:tick' ups.txt &&
 			grep -Eq 'Lookup method: +SDT' ups.txt"
 	check "no rejected probe is listed" bash -c "! grep -Eq '^ +upsem|^ +upbad' list.txt"
+	check "lttng --mi xml list s${mi_xsd:+ (valid against $mi_xsd)}" mi_list mi.xml s
+	local e="command[list]/output/sessions/session[s]/domains/domain/channels/channel[channel0]/events/event"
+	check_out "MI: upf and ups are USERSPACE_PROBE events, enabled" mi-up.txt mi_has mi.xml.flat \
+		"$e[upf]/type=USERSPACE_PROBE" "$e[upf]/enabled=true" \
+		"$e[ups]/type=USERSPACE_PROBE" "$e[ups]/enabled=true"
+	grep -E 'event\[up[fs]\]' mi.xml.flat | grep -v '/name=\|/type=\|/enabled=' | head -8 | sed 's/^.*event\[/#   MI: [/'
 	sed 's/^/#   /' list.txt | sed -n '/upf\|ups/,+5p' | head -14
 	check "lttng start" session_start s
 	check "uprobe_events has lttng_up_${ns}_${sd}_ lines while recording" \
@@ -1140,15 +1146,29 @@ case_m() {
 		enable-event -k -s s sched_wakeup --filter 'prev_comm == "abc'
 	refused "a filter on an unterminated string, syscall" unterm2.txt '[Ff]ilter' \
 		enable-event -k -s s --syscall read --filter '$ctx.procname == "x'
+	# Accepted by the CLI's filter compiler, outside what maps to ftrace filters
+	# (README): refused by the daemon with FILTER_INVAL (106).
+	local f
+	for f in 'prev_tid & 1 == 1' 'prev_tid << 1 == 2' '$ctx.vpid == 1'; do
+		refused "a filter the daemon cannot map ('$f')" fmap.txt 'Invalid filter bytecode' \
+			enable-event -k -s s sched_switch --filter "$f"
+		check "  ... with LTTng's FILTER_INVAL (106; got $rc)" test "$rc" = 106
+	done
 	run_lttng list.txt list s
 	check "lttng list s lists sched_process_exit only" bash -c "
 		! grep -Eq '^ +(nosuchsyscall|sched_switch|sched_wakeup|read)( |\$)' list.txt && grep -Eq '^ +sched_process_exit ' list.txt"
-	local after
+	local after ff
+	for ff in "$TRACEFS"/instances/"$INSTANCE_PREFIX"*-"$sd"-*/events/sched/sched_switch/filter; do
+		[ -e "$ff" ] && note "our instance's sched_switch: enable $(cat "${ff%/filter}/enable"), filter: $(head -c 200 "$ff")"
+	done
 	after=$(enabled_events "$sd")
 	check "our instances enable nothing more ($(echo $after))" test "$after" = "$before"
 	check "lttng stop" session_stop s
 	check "lttng destroy" session_destroy s
+	note "just after destroy, instances of $sd: $(instances_of "$sd" | tr '\n' ' ')"
 	stop_daemon "$sd"
+	check "after destroy, then SIGTERM at once, no instance of daemon $sd is left (1 s)" \
+		wait_no_instances "$sd" 10
 }
 
 case "$case_name" in
