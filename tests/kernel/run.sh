@@ -855,6 +855,10 @@ case_h() {
 	refused "enable-channel -k --blocking-timeout" block.txt \
 		'[Rr]etry timeout option not supported for kernel domain|not supported .*kernel' \
 		enable-channel -k -s s --blocking-timeout 10 blockchan
+	refused "enable-channel -k on an enabled channel (KERN_CHAN_EXIST)" exist.txt \
+		'[Kk]ernel channel already exists' enable-channel -k -s s big
+	refused "an overwrite channel with one sub-buffer (INVALID)" onesub.txt 'Invalid parameter' \
+		enable-channel -k -s s --overwrite --subbuf-size 4096 --num-subbuf 1 onesub
 	check "flood workload ready" start_workload w --open 0 --read 0 --write 20000 --sleep 0 --fork 0
 	check "lttng start" session_start s
 	local i kb ov found_big=0 found_small=0
@@ -912,6 +916,10 @@ case_i() {
 	check "enable-event -k sched_switch --filter 'next_tid == $p'" \
 		lttng_ok cli.log enable-event -k -s s sched_switch --filter "next_tid == $p"
 	check "enable-event -k --syscall openat" lttng_ok cli.log enable-event -k -s s --syscall openat
+	check "enable-event -k --syscall close --filter '\$ctx.procname == \"lttng-test-work\"'" \
+		lttng_ok cli.log enable-event -k -s s --syscall close --filter '$ctx.procname == "lttng-test-work"'
+	check "enable-event -k sched_process_exit --filter 'nosuchfield == 1' (accepted)" \
+		lttng_ok cli.log enable-event -k -s s sched_process_exit --filter 'nosuchfield == 1'
 	local c args=()
 	for c in "${i_ctx[@]}"; do args+=(-t "$c"); done
 	check "add-context -k ${i_ctx[*]}" lttng_ok cli.log add-context -k -s s "${args[@]}"
@@ -939,6 +947,14 @@ case_i() {
 	check "sched_switch: some switches to $p (got $to_p)" test "$to_p" -ge 5
 	check "sched_switch: only switches to $p ($all in all)" test "$all" = "$to_p"
 	local n
+	n=$(count_ev i.dump syscall_entry_close "tid=$p")
+	check "\$ctx.procname filter: the workload's 5 close entries (got $n)" test "$n" = 5
+	n=$(count_ev i.dump syscall_entry_close "tid=$p2")
+	check "\$ctx.procname filter: the short-lived process's 3 close entries (got $n)" test "$n" = 3
+	n=$(awk -F'\t' '$1 == "syscall_entry_close" && $0 ~ /\tprocname=lttng-consumerd\t/' i.dump | wc -l)
+	check "\$ctx.procname filter: no close of lttng-consumerd recorded (got $n)" test "$n" = 0
+	n=$(count_ev i.dump sched_process_exit)
+	check "a filter on a field the event lacks records nothing (sched_process_exit: $n)" test "$n" = 0
 	# Each context on its own: the events of the workload's main thread (pid and
 	# tid as ftrace records them) carry the values /proc gave.
 	local kv n2
