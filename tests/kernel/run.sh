@@ -21,6 +21,29 @@
 #                and other processes are not
 #   f  discard   a 2 x 4 KiB channel flooded with write(2): lttng stop's discarded
 #                events warning = the discarded events babeltrace2 reports
+#   g  uprobes   --userspace-probe elf: and sdt: on lttng-test-uprobe-fixture: exact
+#                per-run counts with its pid/tid, lttng list's location lines,
+#                LTTng's refusals (semaphore SDT, unknown symbol/probe, non-ELF),
+#                our uprobe_events lines gone after destroy; a first daemon that
+#                sees the host's /proc (as every other case's) must start it too
+#   h  channels  enable-channel -k attributes in lttng list and MI; --buffers-uid,
+#                --blocking-timeout and a channel after the first start refused;
+#                the instance's buffer_size_kb and options/overwrite; tracefile
+#                rollover (channel0_<cpu>_<N>) read by babeltrace2
+#   i  filters   --filter 'next_tid == PID' on sched_switch; arithmetic refused;
+#                contexts pid,tid,vpid,vtid,ppid,procname,prio,nice,hostname =
+#                /proc's values (a reniced workload; a short-lived process too);
+#                callstack-kernel refused
+#   j  statedump lttng_statedump_* (the workload's process_state), regenerate
+#                statedump (a second start/end), regenerate metadata, a snapshot
+#                session's snapshot record with the workload's openat calls
+#   k  save/load channel attrs, tracepoint/syscall/filter/uprobe rules, contexts,
+#                pid tracker: save, destroy, load: same lttng list; it records
+#   l  options   --kmod-probes=sched (list -k), --no-kernel (KERN_NA), a per-user
+#                daemon (NEED_ROOT_SESSIOND; account lttng-test-user, created by
+#                tests/integration/lib/test-accounts.sh)
+#   m  bad input --syscall nosuchsyscall, malformed and unterminated filters:
+#                refused, nothing more enabled in our instance
 #
 # Each case runs in its own mount + PID namespace (tmpfs on /var/run/lttng and
 # /dev/shm, private HOME) with its own daemon, started and ended by PID; every
@@ -30,14 +53,18 @@
 # Usage (root): bash tests/kernel/run.sh [BUILD_DIR]
 #   BUILD_DIR (default: the build dir of $OUR_SESSIOND, else build/) provides
 #   src/sessiond/lttng-sessiond, src/consumerd/lttng-consumerd and
-#   tests/kernel/lttng-test-{workload,ref-recorder}.
-# Environment: KT_CASES (default "t a b c d e f"), KT_KEEP=1 keeps the work dir.
+#   tests/kernel/lttng-test-{workload,ref-recorder,uprobe-fixture} (cases g
+#   and k skip without the fixture: systemtap-sdt-dev).
+# Environment: KT_CASES (default "t a b c d e f g h i j k l m"), KT_KEEP=1 keeps
+# the work dir, KT_MI_XSD: LTTng's MI schema (mi-lttng-4.1.xsd) to validate
+# `lttng --mi xml` against (Debian ships none: well-formedness otherwise).
 #
 # Debian packages needed besides the build's (add to tools/install-deps.sh):
 #   libtracefs-dev libtraceevent-dev   (build lttng-test-ref-recorder)
 #   babeltrace                         (babeltrace 1.5, read by lttng-analyses)
 #   python3-babeltrace python3-lttnganalyses   (lttng-syscallstats)
 #   babeltrace2 python3-bt2 lttng-tools util-linux procps coreutils
+#   systemtap-sdt-dev (the fixture's <sys/sdt.h>), libxml2-utils (xmllint)
 # The kernel needs tracefs with instances, syscalls:* events and
 # set_event_notrace_pid (Linux >= 5.8); tracefs is mounted on
 # /sys/kernel/tracing when it is not.
@@ -76,7 +103,7 @@ if [ "$inner" = 0 ]; then
 	c64=$(dirname "$ours")/../consumerd/lttng-consumerd
 	workload=$build/tests/kernel/lttng-test-workload
 	recorder=$build/tests/kernel/lttng-test-ref-recorder
-	cases=${KT_CASES:-t a b c d e f}
+	cases=${KT_CASES:-t a b c d e f g h i j k l m}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -202,15 +229,17 @@ note() { echo "# $*"; }
 
 # ---- daemon ------------------------------------------------------------------
 sd=
+daemon_extra=() # more options of the next start_daemon
+daemon_proc= # the /proc it sees (default: the host's, $hostproc)
 start_daemon() { # start_daemon LOGNAME: sets $sd
-	local args=(--daemonize)
+	local args=(--daemonize "${daemon_extra[@]}")
 	[ -x "$c64" ] && args+=("--consumerd64-path=$c64")
 	rm -f /var/run/lttng/lttng-sessiond.pid
 	# The daemon sees the host's /proc, as a daemon on the host does: trackers
 	# name global pids, and ftrace filters on them. (Its own mount namespace;
 	# the case keeps the namespace's /proc.)
 	unshare --mount --propagation private sh -c 'mount --bind "$0" /proc && exec "$@"' \
-		"$hostproc" "$ours" "${args[@]}" 2>>"$dir/$1.log"
+		"${daemon_proc:-$hostproc}" "$ours" "${args[@]}" 2>>"$dir/$1.log"
 	sd=$(cat /var/run/lttng/lttng-sessiond.pid 2>/dev/null)
 	[ -n "$sd" ] && kill -0 "$sd" 2>/dev/null
 }
@@ -615,8 +644,551 @@ print(info.discarded, info.discarded_unknown)' "$dir/trace" 2>discarded.err)
 	stop_daemon "$sd"
 }
 
+# ======================= cases g-m: CLI, listings, options ====================
+fixture=$(dirname "$workload")/lttng-test-uprobe-fixture
+# kdump TRACE OUT: the trace's events, one per line (kdump.py), babeltrace2-read.
+kdump() { "$py" "$here/kdump.py" "$1" >"$2" 2>"$2.err"; }
+# count_ev DUMP NAME [key=value]...: events NAME with every key=value.
+count_ev() {
+	local f=$1 n=$2
+	shift 2
+	awk -F'\t' -v n="$n" -v conds="$*" '
+		BEGIN { k = split(conds, c, " ") }
+		$1 == n {
+			ok = 1
+			for (i = 1; i <= k; i++) {
+				found = 0
+				for (j = 2; j <= NF; j++) if ($j == c[i]) found = 1
+				if (!found) ok = 0
+			}
+			if (ok) cnt++
+		}
+		END { print cnt + 0 }' "$f"
+}
+# run_lttng OUT ARGS...: lttng ARGS, its output in OUT, exit status in $rc.
+rc=0
+run_lttng() {
+	local out=$1
+	shift
+	lttng "$@" >"$out" 2>&1
+	rc=$?
+	echo "\$ lttng $* -> $rc" >>cli.log
+	cat "$out" >>cli.log
+}
+# refused WHAT OUT PATTERN ARGS...: lttng ARGS fails, and its output has PATTERN.
+refused() {
+	local what=$1 out=$2 pat=$3
+	shift 3
+	run_lttng "$out" "$@"
+	check "$what: exit status non-zero (got $rc)" test "$rc" -ne 0
+	if grep -Eq -- "$pat" "$out"; then ok "$what: says /$pat/"; else
+		notok "$what: says /$pat/"
+		sed 's/^/#   /' "$out"
+	fi
+}
+# enabled_events PID: system/event of every enabled event of daemon PID's instances.
+enabled_events() {
+	grep -lx 1 "$TRACEFS"/instances/"$INSTANCE_PREFIX"*-"$1"-*/events/*/*/enable 2>/dev/null |
+		awk -F/ '{ print $(NF-2) "/" $(NF-1) }' | sort -u
+}
+# The MI schema: $KT_MI_XSD, else one installed with lttng-tools (Debian's
+# 2.13.9 ships none: then well-formedness and the expected elements only).
+mi_xsd=${KT_MI_XSD:-$(ls /usr/share/xml/lttng/mi-lttng-*.xsd /usr/share/xml/lttng/mi*.xsd 2>/dev/null | tail -n1)}
+# mi_list OUT SESSION: lttng --mi xml list SESSION (exit 0, valid against
+# $mi_xsd when there is one), flattened into OUT.flat.
+mi_list() {
+	lttng --mi xml list "$2" >"$1" 2>"$1.err" || return 1
+	if [ -n "$mi_xsd" ]; then
+		xmllint --noout --schema "$mi_xsd" "$1" 2>"$1.xsd.err" ||
+			{ head -n 5 "$1.xsd.err" | sed 's/^/#   /'; return 1; }
+	fi
+	"$py" "$here/miflat.py" "$1" >"$1.flat"
+}
+mi_has() { # mi_has FLAT LINE...: each line is in FLAT
+	local f=$1 l r=0
+	shift
+	for l in "$@"; do
+		grep -qxF -- "$l" "$f" || { note "not in MI: $l"; r=1; }
+	done
+	return $r
+}
+
+# g: user-space probes on lttng-test-uprobe-fixture.
+case_g() {
+	[ -x "$fixture" ] || { echo "skip - $fixture is not built (sys/sdt.h)"; return; }
+	# The suite's daemons see the host's /proc while their pid is the PID
+	# namespace's (trackers need global pids): a uprobe is defined with a path
+	# the daemon's /proc must resolve to its own fd.
+	start_daemon daemon-hostproc || { notok "daemon started"; return; }
+	lttng_ok cli.log create s0 --output "$dir/trace0"
+	check "(daemon seeing the host's /proc) enable-event -k --userspace-probe=elf:FIXTURE:lttng_test_fix_fn upf" \
+		lttng_ok cli.log enable-event -k -s s0 --userspace-probe="elf:$fixture:lttng_test_fix_fn" upf
+	run_lttng start0.txt start s0
+	check "(daemon seeing the host's /proc) lttng start with a user-space probe (exit $rc)" test "$rc" = 0
+	[ "$rc" = 0 ] || sed 's/^/#   /' start0.txt
+	if [ "$rc" != 0 ]; then
+		run_lttng afterfail.txt list s0
+		check "(daemon seeing the host's /proc) after a failed start, the session is inactive" \
+			grep -q '^Recording session s0: \[inactive\]' afterfail.txt
+	fi
+	lttng destroy s0 >/dev/null 2>&1
+	stop_daemon "$sd"
+	check "(daemon seeing the host's /proc) no lttng_up_ line of it left" \
+		bash -c "! grep -q 'lttng_up_[0-9]*_${sd}_' $TRACEFS/uprobe_events"
+	# The rest with a daemon whose /proc is its PID namespace's.
+	daemon_proc=/proc
+	start_daemon daemon || { notok "daemon started"; daemon_proc=; return; }
+	daemon_proc=
+	local ns runs=3 calls=4 i
+	ns=$(readlink /proc/self/ns/pid | tr -dc 0-9)
+	lttng_ok cli.log create s --output "$dir/trace"
+	check "enable-event -k --userspace-probe=elf:FIXTURE:lttng_test_fix_fn upf" \
+		lttng_ok cli.log enable-event -k -s s --userspace-probe="elf:$fixture:lttng_test_fix_fn" upf
+	check "enable-event -k --userspace-probe=sdt:FIXTURE:lttng_test_fix:tick ups" \
+		lttng_ok cli.log enable-event -k -s s --userspace-probe="sdt:$fixture:lttng_test_fix:tick" ups
+	check "add-context -k -t pid -t tid" lttng_ok cli.log add-context -k -s s -t pid -t tid
+	refused "a semaphore-guarded SDT probe" sem.txt \
+		'SDT probes .*guarded by semaphores are not supported' \
+		enable-event -k -s s --userspace-probe="sdt:$fixture:lttng_test_fix:semtick" upsem
+	refused "an unknown ELF symbol" nosym.txt 'Invalid userspace probe location' \
+		enable-event -k -s s --userspace-probe="elf:$fixture:no_such_function_here" upbad
+	refused "a file that is not ELF (/etc/passwd)" noelf.txt 'Invalid userspace probe location' \
+		enable-event -k -s s --userspace-probe="elf:/etc/passwd:main" upbad2
+	refused "an unknown SDT probe" nosdt.txt 'Invalid userspace probe location' \
+		enable-event -k -s s --userspace-probe="sdt:$fixture:lttng_test_fix:nosuch" upbad3
+	run_lttng list.txt list s
+	check "lttng list s (exit 0)" test "$rc" = 0
+	check "it lists upf as a userspace-probe, enabled" grep -Eq '^ +upf \(type: userspace-probe\) \[enabled\]' list.txt
+	check "it lists ups as a userspace-probe, enabled" grep -Eq '^ +ups \(type: userspace-probe\) \[enabled\]' list.txt
+	check "upf: binary path, function, ELF lookup" bash -c "
+		awk '/ upf \\(type/ { p = 1; next } / \\(type: / { p = 0 } p' list.txt >upf.txt
+		grep -Eq 'Binary path: +$fixture\$' upf.txt && grep -Eq 'Function: +lttng_test_fix_fn' upf.txt &&
+			grep -Eq 'Lookup method: +ELF' upf.txt"
+	check "ups: binary path, provider:probe, SDT lookup" bash -c "
+		awk '/ ups \\(type/ { p = 1; next } / \\(type: / { p = 0 } p' list.txt >ups.txt
+		grep -Eq 'Binary path: +$fixture\$' ups.txt && grep -Eq 'lttng_test_fix:tick' ups.txt &&
+			grep -Eq 'Lookup method: +SDT' ups.txt"
+	check "no rejected probe is listed" bash -c "! grep -Eq '^ +upsem|^ +upbad' list.txt"
+	check "lttng --mi xml list s${mi_xsd:+ (valid against $mi_xsd)}" mi_list mi.xml s
+	local e="command[list]/output/sessions/session[s]/domains/domain/channels/channel[channel0]/events/event"
+	check_out "MI: upf and ups are USERSPACE_PROBE events, enabled" mi-up.txt mi_has mi.xml.flat \
+		"$e[upf]/type=USERSPACE_PROBE" "$e[upf]/enabled=true" \
+		"$e[ups]/type=USERSPACE_PROBE" "$e[ups]/enabled=true"
+	grep -E 'event\[up[fs]\]' mi.xml.flat | grep -v '/name=\|/type=\|/enabled=' | head -8 | sed 's/^.*event\[/#   MI: [/'
+	sed 's/^/#   /' list.txt | sed -n '/upf\|ups/,+5p' | head -14
+	check "lttng start" session_start s
+	check "uprobe_events has lttng_up_${ns}_${sd}_ lines while recording" \
+		grep -q "lttng_up_${ns}_${sd}_" "$TRACEFS/uprobe_events"
+	for i in $(seq "$runs"); do
+		"$fixture" "$calls" "$hostproc" >fix$i.out 2>&1
+		check "fixture run $i (exit 0)" test $? = 0
+	done
+	sleep 0.1
+	check "lttng stop" session_stop s
+	check "lttng destroy" session_destroy s
+	note "uprobe_events just after destroy: $(grep -c "lttng_up_${ns}_${sd}_" "$TRACEFS/uprobe_events") lines of ours"
+	check "after destroy, no lttng_up_${ns}_${sd}_ line is left in uprobe_events (3 s)" \
+		bash -c "for _ in \$(seq 30); do grep -q 'lttng_up_${ns}_${sd}_' $TRACEFS/uprobe_events || exit 0; sleep 0.1; done; exit 1"
+	grep "lttng_up_${ns}_${sd}_" "$TRACEFS/uprobe_events" | head -3 | sed 's/^/#   left: /'
+	check "the trace is read (kdump.py / bt2)" kdump "$dir/trace" g.dump
+	local total_f=0 total_s=0 p nf ns_
+	for i in $(seq "$runs"); do
+		p=$(sed -n 's/^pid=//p' fix$i.out)
+		nf=$(count_ev g.dump upf "pid=$p" "tid=$p")
+		ns_=$(count_ev g.dump ups "pid=$p" "tid=$p")
+		check "run $i (pid $p): $calls upf events with its pid/tid (got $nf)" test "$nf" = "$calls"
+		check "run $i (pid $p): $calls ups events with its pid/tid (got $ns_)" test "$ns_" = "$calls"
+	done
+	total_f=$(count_ev g.dump upf)
+	total_s=$(count_ev g.dump ups)
+	check "exactly $((runs * calls)) upf events in all (got $total_f)" test "$total_f" = $((runs * calls))
+	check "exactly $((runs * calls)) ups events in all (got $total_s)" test "$total_s" = $((runs * calls))
+	check "babeltrace2 reads it (exit 0, empty stderr)" bt2_clean "$dir/trace" g
+	stop_daemon "$sd"
+}
+
+# h: channel attributes, LTTng's refusals, the instance's settings, rollover.
+h_setup() {
+	lttng_ok cli.log create s --output "$dir/trace" &&
+		lttng_ok cli.log enable-channel -k -s s --subbuf-size 4096 --num-subbuf 4 \
+			--tracefile-size 8192 --tracefile-count 6 channel0 &&
+		lttng_ok cli.log enable-channel -k -s s --subbuf-size 65536 --num-subbuf 8 --overwrite \
+			--switch-timer 100000 --read-timer 300000 big &&
+		lttng_ok cli.log enable-event -k -s s -c channel0 --syscall write &&
+		lttng_ok cli.log enable-event -k -s s -c big sched_switch
+}
+case_h() {
+	start_daemon daemon || { notok "daemon started"; return; }
+	check "create; channel0 (4 KiB x 4, tracefile 8 KiB x 6), big (64 KiB x 8, overwrite, switch 100 ms, read 300 ms)" h_setup
+	run_lttng list.txt list s
+	check "lttng list s (exit 0)" test "$rc" = 0
+	awk '/^- big:/ { p = 1 } /^- channel0:/ { p = 0 } p' list.txt >big.txt
+	awk '/^- channel0:/ { p = 1 } /^- big:/ { p = 0 } p' list.txt >ch0.txt
+	check "list: big is overwrite" grep -Eq 'Event-loss mode: +overwrite' big.txt
+	check "list: big has 65536-byte sub-buffers" grep -Eq 'Sub-buffer size: +65536 bytes' big.txt
+	check "list: big has 8 sub-buffers" grep -Eq 'Sub-buffer count: +8$' big.txt
+	check "list: big's switch timer is 100000 µs" grep -Eq 'Switch timer: +100000 (µs|us)' big.txt
+	check "list: big's read timer is 300000 µs" grep -Eq 'Read timer: +300000 (µs|us)' big.txt
+	check "list: channel0 is discard" grep -Eq 'Event-loss mode: +discard' ch0.txt
+	check "list: channel0 has 4096-byte sub-buffers" grep -Eq 'Sub-buffer size: +4096 bytes' ch0.txt
+	check "list: channel0 has 4 sub-buffers" grep -Eq 'Sub-buffer count: +4$' ch0.txt
+	check "list: channel0's trace file count is 6" grep -Eq 'Trace file count: +6 per stream' ch0.txt
+	check "list: channel0's trace file size is 8192 bytes" grep -Eq 'Trace file size: +8192 bytes' ch0.txt
+	[ -s big.txt ] || sed 's/^/#   /' list.txt | head -40
+	check "lttng --mi xml list s: well-formed, a <command>${mi_xsd:+, valid against $mi_xsd}" mi_list mi.xml s
+	local c="command[list]/output/sessions/session[s]/domains/domain/channels/channel"
+	check_out "MI: big's attributes" mi-big.txt mi_has mi.xml.flat \
+		"$c[big]/attributes/overwrite_mode=OVERWRITE" \
+		"$c[big]/attributes/subbuffer_size=65536" \
+		"$c[big]/attributes/subbuffer_count=8" \
+		"$c[big]/attributes/switch_timer_interval=100000" \
+		"$c[big]/attributes/read_timer_interval=300000" \
+		"$c[big]/enabled=true"
+	check_out "MI: channel0's attributes" mi-ch0.txt mi_has mi.xml.flat \
+		"$c[channel0]/attributes/overwrite_mode=DISCARD" \
+		"$c[channel0]/attributes/subbuffer_size=4096" \
+		"$c[channel0]/attributes/subbuffer_count=4" \
+		"$c[channel0]/attributes/tracefile_size=8192" \
+		"$c[channel0]/attributes/tracefile_count=6"
+	refused "enable-channel -k --buffers-uid" buid.txt 'Buffer type not supported for domain -k' \
+		enable-channel -k -s s --buffers-uid uidchan
+	refused "enable-channel -k --blocking-timeout" block.txt \
+		'[Rr]etry timeout option not supported for kernel domain|not supported .*kernel' \
+		enable-channel -k -s s --blocking-timeout 10 blockchan
+	refused "enable-channel -k on an enabled channel (KERN_CHAN_EXIST)" exist.txt \
+		'[Kk]ernel channel already exists' enable-channel -k -s s big
+	refused "an overwrite channel with one sub-buffer (INVALID)" onesub.txt 'Invalid parameter' \
+		enable-channel -k -s s --overwrite --subbuf-size 4096 --num-subbuf 1 onesub
+	check "flood workload ready" start_workload w --open 0 --read 0 --write 20000 --sleep 0 --fork 0
+	check "lttng start" session_start s
+	local i kb ov found_big=0 found_small=0
+	for i in $(instances_of "$sd"); do
+		kb=$(cat "$TRACEFS/instances/$i/buffer_size_kb")
+		ov=$(cat "$TRACEFS/instances/$i/options/overwrite")
+		note "instance $i: buffer_size_kb=$kb overwrite=$ov"
+		# ftrace rounds up to whole pages of data (a page holds less than 4 KiB)
+		[ "$kb" -ge 512 ] && [ "$kb" -le 532 ] && [ "$ov" = 1 ] && found_big=1
+		[ "$kb" -ge 16 ] && [ "$kb" -le 24 ] && [ "$ov" = 0 ] && found_small=1
+	done
+	check "big's instance: buffer_size_kb 512 (64 KiB x 8; up to 4% + 4 KiB more, pages), options/overwrite 1" test "$found_big" = 1
+	check "channel0's instance: buffer_size_kb 16 (4 KiB x 4; up to 8 KiB more, pages), options/overwrite 0" test "$found_small" = 1
+	refused "a new kernel channel once started" late.txt 'Tracing has already been started once' \
+		enable-channel -k -s s late
+	go_workload w
+	check "the flood ran" wait_workload w
+	check "lttng stop" session_stop s
+	refused "a new kernel channel after stop (started once)" late2.txt \
+		'Tracing has already been started once' enable-channel -k -s s late2
+	check "lttng destroy" session_destroy s
+	local files
+	files=$(cd "$dir/trace/kernel" 2>/dev/null && ls | grep -E '^channel0_[0-9]+_[0-9]+$' | sort)
+	note "channel0 files: $(echo $files | head -c 300)"
+	check "rollover: channel0_<cpu>_N files, some N >= 1" \
+		bash -c "grep -Eq '^channel0_[0-9]+_[1-9][0-9]*\$' <<<'$files'"
+	check "at most 6 trace files per stream" bash -c "
+		[ -n '$files' ] && ! sed 's/_[0-9]*\$//' <<<'$files' | uniq -c | awk '\$1 > 6 { exit 1 }' | grep -q .
+		sed 's/_[0-9]*\$//' <<<'$files' | uniq -c | awk '\$1 > 6 { bad = 1 } END { exit bad }'"
+	check "no non-rolled channel0_<cpu> file" bash -c "! ls '$dir/trace/kernel' | grep -Eqx 'channel0_[0-9]+'"
+	check "babeltrace2 reads the rolled-over trace (exit 0)" bash -c "babeltrace2 '$dir/trace' >h.bt2.txt 2>h.bt2.err"
+	check "it holds write events" grep -q 'syscall_entry_write' h.bt2.txt
+	stop_daemon "$sd"
+}
+
+# i: filters and contexts.
+i_ctx=(pid tid vpid vtid ppid procname prio nice hostname)
+case_i() {
+	start_daemon daemon || { notok "daemon started"; return; }
+	# It sleeps 800 x 1 ms after its openat calls: alive while the consumer
+	# reads its events (read timer 200 ms).
+	check "workload ready" start_workload w --open 5 --read 0 --write 0 --sleep 800 --fork 0
+	check "a short-lived workload ready" start_workload w2 --open 3 --read 0 --write 0 --sleep 0 --fork 0
+	local p=$wl_pid_w nsp comm ppid host p2 nsp2
+	nsp=$(sed -n 's/^ns_pid=//p' w.out)
+	p2=$wl_pid_w2
+	nsp2=$(sed -n 's/^ns_pid=//p' w2.out)
+	renice -n 4 -p "$nsp" >/dev/null
+	renice -n 4 -p "$(sed -n 's/^ns_pid=//p' w2.out)" >/dev/null
+	comm=$(cat "$hostproc/$p/comm")
+	ppid=$(awk '/^PPid:/ { print $2 }' "$hostproc/$p/status")
+	host=$(uname -n)
+	note "workload: pid $p ns_pid $nsp comm $comm ppid $ppid nice $(awk '{ print $19 }' "$hostproc/$p/stat") prio $(awk '{ print $18 }' "$hostproc/$p/stat")"
+	lttng_ok cli.log create s --output "$dir/trace"
+	check "enable-event -k sched_switch --filter 'next_tid == $p'" \
+		lttng_ok cli.log enable-event -k -s s sched_switch --filter "next_tid == $p"
+	check "enable-event -k --syscall openat" lttng_ok cli.log enable-event -k -s s --syscall openat
+	check "enable-event -k --syscall close --filter '\$ctx.procname == \"lttng-test-work\"'" \
+		lttng_ok cli.log enable-event -k -s s --syscall close --filter '$ctx.procname == "lttng-test-work"'
+	check "enable-event -k sched_process_exit --filter 'nosuchfield == 1' (accepted)" \
+		lttng_ok cli.log enable-event -k -s s sched_process_exit --filter 'nosuchfield == 1'
+	local c args=()
+	for c in "${i_ctx[@]}"; do args+=(-t "$c"); done
+	check "add-context -k ${i_ctx[*]}" lttng_ok cli.log add-context -k -s s "${args[@]}"
+	refused "a filter with arithmetic ('prev_tid + 1 == 2')" arith.txt \
+		'[Ii]nvalid filter|[Ff]ilter' enable-event -k -s s sched_wakeup --filter 'prev_tid + 1 == 2'
+	refused "add-context -k -t callstack-kernel" cs.txt 'Context unavailable on this kernel' \
+		add-context -k -s s -t callstack-kernel
+	run_lttng list.txt list s
+	check "list: no sched_wakeup rule" bash -c "! grep -q sched_wakeup list.txt"
+	check "list: the sched_switch rule shows its filter" grep -Eq 'sched_switch .*\[(with filter|enabled.*filter)' list.txt
+	check "lttng start" session_start s
+	check "nothing of sched_wakeup enabled in our instances" bash -c "! enabled_events() { :; }; ! ls $TRACEFS/instances/$INSTANCE_PREFIX*-$sd-*/events/sched/sched_wakeup/enable >/dev/null 2>&1 || ! grep -qx 1 $TRACEFS/instances/$INSTANCE_PREFIX*-$sd-*/events/sched/sched_wakeup/enable"
+	sleep 0.05
+	go_workload w
+	go_workload w2
+	check "the short-lived workload ran" wait_workload w2
+	check "the workload ran" wait_workload w
+	sleep 0.05
+	check "lttng stop" session_stop s
+	check "lttng destroy" session_destroy s
+	check "the trace is read" kdump "$dir/trace" i.dump
+	local all to_p
+	all=$(count_ev i.dump sched_switch)
+	to_p=$(count_ev i.dump sched_switch "next_tid=$p")
+	check "sched_switch: some switches to $p (got $to_p)" test "$to_p" -ge 5
+	check "sched_switch: only switches to $p ($all in all)" test "$all" = "$to_p"
+	local n
+	n=$(count_ev i.dump syscall_entry_close "tid=$p")
+	check "\$ctx.procname filter: the workload's 5 close entries (got $n)" test "$n" = 5
+	n=$(count_ev i.dump syscall_entry_close "tid=$p2")
+	check "\$ctx.procname filter: the short-lived process's 3 close entries (got $n)" test "$n" = 3
+	n=$(awk -F'\t' '$1 == "syscall_entry_close" && $0 ~ /\tprocname=lttng-consumerd\t/' i.dump | wc -l)
+	check "\$ctx.procname filter: no close of lttng-consumerd recorded (got $n)" test "$n" = 0
+	n=$(count_ev i.dump sched_process_exit)
+	check "a filter on a field the event lacks records nothing (sched_process_exit: $n)" test "$n" = 0
+	# Each context on its own: the events of the workload's main thread (pid and
+	# tid as ftrace records them) carry the values /proc gave.
+	local kv n2
+	for kv in "vpid=$nsp" "vtid=$nsp" "ppid=$ppid" "procname=$comm" "prio=24" "nice=4" "hostname=$host"; do
+		n=$(count_ev i.dump syscall_entry_openat "pid=$p" "tid=$p" "$kv")
+		check "the workload's 5 openat entries (pid=tid=$p, alive while read) carry $kv (got $n)" test "$n" = 5
+		n2=$(count_ev i.dump syscall_entry_openat "pid=$p2" "tid=$p2" "${kv/=$nsp/=$nsp2}")
+		check "a short-lived process's 3 openat entries (pid=tid=$p2, gone before its events are read) carry ${kv/=$nsp/=$nsp2} (got $n2)" test "$n2" = 3
+	done
+	n=$(count_ev i.dump syscall_entry_openat "pid=$p" "tid=$p")
+	check "the workload's 5 openat entries with pid=tid=$p (got $n)" test "$n" = 5
+	grep -m1 "pid=$p	" i.dump | sed 's/^/#   workload: /'
+	grep -m1 "pid=$p2	" i.dump | sed 's/^/#   short-lived: /'
+	check "every event has the 9 contexts" bash -c "awk -F'\t' '{ for (i = 2; i <= NF; i++) { split(\$i, kv, \"=\"); seen[kv[1]] = 1 }
+		for (k in need) if (!(k in seen)) { print \"missing \" k; exit 1 } delete seen }
+		BEGIN { split(\"${i_ctx[*]}\", a, \" \"); for (i in a) need[a[i]] = 1 }' i.dump"
+	check "babeltrace2 reads it" bt2_clean "$dir/trace" i
+	stop_daemon "$sd"
+}
+
+# j: statedump, regenerate, snapshot.
+case_j() {
+	start_daemon daemon || { notok "daemon started"; return; }
+	check "workload ready (alive during the statedump)" start_workload w --open 7 --read 0 --write 0 --sleep 0 --fork 0
+	local p=$wl_pid_w comm
+	comm=$(cat "$hostproc/$p/comm")
+	lttng_ok cli.log create s --output "$dir/trace"
+	check "enable-event -k 'lttng_statedump_*'" lttng_ok cli.log enable-event -k -s s 'lttng_statedump_*'
+	check "lttng start" session_start s
+	sleep 0.3
+	check "lttng regenerate statedump (recording)" lttng_ok cli.log regenerate statedump -s s
+	sleep 0.3
+	check "lttng regenerate metadata (recording)" lttng_ok cli.log regenerate metadata -s s
+	check "lttng stop" session_stop s
+	check "lttng destroy" session_destroy s
+	check "the trace is read" kdump "$dir/trace" j.dump
+	local n
+	n=$(count_ev j.dump lttng_statedump_start)
+	check "two lttng_statedump_start (start + regenerate; got $n)" test "$n" = 2
+	n=$(count_ev j.dump lttng_statedump_end)
+	check "two lttng_statedump_end (got $n)" test "$n" = 2
+	n=$(count_ev j.dump lttng_statedump_process_state "pid=$p" "tid=$p" "name=$comm")
+	check "lttng_statedump_process_state of the workload (pid=tid=$p, name=$comm) in each statedump (got $n)" test "$n" = 2
+	[ "$n" = 2 ] && true || grep -m2 lttng_statedump_process_state j.dump | sed 's/^/#   /'
+	check "babeltrace2 reads it (exit 0, empty stderr)" bt2_clean "$dir/trace" j
+	# snapshot
+	check "lttng create --snapshot" lttng_ok cli.log create snap --snapshot --output "$dir/snap"
+	check "enable-event -k --syscall openat; add-context -k -t tid" bash -c \
+		"lttng enable-event -k -s snap --syscall openat >>cli.log 2>&1 && lttng add-context -k -s snap -t tid >>cli.log 2>&1"
+	run_lttng snaplist.txt list snap
+	check "the snapshot session's channel is overwrite, mmap" bash -c \
+		"grep -Eq 'Event-loss mode: +overwrite' snaplist.txt && grep -Eq 'Output mode: +mmap' snaplist.txt"
+	check "lttng start snap" session_start snap
+	go_workload w
+	check "the workload ran" wait_workload w
+	sleep 0.1
+	check "lttng snapshot record" lttng_ok cli.log snapshot record -s snap
+	local sdir
+	sdir=$(ls -d "$dir/snap"/snapshot-1-* 2>/dev/null | head -n1)
+	check "a snapshot-1-* directory (${sdir##*/})" test -n "$sdir" -a -d "$sdir/kernel"
+	check "babeltrace2 reads the snapshot (exit 0)" bash -c "babeltrace2 '$sdir' >snap.bt2.txt 2>snap.bt2.err"
+	kdump "$sdir" snap.dump
+	n=$(count_ev snap.dump syscall_entry_openat "tid=$p")
+	check "the snapshot holds the workload's 7 openat entries (got $n)" test "$n" = 7
+	check "lttng regenerate metadata (snapshot session)" lttng_ok cli.log regenerate metadata -s snap
+	check "lttng stop snap" session_stop snap
+	check "lttng destroy snap" session_destroy snap
+	stop_daemon "$sd"
+}
+
+# k: save and load.
+k_setup() { # k_setup PID
+	lttng_ok cli.log create k --output "$dir/trace" &&
+		lttng_ok cli.log enable-channel -k -s k --subbuf-size 131072 --num-subbuf 4 \
+			--switch-timer 200000 --read-timer 100000 --tracefile-size 1048576 --tracefile-count 3 kch &&
+		lttng_ok cli.log enable-event -k -s k -c kch sched_process_exec,sched_process_exit &&
+		lttng_ok cli.log enable-event -k -s k -c kch --syscall openat,close &&
+		lttng_ok cli.log enable-event -k -s k -c kch sched_process_fork --filter 'parent_tid > 0' &&
+		lttng_ok cli.log enable-event -k -s k -c kch --userspace-probe="elf:$fixture:lttng_test_fix_fn" upf &&
+		lttng_ok cli.log add-context -k -s k -c kch -t pid -t tid -t procname &&
+		lttng_ok cli.log track -k -s k --pid "$1"
+}
+case_k() {
+	[ -x "$fixture" ] || { echo "skip - $fixture is not built (sys/sdt.h)"; return; }
+	start_daemon daemon || { notok "daemon started"; return; }
+	check "workload ready" start_workload w --open 6 --read 0 --write 0 --sleep 0 --fork 1
+	local p=$wl_pid_w
+	check "a session: channel kch (128 KiB x 4, timers, tracefiles), tracepoints, syscalls, a filter, a uprobe, contexts, track --pid $p" \
+		k_setup "$p"
+	run_lttng before.txt list k
+	check "lttng list k (exit 0)" test "$rc" = 0
+	mkdir -p "$dir/save"
+	check "lttng save k" lttng_ok cli.log save k --output-path "$dir/save"
+	check "the saved file validates against session.xsd" bash -c \
+		"xmllint --noout --schema /usr/share/xml/lttng/session.xsd '$dir/save/k.lttng' 2>save-xsd.err"
+	check "lttng destroy k" session_destroy k
+	# (lttng load is liblttng-ctl's config loader, client side.)
+	check "lttng load k --input-path DIR/k.lttng" lttng_ok cli.log load k --input-path "$dir/save/k.lttng"
+	run_lttng after.txt list k
+	check "lttng list k after load (exit 0)" test "$rc" = 0
+	if diff before.txt after.txt >list.diff; then ok "lttng list k: identical before save and after load"; else
+		notok "lttng list k: identical before save and after load"
+		sed 's/^/#   /' list.diff | head -30
+	fi
+	run_lttng start.txt start k
+	check "lttng start (loaded session; exit $rc)" test "$rc" = 0
+	if [ "$rc" != 0 ]; then
+		sed 's/^/#   /' start.txt
+		run_lttng afterfail.txt list k
+		check "after a failed start, the session is inactive (as LTTng restores it)" \
+			grep -q '^Recording session k: \[inactive\]' afterfail.txt
+		lttng stop k >/dev/null 2>&1
+		# The rest of the loaded session records without the user-space probe?
+		lttng_ok cli.log disable-event -k -s k -c kch upf
+		check "(upf disabled) lttng start" session_start k
+	fi
+	sleep 0.05
+	go_workload w
+	check "the workload ran" wait_workload w
+	"$fixture" 2 "$hostproc" >fix.out 2>&1
+	sleep 0.05
+	check "lttng stop" session_stop k
+	check "lttng destroy" session_destroy k
+	check "the trace is read" kdump "$dir/trace" k.dump
+	local n
+	n=$(count_ev k.dump syscall_entry_openat "pid=$p" "tid=$p")
+	check "the tracked workload's 6 openat entries (got $n)" test "$n" = 6
+	n=$(count_ev k.dump sched_process_fork "parent_tid=$p")
+	check "its fork passed the filter (got $n)" test "$n" = 1
+	local fp
+	fp=$(sed -n 's/^pid=//p' fix.out)
+	n=$(awk -F'\t' -v p="pid=$fp" '{ for (i = 2; i <= NF; i++) if ($i == p) c++ } END { print c + 0 }' k.dump)
+	check "nothing of the untracked fixture ($fp) (got $n)" test "$n" = 0
+	check "babeltrace2 reads it" bt2_clean "$dir/trace" k
+	stop_daemon "$sd"
+}
+
+# l: daemon options.
+case_l() {
+	daemon_extra=(--kmod-probes=sched)
+	start_daemon daemon-kmod || { notok "daemon --kmod-probes=sched started"; daemon_extra=(); return; }
+	daemon_extra=()
+	run_lttng list-k.txt list -k
+	check "--kmod-probes=sched: lttng list -k (exit 0)" test "$rc" = 0
+	local names other
+	names=$(sed -n 's/^ \{6\}\([^ ]*\) (loglevel: .*(type: tracepoint)$/\1/p' list-k.txt)
+	other=$(grep -Ev '^(sched_|lttng_statedump_)' <<<"$names" | head -n 5)
+	check "it lists sched_switch" grep -qx sched_switch <<<"$names"
+	check "it lists lttng_statedump_start" grep -qx lttng_statedump_start <<<"$names"
+	check "it lists nothing but sched_* and lttng_statedump_* (others: $(echo $other))" test -z "$other"
+	stop_daemon "$sd"
+	daemon_extra=(--no-kernel)
+	start_daemon daemon-nokernel || { notok "daemon --no-kernel started"; daemon_extra=(); return; }
+	daemon_extra=()
+	lttng_ok cli.log create s --output "$dir/trace"
+	refused "--no-kernel: enable-event -k" nok-ev.txt 'Kernel tracer not available' \
+		enable-event -k -s s sched_switch
+	refused "--no-kernel: enable-channel -k" nok-ch.txt 'Kernel tracer not available' \
+		enable-channel -k -s s ch
+	refused "--no-kernel: list -k" nok-list.txt 'Kernel tracer not available' list -k
+	check "--no-kernel: no instance of ours" test -z "$(instances_of "$sd")"
+	lttng destroy s >/dev/null 2>&1
+	stop_daemon "$sd"
+	# A per-user daemon.
+	local user=lttng-test-user uhome upid
+	if ! bash "$repo/tests/integration/lib/test-accounts.sh" --plain "$user" 2>accounts.err; then
+		echo "skip - per-user daemon: no account $user ($(head -c 200 accounts.err))"
+		return
+	fi
+	uhome=$(mktemp -d /tmp/kt-user-home.XXXXXX)
+	chown "$user" "$uhome"
+	as_user() { runuser -u "$user" -- env HOME="$uhome" LTTNG_HOME="$uhome" "$@"; }
+	as_user "$ours" --daemonize --consumerd64-path="$c64" 2>>"$dir/daemon-user.log"
+	upid=$(cat "$uhome/.lttng/lttng-sessiond.pid" 2>/dev/null)
+	check "a per-user daemon ($user) started" test -n "$upid"
+	as_user lttng create u --output "$uhome/trace" >u-create.txt 2>&1
+	check "per-user: lttng create (exit 0)" test $? = 0
+	as_user lttng enable-event -k -s u sched_switch >u-ev.txt 2>&1
+	rc=$?
+	check "per-user: enable-event -k fails (exit $rc)" test "$rc" -ne 0
+	check "with LTTng's needs-root error" grep -q 'requires a root lttng-sessiond' u-ev.txt
+	sed 's/^/#   /' u-ev.txt
+	as_user lttng list -k >u-list.txt 2>&1
+	rc=$?
+	check "per-user: list -k fails (exit $rc) with the needs-root error" \
+		bash -c "test $rc -ne 0 && grep -q 'requires a root lttng-sessiond' u-list.txt"
+	as_user lttng destroy u >/dev/null 2>&1
+	stop_daemon "$upid"
+	rm -rf "$uhome"
+}
+
+# m: bad input leaves nothing enabled.
+case_m() {
+	start_daemon daemon || { notok "daemon started"; return; }
+	lttng_ok cli.log create s --output "$dir/trace"
+	check "enable-event -k sched_process_exit (the one good rule)" \
+		lttng_ok cli.log enable-event -k -s s sched_process_exit
+	check "lttng start" session_start s
+	local before
+	before=$(enabled_events "$sd")
+	check "our instance enables sched/sched_process_exit only ($(echo $before))" test "$before" = sched/sched_process_exit
+	refused "--syscall nosuchsyscall" nosc.txt 'Error' enable-event -k -s s --syscall nosuchsyscall
+	refused "a malformed filter '((('" paren.txt '[Ff]ilter' enable-event -k -s s sched_switch --filter '((('
+	refused "an unterminated filter string" unterm.txt '[Ff]ilter' \
+		enable-event -k -s s sched_wakeup --filter 'prev_comm == "abc'
+	refused "a filter on an unterminated string, syscall" unterm2.txt '[Ff]ilter' \
+		enable-event -k -s s --syscall read --filter '$ctx.procname == "x'
+	# Accepted by the CLI's filter compiler, outside what maps to ftrace filters
+	# (README): refused by the daemon with FILTER_INVAL (106).
+	local f
+	for f in 'prev_tid & 1 == 1' 'prev_tid << 1 == 2' '$ctx.vpid == 1'; do
+		refused "a filter the daemon cannot map ('$f')" fmap.txt 'Invalid filter bytecode' \
+			enable-event -k -s s sched_switch --filter "$f"
+		check "  ... with LTTng's FILTER_INVAL (106; got $rc)" test "$rc" = 106
+	done
+	run_lttng list.txt list s
+	check "lttng list s lists sched_process_exit only" bash -c "
+		! grep -Eq '^ +(nosuchsyscall|sched_switch|sched_wakeup|read)( |\$)' list.txt && grep -Eq '^ +sched_process_exit ' list.txt"
+	local after ff
+	for ff in "$TRACEFS"/instances/"$INSTANCE_PREFIX"*-"$sd"-*/events/sched/sched_switch/filter; do
+		[ -e "$ff" ] && note "our instance's sched_switch: enable $(cat "${ff%/filter}/enable"), filter: $(head -c 200 "$ff")"
+	done
+	after=$(enabled_events "$sd")
+	check "our instances enable nothing more ($(echo $after))" test "$after" = "$before"
+	check "lttng stop" session_stop s
+	check "lttng destroy" session_destroy s
+	note "just after destroy, instances of $sd: $(instances_of "$sd" | tr '\n' ' ')"
+	stop_daemon "$sd"
+	check "after destroy, then SIGTERM at once, no instance of daemon $sd is left (1 s)" \
+		wait_no_instances "$sd" 10
+}
+
 case "$case_name" in
-t | a | b | c | d | e | f) "case_$case_name" ;;
+t | a | b | c | d | e | f | g | h | i | j | k | l | m) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
 # A recorder still running is stopped (it removes its instance); whatever else
