@@ -249,8 +249,9 @@ static void trace_end_next(struct daemon *d, struct operation *base)
 	}
 	if (e->destroy && t) {
 		/* Files closed: the instances can go (ftrace refuses while their raw
-		 * buffers are open), then what we knew of them. */
-		(void) instances_submit(d, t, INSTANCES_REMOVE, NULL);
+		 * buffers are open), and the session's uprobes with them, before the
+		 * destroy is answered; then what we knew of them. */
+		(void) instances_submit(d, t, INSTANCES_REMOVE, e->waiter);
 		trace_free(t);
 	}
 	if (e->base.code != LTTNG_OK && !e->destroy)
