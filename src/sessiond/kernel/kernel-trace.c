@@ -122,8 +122,11 @@ static void instances_done(struct daemon *d, struct worker_job *job)
 {
 	struct instances_job *j = (struct instances_job *) job;
 
+	/* A removal that failed is logged; a destroy succeeds whatever it found. */
 	if (j->op)
-		operation_step_done(d, j->op, j->result < 0 ? LTTNG_ERR_KERN_STOP_FAIL : LTTNG_OK);
+		operation_step_done(d, j->op,
+				    j->result < 0 && j->action == INSTANCES_OFF ? LTTNG_ERR_KERN_STOP_FAIL
+										: LTTNG_OK);
 	free(j->names);
 	free(j);
 }
