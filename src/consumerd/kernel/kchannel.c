@@ -162,6 +162,7 @@ int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const u
 	}
 	if (kchannel_freeze(ch) < 0)
 		return -EIO;
+	ch->conv.cpu = s->cpu;
 	kevent_observe(ev, &ch->conv, rec, len);
 	if (!s->pkt.open)
 		kpacket_open(&s->pkt, s->has_ts && s->last_ts > ts ? s->last_ts : ts);

@@ -85,6 +85,7 @@ struct kconv {
 	struct ktask_cache *tasks;
 	struct ksc_pending *pending;
 	uint32_t pid_ns_inum;
+	uint32_t cpu;	/* of the records being converted (the idle task's name) */
 };
 
 int kconv_init(struct kconv *cv, const char *proc_root);
