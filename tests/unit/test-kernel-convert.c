@@ -26,6 +26,7 @@
 #include "ktrace.h"
 #include "macros.h"
 #include "stream-file.h"
+#include "syscall-args.h"
 
 #include "tap.h"
 
@@ -321,6 +322,63 @@ static void test_syscalls(struct kconv *cv)
 	is_mem(out, b.len, &ret, 8, "ret");
 }
 
+/* The directions of read's arguments as LTTng 2.13.9 has them (x86-64-syscalls_
+ * pointers.h: fd sc_in, buf sc_out, count sc_in); this definition replaces the
+ * library's table in this test. */
+const struct ksc_syscall *ksc_lookup(const char *name)
+{
+	static const struct ksc_syscall read_sc = {
+		"read", 3, { { "fd", KSC_IN }, { "buf", KSC_OUT }, { "count", KSC_IN } },
+	};
+
+	return !strcmp(name, "read") ? &read_sc : NULL;
+}
+
+static void test_syscall_directions(struct kconv *cv)
+{
+	struct tep_event *enter = load(NULL, "syscalls", "sys_enter_read");
+	struct tep_event *leave = load(NULL, "syscalls", "sys_exit_read");
+	struct kevent in, ex;
+	uint8_t rec[64] = { 0 }, out[64], expected_in[16] = { 0 }, expected_ex[16] = { 0 };
+	struct ctf_buf b = { out, sizeof(out), 0 };
+	uint64_t count = 4096, buf = 0x7ffd00001000ull;
+	int64_t ret = 12;
+
+	is_int(kevent_build(&in, 0, "syscalls", "sys_enter_read", enter, load, NULL), 0, "read entry");
+	ok(in.nfields == 2 && !strcmp(in.fields[0].name, "fd") && !strcmp(in.fields[1].name, "count"),
+	   "entry: the input arguments fd, count");
+	ok(in.fields[0].type.bits == 32 && !in.fields[0].type.is_signed, "fd unsigned int");
+	is_int(kevent_build(&ex, 1, "syscalls", "sys_exit_read", leave, load, NULL), 0, "read exit");
+	ok(ex.nfields == 2 && !strcmp(ex.fields[0].name, "ret") && !strcmp(ex.fields[1].name, "buf"),
+	   "exit: ret, then the output argument buf");
+	rec[0] = (uint8_t) enter->id;
+	rec[1] = (uint8_t) (enter->id >> 8);
+	put32(rec + 4, 91);
+	put64(rec + offset_of(enter, "fd"), 3);
+	put64(rec + offset_of(enter, "buf"), buf);
+	put64(rec + offset_of(enter, "count"), count);
+	kevent_observe(&in, cv, rec, 48);
+	is_int(kevent_encode(&in, cv, rec, 48, &b), 0, "entry encodes");
+	put32(expected_in, 3);
+	memcpy(expected_in + 8, &count, 8);
+	is_mem(out, b.len, expected_in, 16, "entry payload: fd, count (aligned 8)");
+	memset(rec, 0, sizeof(rec));
+	rec[0] = (uint8_t) leave->id;
+	rec[1] = (uint8_t) (leave->id >> 8);
+	put32(rec + 4, 91);
+	put64(rec + offset_of(leave, "ret"), 12);
+	b.len = 0;
+	is_int(kevent_encode(&ex, cv, rec, 24, &b), 0, "exit encodes");
+	memcpy(expected_ex, &ret, 8);
+	memcpy(expected_ex + 8, &buf, 8);
+	is_mem(out, b.len, expected_ex, 16, "exit payload: ret, buf from the same thread's entry");
+	put32(rec + 4, 92);
+	b.len = 0;
+	kevent_encode(&ex, cv, rec, 24, &b);
+	memset(expected_ex + 8, 0, 8);
+	is_mem(out, b.len, expected_ex, 16, "another thread's exit without entry: buf 0");
+}
+
 static void test_other_events(struct kconv *cv)
 {
 	struct tep_event *fmt = load(NULL, "irq", "softirq_entry");
@@ -571,6 +629,7 @@ int main(void)
 		bail_out("kconv");
 	test_sched_switch(&cv);
 	test_syscalls(&cv);
+	test_syscall_directions(&cv);
 	test_other_events(&cv);
 	test_preamble();
 	test_trace_from_pages(&cv);
