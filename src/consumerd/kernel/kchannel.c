@@ -438,7 +438,7 @@ bool kchannel_data_pending(struct kchannel *ch)
 	for (unsigned i = 0; i < ch->cpu_count; i++) {
 		struct kstream *s = &ch->streams[i];
 
-		if (s->maybe_more || (s->pkt.open && s->pkt.events))
+		if (s->maybe_more || (s->pkt.open && s->pkt.events) || kstream_has_unread(s))
 			return true;
 	}
 	return false;

@@ -47,22 +47,38 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 	return kpacket_init(&s->pkt, ch->subbuf_size, ch->uuid, ch->chan_id, cpu, false);
 }
 
-uint64_t kstream_read_dropped(struct kstream *s)
+/* A counter of the CPU's stats file ("<key>: <n>"); false when unreadable. */
+static bool read_stat(struct kstream *s, const char *key, uint64_t *ret)
 {
 	char buf[1024];
 	ssize_t n;
 	const char *p;
 
 	if (s->stats_fd < 0)
-		return s->dropped;
+		return false;
 	n = pread(s->stats_fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
-		return s->dropped;
+		return false;
 	buf[n] = '\0';
-	p = strstr(buf, "dropped events:");
-	if (p)
-		s->dropped = strtoull(p + 15, NULL, 10);
+	p = strstr(buf, key);
+	if (!p)
+		return false;
+	*ret = strtoull(p + strlen(key), NULL, 10);
+	return true;
+}
+
+uint64_t kstream_read_dropped(struct kstream *s)
+{
+	(void) read_stat(s, "dropped events:", &s->dropped);
 	return s->dropped;
+}
+
+bool kstream_has_unread(struct kstream *s)
+{
+	uint64_t entries = 0;
+
+	/* "entries": records in the buffer not read yet. */
+	return read_stat(s, "entries:", &entries) ? entries > 0 : false;
 }
 
 struct parse_ctx {

@@ -56,6 +56,8 @@ int kstream_drain(struct kstream *s);
 int kstream_close_packet(struct kstream *s, bool even_empty);
 /* Reads "dropped events" of the CPU's stats. */
 uint64_t kstream_read_dropped(struct kstream *s);
+/* Whether the CPU's raw buffer holds records not read yet (stats "entries"). */
+bool kstream_has_unread(struct kstream *s);
 /* Writes the ring's newest `count` (0: all) packets into dir_fd/<name>_<cpu> and its
  * index. 0 or -errno. */
 int kstream_snapshot(struct kstream *s, int dir_fd, const char *channel_name, uint64_t count,
