@@ -21,6 +21,7 @@ babeltrace 1.5 (exit 0). The top-level ftrace instance is never touched.
 """
 import os
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -170,7 +171,9 @@ class Session:
         os.rmdir(self.inst)  # must work now: the consumer closed its trace_pipe_raw fds
         self.req('destroy trace', T['DESTROY'], struct.pack('<Q', 1))
         self.sock.close()
-        self.procs[0].wait(timeout=10)
+        rc = self.procs[0].wait(timeout=30)
+        if rc != 0:
+            fail('the consumer exited with %d' % rc)
 
     def cleanup(self):
         for p in self.procs:
@@ -275,6 +278,7 @@ def scenario_basic(build):
             if not names.get(required):
                 fail('no %s in the trace' % required)
         read_bt1(sess.trace_dir)
+        remove_tmp(sess)
     finally:
         sess.cleanup()
 
@@ -320,6 +324,7 @@ def scenario_many(build):
         print('krec-e2e: %d event names, e.g. %s' % (len(names), sorted(names)[:25]))
         check_openat(counts, wpid)
         read_bt1(sess.trace_dir)
+        remove_tmp(sess)
     finally:
         sess.cleanup()
 
@@ -350,6 +355,7 @@ def scenario_snapshot(build):
         if not names.get('sched_switch'):
             fail('no sched_switch in the snapshot')
         read_bt1(out)
+        remove_tmp(sess)
     finally:
         sess.cleanup()
 
@@ -373,6 +379,7 @@ def scenario_discard(build):
             fail('babeltrace2 did not see the discarded events: %s' % bt2.stderr[:300])
         print('krec-e2e: babeltrace2: %s' % bt2.stderr.strip().splitlines()[0])
         read_bt1(sess.trace_dir)
+        remove_tmp(sess)
     finally:
         sess.cleanup()
 
@@ -396,6 +403,12 @@ def main():
         SCENARIOS[name](build)
         print('krec-e2e: %s PASS' % name)
     return 0
+
+
+def remove_tmp(sess):
+    # Traces of passed scenarios go; a failed one's stays for a look (or KREC_KEEP=1).
+    if not os.environ.get('KREC_KEEP'):
+        shutil.rmtree(sess.tmp, ignore_errors=True)
 
 
 if __name__ == '__main__':
