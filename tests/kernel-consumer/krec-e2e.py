@@ -112,12 +112,12 @@ class Session:
         self.ncpu = len([d for d in os.listdir(os.path.join(self.inst, 'per_cpu'))
                          if d.startswith('cpu')])
 
-    def start_consumer(self):
+    def start_consumer(self, mode='-k'):
         err_path, cmd_path = os.path.join(self.tmp, 'err'), os.path.join(self.tmp, 'cmd')
         err_listen = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         err_listen.bind(err_path)
         err_listen.listen(1)
-        self.procs.append(subprocess.Popen([self.consumerd, '-k', '--consumerd-cmd-sock',
+        self.procs.append(subprocess.Popen([self.consumerd, mode, '--consumerd-cmd-sock',
                                             cmd_path, '--consumerd-err-sock', err_path]))
         err_listen.settimeout(10)
         self.err_conn, _ = err_listen.accept()
@@ -248,7 +248,7 @@ def check_openat(counts, wpid):
 
 STATEDUMP = [('lttng', 'lttng_statedump_start'), ('lttng', 'lttng_statedump_process_state'),
              ('lttng', 'lttng_statedump_file_descriptor'), ('lttng', 'lttng_statedump_interrupt'),
-             ('lttng', 'lttng_statedump_end')]
+             ('lttng', 'lttng_statedump_block_device'), ('lttng', 'lttng_statedump_end')]
 OPENAT = [('syscalls', 'sys_enter_openat'), ('syscalls', 'sys_exit_openat')]
 
 
@@ -259,6 +259,13 @@ def scenario_basic(build):
         sess.start_consumer()
         sess.add_trace()
         sess.add_channel()
+        # A kernel consumer refuses user-space requests; unknown keys are -ENOENT.
+        r = request(sess.sock, 4, struct.pack('<QQIII16s4096s', 9, 7, 0, 0, 2, b'', b'/tmp/x'))
+        if r[0] != -95:
+            fail('ADD_METADATA to a -k consumer: expected -EOPNOTSUPP, got %d' % r[0])
+        r = request(sess.sock, T['FLUSH'], struct.pack('<Q', 99))
+        if r[0] != -2:
+            fail('FLUSH of an unknown key: expected -ENOENT, got %d' % r[0])
         early = [('sched', 'sched_switch'), ('sched', 'sched_process_exec')]
         sess.add_events(early + OPENAT + STATEDUMP)
         for ctx in (CTX_TID, CTX_PID, CTX_PROCNAME):
@@ -281,6 +288,21 @@ def scenario_basic(build):
         remove_tmp(sess)
     finally:
         sess.cleanup()
+    # A user-space consumer refuses the kernel requests.
+    user = Session(build, 'user')
+    try:
+        user.start_consumer('-u')
+        user.ncpu = 1
+        r = request(user.sock, T['K_TRACE'], struct.pack(
+            '<QQII16s256s256s256s4096s', 1, 7, 0, 0, b'', b'x', b'', b'', b''))
+        if r[0] != -95:
+            fail('KERNEL_ADD_TRACE to a -u consumer: expected -EOPNOTSUPP, got %d' % r[0])
+        print('krec-e2e: a -u consumer answers KERNEL_ADD_TRACE -EOPNOTSUPP')
+        user.sock.close()
+        user.procs[0].wait(timeout=10)
+        remove_tmp(user)
+    finally:
+        user.cleanup()
 
 
 def scenario_many(build):

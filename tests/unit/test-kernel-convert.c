@@ -550,7 +550,7 @@ static void test_trace_from_pages(struct kconv *cv)
 				 fmt, load, NULL) || ktable_add(&table, ev))
 			bail_out("cannot declare %s", kernel_formats[i].name);
 	}
-	for (uint32_t code = KSD_START; code <= KSD_INTERRUPT; code++) {
+	for (uint32_t code = KSD_START; code <= KSD_BLOCK_DEVICE; code++) {
 		struct kevent *ev = calloc(1, sizeof(*ev));
 
 		if (kevent_build(ev, table.nevents, "lttng", ksd_by_code(code)->name, NULL, NULL,

@@ -271,6 +271,32 @@ static void dump_interrupts(struct sd_run *run, unsigned ncpus)
 	fclose(f);
 }
 
+/* Every block device and partition: /sys/class/block/<name>/dev is "major:minor". */
+static void dump_block_devices(struct sd_run *run)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/block");
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[512], buf[64];
+		unsigned major, minor;
+		uint8_t data[400];
+		struct ctf_buf b = { data, sizeof(data), 0 };
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/block/%s/dev", de->d_name);
+		if (read_small(path, buf, sizeof(buf)) <= 0 || sscanf(buf, "%u:%u", &major, &minor) != 2)
+			continue;
+		(void) ctf_buf_put_uint(&b, (major << 20) | (minor & 0xfffff), 4);
+		put_string(&b, de->d_name);
+		emit(run, KSD_BLOCK_DEVICE, &b);
+	}
+	closedir(d);
+}
+
 int kstatedump_run(struct list_node *channels, const char *proc_root)
 {
 	struct sd_run run = { .proc = proc_root };
@@ -303,6 +329,7 @@ int kstatedump_run(struct list_node *channels, const char *proc_root)
 		closedir(d);
 	}
 	dump_interrupts(&run, ncpus);
+	dump_block_devices(&run);
 	emit(&run, KSD_END, &empty);
 	for (unsigned i = 0; i < run.count; i++)
 		if (run.targets[i].marker_fd >= 0)
