@@ -97,6 +97,7 @@ static int on_record(void *userdata, uint64_t ts, const uint8_t *rec, uint32_t l
 	uint32_t plen;
 	bool malformed;
 	struct kevent *ev = ktable_classify(&table, rec, len, &payload, &plen, &malformed);
+	size_t before;
 	int r;
 
 	if (!ev)
@@ -105,7 +106,10 @@ static int on_record(void *userdata, uint64_t ts, const uint8_t *rec, uint32_t l
 	kevent_observe(ev, &conv, rec, len);
 	if (!packet.open)
 		kpacket_open(&packet, ts);
+	before = packet.buf.len;
 	r = ktable_append(&packet, ev, &contexts, &conv, ts, rec, len, payload, plen);
+	/* A refused event leaves the packet as it was. */
+	FUZZ_CHECK(r == 0 || packet.buf.len == before);
 	if (r == -ENOSPC) {
 		close_packet();
 		kpacket_open(&packet, ts);

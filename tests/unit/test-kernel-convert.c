@@ -275,6 +275,31 @@ static void test_sched_switch(struct kconv *cv)
 	b.len = 0;
 	is_int(kevent_encode(&ev, cv, rec, 4, &b), -EINVAL, "a record shorter than its header");
 	is_uint(b.len, 0, "nothing written");
+
+	/* A full packet refuses the event and is left as it was, whichever part does not
+	 * fit (header, or payload). */
+	{
+		static const uint8_t uuid[16];
+		struct kcontext_set ctx = { 0 };
+		struct kpacket p;
+		size_t lens[] = { 4094, 4096 - 20 };
+
+		kpacket_init(&p, 4096, uuid, 0, 0, false);
+		for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
+			kpacket_open(&p, 1);
+			kpacket_event_header(&p, 0, 2, &(size_t){ 0 });
+			p.buf.len = lens[i];
+			is_int(ktable_append(&p, &ev, &ctx, cv, 3, rec, 64, rec, 64), -ENOSPC,
+			       "full packet (%zu bytes used)", lens[i]);
+			is_uint(p.buf.len, lens[i], "packet unchanged");
+			ok(p.events == 1 && p.last_ts == 2, "its event count and time unchanged");
+		}
+		kpacket_open(&p, 1);
+		p.buf.len = 4094;
+		is_int(ktable_append(&p, &ev, &ctx, cv, 3, rec, 64, rec, 64), -E2BIG,
+		       "does not fit an empty packet: too big");
+		kpacket_fini(&p);
+	}
 }
 
 static void test_syscalls(struct kconv *cv)

@@ -97,6 +97,12 @@ static void read_all(struct kchannel *ch, unsigned pages)
 		(void) kstream_read(&ch->streams[i], pages);
 }
 
+void kchannel_read(struct kchannel *ch)
+{
+	if (!ch->destroyed)
+		read_all(ch, PAGES_PER_TICK);
+}
+
 static int read_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
 {
 	struct kchannel *ch = userdata;

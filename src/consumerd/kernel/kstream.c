@@ -206,8 +206,14 @@ int kstream_close_packet(struct kstream *s, bool even_empty)
 	s->has_ts = true;
 	if (s->file && !s->ch->write_error) {
 		r = stream_file_write_packet(s->file, s->pkt.buf.data, len, &info);
-		if (r < 0)
+		if (r < 0) {
+			log_error_errno(r, "Kernel channel %s: cannot write a packet of %zu bytes to "
+					"stream %s_%u (trace file %llu at %llu bytes)", s->ch->name, len,
+					s->ch->name, s->cpu,
+					(unsigned long long) stream_file_tracefile_index(s->file),
+					(unsigned long long) stream_file_size(s->file));
 			kchannel_write_failed(s->ch, r);
+		}
 	} else if (s->ring) {
 		ring_keep(s, s->pkt.buf.data, len, &info);
 	}
