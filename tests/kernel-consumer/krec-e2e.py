@@ -7,7 +7,8 @@
 Scenarios: basic (below), many (every syscall and the sched, irq, timer, kmem and
 block families, all our contexts, a switch timer and trace file rollover: large event
 headers), snapshot (a snapshot session: no output until SNAPSHOT, overwrite instance),
-discard (a tiny discard-mode buffer read late: dropped events reported), all.
+discard (a tiny discard-mode buffer read late: dropped events reported), overwrite
+(the same in overwrite mode: lost packets), all.
 
 Creates the ftrace instance lttng-test-krec-<pid> (removed at the end, also on
 failure), sets its clock to mono, starts the consumer binary and speaks our consumer
@@ -411,8 +412,32 @@ def scenario_discard(build):
         sess.cleanup()
 
 
+def scenario_overwrite(build):
+    sess = Session(build, 'overwrite')
+    try:
+        sess.setup_instance(overwrite=1, buffer_kb=8)
+        sess.start_consumer()
+        sess.add_trace()
+        sess.add_channel(subbuf=1 << 16, read=3000000, overwrite=1)
+        sess.add_events([('raw_syscalls', 'sys_enter'), ('raw_syscalls', 'sys_exit')])
+        sess.enable([('raw_syscalls', 'sys_enter'), ('raw_syscalls', 'sys_exit')])
+        subprocess.run(['sh', '-c', 'for i in $(seq 300); do cat /proc/version; done >/dev/null'])
+        stats = sess.finish()
+        sess.destroy()
+        if stats[3] == 0:
+            fail('no lost packets reported in overwrite mode with an 8 KiB buffer')
+        counts, names, bt2 = read_bt2(sess.trace_dir, allow_stderr=True)
+        if 'discarded 1 packet' not in bt2.stderr and 'packets between' not in bt2.stderr:
+            fail('babeltrace2 did not see lost packets: %s' % bt2.stderr[:300])
+        print('krec-e2e: babeltrace2: %s' % bt2.stderr.strip().splitlines()[0])
+        read_bt1(sess.trace_dir)
+        remove_tmp(sess)
+    finally:
+        sess.cleanup()
+
+
 SCENARIOS = dict(basic=scenario_basic, many=scenario_many, snapshot=scenario_snapshot,
-                 discard=scenario_discard)
+                 discard=scenario_discard, overwrite=scenario_overwrite)
 
 
 def main():
