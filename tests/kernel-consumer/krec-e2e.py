@@ -319,7 +319,8 @@ def scenario_many(build):
             for name in sorted(os.listdir(os.path.join(sess.inst, 'events', system))):
                 if os.path.isdir(os.path.join(sess.inst, 'events', system, name)):
                     events.append((system, name))
-        events += [('kmem', n) for n in ('kmalloc', 'kfree', 'mm_page_alloc', 'mm_page_free')]
+        events += [('kmem', n) for n in ('kmalloc', 'kfree', 'kmem_cache_alloc', 'kmem_cache_free',
+                                         'mm_page_alloc', 'mm_page_free')]
         sess.add_events(events + STATEDUMP)
         for ctx in (CTX_TID, CTX_PID, CTX_PROCNAME, 3, 4, 8, 11, 16, 17, 18, 19):
             sess.req('add context %d' % ctx, T['K_CONTEXT'], struct.pack('<QiI', 2, ctx, 0))
@@ -327,12 +328,12 @@ def scenario_many(build):
         if r[0] != -95:
             fail('perf counter context: expected -EOPNOTSUPP, got %d' % r[0])
         # What was declared, plus one event that was not (its records are dropped).
-        enabled = [(s, n) for s, n in events if s != 'kmem'] + \
-            [('kmem', 'kmalloc'), ('kmem', 'kfree'), ('workqueue', 'workqueue_queue_work')]
+        enabled = [(s, n) for s, n in events if s == 'kmem'] + \
+            [('workqueue', 'workqueue_queue_work')]
         work, wpid = run_workload(sess)
         for system in ('syscalls', 'sched', 'irq', 'timer', 'block'):
             write(os.path.join(sess.inst, 'events', system, 'enable'), '1')
-        sess.enable(enabled[-3:])
+        sess.enable(enabled)
         sess.req('statedump', T['K_STATEDUMP'], struct.pack('<Q', 1))
         end_workload(sess, work)
         write(os.path.join(sess.inst, 'events/enable'), '0')
