@@ -281,8 +281,10 @@ int main(int argc, char **argv)
 	channel_set_init(&c.channels, c.loop);
 	if (kernel_mode) {
 		c.kernel = kernel_consumer_new(c.loop);
-		if (!c.kernel)
+		if (!c.kernel) {
+			log_error("lttng-consumerd: no kernel consumer in this build (or out of memory)");
 			return EXIT_FAILURE;
+		}
 	}
 	c.listen_fd = unix_listen(c.cmd_sock_path, 0660, 8);
 	if (c.listen_fd < 0) {
