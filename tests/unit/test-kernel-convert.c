@@ -245,6 +245,10 @@ static void test_sched_switch(struct kconv *cv)
 	memcpy(rec + offset_of(fmt, "next_comm"), "swapper/0", 9);
 	put32(rec + offset_of(fmt, "next_pid"), 0);
 	put32(rec + offset_of(fmt, "next_prio"), 98);
+	kevent_observe(&ev, cv, rec, 64);
+	is_str(ktask_get(cv->tasks, 42)->comm, "bash", "the task table learns prev's name");
+	is_int(ktask_get(cv->tasks, 42)->prio, 20, "and its prio");
+	is_int(ktask_get(cv->tasks, 0)->prio, -2, "and next's");
 	is_int(kevent_encode(&ev, cv, rec, 64, &b), 0, "encodes");
 	memcpy(expected, "bash", 4);
 	v = 42;

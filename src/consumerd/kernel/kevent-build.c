@@ -362,8 +362,12 @@ static void find_task_fields(struct kevent *ev)
 		if (c < 0 || t < 0 || ev->fields[c].type.kind != KFIELD_ARRAY ||
 		    !ev->fields[t].src.present)
 			continue;
+		snprintf(comm, sizeof(comm), "%sprio", prefixes[i]);
 		ev->comm_pairs[ev->ncomm_pairs].comm = (uint8_t) c;
 		ev->comm_pairs[ev->ncomm_pairs].tid = (uint8_t) t;
+		c = field_index(ev, comm);
+		ev->comm_pairs[ev->ncomm_pairs].prio =
+			(int16_t) (c >= 0 && ev->fields[c].kind == KMAP_PRIO ? c : -1);
 		ev->ncomm_pairs++;
 	}
 }

@@ -306,10 +306,19 @@ void kevent_observe(const struct kevent *ev, struct kconv *cv, const uint8_t *re
 		const char *comm;
 		uint32_t n;
 
+		int32_t who = (int32_t) krec_uint(rec, len, t->src.offset, t->src.size, true);
+		int prio = ev->comm_pairs[i].prio;
+
 		krec_text(rec, len, &c->src, &comm, &n);
 		if (n)
-			ktask_set_comm(cv->tasks, (int32_t) krec_uint(rec, len, t->src.offset,
-								      t->src.size, true), comm, n);
+			ktask_set_comm(cv->tasks, who, comm, n);
+		if (prio >= 0) {
+			const struct ksrc *p = &ev->fields[prio].src;
+
+			/* The kernel's prio, as LTTng's prio context shows it (- 100). */
+			ktask_set_prio(cv->tasks, who,
+				       (int32_t) krec_uint(rec, len, p->offset, p->size, true) - 100);
+		}
 	}
 	if (ev->exec_filename >= 0) {
 		const char *path, *base;

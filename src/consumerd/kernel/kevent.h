@@ -73,6 +73,7 @@ struct kevent {
 	unsigned ncomm_pairs;
 	struct {
 		uint8_t comm, tid; /* field indexes */
+		int16_t prio;	   /* its prio field (LTTng's value), -1: none */
 	} comm_pairs[2];
 	int exec_filename;	/* sched_process_exec: the filename field (comm = its
 				 * basename), else -1 */
