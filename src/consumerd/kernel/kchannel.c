@@ -97,6 +97,15 @@ static void read_all(struct kchannel *ch, unsigned pages)
 		(void) kstream_read(&ch->streams[i], pages);
 }
 
+/* What a drain reads at most per CPU: twice what the channel's buffers hold (the
+ * session daemon sizes the instance's buffer from them), at least 1024 pages. */
+static unsigned drain_budget(const struct kchannel *ch)
+{
+	uint64_t pages = 2 * (ch->subbuf_size / KPACKET_PAGE) * ch->num_subbuf;
+
+	return (unsigned) MIN(MAX(pages, 1024u), 1u << 20);
+}
+
 void kchannel_read(struct kchannel *ch)
 {
 	if (!ch->destroyed)
@@ -397,7 +406,7 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 int kchannel_flush(struct kchannel *ch)
 {
 	for (unsigned i = 0; i < ch->cpu_count; i++)
-		(void) kstream_drain(&ch->streams[i]);
+		(void) kstream_drain(&ch->streams[i], drain_budget(ch));
 	for (unsigned i = 0; i < ch->cpu_count; i++)
 		(void) kstream_close_packet(&ch->streams[i], true);
 	return ch->write_error;
@@ -411,7 +420,7 @@ int kchannel_stop(struct kchannel *ch)
 		return ch->write_error;
 	if (ch->streams) {
 		for (unsigned i = 0; i < ch->cpu_count; i++)
-			(void) kstream_drain(&ch->streams[i]);
+			(void) kstream_drain(&ch->streams[i], drain_budget(ch));
 		for (unsigned i = 0; i < ch->cpu_count; i++)
 			(void) kstream_close_packet(&ch->streams[i], false);
 	}

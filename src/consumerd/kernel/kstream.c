@@ -138,18 +138,11 @@ int kstream_read(struct kstream *s, unsigned max_pages)
 	return (int) pages;
 }
 
-int kstream_drain(struct kstream *s)
+int kstream_drain(struct kstream *s, unsigned max_pages)
 {
-	int total = 0, n;
-
-	/* Bounded: what the buffer holds plus what arrives meanwhile. */
-	for (unsigned rounds = 0; rounds < 64; rounds++) {
-		n = kstream_read(s, 1024);
-		total += n;
-		if (!s->maybe_more)
-			break;
-	}
-	return total;
+	/* Until the buffer is empty, but bounded: a session still recording fills it
+	 * while we read, and the loop must go on. */
+	return kstream_read(s, max_pages);
 }
 
 static uint64_t monotonic_now(void)

@@ -49,8 +49,8 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 		 int dir_fd, const char *channel_name, unsigned ring_size);
 /* Reads at most max_pages pages; converts their records. Returns the pages read. */
 int kstream_read(struct kstream *s, unsigned max_pages);
-/* Reads until the raw buffer is empty (partial pages included). */
-int kstream_drain(struct kstream *s);
+/* Reads until the raw buffer is empty (partial pages included), at most max_pages. */
+int kstream_drain(struct kstream *s, unsigned max_pages);
 /* Closes the current packet (if any): written, or kept in the ring. With
  * even_empty, an empty packet is written when none is open. 0 or -errno (write). */
 int kstream_close_packet(struct kstream *s, bool even_empty);
