@@ -5,7 +5,8 @@
 # bundled sample application runs. Run as root on Debian bookworm.
 #
 # The daemon registers the application, records a user-space session through our
-# lttng-consumerd, and the trace is printed with babeltrace2.
+# lttng-consumerd, and the trace is printed with babeltrace2; then it records a
+# short kernel trace through ftrace (no LTTng modules) and prints it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +28,7 @@ app=$repo/build/tests/apps/sample/lttng-sample-app
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 
-step "$LTTNG_SESSIOND_PATH" --daemonize --no-kernel
+step "$LTTNG_SESSIOND_PATH" --daemonize
 pid=$(cat /var/run/lttng/lttng-sessiond.pid)
 trap 'kill -TERM "$pid" 2>/dev/null || true' EXIT
 
@@ -49,4 +50,20 @@ babeltrace2 "$HOME/demo-trace" >"$HOME/demo-trace.txt"
 head -n 20 "$HOME/demo-trace.txt"
 printf '\n%s events recorded by our lttng-consumerd, read by babeltrace2.\n' \
 	"$(wc -l <"$HOME/demo-trace.txt")"
+
+# The kernel, recorded by ftrace instances of our daemon's own and written as an
+# LTTng kernel trace by our lttng-consumerd -k.
+step lttng create kdemo --output="$HOME/kernel-trace"
+step lttng enable-event -k sched_switch,sched_process_fork,sched_process_exec,sched_process_exit
+step lttng enable-event -k --syscall openat,read,close
+step lttng add-context -k -t pid -t tid -t procname
+step lttng start
+step ls /etc >/dev/null
+step lttng stop
+step lttng destroy kdemo
+babeltrace2 "$HOME/kernel-trace" >"$HOME/kernel-trace.txt"
+printf '\n\033[1m$ babeltrace2 %s | grep procname = \"ls\" | head -10\033[0m\n' "$HOME/kernel-trace"
+grep 'procname = "ls"' "$HOME/kernel-trace.txt" | head -n 10 || true
+printf '\n%s kernel events recorded through ftrace by our lttng-consumerd -k, read by babeltrace2.\n' \
+	"$(wc -l <"$HOME/kernel-trace.txt")"
 INNER

@@ -34,7 +34,9 @@ apt-get install -y --no-install-recommends \
 	build-essential meson ninja-build pkg-config clang libclang-rt-14-dev \
 	libsystemd-dev libxml2-dev libxml2-utils liblttng-ctl-dev liblttng-ust-dev liburcu-dev \
 	lttng-tools liblttng-ust1 babeltrace2 python3 python3-lttng python3-bt2 \
-	util-linux procps passwd gcc-multilib
+	util-linux procps passwd gcc-multilib \
+	libtracefs-dev libtraceevent-dev babeltrace python3-lttnganalyses \
+	libelf-dev systemtap-sdt-dev
 
 # The i386 runtime libraries. A library that is installed for both
 # architectures ("Multi-Arch: same") must have the same version for both. When

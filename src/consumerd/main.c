@@ -29,7 +29,9 @@
 
 #include "channels.h"
 #include "consumer-io.h"
+#ifdef CONSUMERD_KERNEL
 #include "kernel-consumer.h"
+#endif
 #include "log.h"
 #include "macros.h"
 #include "unix-io.h"
@@ -48,7 +50,9 @@ struct consumerd {
 	sd_event_source *listen_source;
 	sd_event_source *sessiond_source;
 	struct channel_set channels;
+#ifdef CONSUMERD_KERNEL
 	struct kernel_consumer *kernel; /* -k: the kernel domain; NULL in user-space mode */
+#endif
 	void *message; /* one received message at a time */
 	bool greeted;
 };
@@ -71,6 +75,7 @@ static int reply_stats(int fd, int status, uint64_t discarded, uint64_t lost)
 	return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
 }
 
+#ifdef CONSUMERD_KERNEL
 /* A decoded request in kernel mode (-k). */
 static int serve_kernel(struct consumerd *c, int fd, const struct consumer_request *req)
 {
@@ -108,6 +113,7 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 		return reply_status(fd, -EOPNOTSUPP, 0);
 	}
 }
+#endif
 
 /* Serves one command; returns < 0 when the connection is unusable. */
 static int serve_command(struct consumerd *c, int fd, const struct consumer_wire_header *h)
@@ -124,8 +130,10 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 		return reply_status(fd, -EOPNOTSUPP, 0);
 	if (r < 0)
 		return r;
+#ifdef CONSUMERD_KERNEL
 	if (c->kernel && req.type != CONSUMER_MSG_HELLO)
 		return serve_kernel(c, fd, &req);
+#endif
 	if (consumer_msg_is_kernel_only(req.type))
 		return reply_status(fd, -EOPNOTSUPP, 0);
 	switch (req.type) {
@@ -280,11 +288,16 @@ int main(int argc, char **argv)
 	umask(0);
 	channel_set_init(&c.channels, c.loop);
 	if (kernel_mode) {
+#ifdef CONSUMERD_KERNEL
 		c.kernel = kernel_consumer_new(c.loop);
-		if (!c.kernel) {
-			log_error("lttng-consumerd: no kernel consumer in this build (or out of memory)");
+		if (!c.kernel)
 			return EXIT_FAILURE;
-		}
+#else
+		/* The kernel is recorded by a consumer of the kernel's word size. */
+		log_error("-k: this build of the consumer daemon has no kernel domain "
+			  "(the 64-bit one has)");
+		return EXIT_FAILURE;
+#endif
 	}
 	c.listen_fd = unix_listen(c.cmd_sock_path, 0660, 8);
 	if (c.listen_fd < 0) {
@@ -299,7 +312,9 @@ int main(int argc, char **argv)
 	r = sd_event_loop(c.loop);
 	/* Whatever is still in the buffers is written before we go. */
 	channel_set_fini(&c.channels);
+#ifdef CONSUMERD_KERNEL
 	kernel_consumer_free(c.kernel);
+#endif
 	free(c.message);
 	sd_event_source_disable_unref(c.sessiond_source);
 	sd_event_source_disable_unref(c.listen_source);

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "core/rundir.h"
 #include "agent/agent-listener.h"
+#include "kernel/kernel-domain.h"
 #include "ust/ust-app.h"
 #include "ust/ust-trace.h"
 
@@ -141,7 +142,7 @@ static int daemon_start(struct daemon *d)
 		return log_error_errno(-ENOMEM, "Cannot allocate the daemon's state");
 	d->tracing_gid = lookup_tracing_gid(d->cfg->group_name);
 	/* The tracing domains this daemon implements (domain/domain.h). LTTng's kernel
-	 * modules are not used; the kernel domain on tracefs comes with issue 10. */
+	 * modules are not used: root's daemon records the kernel through tracefs. */
 	d->domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		strcpy(d->hostname, "localhost");
@@ -161,6 +162,11 @@ static int daemon_start(struct daemon *d)
 	r = worker_service_init(&d->workers, d, d->loop);
 	if (r < 0)
 		return log_error_errno(r, "Cannot start the worker service");
+	r = kernel_domain_start(d);
+	if (r < 0)
+		return log_error_errno(r, "Cannot set up the kernel domain");
+	if (d->kernel)
+		d->domains[DOMAIN_INDEX_KERNEL] = &kernel_tracer_domain;
 	r = rundir_create_consumer_dirs(d->cfg, d->tracing_gid);
 	if (r < 0)
 		return r;
@@ -184,7 +190,10 @@ static void daemon_stop(struct daemon *d)
 {
 	agent_listener_stop(d);
 	ust_trace_shutdown(d);
+	kernel_domain_stop(d);
 	consumer_supervisors_stop(d);
+	/* The kernel consumer closed the raw buffers: our instances can go. */
+	kernel_domain_remove_instances(d);
 	/* From here on no job is queued: what is submitted completes at once. */
 	d->stopping = true;
 	ust_apps_stop(d);
@@ -193,6 +202,7 @@ static void daemon_stop(struct daemon *d)
 	client_server_stop(d);
 	health_stop(d);
 	consumer_supervisors_free(d);
+	kernel_domain_free(d);
 	d->sessions = session_registry_free(d->sessions);
 	d->loop = sd_event_unref(d->loop);
 }

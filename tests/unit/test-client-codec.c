@@ -697,19 +697,83 @@ static void test_event_rejections(void)
 	is_int(codec_decode_event(b.data, b.size, &out), -EINVAL, "event name_len 0xFFFFFFFF");
 	buffer_fini(&b);
 
-	/* Probe/function/userspace-probe blobs are skipped but must be present. */
+	/* Probe/function blobs are skipped but must be present. */
 	event_begin(&e, "tp");
 	e.w.probe_attr_len = 10;
 	e.w.function_attr_len = 5;
-	e.w.userspace_probe_location_len = 3;
-	put_fill(&e.tail, 0xAB, 18);
+	put_fill(&e.tail, 0xAB, 15);
 	event_finish(&e, &b);
 	r = codec_decode_event(b.data, b.size, &out);
-	is_int(r, 0, "probe/function/uprobe attributes skipped");
+	is_int(r, 0, "probe/function attributes skipped");
 	if (r == 0)
 		decoded_event_fini(&out);
 	is_int(codec_decode_event(b.data, b.size - 1, &out), -EINVAL,
 	       "one byte missing in the attribute blobs");
+	buffer_fini(&b);
+
+	/* A user-space probe's location: function, then SDT. */
+	size_t before;
+
+	event_begin(&e, "up");
+	e.w.event_type = LTTNG_EVENT_USERSPACE_PROBE;
+	before = e.tail.size; /* the name */
+	put(&e.tail, &(int8_t){ LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION }, 1);
+	put_u32(&e.tail, 5);
+	put_u32(&e.tail, 10);
+	put_str(&e.tail, "main");
+	put_str(&e.tail, "/bin/true");
+	put(&e.tail, &(int8_t){ LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_ELF }, 1);
+	e.w.userspace_probe_location_len = (uint32_t) (e.tail.size - before);
+	event_finish(&e, &b);
+	r = codec_decode_event(b.data, b.size, &out);
+	is_int(r, 0, "a function location is decoded");
+	if (r == 0) {
+		ok(out.uprobe && strcmp(out.uprobe->function, "main") == 0 &&
+			   strcmp(out.uprobe->binary_path, "/bin/true") == 0 &&
+			   out.uprobe->binary_fd == -1,
+		   "its symbol and binary path, no fd yet");
+		decoded_event_fini(&out);
+	}
+	is_int(codec_decode_event(b.data, b.size - 1, &out), -EINVAL,
+	       "a location without its lookup method");
+	buffer_fini(&b);
+
+	event_begin(&e, "up");
+	e.w.event_type = LTTNG_EVENT_USERSPACE_PROBE;
+	before = e.tail.size;
+	put(&e.tail, &(int8_t){ LTTNG_USERSPACE_PROBE_LOCATION_TYPE_TRACEPOINT }, 1);
+	put_u32(&e.tail, 4);
+	put_u32(&e.tail, 5);
+	put_u32(&e.tail, 10);
+	put_str(&e.tail, "tp1");
+	put_str(&e.tail, "prov");
+	put_str(&e.tail, "/bin/true");
+	put(&e.tail, &(int8_t){ LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_TRACEPOINT_SDT }, 1);
+	e.w.userspace_probe_location_len = (uint32_t) (e.tail.size - before);
+	event_finish(&e, &b);
+	r = codec_decode_event(b.data, b.size, &out);
+	is_int(r, 0, "an SDT location is decoded");
+	if (r == 0) {
+		ok(out.uprobe && strcmp(out.uprobe->provider, "prov") == 0 &&
+			   strcmp(out.uprobe->probe, "tp1") == 0,
+		   "its provider and probe names");
+		decoded_event_fini(&out);
+	}
+	buffer_fini(&b);
+
+	event_begin(&e, "tp");
+	e.w.userspace_probe_location_len = 3;
+	put_fill(&e.tail, 0, 3);
+	event_finish(&e, &b);
+	is_int(codec_decode_event(b.data, b.size, &out), -EINVAL,
+	       "a location on an event that is not a user-space probe");
+	buffer_fini(&b);
+
+	event_begin(&e, "up");
+	e.w.event_type = LTTNG_EVENT_USERSPACE_PROBE;
+	event_finish(&e, &b);
+	is_int(codec_decode_event(b.data, b.size, &out), -EINVAL,
+	       "a user-space probe without its location");
 	buffer_fini(&b);
 
 	event_begin(&e, "tp");

@@ -108,7 +108,7 @@ static void *fake_main(void *arg)
 static struct sessiond_config cfg;
 static struct daemon d;
 static sd_event *loop;
-static struct fake fakes[CONSUMER_BITNESS_COUNT];
+static struct fake fakes[CONSUMER_COUNT];
 
 static void fake_reset(struct fake *f)
 {
@@ -130,7 +130,7 @@ static void fake_start(int k)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		bail_out("socketpair: %s", strerror(errno));
-	f->bits = cs->bits_per_long;
+	f->bits = cs->kernel ? 1 : cs->bits_per_long; /* who answered, echoed back */
 	f->fd = sv[1];
 	fake_reset(f);
 	cs->cmd_fd = sv[0];
@@ -203,7 +203,7 @@ static unsigned fake_seen(struct fake *f)
 
 static void fakes_reset(void)
 {
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++)
+	for (int k = 0; k < CONSUMER_COUNT; k++)
 		fake_reset(&fakes[k]);
 }
 
@@ -345,6 +345,28 @@ static void test_mixed_batch(void)
 	   "their message types");
 	ok(fake_saw(&fakes[CONSUMER_32], 3, types32, keys32),
 	   "mixed: the 32-bit fake got ops 1, 3, 4, in order, as their message types");
+}
+
+/* Kernel ops go to the kernel consumer, requests travel with their own payload. */
+static void test_kernel_target(void)
+{
+	const uint64_t c = 14;
+	struct consumer_batch *b = batch_new(c);
+	struct consumer_wire_key key = { .key = KEY(c, 1) };
+	struct record *rec = &records[c];
+
+	fakes_reset();
+	consumer_batch_target(b, 64);
+	add(b, CONSUMER_OP_STATS, KEY(c, 0));
+	consumer_batch_target_kernel(b);
+	ok(consumer_batch_add_request(b, CONSUMER_MSG_CHANNEL_STATS, &key, sizeof(key)) != NULL,
+	   "kernel: a request op is added");
+	submit(b);
+	is_int(wait_done(c), 1, "kernel: done ran once");
+	ok(answered_by(rec, 0, 64, KEY(c, 0)), "kernel: op 0 answered by the 64-bit fake");
+	ok(answered_by(rec, 1, 1, KEY(c, 1)), "kernel: op 1 answered by the kernel fake, "
+					       "with the request's own payload");
+	is_uint(fake_seen(&fakes[CONSUMER_KERNEL]), 1, "kernel: the kernel fake saw one request");
 }
 
 static void test_no_target(void)
@@ -618,7 +640,7 @@ int main(void)
 	if (worker_completions_init(&d.workers.completions, &d) < 0 ||
 	    worker_completions_attach(&d.workers.completions, loop) < 0)
 		bail_out("cannot set up the completion queue");
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+	for (int k = 0; k < CONSUMER_COUNT; k++) {
 		pthread_mutex_init(&fakes[k].lock, NULL);
 		fakes[k].fd = -1;
 		fakes[k].hung_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -629,6 +651,7 @@ int main(void)
 	}
 
 	test_mixed_batch();
+	test_kernel_target();
 	test_no_target();
 	test_unknown_bitness();
 	test_stop_on_error();
@@ -638,7 +661,7 @@ int main(void)
 	test_shutdown();
 
 	/* Every worker joined: whatever completed has been posted; apply it all. */
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++)
+	for (int k = 0; k < CONSUMER_COUNT; k++)
 		fake_stop(k);
 	while (sd_event_run(loop, 0) > 0)
 		;
@@ -655,7 +678,7 @@ int main(void)
 	worker_completions_fini(&d.workers.completions);
 	consumer_supervisors_free(&d);
 	sd_event_unref(loop);
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+	for (int k = 0; k < CONSUMER_COUNT; k++) {
 		close(fakes[k].hung_fd);
 		close(fakes[k].gate_fd);
 		pthread_mutex_destroy(&fakes[k].lock);

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <lttng/lttng.h>
 
 #include "client-codec.h"
 
@@ -125,6 +128,10 @@ void decoded_event_fini(struct decoded_event *event)
 	free(event->exclusions);
 	free(event->filter_expression);
 	free(event->bytecode);
+	if (event->uprobe && event->uprobe->binary_fd >= 0)
+		close(event->uprobe->binary_fd);
+	free(event->uprobe);
+	event->uprobe = NULL;
 	event->exclusions = NULL;
 	event->filter_expression = NULL;
 	event->bytecode = NULL;
@@ -188,6 +195,60 @@ static int decode_filter(struct cursor *c, struct decoded_event *ev, uint32_t ex
 	return 0;
 }
 
+/* A user-space probe location: type, its names and binary path, then the lookup
+ * method (doc/protocol/client.md, ENABLE_EVENT). */
+static int decode_uprobe(const uint8_t *p, size_t len, struct decoded_uprobe **ret)
+{
+	struct cursor c = { p, len };
+	struct decoded_uprobe *u;
+	const int8_t *type, *lookup;
+	const uint32_t *lens;
+	uint32_t l[3];
+	int r = -EINVAL;
+
+	type = cursor_take(&c, sizeof(*type));
+	if (!type || (*type != LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION &&
+		      *type != LTTNG_USERSPACE_PROBE_LOCATION_TYPE_TRACEPOINT))
+		return -EINVAL;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->type = *type;
+	u->binary_fd = -1;
+	if (u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION) {
+		lens = cursor_take(&c, 2 * sizeof(uint32_t));
+		if (!lens)
+			goto out;
+		memcpy(l, lens, 2 * sizeof(uint32_t));
+		if (cursor_take_string(&c, l[0], u->function, sizeof(u->function)) < 0 ||
+		    cursor_take_string(&c, l[1], u->binary_path, sizeof(u->binary_path)) < 0)
+			goto out;
+	} else {
+		lens = cursor_take(&c, 3 * sizeof(uint32_t));
+		if (!lens)
+			goto out;
+		memcpy(l, lens, 3 * sizeof(uint32_t));
+		if (cursor_take_string(&c, l[0], u->probe, sizeof(u->probe)) < 0 ||
+		    cursor_take_string(&c, l[1], u->provider, sizeof(u->provider)) < 0 ||
+		    cursor_take_string(&c, l[2], u->binary_path, sizeof(u->binary_path)) < 0)
+			goto out;
+	}
+	lookup = cursor_take(&c, sizeof(*lookup));
+	if (!lookup || c.left != 0 || u->binary_path[0] != '/')
+		goto out;
+	u->lookup = *lookup;
+	if (u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION
+		    ? (u->lookup != LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_DEFAULT &&
+		       u->lookup != LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_ELF)
+		    : u->lookup != LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_TRACEPOINT_SDT)
+		goto out;
+	*ret = u;
+	return 0;
+out:
+	free(u);
+	return r;
+}
+
 int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_event)
 {
 	struct cursor c = { buf, len };
@@ -206,13 +267,22 @@ int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_ev
 	ev.loglevel = we.loglevel;
 	ev.enabled = we.enabled != 0;
 	ev.pid = we.pid;
+	ev.flags = we.flags;
 	r = decode_exclusions(&c, &ev, we.exclusion_count);
 	if (r == 0)
 		r = decode_filter(&c, &ev, we.filter_expression_len, we.bytecode_len);
-	/* Probe/function/userspace-probe attributes belong to the kernel domain; they are
-	 * skipped here but must be present in full. */
-	if (r == 0 && !cursor_take(&c, (size_t) we.userspace_probe_location_len +
-					      we.probe_attr_len + we.function_attr_len))
+	/* A user-space probe's location is decoded; probe and function attributes
+	 * (kprobes, which this daemon refuses) are skipped but must be present in full. */
+	if (r == 0 && we.userspace_probe_location_len) {
+		const uint8_t *loc = cursor_take(&c, we.userspace_probe_location_len);
+
+		r = !loc || ev.type != LTTNG_EVENT_USERSPACE_PROBE
+			    ? -EINVAL
+			    : decode_uprobe(loc, we.userspace_probe_location_len, &ev.uprobe);
+	}
+	if (r == 0 && ev.type == LTTNG_EVENT_USERSPACE_PROBE && !ev.uprobe)
+		r = -EINVAL;
+	if (r == 0 && !cursor_take(&c, (size_t) we.probe_attr_len + we.function_attr_len))
 		r = -EINVAL;
 	if (r < 0) {
 		decoded_event_fini(&ev);
@@ -227,6 +297,23 @@ int codec_encode_event(struct buffer *out, const struct decoded_event *event)
 	return codec_encode_event_enabled(out, event, event->enabled ? 1 : 0);
 }
 
+/* A user-space probe's location, as decode_uprobe() reads it. */
+static int encode_uprobe(struct buffer *out, const struct decoded_uprobe *u)
+{
+	int8_t type = (int8_t) u->type, lookup = (int8_t) u->lookup;
+	bool function = u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION;
+	const char *names[3] = { function ? u->function : u->probe,
+				 function ? u->binary_path : u->provider, u->binary_path };
+	unsigned count = function ? 2 : 3;
+	int r = buffer_append(out, &type, 1);
+
+	for (unsigned i = 0; r == 0 && i < count; i++)
+		r = buffer_append_u32(out, (uint32_t) strlen(names[i]) + 1);
+	for (unsigned i = 0; r == 0 && i < count; i++)
+		r = buffer_append(out, names[i], strlen(names[i]) + 1);
+	return r == 0 ? buffer_append(out, &lookup, 1) : r;
+}
+
 int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *event,
 			       int8_t enabled)
 {
@@ -236,11 +323,13 @@ int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *e
 		.loglevel = event->loglevel,
 		.enabled = enabled,
 		.pid = event->pid,
+		.flags = event->flags,
 		.name_len = (uint32_t) strlen(event->name) + 1,
 		.exclusion_count = event->exclusion_count,
 		.filter_expression_len =
 			event->filter_expression ? (uint32_t) strlen(event->filter_expression) + 1 : 0,
 	};
+	size_t header_offset = out->size;
 	int r = buffer_append(out, &we, sizeof(we));
 
 	if (r == 0)
@@ -254,6 +343,16 @@ int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *e
 	}
 	if (r == 0 && event->filter_expression)
 		r = buffer_append(out, event->filter_expression, we.filter_expression_len);
+	if (r == 0 && event->uprobe && event->type == LTTNG_EVENT_USERSPACE_PROBE) {
+		size_t before = out->size;
+
+		r = encode_uprobe(out, event->uprobe);
+		if (r == 0) {
+			/* Its length goes in the header written above. */
+			we.userspace_probe_location_len = (uint32_t) (out->size - before);
+			memcpy(out->data + header_offset, &we, sizeof(we));
+		}
+	}
 	return r;
 }
 

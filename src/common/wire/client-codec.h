@@ -39,6 +39,22 @@ struct decoded_channel {
 	struct channel_attr attr;
 };
 
+/* A user-space probe location (lttng_userspace_probe_location, 2.13 wire form). */
+struct decoded_uprobe {
+	int type;   /* enum lttng_userspace_probe_location_type: FUNCTION or TRACEPOINT */
+	int lookup; /* enum lttng_userspace_probe_location_lookup_method_type */
+	char function[WIRE_SYMBOL_NAME_LEN]; /* FUNCTION: the symbol */
+	char provider[WIRE_SYMBOL_NAME_LEN]; /* TRACEPOINT (SDT): provider and probe */
+	char probe[WIRE_SYMBOL_NAME_LEN];
+	char binary_path[4096];              /* absolute */
+	int binary_fd; /* the client's fd on the binary, when one came; -1 */
+	/* Filled by the session daemon: the probe's offsets in the binary (one for a
+	 * function, every call site of an SDT probe). */
+#define DECODED_UPROBE_MAX_OFFSETS 32
+	uint32_t offset_count;
+	uint64_t offsets[DECODED_UPROBE_MAX_OFFSETS];
+};
+
 struct decoded_event {
 	char name[WIRE_SYMBOL_NAME_LEN];
 	int type;          /* enum lttng_event_type */
@@ -46,11 +62,14 @@ struct decoded_event {
 	int loglevel;
 	bool enabled;
 	int pid;
+	uint32_t flags;    /* enum lttng_event_flag (listings: syscall bitness) */
 	uint32_t exclusion_count;
 	char (*exclusions)[WIRE_SYMBOL_NAME_LEN]; /* owned */
 	char *filter_expression;                  /* owned, may be NULL */
 	uint8_t *bytecode;                        /* owned: wire_bytecode header + code */
 	uint32_t bytecode_len;
+	struct decoded_uprobe *uprobe; /* owned, USERSPACE_PROBE events only; its fd
+					* is set (and then owned) by the receiver */
 };
 
 struct decoded_context {

@@ -349,7 +349,6 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 		 struct kchannel **ret)
 {
 	struct kchannel *ch = calloc(1, sizeof(*ch));
-	struct fs_identity identity;
 	int r = 0;
 
 	if (!ch)
@@ -382,7 +381,8 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 		ch->streams[i].fd = ch->streams[i].stats_fd = -1;
 	tep_set_long_size(ch->tep, (int) sizeof(long));
 	tep_set_page_size(ch->tep, 4096);
-	fs_identity_enter(ch->uid, ch->gid, &identity);
+	/* The raw buffers are root's (tracefs); the stream files are made as the
+	 * session's user (kstream_open). */
 	for (unsigned i = 0; i < ch->cpu_count && r == 0; i++) {
 		/* Snapshot sessions keep the newest num_subbuf packets per stream. */
 		unsigned ring = t->dir_fd < 0 ? (unsigned) MIN(ch->num_subbuf, 1024u) : 0;
@@ -392,7 +392,6 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 			log_error_errno(r, "Kernel channel %s: cannot open CPU %u of %s", ch->name, i,
 					ch->instance);
 	}
-	fs_identity_leave(&identity);
 	if (r == 0)
 		r = start_reading(ch, t->loop);
 	if (r < 0) {

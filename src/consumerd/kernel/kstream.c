@@ -13,6 +13,7 @@
 #include "kchannel.h"
 #include "kstream.h"
 #include "log.h"
+#include "output-dir.h"
 
 int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const char *instance,
 		 int dir_fd, const char *channel_name, unsigned ring_size)
@@ -32,10 +33,13 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 	s->stats_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (dir_fd >= 0) {
 		char name[CONSUMER_NAME_MAX + 16];
+		struct fs_identity identity;
 
 		snprintf(name, sizeof(name), "%s_%u", channel_name, cpu);
+		fs_identity_enter(ch->uid, ch->gid, &identity);
 		s->file = stream_file_open(dir_fd, name, ch->tracefile_size, ch->tracefile_count,
 					   ch->uid, ch->gid, true, &r);
+		fs_identity_leave(&identity);
 		if (!s->file)
 			return r;
 	} else {

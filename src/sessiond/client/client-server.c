@@ -7,6 +7,7 @@
  * Liveness probes (connect then close) are closed silently.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,8 @@ struct connection {
 	struct buffer reply_cmd_header; /* owned, taken from the handler's reply */
 	struct buffer reply_data;       /* owned, taken from the handler's reply */
 	size_t reply_sent;
+	int reply_fds[CLIENT_REPLY_MAX_FDS]; /* owned, sent after the data */
+	int reply_fd_count;
 };
 
 struct client_server {
@@ -76,11 +79,51 @@ static void connection_free(struct connection *c)
 	buffer_fini(&c->payload);
 	buffer_fini(&c->reply_cmd_header);
 	buffer_fini(&c->reply_data);
+	for (int i = 0; i < c->reply_fd_count; i++)
+		close(c->reply_fds[i]);
+	c->reply_fd_count = 0;
 	close(c->fd);
 	free(c);
 }
 
 static int connection_write_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
+/* The reply's descriptors, after its bytes: one carrier byte with SCM_RIGHTS, as
+ * liblttng-ctl receives them (doc/protocol/client.md). True once sent (or none). */
+static bool connection_send_fds(struct connection *c, int *ret_error)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * CLIENT_REPLY_MAX_FDS)];
+	} control;
+	char carrier = '!';
+	struct iovec iov = { .iov_base = &carrier, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (c->reply_fd_count == 0)
+		return true;
+	memset(&control, 0, sizeof(control));
+	msg.msg_control = control.buf;
+	msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t) c->reply_fd_count);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * (size_t) c->reply_fd_count);
+	memcpy(CMSG_DATA(cm), c->reply_fds, sizeof(int) * (size_t) c->reply_fd_count);
+	do
+		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		*ret_error = errno;
+		return false;
+	}
+	for (int i = 0; i < c->reply_fd_count; i++)
+		close(c->reply_fds[i]);
+	c->reply_fd_count = 0;
+	return true;
+}
 
 /* Sends what is left of the reply (header, command header, data) without copying it
  * into one buffer. Returns true when everything was sent. */
@@ -108,7 +151,7 @@ static bool connection_send_pending(struct connection *c, int *ret_error)
 			skip = 0;
 		}
 		if (msg.msg_iovlen == 0)
-			return true;
+			return connection_send_fds(c, ret_error);
 		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			*ret_error = errno == EINTR ? 0 : errno;
@@ -118,6 +161,19 @@ static bool connection_send_pending(struct connection *c, int *ret_error)
 		}
 		c->reply_sent += (size_t) n;
 	}
+}
+
+int client_reply_add_fd(struct client_reply *reply, int fd)
+{
+	int copy;
+
+	if (reply->fd_count == CLIENT_REPLY_MAX_FDS)
+		return -E2BIG;
+	copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (copy < 0)
+		return -errno;
+	reply->fds[reply->fd_count++] = copy;
+	return 0;
 }
 
 /* Takes the reply's buffers and starts sending. */
@@ -135,11 +191,18 @@ static void connection_start_reply(struct connection *c, struct client_reply *re
 	if (header->ret_code == LTTNG_OK) {
 		header->cmd_header_size = (uint32_t) reply->cmd_header.size;
 		header->data_size = (uint32_t) reply->data.size;
+		header->fd_count = (uint32_t) reply->fd_count;
 		c->reply_cmd_header = reply->cmd_header;
 		c->reply_data = reply->data;
 		buffer_init(&reply->cmd_header);
 		buffer_init(&reply->data);
+		memcpy(c->reply_fds, reply->fds, sizeof(int) * (size_t) reply->fd_count);
+		c->reply_fd_count = reply->fd_count;
+		reply->fd_count = 0;
 	}
+	for (int i = 0; i < reply->fd_count; i++) /* an error reply carries none */
+		close(reply->fds[i]);
+	reply->fd_count = 0;
 	c->state = CONN_WRITE_REPLY;
 	c->reply_sent = 0;
 	if (connection_send_pending(c, &error)) {
@@ -186,10 +249,14 @@ static void connection_dispatch(struct connection *c)
 	buffer_init(&reply.cmd_header);
 	buffer_init(&reply.data);
 	dispatch_request(c->server->daemon, &req, &reply);
-	/* The handlers never keep request fds; they are ours to close. */
-	for (int i = 0; i < c->fd_count; i++)
-		close(c->fds[i]);
-	c->fd_count = 0;
+	/* The handlers never keep request fds; they are ours to close, once the
+	 * request is answered (a deferred one may be dispatched again: they stay
+	 * until the connection goes). */
+	if (!reply.deferred) {
+		for (int i = 0; i < c->fd_count; i++)
+			close(c->fds[i]);
+		c->fd_count = 0;
+	}
 	if (reply.deferred) {
 		uint64_t now;
 

@@ -2,6 +2,7 @@
 /* Event rule and context commands, and the tracepoint listings (doc/protocol/client.md,
  * ENABLE_EVENT, ADD_CONTEXT, LIST_EVENTS, LIST_TRACEPOINTS): decoded here, applied by
  * the request's domain under its tracer's rules (ust/ust-events.c for user space). */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,20 @@ static enum lttng_error_code event_command(struct command_ctx *ctx, const char *
 	if (codec_decode_event(ctx->req->payload, ctx->req->payload_len, &ev) < 0)
 		return LTTNG_ERR_INVALID;
 	impl = event_request_of(ctx, wire_channel_name, channel_name, &req);
+	if (enable && ev.uprobe) {
+		struct client_op *cop;
+
+		/* The client's fd on the binary: ours for the rule's life. */
+		if (ctx->req->fd_count > 0)
+			ev.uprobe->binary_fd = fcntl(ctx->req->fds[0], F_DUPFD_CLOEXEC, 3);
+		/* Its symbol or SDT notes are read off the loop: the reply waits. */
+		cop = client_op_begin(ctx, NULL);
+		if (!cop) {
+			decoded_event_fini(&ev);
+			return LTTNG_ERR_NOMEM;
+		}
+		req.op = &cop->op;
+	}
 	if (enable && !!ev.filter_expression != !!ev.bytecode)
 		/* A filter comes as an expression plus its bytecode, never one alone (the
 		 * real daemon aborts on a mismatch; we refuse it). */
@@ -89,7 +104,14 @@ enum lttng_error_code cmd_list_events(struct command_ctx *ctx)
 		if (!ch)
 			return impl->channel_not_found_error;
 		list_for_each_entry(rule, &ch->events, link) {
+			const struct decoded_uprobe *u = rule->spec.uprobe;
+
 			if (codec_encode_event(&ctx->reply->data, &rule->spec) < 0)
+				return LTTNG_ERR_NOMEM;
+			/* A user-space probe's location travels with its binary's fd, as
+			 * liblttng-ctl expects (one per probe, in order). */
+			if (u && rule->spec.type == LTTNG_EVENT_USERSPACE_PROBE &&
+			    client_reply_add_fd(ctx->reply, u->binary_fd) < 0)
 				return LTTNG_ERR_NOMEM;
 			count++;
 		}
@@ -123,7 +145,8 @@ enum lttng_error_code cmd_add_context(struct command_ctx *ctx)
 static int encode_listed(struct buffer *out, const struct listed_event *e)
 {
 	struct decoded_event ev = {
-		.type = LTTNG_EVENT_TRACEPOINT,
+		.type = e->type,
+		.flags = e->flags,
 		.loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL,
 		.loglevel = e->loglevel,
 		.pid = e->pid,
@@ -177,44 +200,54 @@ static int reply_listing(struct daemon *d, struct client_op *cop, struct client_
 									    : LTTNG_OK;
 }
 
+enum listing_kind { LISTING_TRACEPOINTS, LISTING_FIELDS, LISTING_SYSCALLS };
+
 /* The domain collects (user space: every registered application is asked); the
  * reply follows. */
-static int list_from_domain(struct command_ctx *ctx, bool with_fields)
+static int list_from_domain(struct command_ctx *ctx, const struct tracer_domain *impl,
+			    enum listing_kind kind)
 {
-	const struct tracer_domain *impl = domain_impl(ctx->daemon, ctx->req->domain_type);
 	struct client_op *cop;
+	enum lttng_error_code (*collect)(struct daemon *, struct event_listing *,
+					 struct operation *) =
+		!impl ? NULL : kind == LISTING_SYSCALLS ? impl->list_syscalls : impl->list_events;
 
-	if (!impl || !impl->list_events)
+	if (!collect)
 		return reply_count_header(ctx, 0);
 	cop = client_op_begin(ctx, reply_listing);
 	if (!cop)
 		return LTTNG_ERR_NOMEM;
-	cop->listing.with_fields = with_fields;
+	cop->listing.with_fields = kind == LISTING_FIELDS;
 	cop->listing.max_count = LISTING_MAX_ENTRIES;
-	return impl->list_events(ctx->daemon, &cop->listing, &cop->op);
+	return collect(ctx->daemon, &cop->listing, &cop->op);
 }
 
 enum lttng_error_code cmd_list_tracepoints(struct command_ctx *ctx)
 {
 	int domain = ctx->req->domain_type;
 
-	if (domain != LTTNG_DOMAIN_UST && domain != LTTNG_DOMAIN_JUL &&
-	    domain != LTTNG_DOMAIN_LOG4J && domain != LTTNG_DOMAIN_PYTHON)
+	if (domain != LTTNG_DOMAIN_KERNEL && domain != LTTNG_DOMAIN_UST &&
+	    domain != LTTNG_DOMAIN_JUL && domain != LTTNG_DOMAIN_LOG4J &&
+	    domain != LTTNG_DOMAIN_PYTHON)
 		return LTTNG_ERR_UND;
-	if (domain != LTTNG_DOMAIN_UST)
+	if (domain_type_is_agent(domain))
 		return reply_count_header(ctx, 0); /* no agent registry yet */
-	return list_from_domain(ctx, false);
+	return list_from_domain(ctx, domain_impl(ctx->daemon, domain), LISTING_TRACEPOINTS);
 }
 
 enum lttng_error_code cmd_list_tracepoint_fields(struct command_ctx *ctx)
 {
 	if (ctx->req->domain_type != LTTNG_DOMAIN_UST)
 		return LTTNG_ERR_UND;
-	return list_from_domain(ctx, true);
+	return list_from_domain(ctx, domain_impl(ctx->daemon, LTTNG_DOMAIN_UST), LISTING_FIELDS);
 }
 
 enum lttng_error_code cmd_list_syscalls(struct command_ctx *ctx)
 {
-	/* Syscalls are kernel-only; the kernel checks of the dispatcher answer first. */
-	return LTTNG_ERR_KERN_LIST_FAIL;
+	const struct tracer_domain *impl = domain_impl(ctx->daemon, LTTNG_DOMAIN_KERNEL);
+
+	/* Syscalls are the kernel's (the request carries no domain). */
+	if (!impl || (impl->available && impl->available(ctx->daemon) != LTTNG_OK))
+		return LTTNG_ERR_KERN_LIST_FAIL;
+	return list_from_domain(ctx, impl, LISTING_SYSCALLS);
 }

@@ -113,7 +113,7 @@ static int check_kernel_domain(struct daemon *d)
 
 	if (!d->cfg->is_root)
 		return LTTNG_ERR_NEED_ROOT_SESSIOND;
-	/* No kernel tracer implementation (yet: issue 10), or one that cannot run. */
+	/* No kernel tracer (--no-kernel), or one that cannot run (no tracefs). */
 	if (!impl || (impl->available && impl->available(d) != LTTNG_OK))
 		return LTTNG_ERR_KERN_NA;
 	return LTTNG_OK;
@@ -234,7 +234,8 @@ static int prepare_domain(struct command_ctx *ctx)
 			ctx->domain->exists = true;
 			ctx->domain->buffer_type = LTTNG_BUFFER_GLOBAL;
 		}
-		return LTTNG_OK;
+		impl = domain_impl(ctx->daemon, type);
+		return impl && impl->prepare ? prepare_or_wait(ctx, impl) : LTTNG_OK;
 	}
 	if (type == LTTNG_DOMAIN_UST || domain_type_is_agent(type)) {
 		if (!ctx->session)

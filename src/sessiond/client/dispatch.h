@@ -31,12 +31,20 @@ struct client_request {
 };
 
 /* What a handler produces: an LTTng code plus optional command header and data. */
+#define CLIENT_REPLY_MAX_FDS 16
 struct client_reply {
 	bool deferred; /* the handler will answer with client_server_complete() */
 	int ret_code;  /* enum lttng_error_code */
 	struct buffer cmd_header;
 	struct buffer data;
+	/* Descriptors sent after the data (a listed user-space probe's binary), owned:
+	 * closed once sent, or with the reply. */
+	int fds[CLIENT_REPLY_MAX_FDS];
+	int fd_count;
 };
+
+/* Adds a duplicate of fd to the reply; 0 or -errno (-E2BIG: too many). */
+int client_reply_add_fd(struct client_reply *reply, int fd);
 
 /* Bytes of payload the request announces, or -1 when the header is invalid.
  * Pure: used by the reader before any allocation and by the fuzzers. */

@@ -27,13 +27,20 @@ struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t 
 	b->subject_id = subject_id;
 	b->waiter = waiter;
 	b->stop_on_error = true;
-	b->target_bits = 0; /* no consumer until consumer_batch_target() */
+	b->target = CONSUMER_COUNT; /* no consumer until consumer_batch_target() */
 	return b;
 }
 
 void consumer_batch_target(struct consumer_batch *b, unsigned bits_per_long)
 {
-	b->target_bits = bits_per_long;
+	b->target = bits_per_long == 64 ? CONSUMER_64
+		    : bits_per_long == 32 ? CONSUMER_32
+					  : CONSUMER_COUNT;
+}
+
+void consumer_batch_target_kernel(struct consumer_batch *b)
+{
+	b->target = CONSUMER_KERNEL;
 }
 
 struct consumer_op *consumer_batch_add(struct consumer_batch *b, enum consumer_op_type type)
@@ -52,8 +59,26 @@ struct consumer_op *consumer_batch_add(struct consumer_batch *b, enum consumer_o
 	op = &b->ops[b->count++];
 	memset(op, 0, sizeof(*op));
 	op->type = type;
-	op->bits_per_long = b->target_bits;
+	op->consumer = b->target;
 	op->result = -ECANCELED;
+	return op;
+}
+
+struct consumer_op *consumer_batch_add_request(struct consumer_batch *b, uint16_t msg_type,
+					       const void *payload, uint32_t length)
+{
+	struct consumer_op *op = consumer_batch_add(b, CONSUMER_OP_REQUEST);
+
+	if (!op)
+		return NULL;
+	op->in.request.payload = malloc(length ? length : 1);
+	if (!op->in.request.payload) {
+		b->count--; /* nothing of it to free */
+		return NULL;
+	}
+	memcpy(op->in.request.payload, payload, length);
+	op->in.request.msg_type = msg_type;
+	op->in.request.length = length;
 	return op;
 }
 
@@ -113,6 +138,8 @@ void consumer_batch_free(struct consumer_batch *b)
 			free(op->in.snapshot);
 		if (op->type == CONSUMER_OP_PUSH_METADATA)
 			free(op->in.push.text);
+		if (op->type == CONSUMER_OP_REQUEST)
+			free(op->in.request.payload);
 	}
 	free(b->ops);
 	free(b);
@@ -186,6 +213,11 @@ static int op_run(int fd, struct consumer_op *op)
 		r = consumer_send(fd, type, op->in.snapshot, sizeof(*op->in.snapshot),
 				  CONSUMER_REPLY_TIMEOUT_MS);
 		break;
+	case CONSUMER_OP_REQUEST:
+		type = op->in.request.msg_type;
+		r = consumer_send(fd, type, op->in.request.payload, op->in.request.length,
+				  CONSUMER_REPLY_TIMEOUT_MS);
+		break;
 	case CONSUMER_OP_PUSH_METADATA:
 		type = CONSUMER_MSG_PUSH_METADATA;
 		r = consumer_send_parts(fd, type, &op->in.push.head,
@@ -211,10 +243,10 @@ static int op_run(int fd, struct consumer_op *op)
 }
 
 /* The ops for that consumer, from index `first` on, never reached it. */
-static void fail_ops_of(struct consumer_batch *b, unsigned bits_per_long, unsigned first)
+static void fail_ops_of(struct consumer_batch *b, enum consumer_id consumer, unsigned first)
 {
 	for (unsigned i = first; i < b->count; i++)
-		if (b->ops[i].bits_per_long == bits_per_long)
+		if (b->ops[i].consumer == consumer)
 			b->ops[i].result = -ENOTCONN;
 }
 
@@ -227,7 +259,7 @@ static void batch_part_run(struct worker_job *job)
 	for (unsigned i = 0; i < b->count; i++) {
 		struct consumer_op *op = &b->ops[i];
 
-		if (op->bits_per_long != part->bits_per_long)
+		if (op->consumer != part->consumer)
 			continue;
 		op->result = op_run(part->fd, op);
 		if (op->result < 0) {
@@ -239,7 +271,7 @@ static void batch_part_run(struct worker_job *job)
 				 * noticed and replaced) rather than misread the next batch.
 				 * The part's later ops never reach it. */
 				shutdown(part->fd, SHUT_RDWR);
-				fail_ops_of(b, part->bits_per_long, i + 1);
+				fail_ops_of(b, part->consumer, i + 1);
 				break;
 			}
 			if (b->stop_on_error)
@@ -254,7 +286,7 @@ static void batch_part_done(struct daemon *d, struct worker_job *job)
 	struct consumer_batch *b = part->batch;
 
 	if (!part->ran) /* its consumer went away before running it */
-		fail_ops_of(b, part->bits_per_long, 0);
+		fail_ops_of(b, part->consumer, 0);
 	if (--b->parts_pending > 0)
 		return;
 	b->done(d, b);
@@ -265,31 +297,31 @@ static void batch_part_done(struct daemon *d, struct worker_job *job)
 static void part_consumer_ready(struct daemon *d, struct consumer_start_waiter *w, int status)
 {
 	struct consumer_batch_part *part = container_of(w, struct consumer_batch_part, start);
-	struct consumer_supervisor *cs = consumer_for_bits(d, part->bits_per_long);
+	struct consumer_supervisor *cs = &d->consumers[part->consumer];
 
-	if (status == LTTNG_OK && cs && cs->queue && !d->stopping) {
+	if (status == LTTNG_OK && cs->queue && !d->stopping) {
 		part->fd = cs->cmd_fd;
 		worker_queue_submit(cs->queue, &part->base);
 		return;
 	}
-	fail_ops_of(part->batch, part->bits_per_long, 0);
+	fail_ops_of(part->batch, part->consumer, 0);
 	part->ran = true; /* its ops have their results */
 	batch_part_done(d, &part->base);
 }
 
 void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 {
-	enum consumer_start_result started[CONSUMER_BITNESS_COUNT];
-	bool used[CONSUMER_BITNESS_COUNT] = { false };
+	enum consumer_start_result started[CONSUMER_COUNT];
+	bool used[CONSUMER_COUNT] = { false };
 	unsigned nparts = 0;
 
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+	for (int k = 0; k < CONSUMER_COUNT; k++) {
 		struct consumer_batch_part *part = &b->parts[k];
 
 		part->base.run = batch_part_run;
 		part->base.done = batch_part_done;
 		part->batch = b;
-		part->bits_per_long = d->consumers[k].bits_per_long;
+		part->consumer = (enum consumer_id) k;
 		part->fd = -1;
 		part->ran = false;
 		part->start.ready = part_consumer_ready;
@@ -302,21 +334,21 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 		batch_part_done(d, &b->parts[0].base);
 		return;
 	}
-	/* Ops for a bitness no consumer serves fail. */
+	/* Ops for no consumer (a bitness none serves) fail. */
 	for (unsigned i = 0; i < b->count; i++)
-		if (!consumer_for_bits(d, b->ops[i].bits_per_long))
+		if (b->ops[i].consumer >= CONSUMER_COUNT)
 			b->ops[i].result = -ENOTCONN;
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+	for (int k = 0; k < CONSUMER_COUNT; k++) {
 		struct consumer_supervisor *cs = &d->consumers[k];
 
 		for (unsigned i = 0; i < b->count && !used[k]; i++)
-			used[k] = b->ops[i].bits_per_long == cs->bits_per_long;
+			used[k] = b->ops[i].consumer == cs->id;
 		if (!used[k])
 			continue;
 		started[k] = consumer_start(cs, &b->parts[k].start);
 		if (started[k] == CONSUMER_START_FAILED ||
 		    (started[k] == CONSUMER_START_READY && !cs->queue)) {
-			fail_ops_of(b, cs->bits_per_long, 0);
+			fail_ops_of(b, cs->id, 0);
 			used[k] = false;
 			continue;
 		}
@@ -330,7 +362,7 @@ void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)
 	/* Every part is counted before any is queued: completions run on this (the
 	 * loop) thread, after this returns, and so do the start waiters. */
 	b->parts_pending = nparts;
-	for (int k = 0; k < CONSUMER_BITNESS_COUNT; k++) {
+	for (int k = 0; k < CONSUMER_COUNT; k++) {
 		if (!used[k] || started[k] != CONSUMER_START_READY)
 			continue;
 		b->parts[k].fd = d->consumers[k].cmd_fd;

@@ -29,11 +29,14 @@ enum consumer_op_type {
 	CONSUMER_OP_DATA_PENDING,
 	CONSUMER_OP_STATS,
 	CONSUMER_OP_SNAPSHOT,
+	/* A request answered by a STATUS alone (the kernel messages): its type and
+	 * payload as they go on the wire. */
+	CONSUMER_OP_REQUEST,
 };
 
 struct consumer_op {
 	enum consumer_op_type type;
-	unsigned bits_per_long; /* the consumer daemon it goes to */
+	enum consumer_id consumer; /* the consumer daemon it goes to */
 	int result; /* 0 or -errno */
 	union {
 		struct consumer_wire_add_channel *add_channel; /* owned */
@@ -44,6 +47,11 @@ struct consumer_op {
 		} push;
 		uint64_t key; /* FLUSH, DESTROY, DATA_PENDING (session id), STATS */
 		struct consumer_wire_snapshot *snapshot; /* owned */
+		struct {
+			uint16_t msg_type; /* enum consumer_msg_type */
+			uint32_t length;
+			void *payload; /* owned */
+		} request;
 	} in;
 	/* ADD_CHANNEL: the objects to hand to applications (owned until taken). */
 	struct lttng_ust_abi_object_data *channel_object;
@@ -62,7 +70,7 @@ typedef void (*consumer_batch_done_fn)(struct daemon *d, struct consumer_batch *
 struct consumer_batch_part {
 	struct worker_job base;
 	struct consumer_batch *batch;
-	unsigned bits_per_long;
+	enum consumer_id consumer;
 	int fd;
 	bool ran; /* false when its consumer stopped before running it */
 	struct consumer_start_waiter start; /* while its consumer starts */
@@ -70,7 +78,7 @@ struct consumer_batch_part {
 
 struct consumer_batch {
 	bool stop_on_error;  /* skip a part's remaining ops after a failure */
-	unsigned target_bits; /* consumer daemon of the ops added next */
+	enum consumer_id target; /* consumer daemon of the ops added next; COUNT: none */
 	consumer_batch_done_fn done;
 	/* What done() needs to go on: the id of the object the batch is about (a
 	 * registry, a session: the caller's lookup finds it again, or learns it is
@@ -79,7 +87,7 @@ struct consumer_batch {
 	struct operation *waiter;
 	unsigned count, capacity;
 	struct consumer_op *ops;
-	struct consumer_batch_part parts[CONSUMER_BITNESS_COUNT];
+	struct consumer_batch_part parts[CONSUMER_COUNT];
 	unsigned parts_pending; /* parts not completed yet */
 };
 
@@ -87,10 +95,16 @@ struct consumer_batch {
  * before it was added (none named: the op fails with -ENOTCONN). */
 struct consumer_batch *consumer_batch_new(consumer_batch_done_fn done, uint64_t subject_id,
 					 struct operation *waiter);
-/* The ops added from now on go to the consumer of applications of that bitness. */
+/* The ops added from now on go to the user-space consumer of applications of that
+ * bitness. */
 void consumer_batch_target(struct consumer_batch *b, unsigned bits_per_long);
+/* The ops added from now on go to the kernel consumer. */
+void consumer_batch_target_kernel(struct consumer_batch *b);
 /* Adds an op; returns it (zeroed but for type), or NULL on out-of-memory. */
 struct consumer_op *consumer_batch_add(struct consumer_batch *b, enum consumer_op_type type);
+/* Adds a request answered by a STATUS alone, with a copy of its payload. */
+struct consumer_op *consumer_batch_add_request(struct consumer_batch *b, uint16_t msg_type,
+					       const void *payload, uint32_t length);
 /* Adds a PUSH_METADATA op with a copy of text (split in protocol-sized chunks). */
 int consumer_batch_add_push(struct consumer_batch *b, uint64_t key, uint64_t offset, bool reset,
 			    const char *text, size_t len);

@@ -56,7 +56,7 @@ static int consumer_exec_prepare(const struct consumer_supervisor *cs,
 	x->argv[n++] = (char *) "lttng-consumerd";
 	x->argv[n++] = (char *) (cfg->verbose_consumer ? "--verbose"
 						: cfg->verbosity < 0 ? "--quiet" : "");
-	x->argv[n++] = (char *) "-u";
+	x->argv[n++] = (char *) (cs->kernel ? "-k" : "-u");
 	x->argv[n++] = (char *) "--consumerd-cmd-sock";
 	x->argv[n++] = (char *) cs->cmd_sock;
 	x->argv[n++] = (char *) "--consumerd-err-sock";

@@ -34,21 +34,29 @@ int consumer_supervisors_init(struct daemon *d)
 {
 	const struct sessiond_config *cfg = d->cfg;
 
-	d->consumers = calloc(CONSUMER_BITNESS_COUNT, sizeof(*d->consumers));
+	d->consumers = calloc(CONSUMER_COUNT, sizeof(*d->consumers));
 	if (!d->consumers)
 		return -ENOMEM;
 
 	d->consumers[CONSUMER_64] = (struct consumer_supervisor){
-		.daemon = d, .bits_per_long = 64, .cmd_fd = -1, .err_fd = -1,
+		.daemon = d, .id = CONSUMER_64, .bits_per_long = 64, .cmd_fd = -1, .err_fd = -1,
 		.bin_path = cfg->consumerd64_path, .libdir = cfg->consumerd64_libdir,
 		.cmd_sock = cfg->ustconsumerd64_cmd_sock, .err_sock = cfg->ustconsumerd64_err_sock,
 	};
 	d->consumers[CONSUMER_32] = (struct consumer_supervisor){
-		.daemon = d, .bits_per_long = 32, .cmd_fd = -1, .err_fd = -1,
+		.daemon = d, .id = CONSUMER_32, .bits_per_long = 32, .cmd_fd = -1, .err_fd = -1,
 		.bin_path = cfg->consumerd32_path, .libdir = cfg->consumerd32_libdir,
 		.cmd_sock = cfg->ustconsumerd32_cmd_sock, .err_sock = cfg->ustconsumerd32_err_sock,
 	};
-	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
+	/* As LTTng on a 64-bit kernel: the 64-bit binary, in kernel mode. Only a
+	 * daemon that serves the kernel domain ever starts it. */
+	d->consumers[CONSUMER_KERNEL] = (struct consumer_supervisor){
+		.daemon = d, .id = CONSUMER_KERNEL, .kernel = true, .bits_per_long = 64,
+		.cmd_fd = -1, .err_fd = -1,
+		.bin_path = cfg->consumerd64_path, .libdir = cfg->consumerd64_libdir,
+		.cmd_sock = cfg->kconsumerd_cmd_sock, .err_sock = cfg->kconsumerd_err_sock,
+	};
+	for (int i = 0; i < CONSUMER_COUNT; i++)
 		list_init(&d->consumers[i].start_waiters);
 	return 0;
 }
@@ -59,11 +67,11 @@ void consumer_supervisors_free(struct daemon *d)
 	d->consumers = NULL;
 }
 
-/* Index in d->consumers of the consumer for that bitness, -1 when none. */
+/* Index in d->consumers of the user-space consumer for that bitness, -1 when none. */
 static int consumer_index(const struct daemon *d, unsigned bits_per_long)
 {
-	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
-		if (d->consumers[i].bits_per_long == bits_per_long)
+	for (int i = 0; i < CONSUMER_COUNT; i++)
+		if (!d->consumers[i].kernel && d->consumers[i].bits_per_long == bits_per_long)
 			return i;
 	return -1;
 }
@@ -118,12 +126,18 @@ void consumer_death_unsubscribe(struct consumer_death_subscription *sub)
 	sub->link.next = sub->link.prev = NULL;
 }
 
-static void notify_death(struct daemon *d, unsigned bits_per_long)
+static void notify_death(struct daemon *d, const struct consumer_supervisor *cs)
 {
 	struct consumer_death_subscription *sub, *tmp;
 
 	list_for_each_entry_safe(sub, tmp, &d->consumer_death_subscribers, link)
-		sub->died(d, sub, bits_per_long);
+		sub->died(d, sub, cs);
+}
+
+/* "64-bit", "32-bit" or "kernel", for messages. */
+static const char *consumer_label(const struct consumer_supervisor *cs)
+{
+	return cs->kernel ? "kernel" : cs->bits_per_long == 32 ? "32-bit" : "64-bit";
 }
 
 static void start_finished(struct consumer_supervisor *cs, int status);
@@ -139,8 +153,8 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 		return 0; /* a consumer whose start failed, killed: now reaped */
 	d = cs->daemon;
 	if (cs->state == CONSUMER_STARTING) {
-		log_error("%u-bit consumer daemon %s (pid %d) exited while starting (%s %d)",
-			  cs->bits_per_long, cs->bin_path, (int) si->si_pid,
+		log_error("%s consumer daemon %s (pid %d) exited while starting (%s %d)",
+			  consumer_label(cs), cs->bin_path, (int) si->si_pid,
 			  si->si_code == CLD_EXITED ? "status" : "signal", si->si_status);
 		consumer_spawn_cancel(cs);
 		supervisor_forget(cs);
@@ -149,17 +163,19 @@ static int child_exit_cb(sd_event_source *s, const siginfo_t *si, void *userdata
 	}
 	list_for_each_entry(session, &d->sessions->sessions, link)
 		active += session->active;
-	log_error("%u-bit consumer daemon (pid %d) exited (%s %d); %u active session(s) "
+	log_error("%s consumer daemon (pid %d) exited (%s %d); %u active session(s) "
 		  "affected, a new one starts on the next command that needs it",
-		  cs->bits_per_long, (int) si->si_pid,
+		  consumer_label(cs), (int) si->si_pid,
 		  si->si_code == CLD_EXITED ? "status" : "signal", si->si_status, active);
 	supervisor_forget(cs);
-	notify_death(d, cs->bits_per_long);
+	notify_death(d, cs);
 	return 0;
 }
 
 static int failure_code(const struct consumer_supervisor *cs)
 {
+	if (cs->kernel)
+		return LTTNG_ERR_KERN_CONSUMER_FAIL;
 	return cs->bits_per_long == 32 ? LTTNG_ERR_UST_CONSUMER32_FAIL
 				       : LTTNG_ERR_UST_CONSUMER64_FAIL;
 }
@@ -200,7 +216,7 @@ void consumer_spawn_finished(struct consumer_supervisor *cs, int result)
 	}
 	if (r < 0) {
 		/* Killed; its child source (ours no more) reaps it. */
-		log_error_errno(r, "%u-bit consumer daemon %s did not start", cs->bits_per_long,
+		log_error_errno(r, "%s consumer daemon %s did not start", consumer_label(cs),
 				cs->bin_path);
 		kill(cs->pid, SIGKILL);
 		(void) sd_event_source_set_userdata(cs->child_watch, NULL);
@@ -210,7 +226,7 @@ void consumer_spawn_finished(struct consumer_supervisor *cs, int result)
 		start_finished(cs, r);
 		return;
 	}
-	log_info("%u-bit consumer daemon started (pid %d)", cs->bits_per_long, (int) cs->pid);
+	log_info("%s consumer daemon started (pid %d)", consumer_label(cs), (int) cs->pid);
 	start_finished(cs, 0);
 }
 
@@ -251,13 +267,14 @@ void consumer_start_cancel(struct consumer_start_waiter *w)
 	w->link.next = w->link.prev = NULL;
 }
 
-/* Starting every configured consumer daemon for an operation, the 64-bit one first
- * (as LTTng): the operation is held until they run, and fails with the error of
- * the first that cannot. */
+/* Starting consumer daemons for an operation, in index order (the 64-bit one
+ * first, as LTTng): the operation is held until they run, and fails with the error
+ * of the first that cannot. */
 struct start_chain {
 	struct consumer_start_waiter waiter;
 	struct operation *op;
 	int next; /* index in d->consumers of the next one to start */
+	unsigned wanted; /* bit i: d->consumers[i] */
 };
 
 static void start_chain_next(struct daemon *d, struct start_chain *c);
@@ -276,9 +293,11 @@ static void start_chain_ready(struct daemon *d, struct consumer_start_waiter *w,
 
 static void start_chain_next(struct daemon *d, struct start_chain *c)
 {
-	while (c->next < CONSUMER_BITNESS_COUNT) {
+	while (c->next < CONSUMER_COUNT) {
 		struct consumer_supervisor *cs = &d->consumers[c->next++];
 
+		if (!(c->wanted & (1u << cs->id)))
+			continue;
 		switch (consumer_start(cs, &c->waiter)) {
 		case CONSUMER_START_READY:
 			continue;
@@ -286,7 +305,7 @@ static void start_chain_next(struct daemon *d, struct start_chain *c)
 			return;
 		case CONSUMER_START_FAILED:
 			operation_fail(c->op, failure_code(cs));
-			c->next = CONSUMER_BITNESS_COUNT;
+			c->next = CONSUMER_COUNT;
 			break;
 		}
 	}
@@ -294,12 +313,14 @@ static void start_chain_next(struct daemon *d, struct start_chain *c)
 	free(c);
 }
 
-enum lttng_error_code consumer_ensure_running(struct daemon *d, struct operation *op)
+static enum lttng_error_code ensure_running(struct daemon *d, struct operation *op,
+					    unsigned wanted)
 {
 	struct start_chain *c;
 
-	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
-		if (d->consumers[i].state != CONSUMER_RUNNING && d->consumers[i].bin_path[0])
+	for (int i = 0; i < CONSUMER_COUNT; i++)
+		if ((wanted & (1u << i)) && d->consumers[i].state != CONSUMER_RUNNING &&
+		    d->consumers[i].bin_path[0])
 			goto start;
 	return LTTNG_OK; /* the common case: nothing to wait for */
 start:
@@ -308,9 +329,20 @@ start:
 		return LTTNG_ERR_NOMEM;
 	c->waiter.ready = start_chain_ready;
 	c->op = op;
+	c->wanted = wanted;
 	operation_hold(op);
 	start_chain_next(d, c);
 	return LTTNG_OK;
+}
+
+enum lttng_error_code consumer_ensure_running(struct daemon *d, struct operation *op)
+{
+	return ensure_running(d, op, (1u << CONSUMER_64) | (1u << CONSUMER_32));
+}
+
+enum lttng_error_code consumer_kernel_ensure_running(struct daemon *d, struct operation *op)
+{
+	return ensure_running(d, op, 1u << CONSUMER_KERNEL);
 }
 
 /* Stops feeding it: queued work still goes out, then closing our command connection
@@ -346,13 +378,13 @@ void consumer_supervisors_stop(struct daemon *d)
 
 	if (!d->consumers)
 		return; /* the daemon's start failed before they were made */
-	/* Both are told first, then given one common second to exit. */
-	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++)
+	/* All are told first, then given one common second to exit. */
+	for (int i = 0; i < CONSUMER_COUNT; i++)
 		supervisor_release(&d->consumers[i]);
 	deadline = monotonic_ms() + 1000;
 	do {
 		waiting = false;
-		for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++) {
+		for (int i = 0; i < CONSUMER_COUNT; i++) {
 			struct consumer_supervisor *cs = &d->consumers[i];
 
 			if (cs->pid <= 0)
@@ -365,7 +397,7 @@ void consumer_supervisors_stop(struct daemon *d)
 		if (waiting)
 			usleep(10000);
 	} while (waiting && monotonic_ms() < deadline);
-	for (int i = 0; i < CONSUMER_BITNESS_COUNT; i++) {
+	for (int i = 0; i < CONSUMER_COUNT; i++) {
 		struct consumer_supervisor *cs = &d->consumers[i];
 
 		if (cs->pid <= 0)

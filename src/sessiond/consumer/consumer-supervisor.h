@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Our lttng-consumerd, one per application bitness: the 64-bit one, and the 32-bit
- * one when --consumerd32-path (or LTTNG_CONSUMERD32_BIN) names one. Each is spawned
- * on first need (the first user-space domain command on a session, as LTTng does),
+ * Our lttng-consumerd processes: for user space one per application bitness (the
+ * 64-bit one, and the 32-bit one when --consumerd32-path or LTTNG_CONSUMERD32_BIN
+ * names one), and the kernel one (the 64-bit binary run with -k). Each is spawned
+ * on first need (the first domain command on a session, as LTTng does),
  * handshaken, watched, and spawned again on the next need when it dies.
  */
 #ifndef SESSIOND_CONSUMER_SUPERVISOR_H
@@ -19,10 +20,11 @@ struct operation;
 struct worker_queue;
 
 /* Which consumer daemon: the index of d->consumers. */
-enum consumer_bitness {
-	CONSUMER_64,
-	CONSUMER_32,
-	CONSUMER_BITNESS_COUNT,
+enum consumer_id {
+	CONSUMER_64,     /* user space, 64-bit applications */
+	CONSUMER_32,     /* user space, 32-bit applications */
+	CONSUMER_KERNEL, /* the kernel domain */
+	CONSUMER_COUNT,
 };
 
 enum consumer_state {
@@ -35,7 +37,10 @@ struct consumer_spawn;
 
 struct consumer_supervisor {
 	struct daemon *daemon;  /* the owner */
-	unsigned bits_per_long; /* 64 or 32: the applications it serves */
+	enum consumer_id id;    /* its index in d->consumers */
+	bool kernel;            /* serves the kernel domain (started with -k) */
+	unsigned bits_per_long; /* 64 or 32: its word size (user space: the
+				 * applications it serves) */
 	/* Where it is and how to reach it (the daemon's configuration, not owned). */
 	const char *bin_path;   /* "" when none is configured */
 	const char *libdir;     /* prepended to its LD_LIBRARY_PATH when not "" */
@@ -56,7 +61,7 @@ struct consumer_supervisor {
 struct consumer_death_subscription {
 	struct list_node link;
 	void (*died)(struct daemon *d, struct consumer_death_subscription *sub,
-		     unsigned bits_per_long);
+		     const struct consumer_supervisor *cs);
 };
 
 /* Subscribes; a subscription is dropped with consumer_death_unsubscribe(). */
@@ -67,15 +72,16 @@ void consumer_death_unsubscribe(struct consumer_death_subscription *sub);
 int consumer_supervisors_init(struct daemon *d);
 /* Frees d->consumers once they are stopped. */
 void consumer_supervisors_free(struct daemon *d);
-/* The consumer serving applications of that bitness, or NULL for another bitness. */
+/* The user-space consumer serving applications of that bitness, or NULL for another
+ * bitness. */
 struct consumer_supervisor *consumer_for_bits(struct daemon *d, unsigned bits_per_long);
 /* True when a consumer binary is configured for applications of that bitness. */
 bool consumer_configured(const struct daemon *d, unsigned bits_per_long);
 /* Who waits for a consumer daemon's start: embedded in the waiter's own state. */
 struct consumer_start_waiter {
 	struct list_node link;
-	/* LTTNG_OK, or LTTNG_ERR_UST_CONSUMER64_FAIL / _CONSUMER32_FAIL (the reason is
-	 * logged). */
+	/* LTTNG_OK, or LTTNG_ERR_UST_CONSUMER64_FAIL / _CONSUMER32_FAIL /
+	 * LTTNG_ERR_KERN_CONSUMER_FAIL (the reason is logged). */
 	void (*ready)(struct daemon *d, struct consumer_start_waiter *w, int status);
 };
 
@@ -90,11 +96,13 @@ enum consumer_start_result consumer_start(struct consumer_supervisor *cs,
 					  struct consumer_start_waiter *w);
 /* Forgets a pending waiter (its owner goes away before the start ends). */
 void consumer_start_cancel(struct consumer_start_waiter *w);
-/* Makes every configured consumer daemon run, the 64-bit one first, as LTTng does on
- * a user-space command: op is held until they do, and fails with
+/* Makes every configured user-space consumer daemon run, the 64-bit one first, as
+ * LTTng does on a user-space command: op is held until they do, and fails with
  * LTTNG_ERR_UST_CONSUMER64_FAIL / LTTNG_ERR_UST_CONSUMER32_FAIL for the first that
  * cannot start. Returns LTTNG_OK or LTTNG_ERR_NOMEM. */
 enum lttng_error_code consumer_ensure_running(struct daemon *d, struct operation *op);
+/* The same for the kernel consumer daemon (LTTNG_ERR_KERN_CONSUMER_FAIL). */
+enum lttng_error_code consumer_kernel_ensure_running(struct daemon *d, struct operation *op);
 /* Asks every consumer daemon to exit and reaps them. */
 void consumer_supervisors_stop(struct daemon *d);
 

@@ -24,6 +24,7 @@ struct client_server;
 struct consumer_supervisor;
 struct tracer_domain;
 struct ust_apps;
+struct kernel_tracer;
 struct consumer_death_subscription;
 
 struct daemon {
@@ -39,7 +40,8 @@ struct daemon {
 	 * it does not implement (its commands answer as the real daemon without it). */
 	const struct tracer_domain *domains[DOMAIN_INDEX_COUNT];
 	struct ust_apps *apps;                 /* ust/ust-app.c: instrumented applications */
-	/* consumer/consumer-supervisor.h: one per bitness, CONSUMER_BITNESS_COUNT. */
+	struct kernel_tracer *kernel;          /* kernel/: tracefs and the kernel traces */
+	/* consumer/consumer-supervisor.h: one per consumer daemon, CONSUMER_COUNT. */
 	struct consumer_supervisor *consumers;
 	struct list_node consumer_death_subscribers; /* struct consumer_death_subscription */
 	struct list_node ust_registries; /* struct ust_registry (ust/) */

@@ -20,12 +20,14 @@ int rundir_create(const struct sessiond_config *cfg)
 	return 0;
 }
 
-/* Consumer socket directories: 0750, group = tracing group for a root daemon. */
+/* Consumer socket directories: 0750, group = tracing group for a root daemon; the
+ * kernel consumer's for root's daemon only, as in LTTng. */
 int rundir_create_consumer_dirs(const struct sessiond_config *cfg, gid_t tracing_gid)
 {
-	const char *dirs[] = { cfg->ustconsumerd64_dir, cfg->ustconsumerd32_dir };
+	const char *dirs[] = { cfg->ustconsumerd64_dir, cfg->ustconsumerd32_dir,
+			       cfg->kconsumerd_dir };
 
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) - (cfg->is_root ? 0 : 1); i++) {
 		if (mkdir(dirs[i], 0750) < 0 && errno != EEXIST)
 			return log_error_errno(-errno, "Cannot create %s", dirs[i]);
 		if (cfg->is_root && chown(dirs[i], 0, tracing_gid) < 0)
@@ -115,6 +117,7 @@ void rundir_cleanup(const struct sessiond_config *cfg, int lock_fd)
 	(void) unlink(cfg->health_sock_path);
 	(void) rmdir(cfg->ustconsumerd64_dir);
 	(void) rmdir(cfg->ustconsumerd32_dir);
+	(void) rmdir(cfg->kconsumerd_dir);
 	if (lock_fd >= 0) {
 		(void) unlink(cfg->lock_file_path);
 		close(lock_fd);

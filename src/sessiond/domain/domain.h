@@ -27,6 +27,8 @@
 /* One entry of a tracepoint listing (LIST_TRACEPOINTS, LIST_TRACEPOINT_FIELDS). */
 struct listed_event {
 	char name[WIRE_SYMBOL_NAME_LEN];
+	int type;       /* enum lttng_event_type: 0 is TRACEPOINT */
+	uint32_t flags; /* enum lttng_event_flag: syscall bitness */
 	int loglevel;
 	pid_t pid;
 	bool has_field;
@@ -92,6 +94,9 @@ struct tracer_domain {
 	enum lttng_error_code (*regenerate_statedump)(struct daemon *d, struct session *s);
 	/* Collects what can be traced (tracepoints, with their fields when asked). */
 	enum lttng_error_code (*list_events)(struct daemon *d, struct event_listing *out, struct operation *op);
+	/* Collects the system calls that can be traced (NULL: none). */
+	enum lttng_error_code (*list_syscalls)(struct daemon *d, struct event_listing *out,
+					       struct operation *op);
 	/* Whether the session holds recorded data in this domain (clear, rotate). */
 	bool (*has_data)(struct daemon *d, const struct session *s);
 };
@@ -104,6 +109,10 @@ struct event_request {
 	struct session *session;
 	struct domain *domain;
 	const char *channel_name;
+	/* The client's reply, for a rule that needs work off the loop first (a
+	 * user-space probe's binary is read): held while it runs, failed with the
+	 * rule's error. NULL when the request carries no such rule. */
+	struct operation *op;
 };
 
 /* The implementation serving an LTTng domain type, NULL when none does. */

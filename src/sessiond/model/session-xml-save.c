@@ -281,6 +281,30 @@ static void write_ust_event(struct writer *wr, const struct event_rule *rule)
 	close_element(wr);
 }
 
+/* A user-space probe's location (T:save.c save_kernel_userspace_probe_event). */
+static void write_uprobe_attributes(struct writer *wr, const struct decoded_uprobe *u)
+{
+	bool function = u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION;
+
+	open_element(wr, "attributes");
+	open_element(wr, function ? "userspace_probe_function_attributes"
+				  : "userspace_probe_tracepoint_attributes");
+	write_string(wr, "lookup_method",
+		     !function ? "SDT"
+		     : u->lookup == LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_ELF
+			     ? "ELF"
+			     : "DEFAULT");
+	write_string(wr, "binary_path", u->binary_path);
+	if (function) {
+		write_string(wr, "function_name", u->function);
+	} else {
+		write_string(wr, "provider_name", u->provider);
+		write_string(wr, "probe_name", u->probe);
+	}
+	close_element(wr);
+	close_element(wr);
+}
+
 static void write_kernel_event(struct writer *wr, const struct event_rule *rule)
 {
 	const struct decoded_event *ev = &rule->spec;
@@ -297,6 +321,8 @@ static void write_kernel_event(struct writer *wr, const struct event_rule *rule)
 	write_string(wr, "type", type);
 	if (ev->filter_expression)
 		write_string(wr, "filter", ev->filter_expression);
+	if (ev->type == LTTNG_EVENT_USERSPACE_PROBE && ev->uprobe)
+		write_uprobe_attributes(wr, ev->uprobe);
 	close_element(wr);
 }
 

@@ -645,11 +645,14 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app)
 }
 
 void ust_trace_consumer_died(struct daemon *d, struct consumer_death_subscription *sub,
-			     unsigned bits_per_long)
+			     const struct consumer_supervisor *cs)
 {
+	unsigned bits_per_long = cs->bits_per_long;
 	struct ust_registry *reg;
 	unsigned lost = 0;
 
+	if (cs->kernel)
+		return; /* not ours */
 	/* The ring buffers lived in the consumer's shared memory: the traces of the
 	 * registries it held end here. New registries get a new consumer. The other
 	 * bitness's consumer and its registries go on. */

@@ -98,7 +98,7 @@ void ust_trace_app_gone(struct daemon *d, struct ust_app *app);
 /* The consumer daemon of that bitness died: the registries whose buffers it held
  * end (their sessions' stop reports it). */
 void ust_trace_consumer_died(struct daemon *d, struct consumer_death_subscription *sub,
-			     unsigned bits_per_long);
+			     const struct consumer_supervisor *cs);
 /* Daemon shutdown: queue the metadata the consumer has not written yet, so the
  * traces it closes are readable. */
 void ust_trace_shutdown(struct daemon *d);
