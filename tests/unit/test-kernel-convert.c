@@ -351,18 +351,8 @@ static void test_syscalls(struct kconv *cv)
 	is_mem(out, b.len, &ret, 8, "ret");
 }
 
-/* The directions of read's arguments as LTTng 2.13.9 has them (x86-64-syscalls_
- * pointers.h: fd sc_in, buf sc_out, count sc_in); this definition replaces the
- * library's table in this test. */
-const struct ksc_syscall *ksc_lookup(const char *name)
-{
-	static const struct ksc_syscall read_sc = {
-		"read", 3, { { "fd", KSC_IN }, { "buf", KSC_OUT }, { "count", KSC_IN } },
-	};
-
-	return !strcmp(name, "read") ? &read_sc : NULL;
-}
-
+/* The syscall table (syscall-args.c) says read's fd and count are inputs, buf an
+ * output (M: x86-64-syscalls_pointers.h: sc_in, sc_out, sc_in). */
 static void test_syscall_directions(struct kconv *cv)
 {
 	struct tep_event *enter = load(NULL, "syscalls", "sys_enter_read");
@@ -406,6 +396,42 @@ static void test_syscall_directions(struct kconv *cv)
 	kevent_encode(&ex, cv, rec, 24, &b);
 	memset(expected_ex + 8, 0, 8);
 	is_mem(out, b.len, expected_ex, 16, "another thread's exit without entry: buf 0");
+}
+
+/* LTTng's clone: fields named as LTTng names them (flags, not ftrace's clone_flags),
+ * by position; tls, which LTTng does not record, nowhere. Format of Linux 6.18. */
+static void test_syscall_names(void)
+{
+	static const char clone_format[] =
+		"name: sys_enter_clone\n"
+		"ID: 196\n"
+		"format:\n"
+		"	field:unsigned short common_type;	offset:0;	size:2;	signed:0;\n"
+		"	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;\n"
+		"	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;\n"
+		"	field:int common_pid;	offset:4;	size:4;	signed:1;\n"
+		"\n"
+		"	field:int __syscall_nr;	offset:8;	size:4;	signed:1;\n"
+		"	field:unsigned long clone_flags;	offset:16;	size:8;	signed:0;\n"
+		"	field:unsigned long newsp;	offset:24;	size:8;	signed:0;\n"
+		"	field:int * parent_tidptr;	offset:32;	size:8;	signed:0;\n"
+		"	field:int * child_tidptr;	offset:40;	size:8;	signed:0;\n"
+		"	field:unsigned long tls;	offset:48;	size:8;	signed:0;\n"
+		"\n"
+		"print fmt: \"clone_flags: 0x%08lx, newsp: 0x%08lx, parent_tidptr: 0x%08lx, child_tidptr: 0x%08lx, tls: 0x%08lx\", ((unsigned long)(REC->clone_flags)), ((unsigned long)(REC->newsp)), ((unsigned long)(REC->parent_tidptr)), ((unsigned long)(REC->child_tidptr)), ((unsigned long)(REC->tls))\n"
+		;
+	struct kevent ev;
+	struct tep_event *fmt;
+
+	if (tep_parse_event(tep, clone_format, strlen(clone_format), "syscalls") != 0)
+		bail_out("cannot parse sys_enter_clone");
+	fmt = load(NULL, "syscalls", "sys_enter_clone");
+	is_int(kevent_build(&ev, 0, "syscalls", "sys_enter_clone", fmt, load, NULL), 0, "clone");
+	is_uint(ev.nfields, 4, "four of its five arguments");
+	ok(!strcmp(ev.fields[0].name, "flags") && !strcmp(ev.fields[1].name, "newsp") &&
+		   !strcmp(ev.fields[2].name, "parent_tid") && !strcmp(ev.fields[3].name, "child_tid"),
+	   "LTTng's field names");
+	is_uint(ev.sc_nargs, 5, "all five kept for the exit");
 }
 
 static void test_other_events(struct kconv *cv)
@@ -659,6 +685,7 @@ int main(void)
 	test_sched_switch(&cv);
 	test_syscalls(&cv);
 	test_syscall_directions(&cv);
+	test_syscall_names();
 	test_other_events(&cv);
 	test_preamble();
 	test_trace_from_pages(&cv);

@@ -232,14 +232,20 @@ static bool is_user_string(const char *ctype, const char *name)
 	return false;
 }
 
-static int dir_of(const struct ksc_syscall *sc, const char *arg)
+/* Argument i of syscall sc as LTTng records it: its field name and direction
+ * (syscall-args.h: args[i] is ftrace's i-th argument). A syscall LTTng does not know
+ * keeps ftrace's names, every argument at entry; an argument past those LTTng
+ * records (clone's tls) is recorded by neither event. */
+static int arg_of(const struct ksc_syscall *sc, unsigned i, const struct tep_format_field *f,
+		  const char **ret_name)
 {
+	*ret_name = f->name;
 	if (!sc)
-		return KSC_IN; /* unknown to LTTng: every argument at entry */
-	for (unsigned i = 0; i < sc->nargs && i < KSC_MAX_ARGS; i++)
-		if (sc->args[i].name && !strcmp(sc->args[i].name, arg))
-			return sc->args[i].dir;
-	return KSC_IN;
+		return KSC_IN;
+	if (i >= sc->nargs || i >= KSC_MAX_ARGS || !sc->args[i].name)
+		return 0;
+	*ret_name = sc->args[i].name;
+	return sc->args[i].dir;
 }
 
 /* The arguments of a sys_enter_X format, in order (after __syscall_nr). */
@@ -253,20 +259,21 @@ static unsigned syscall_args(struct tep_event *enter, struct tep_format_field **
 	return n;
 }
 
-static int add_syscall_arg(struct kevent *ev, struct tep_format_field *f, int index)
+static int add_syscall_arg(struct kevent *ev, const char *name, struct tep_format_field *f,
+			   int index)
 {
 	struct kfield_type t;
 	int r;
 
-	if (is_user_string(f->type, f->name)) {
+	if (is_user_string(f->type, name)) {
 		t = (struct kfield_type){ .kind = KFIELD_STRING };
-		r = add_field(ev, f->name, &t, KMAP_COPY, NULL);
+		r = add_field(ev, name, &t, KMAP_COPY, NULL);
 		if (r == 0)
 			ev->fields[ev->nfields - 1].user_string = true;
 		return r;
 	}
 	syscall_arg_type(f->type, &t);
-	r = add_field(ev, f->name, &t, KMAP_COPY, index < 0 ? f : NULL);
+	r = add_field(ev, name, &t, KMAP_COPY, index < 0 ? f : NULL);
 	if (r == 0 && index >= 0)
 		ev->fields[ev->nfields - 1].sc_arg = index;
 	return r;
@@ -296,17 +303,18 @@ static int build_syscall(struct kevent *ev, struct tep_event *fmt, const char *s
 	}
 	n = syscall_args(enter, args);
 	for (unsigned i = 0; i < n; i++) {
-		int dir = dir_of(sc, args[i]->name);
+		const char *name;
+		int dir = arg_of(sc, i, args[i], &name);
 
 		if (entry) {
 			src_from_format(&ev->sc_args[i], args[i]);
 			if (!(dir & KSC_IN))
 				continue;
-			r = add_syscall_arg(ev, args[i], -1);
+			r = add_syscall_arg(ev, name, args[i], -1);
 		} else {
 			if (!(dir & KSC_OUT))
 				continue;
-			r = add_syscall_arg(ev, args[i], (int) i);
+			r = add_syscall_arg(ev, name, args[i], (int) i);
 		}
 		if (r < 0)
 			return r;
