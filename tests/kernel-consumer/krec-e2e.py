@@ -406,6 +406,14 @@ def scenario_discard(build):
         counts, names, bt2 = read_bt2(sess.trace_dir, allow_stderr=True)
         if 'discarded' not in bt2.stderr:
             fail('babeltrace2 did not see the discarded events: %s' % bt2.stderr[:300])
+        # Every loss placed between two packets, and the same total as CHANNEL_STATS.
+        if 'may have discarded' in bt2.stderr:
+            fail('babeltrace2 found losses it cannot count')
+        total = sum(int(n) for n in re.findall(r'Tracer discarded (\d+) events?', bt2.stderr))
+        print('krec-e2e: babeltrace2 counts %d discarded events, CHANNEL_STATS %d'
+              % (total, stats[2]))
+        if total != stats[2]:
+            fail('discarded events: the trace says %d, CHANNEL_STATS %d' % (total, stats[2]))
         print('krec-e2e: babeltrace2: %s' % bt2.stderr.strip().splitlines()[0])
         read_bt1(sess.trace_dir)
         remove_tmp(sess)

@@ -31,6 +31,7 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 		return -errno;
 	snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", instance, cpu);
 	s->stats_fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->dropped_base = kstream_read_dropped(s);
 	if (dir_fd >= 0) {
 		char name[CONSUMER_NAME_MAX + 16];
 		struct fs_identity identity;
@@ -185,22 +186,18 @@ static void ring_keep(struct kstream *s, const uint8_t *data, size_t len,
 	slot->info = *info;
 }
 
-int kstream_close_packet(struct kstream *s, bool even_empty)
+/* Closes the open packet with this events_discarded value and writes (or keeps) it. */
+static int finish_packet(struct kstream *s, uint64_t discarded)
 {
 	struct packet_info info;
 	size_t len;
 	int r = 0;
 
-	if (!s->pkt.open) {
-		if (!even_empty)
-			return 0;
-		kpacket_open(&s->pkt, s->has_ts ? s->last_ts : monotonic_now());
-	}
-	if (kchannel_freeze(s->ch) < 0)
-		return -EIO;
-	kpacket_close(&s->pkt, s->pkt.last_ts, s->seq++, kstream_read_dropped(s), &len, &info);
+	kpacket_close(&s->pkt, s->pkt.last_ts, s->seq++, discarded, &len, &info);
 	s->last_ts = info.timestamp_end;
 	s->has_ts = true;
+	s->wrote_packet = true;
+	s->last_discarded = discarded;
 	if (s->file && !s->ch->write_error) {
 		r = stream_file_write_packet(s->file, s->pkt.buf.data, len, &info);
 		if (r < 0) {
@@ -213,6 +210,38 @@ int kstream_close_packet(struct kstream *s, bool even_empty)
 		}
 	} else if (s->ring) {
 		ring_keep(s, s->pkt.buf.data, len, &info);
+	}
+	return r;
+}
+
+/*
+ * events_discarded: ftrace counts a CPU's dropped events but does not say where they
+ * fall among the records (discard mode flags no page), and we read the records late,
+ * so drops that happened after a packet's records may already be counted when it
+ * closes. A reader takes the first packet's value as losses it cannot place (babeltrace2:
+ * a discarded-events message without a count), so the first packet carries the
+ * counter as it was when the stream was opened, and every later one the counter at
+ * its close; a final close (flush) that finds the counter higher than what the last
+ * packet said adds an empty packet carrying it, so the trace's total is the one
+ * CHANNEL_STATS gives.
+ */
+int kstream_close_packet(struct kstream *s, bool even_empty)
+{
+	uint64_t discarded;
+	int r;
+
+	if (!s->pkt.open) {
+		if (!even_empty)
+			return 0;
+		kpacket_open(&s->pkt, s->has_ts ? s->last_ts : monotonic_now());
+	}
+	if (kchannel_freeze(s->ch) < 0)
+		return -EIO;
+	discarded = s->wrote_packet ? kstream_read_dropped(s) : s->dropped_base;
+	r = finish_packet(s, discarded);
+	if (r == 0 && even_empty && kstream_read_dropped(s) > s->last_discarded) {
+		kpacket_open(&s->pkt, s->last_ts);
+		r = finish_packet(s, s->dropped);
 	}
 	return r;
 }

@@ -35,6 +35,9 @@ struct kstream {
 	uint64_t last_ts;    /* of the last event or packet end */
 	bool has_ts;
 	uint64_t dropped;    /* "dropped events" (discard mode), cumulative */
+	uint64_t dropped_base; /* ... when the stream was opened */
+	uint64_t last_discarded; /* events_discarded of the last packet closed */
+	bool wrote_packet;   /* a packet was closed already */
 	uint64_t lost_packets;
 	bool maybe_more;     /* the last read filled a page: more may be readable */
 	/* Snapshot sessions: the newest ring_size packets, oldest first from ring_head. */
