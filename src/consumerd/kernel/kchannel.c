@@ -315,6 +315,32 @@ int kchannel_has_statedump(const struct kchannel *ch, uint32_t code)
 /* ------------------------------------------------------------------------- */
 /* Life.                                                                      */
 
+/*
+ * Asks ftrace to keep each recorded task's tgid (the instance's options/record-tgid
+ * fills tracefs' global saved_tgids) and reads it in the task table: the `pid` of
+ * threads gone before their records are read. Best effort: without it, /proc.
+ */
+static void use_saved_tgids(struct kchannel *ch)
+{
+	char path[CONSUMER_PATH_MAX + 32];
+	const char *inst = strstr(ch->instance, "/instances/");
+	int fd;
+
+	if (!inst)
+		return;
+	snprintf(path, sizeof(path), "%s/options/record-tgid", ch->instance);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		log_debug("Kernel channel %s: cannot enable record-tgid", ch->name);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	snprintf(path, sizeof(path), "%.*s/saved_tgids", (int) (inst - ch->instance), ch->instance);
+	(void) ktask_use_saved_tgids(ch->conv.tasks, path);
+}
+
 static int start_reading(struct kchannel *ch, sd_event *loop)
 {
 	int r;
@@ -392,8 +418,10 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 			log_error_errno(r, "Kernel channel %s: cannot open CPU %u of %s", ch->name, i,
 					ch->instance);
 	}
-	if (r == 0)
+	if (r == 0) {
+		use_saved_tgids(ch);
 		r = start_reading(ch, t->loop);
+	}
 	if (r < 0) {
 		kchannel_free(ch);
 		return r;
