@@ -317,7 +317,8 @@ void kevent_observe(const struct kevent *ev, struct kconv *cv, const uint8_t *re
 
 			/* The kernel's prio, as LTTng's prio context shows it (- 100). */
 			ktask_set_prio(cv->tasks, who,
-				       (int32_t) krec_uint(rec, len, p->offset, p->size, true) - 100);
+				       (int32_t) ((uint32_t) krec_uint(rec, len, p->offset, p->size,
+								       true) - 100u));
 		}
 	}
 	if (ev->exec_filename >= 0) {
