@@ -97,6 +97,21 @@ static void read_all(struct kchannel *ch, unsigned pages)
 		(void) kstream_read(&ch->streams[i], pages);
 }
 
+/* What a drain reads at most per CPU: twice what the channel's buffers hold (the
+ * session daemon sizes the instance's buffer from them), at least 1024 pages. */
+static unsigned drain_budget(const struct kchannel *ch)
+{
+	uint64_t pages = 2 * (ch->subbuf_size / KPACKET_PAGE) * ch->num_subbuf;
+
+	return (unsigned) MIN(MAX(pages, 1024u), 1u << 20);
+}
+
+void kchannel_read(struct kchannel *ch)
+{
+	if (!ch->destroyed)
+		read_all(ch, PAGES_PER_TICK);
+}
+
 static int read_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
 {
 	struct kchannel *ch = userdata;
@@ -162,6 +177,7 @@ int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const u
 	}
 	if (kchannel_freeze(ch) < 0)
 		return -EIO;
+	ch->conv.cpu = s->cpu;
 	kevent_observe(ev, &ch->conv, rec, len);
 	if (!s->pkt.open)
 		kpacket_open(&s->pkt, s->has_ts && s->last_ts > ts ? s->last_ts : ts);
@@ -299,6 +315,32 @@ int kchannel_has_statedump(const struct kchannel *ch, uint32_t code)
 /* ------------------------------------------------------------------------- */
 /* Life.                                                                      */
 
+/*
+ * Asks ftrace to keep each recorded task's tgid (the instance's options/record-tgid
+ * fills tracefs' global saved_tgids) and reads it in the task table: the `pid` of
+ * threads gone before their records are read. Best effort: without it, /proc.
+ */
+static void use_saved_tgids(struct kchannel *ch)
+{
+	char path[CONSUMER_PATH_MAX + 32];
+	const char *inst = strstr(ch->instance, "/instances/");
+	int fd;
+
+	if (!inst)
+		return;
+	snprintf(path, sizeof(path), "%s/options/record-tgid", ch->instance);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		log_debug("Kernel channel %s: cannot enable record-tgid", ch->name);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	snprintf(path, sizeof(path), "%.*s/saved_tgids", (int) (inst - ch->instance), ch->instance);
+	(void) ktask_use_saved_tgids(ch->conv.tasks, path);
+}
+
 static int start_reading(struct kchannel *ch, sd_event *loop)
 {
 	int r;
@@ -376,8 +418,10 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 			log_error_errno(r, "Kernel channel %s: cannot open CPU %u of %s", ch->name, i,
 					ch->instance);
 	}
-	if (r == 0)
+	if (r == 0) {
+		use_saved_tgids(ch);
 		r = start_reading(ch, t->loop);
+	}
 	if (r < 0) {
 		kchannel_free(ch);
 		return r;
@@ -389,7 +433,7 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 int kchannel_flush(struct kchannel *ch)
 {
 	for (unsigned i = 0; i < ch->cpu_count; i++)
-		(void) kstream_drain(&ch->streams[i]);
+		(void) kstream_drain(&ch->streams[i], drain_budget(ch));
 	for (unsigned i = 0; i < ch->cpu_count; i++)
 		(void) kstream_close_packet(&ch->streams[i], true);
 	return ch->write_error;
@@ -403,7 +447,7 @@ int kchannel_stop(struct kchannel *ch)
 		return ch->write_error;
 	if (ch->streams) {
 		for (unsigned i = 0; i < ch->cpu_count; i++)
-			(void) kstream_drain(&ch->streams[i]);
+			(void) kstream_drain(&ch->streams[i], drain_budget(ch));
 		for (unsigned i = 0; i < ch->cpu_count; i++)
 			(void) kstream_close_packet(&ch->streams[i], false);
 	}
@@ -436,7 +480,7 @@ bool kchannel_data_pending(struct kchannel *ch)
 	for (unsigned i = 0; i < ch->cpu_count; i++) {
 		struct kstream *s = &ch->streams[i];
 
-		if (s->maybe_more || (s->pkt.open && s->pkt.events))
+		if (s->maybe_more || (s->pkt.open && s->pkt.events) || kstream_has_unread(s))
 			return true;
 	}
 	return false;

@@ -80,7 +80,9 @@ bool kchannel_data_pending(struct kchannel *ch);
 int kchannel_snapshot(struct kchannel *ch, const struct consumer_wire_snapshot *m);
 /* The first error writing its files; writing stops. */
 void kchannel_write_failed(struct kchannel *ch, int err);
-/* Writes one statedump record through the instance's trace_marker_raw. */
+/* Whether the channel declared statedump event `code`. */
 int kchannel_has_statedump(const struct kchannel *ch, uint32_t code);
+/* Reads what its raw buffers hold now (a bounded number of pages per CPU). */
+void kchannel_read(struct kchannel *ch);
 
 #endif

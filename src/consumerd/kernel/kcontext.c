@@ -91,7 +91,8 @@ static int put_text(struct ctf_buf *out, const char *s, size_t n)
 }
 
 static int encode_one(const struct kcontext_set *set, const struct kctx_desc *d,
-		      const struct ktask *t, uint8_t flags, uint8_t preempt, struct ctf_buf *out)
+		      const struct ktask *t, uint8_t flags, uint8_t preempt, uint32_t cpu,
+		      struct ctf_buf *out)
 {
 	switch (d->ctx) {
 	case LTTNG_EVENT_CONTEXT_PID:
@@ -108,6 +109,13 @@ static int encode_one(const struct kcontext_set *set, const struct kctx_desc *d,
 	case LTTNG_EVENT_CONTEXT_NICE:
 		return ctf_buf_put_uint(out, (uint32_t) t->nice, 4);
 	case LTTNG_EVENT_CONTEXT_PROCNAME:
+		if (t->tid == 0) {
+			/* TID 0 is each CPU's idle task, named after its CPU. */
+			char idle[16];
+
+			snprintf(idle, sizeof(idle), "swapper/%u", cpu);
+			return put_text(out, idle, 16);
+		}
 		return put_text(out, t->comm, 16);
 	case LTTNG_EVENT_CONTEXT_HOSTNAME:
 		return put_text(out, set->hostname, 64);
@@ -152,7 +160,7 @@ int kcontext_encode(const struct kcontext_set *set, struct kconv *cv, const uint
 	if (ctf_buf_align(out, align))
 		return -ENOSPC;
 	for (unsigned i = 0; i < set->count; i++) {
-		if (encode_one(set, desc_of(set->ctx[i]), t, flags, preempt, out)) {
+		if (encode_one(set, desc_of(set->ctx[i]), t, flags, preempt, cv->cpu, out)) {
 			out->len = start;
 			return -ENOSPC;
 		}

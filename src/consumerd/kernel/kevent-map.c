@@ -107,6 +107,38 @@ static const struct kmap_field kmem_kmalloc[] = {
 	FT("accounted", "gfp_flags", KMAP_GFP_ACCOUNT, 8, 0),
 };
 
+static const struct kmap_field kmem_cache_alloc[] = {
+	FHEX("call_site", "call_site", 64),
+	FHEX("ptr", "ptr", 64),
+	FT("bytes_req", "bytes_req", KMAP_COPY, 64, 0),
+	FT("bytes_alloc", "bytes_alloc", KMAP_COPY, 64, 0),
+	FT("gfp_flags", "gfp_flags", KMAP_COPY, 32, 0),
+	FT("node", "node", KMAP_COPY, 32, 1),
+	FT("accounted", "accounted", KMAP_COPY, 8, 0),
+};
+static const struct kmap_field kmem_free[] = {
+	FHEX("call_site", "call_site", 64),
+	FHEX("ptr", "ptr", 64),
+};
+static const struct kmap_field kmem_cache_free[] = {
+	FHEX("call_site", "call_site", 64),
+	FHEX("ptr", "ptr", 64),
+	F("name", "name", KMAP_STRING),
+};
+/* ftrace has no page address: LTTng's `page` is 0 here (pfn identifies the page). */
+static const struct kmap_field kmem_mm_page_alloc[] = {
+	FHEX("page", NULL, 64),
+	FT("pfn", "pfn", KMAP_COPY, 64, 0),
+	FT("order", "order", KMAP_COPY, 32, 0),
+	FT("gfp_flags", "gfp_flags", KMAP_COPY, 32, 0),
+	FT("migratetype", "migratetype", KMAP_COPY, 32, 1),
+};
+static const struct kmap_field kmem_mm_page_free[] = {
+	FHEX("page", NULL, 64),
+	FT("pfn", "pfn", KMAP_COPY, 64, 0),
+	FT("order", "order", KMAP_COPY, 32, 0),
+};
+
 static const char *const drop_was_armed[] = { "was_armed", NULL };
 static const char *const drop_bucket_expiry[] = { "bucket_expiry", NULL };
 
@@ -132,6 +164,11 @@ static const struct kmap_event table[] = {
 	EV("block_rq_insert", NULL, block_rq_issue),
 	EV("block_rq_complete", NULL, block_rq_complete),
 	EV("kmalloc", "kmem_kmalloc", kmem_kmalloc),
+	EV("kmem_cache_alloc", NULL, kmem_cache_alloc),
+	EV("kfree", "kmem_kfree", kmem_free),
+	EV("kmem_cache_free", NULL, kmem_cache_free),
+	EV("mm_page_alloc", "kmem_mm_page_alloc", kmem_mm_page_alloc),
+	EV("mm_page_free", "kmem_mm_page_free", kmem_mm_page_free),
 	{ "hrtimer_start", "timer_hrtimer_start", NULL, 0, drop_was_armed },
 	{ "timer_start", NULL, NULL, 0, drop_bucket_expiry },
 };

@@ -73,6 +73,7 @@ struct kevent {
 	unsigned ncomm_pairs;
 	struct {
 		uint8_t comm, tid; /* field indexes */
+		int16_t prio;	   /* its prio field (LTTng's value), -1: none */
 	} comm_pairs[2];
 	int exec_filename;	/* sched_process_exec: the filename field (comm = its
 				 * basename), else -1 */
@@ -85,6 +86,7 @@ struct kconv {
 	struct ktask_cache *tasks;
 	struct ksc_pending *pending;
 	uint32_t pid_ns_inum;
+	uint32_t cpu;	/* of the records being converted (the idle task's name) */
 };
 
 int kconv_init(struct kconv *cv, const char *proc_root);

@@ -29,6 +29,12 @@ static const struct ksd_field interrupt[] = {
 	{ "irq", U32 }, { "name", STRING }, { "action", STRING }, { "tid", I32 },
 };
 
+/* M:lttng-statedump.h lttng_statedump_block_device (dev_t: the kernel's u32,
+ * major << 20 | minor) */
+static const struct ksd_field block_device[] = {
+	{ "dev", U32 }, { "diskname", STRING },
+};
+
 static const struct ksd_event events[] = {
 	{ "lttng_statedump_start", KSD_START, NULL, 0 },
 	{ "lttng_statedump_end", KSD_END, NULL, 0 },
@@ -38,6 +44,8 @@ static const struct ksd_event events[] = {
 	  sizeof(file_descriptor) / sizeof(file_descriptor[0]) },
 	{ "lttng_statedump_interrupt", KSD_INTERRUPT, interrupt,
 	  sizeof(interrupt) / sizeof(interrupt[0]) },
+	{ "lttng_statedump_block_device", KSD_BLOCK_DEVICE, block_device,
+	  sizeof(block_device) / sizeof(block_device[0]) },
 };
 
 const struct ksd_event *ksd_find(const char *name)

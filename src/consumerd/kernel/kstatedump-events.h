@@ -23,6 +23,7 @@ enum ksd_code {
 	KSD_PROCESS_STATE,
 	KSD_FILE_DESCRIPTOR,
 	KSD_INTERRUPT,
+	KSD_BLOCK_DEVICE,
 };
 
 struct ksd_field {

@@ -13,6 +13,7 @@
 #include "kchannel.h"
 #include "kstatedump-events.h"
 #include "kstatedump.h"
+#include "log.h"
 
 /* Process status values of lttng_statedump_process_state (M:lttng-statedump-impl.c). */
 #define LTTNG_UNNAMED 0
@@ -34,6 +35,7 @@ struct sd_run {
 	unsigned count;
 	const char *proc;
 	int err;
+	uint64_t lost; /* records ftrace refused (its buffer full) */
 };
 
 /* One record to every channel that declared it: u32 id, u32 length, payload. */
@@ -51,7 +53,20 @@ static void emit(struct sd_run *run, uint32_t code, const struct ctf_buf *payloa
 	for (unsigned i = 0; i < run->count; i++) {
 		if (!kchannel_has_statedump(run->targets[i].ch, code) || run->targets[i].marker_fd < 0)
 			continue;
-		if (write(run->targets[i].marker_fd, msg, 8 + payload->len) < 0 && !run->err)
+		if (write(run->targets[i].marker_fd, msg, 8 + payload->len) >= 0)
+			continue;
+		if (errno == EBADF) {
+			/* ftrace could not reserve the record: the instance's buffer is full
+			 * (we do not read while dumping). Read what it holds, try once more. */
+			kchannel_read(run->targets[i].ch);
+			if (write(run->targets[i].marker_fd, msg, 8 + payload->len) >= 0)
+				continue;
+			if (errno == EBADF) {
+				run->lost++;
+				continue;
+			}
+		}
+		if (!run->err)
 			run->err = -errno;
 	}
 }
@@ -271,6 +286,32 @@ static void dump_interrupts(struct sd_run *run, unsigned ncpus)
 	fclose(f);
 }
 
+/* Every block device and partition: /sys/class/block/<name>/dev is "major:minor". */
+static void dump_block_devices(struct sd_run *run)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/block");
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[512], buf[64];
+		unsigned major, minor;
+		uint8_t data[400];
+		struct ctf_buf b = { data, sizeof(data), 0 };
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/block/%s/dev", de->d_name);
+		if (read_small(path, buf, sizeof(buf)) <= 0 || sscanf(buf, "%u:%u", &major, &minor) != 2)
+			continue;
+		(void) ctf_buf_put_uint(&b, (major << 20) | (minor & 0xfffff), 4);
+		put_string(&b, de->d_name);
+		emit(run, KSD_BLOCK_DEVICE, &b);
+	}
+	closedir(d);
+}
+
 int kstatedump_run(struct list_node *channels, const char *proc_root)
 {
 	struct sd_run run = { .proc = proc_root };
@@ -303,10 +344,14 @@ int kstatedump_run(struct list_node *channels, const char *proc_root)
 		closedir(d);
 	}
 	dump_interrupts(&run, ncpus);
+	dump_block_devices(&run);
 	emit(&run, KSD_END, &empty);
 	for (unsigned i = 0; i < run.count; i++)
 		if (run.targets[i].marker_fd >= 0)
 			close(run.targets[i].marker_fd);
+	if (run.lost)
+		log_warn("Kernel statedump: %llu records lost (ftrace buffers full)",
+			 (unsigned long long) run.lost);
 	free(run.targets);
 	return run.err;
 }

@@ -31,6 +31,7 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 		return -errno;
 	snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", instance, cpu);
 	s->stats_fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->dropped_base = kstream_read_dropped(s);
 	if (dir_fd >= 0) {
 		char name[CONSUMER_NAME_MAX + 16];
 		struct fs_identity identity;
@@ -51,22 +52,38 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 	return kpacket_init(&s->pkt, ch->subbuf_size, ch->uuid, ch->chan_id, cpu, false);
 }
 
-uint64_t kstream_read_dropped(struct kstream *s)
+/* A counter of the CPU's stats file ("<key>: <n>"); false when unreadable. */
+static bool read_stat(struct kstream *s, const char *key, uint64_t *ret)
 {
 	char buf[1024];
 	ssize_t n;
 	const char *p;
 
 	if (s->stats_fd < 0)
-		return s->dropped;
+		return false;
 	n = pread(s->stats_fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
-		return s->dropped;
+		return false;
 	buf[n] = '\0';
-	p = strstr(buf, "dropped events:");
-	if (p)
-		s->dropped = strtoull(p + 15, NULL, 10);
+	p = strstr(buf, key);
+	if (!p)
+		return false;
+	*ret = strtoull(p + strlen(key), NULL, 10);
+	return true;
+}
+
+uint64_t kstream_read_dropped(struct kstream *s)
+{
+	(void) read_stat(s, "dropped events:", &s->dropped);
 	return s->dropped;
+}
+
+bool kstream_has_unread(struct kstream *s)
+{
+	uint64_t entries = 0;
+
+	/* "entries": records in the buffer not read yet. */
+	return read_stat(s, "entries:", &entries) ? entries > 0 : false;
 }
 
 struct parse_ctx {
@@ -126,18 +143,11 @@ int kstream_read(struct kstream *s, unsigned max_pages)
 	return (int) pages;
 }
 
-int kstream_drain(struct kstream *s)
+int kstream_drain(struct kstream *s, unsigned max_pages)
 {
-	int total = 0, n;
-
-	/* Bounded: what the buffer holds plus what arrives meanwhile. */
-	for (unsigned rounds = 0; rounds < 64; rounds++) {
-		n = kstream_read(s, 1024);
-		total += n;
-		if (!s->maybe_more)
-			break;
-	}
-	return total;
+	/* Until the buffer is empty, but bounded: a session still recording fills it
+	 * while we read, and the loop must go on. */
+	return kstream_read(s, max_pages);
 }
 
 static uint64_t monotonic_now(void)
@@ -176,11 +186,49 @@ static void ring_keep(struct kstream *s, const uint8_t *data, size_t len,
 	slot->info = *info;
 }
 
-int kstream_close_packet(struct kstream *s, bool even_empty)
+/* Closes the open packet with this events_discarded value and writes (or keeps) it. */
+static int finish_packet(struct kstream *s, uint64_t discarded)
 {
 	struct packet_info info;
 	size_t len;
 	int r = 0;
+
+	kpacket_close(&s->pkt, s->pkt.last_ts, s->seq++, discarded, &len, &info);
+	s->last_ts = info.timestamp_end;
+	s->has_ts = true;
+	s->wrote_packet = true;
+	s->last_discarded = discarded;
+	if (s->file && !s->ch->write_error) {
+		r = stream_file_write_packet(s->file, s->pkt.buf.data, len, &info);
+		if (r < 0) {
+			log_error_errno(r, "Kernel channel %s: cannot write a packet of %zu bytes to "
+					"stream %s_%u (trace file %llu at %llu bytes)", s->ch->name, len,
+					s->ch->name, s->cpu,
+					(unsigned long long) stream_file_tracefile_index(s->file),
+					(unsigned long long) stream_file_size(s->file));
+			kchannel_write_failed(s->ch, r);
+		}
+	} else if (s->ring) {
+		ring_keep(s, s->pkt.buf.data, len, &info);
+	}
+	return r;
+}
+
+/*
+ * events_discarded: ftrace counts a CPU's dropped events but does not say where they
+ * fall among the records (discard mode flags no page), and we read the records late,
+ * so drops that happened after a packet's records may already be counted when it
+ * closes. A reader takes the first packet's value as losses it cannot place (babeltrace2:
+ * a discarded-events message without a count), so the first packet carries the
+ * counter as it was when the stream was opened, and every later one the counter at
+ * its close; a final close (flush) that finds the counter higher than what the last
+ * packet said adds an empty packet carrying it, so the trace's total is the one
+ * CHANNEL_STATS gives.
+ */
+int kstream_close_packet(struct kstream *s, bool even_empty)
+{
+	uint64_t discarded;
+	int r;
 
 	if (!s->pkt.open) {
 		if (!even_empty)
@@ -189,15 +237,11 @@ int kstream_close_packet(struct kstream *s, bool even_empty)
 	}
 	if (kchannel_freeze(s->ch) < 0)
 		return -EIO;
-	kpacket_close(&s->pkt, s->pkt.last_ts, s->seq++, kstream_read_dropped(s), &len, &info);
-	s->last_ts = info.timestamp_end;
-	s->has_ts = true;
-	if (s->file && !s->ch->write_error) {
-		r = stream_file_write_packet(s->file, s->pkt.buf.data, len, &info);
-		if (r < 0)
-			kchannel_write_failed(s->ch, r);
-	} else if (s->ring) {
-		ring_keep(s, s->pkt.buf.data, len, &info);
+	discarded = s->wrote_packet ? kstream_read_dropped(s) : s->dropped_base;
+	r = finish_packet(s, discarded);
+	if (r == 0 && even_empty && kstream_read_dropped(s) > s->last_discarded) {
+		kpacket_open(&s->pkt, s->last_ts);
+		r = finish_packet(s, s->dropped);
 	}
 	return r;
 }

@@ -35,6 +35,9 @@ struct kstream {
 	uint64_t last_ts;    /* of the last event or packet end */
 	bool has_ts;
 	uint64_t dropped;    /* "dropped events" (discard mode), cumulative */
+	uint64_t dropped_base; /* ... when the stream was opened */
+	uint64_t last_discarded; /* events_discarded of the last packet closed */
+	bool wrote_packet;   /* a packet was closed already */
 	uint64_t lost_packets;
 	bool maybe_more;     /* the last read filled a page: more may be readable */
 	/* Snapshot sessions: the newest ring_size packets, oldest first from ring_head. */
@@ -49,13 +52,15 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 		 int dir_fd, const char *channel_name, unsigned ring_size);
 /* Reads at most max_pages pages; converts their records. Returns the pages read. */
 int kstream_read(struct kstream *s, unsigned max_pages);
-/* Reads until the raw buffer is empty (partial pages included). */
-int kstream_drain(struct kstream *s);
+/* Reads until the raw buffer is empty (partial pages included), at most max_pages. */
+int kstream_drain(struct kstream *s, unsigned max_pages);
 /* Closes the current packet (if any): written, or kept in the ring. With
  * even_empty, an empty packet is written when none is open. 0 or -errno (write). */
 int kstream_close_packet(struct kstream *s, bool even_empty);
 /* Reads "dropped events" of the CPU's stats. */
 uint64_t kstream_read_dropped(struct kstream *s);
+/* Whether the CPU's raw buffer holds records not read yet (stats "entries"). */
+bool kstream_has_unread(struct kstream *s);
 /* Writes the ring's newest `count` (0: all) packets into dir_fd/<name>_<cpu> and its
  * index. 0 or -errno. */
 int kstream_snapshot(struct kstream *s, int dir_fd, const char *channel_name, uint64_t count,

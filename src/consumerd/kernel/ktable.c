@@ -97,7 +97,7 @@ int ktable_append(struct kpacket *p, const struct kevent *ev, const struct kcont
 {
 	const uint64_t saved_ts = p->last_ts;
 	const uint32_t saved_events = p->events;
-	size_t start;
+	size_t start = p->buf.len; /* also when the header itself does not fit */
 	int r;
 
 	r = kpacket_event_header(p, ev->id, ts, &start);

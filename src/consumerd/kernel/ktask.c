@@ -1,19 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Task table of the kernel conversion; see ktask.h. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ktask.h"
 
 #define SLOTS 4096u /* power of two; a collision replaces the older task */
+#define TGID_SLOTS 65536u /* power of two: saved_tgids entries kept */
+#define SAVED_TGIDS_MAX (4u << 20) /* bytes of saved_tgids read at most */
+#define SAVED_TGIDS_PERIOD_NS 100000000ull /* read again at most every 100 ms */
 
 struct ktask_cache {
 	char proc_root[256];
+	char saved_tgids[512]; /* "" when not used */
+	uint64_t saved_read_ns; /* when saved_tgids was last read, 0: never */
+	int32_t *map_tid, *map_tgid; /* open addressing, TGID_SLOTS each */
 	struct ktask slots[SLOTS];
-	struct ktask stub;
 };
 
 struct ktask_cache *ktask_cache_new(const char *proc_root)
@@ -27,7 +34,110 @@ struct ktask_cache *ktask_cache_new(const char *proc_root)
 
 void ktask_cache_free(struct ktask_cache *c)
 {
+	if (!c)
+		return;
+	free(c->map_tid);
+	free(c->map_tgid);
 	free(c);
+}
+
+int ktask_use_saved_tgids(struct ktask_cache *c, const char *path)
+{
+	c->map_tid = calloc(TGID_SLOTS, sizeof(*c->map_tid));
+	c->map_tgid = calloc(TGID_SLOTS, sizeof(*c->map_tgid));
+	if (!c->map_tid || !c->map_tgid)
+		return -ENOMEM;
+	snprintf(c->saved_tgids, sizeof(c->saved_tgids), "%s", path);
+	return 0;
+}
+
+static void map_put(struct ktask_cache *c, int32_t tid, int32_t tgid)
+{
+	uint32_t i = ((uint32_t) tid * 2654435761u) & (TGID_SLOTS - 1);
+
+	for (uint32_t n = 0; n < 16; n++, i = (i + 1) & (TGID_SLOTS - 1)) {
+		if (c->map_tid[i] == 0 || c->map_tid[i] == tid) {
+			c->map_tid[i] = tid;
+			c->map_tgid[i] = tgid;
+			return;
+		}
+	}
+	/* A crowded neighbourhood: the first slot is reused. */
+	i = ((uint32_t) tid * 2654435761u) & (TGID_SLOTS - 1);
+	c->map_tid[i] = tid;
+	c->map_tgid[i] = tgid;
+}
+
+static int32_t map_get(const struct ktask_cache *c, int32_t tid)
+{
+	uint32_t i = ((uint32_t) tid * 2654435761u) & (TGID_SLOTS - 1);
+
+	for (uint32_t n = 0; n < 16; n++, i = (i + 1) & (TGID_SLOTS - 1)) {
+		if (c->map_tid[i] == tid)
+			return c->map_tgid[i];
+		if (c->map_tid[i] == 0)
+			return 0;
+	}
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+/* tracefs' saved_tgids ("<pid> <tgid>" lines, kept by the kernel for the tasks it
+ * recorded while an instance has options/record-tgid): the tgid a TID had when its
+ * records were written, also after it exited. Read at most every 100 ms, on a miss. */
+static void saved_tgids_refresh(struct ktask_cache *c)
+{
+	uint64_t now = now_ns();
+	char *buf, *line, *save = NULL;
+	size_t got = 0;
+	int fd;
+
+	if (c->saved_read_ns && now - c->saved_read_ns < SAVED_TGIDS_PERIOD_NS)
+		return;
+	c->saved_read_ns = now;
+	fd = open(c->saved_tgids, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	buf = malloc(SAVED_TGIDS_MAX + 1);
+	while (buf && got < SAVED_TGIDS_MAX) {
+		ssize_t n = read(fd, buf + got, SAVED_TGIDS_MAX - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t) n;
+	}
+	close(fd);
+	if (!buf)
+		return;
+	buf[got] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int tid, tgid;
+
+		if (sscanf(line, "%d %d", &tid, &tgid) == 2 && tid > 0 && tgid > 0)
+			map_put(c, tid, tgid);
+	}
+	free(buf);
+}
+
+/* The tgid ftrace saw for tid, 0 when unknown. */
+static int32_t saved_tgid(struct ktask_cache *c, int32_t tid)
+{
+	int32_t tgid;
+
+	if (!c->saved_tgids[0] || tid <= 0)
+		return 0;
+	tgid = map_get(c, tid);
+	if (tgid)
+		return tgid;
+	saved_tgids_refresh(c);
+	return map_get(c, tid);
 }
 
 static struct ktask *slot(struct ktask_cache *c, int32_t tid)
@@ -93,8 +203,14 @@ const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
 {
 	struct ktask *t = slot(c, tid);
 
-	if (!t->valid || t->tid != tid)
+	if (!t->valid || t->tid != tid) {
+		int32_t tgid = saved_tgid(c, tid);
+
 		load(c, t, tid);
+		/* What ftrace saw beats /proc: the task may be gone or its TID reused. */
+		if (tgid)
+			t->tgid = tgid;
+	}
 	return t;
 }
 
@@ -123,12 +239,16 @@ void ktask_fork(struct ktask_cache *c, int32_t parent, int32_t child)
 	snprintf(path, sizeof(path), "%s/%d", c->proc_root, child);
 	if (access(path, F_OK) == 0) {
 		load(c, t, child);
-		return;
+	} else {
+		*t = p;
+		t->tid = t->tgid = child;
+		t->ppid = p.tgid;
+		t->valid = true;
 	}
-	*t = p;
-	t->tid = t->tgid = child;
-	t->ppid = p.tgid;
-	t->valid = true;
+	if (saved_tgid(c, child)) {
+		t->tgid = saved_tgid(c, child);
+		t->ppid = t->tgid == p.tgid ? p.ppid : p.tgid;
+	}
 }
 
 void ktask_exit(struct ktask_cache *c, int32_t tid)

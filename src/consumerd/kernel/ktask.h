@@ -28,6 +28,9 @@ struct ktask_cache;
 /* proc_root: "/proc" (tests may point elsewhere). NULL on ENOMEM. */
 struct ktask_cache *ktask_cache_new(const char *proc_root);
 void ktask_cache_free(struct ktask_cache *c);
+/* Takes tgids from tracefs' saved_tgids file at path too (an instance of ours records
+ * them: options/record-tgid). 0 or -ENOMEM. */
+int ktask_use_saved_tgids(struct ktask_cache *c, const char *path);
 /* The task, looked up in /proc when not known. Never NULL (a stub when unknown); the
  * pointer is valid until the next call. */
 const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid);
