@@ -91,6 +91,9 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 							  req->u.kernel_events.entries), 0);
 	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
 		return reply_status(fd, kernel_add_context(k, req->u.kernel_context), 0);
+	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
+		return reply_status(fd, kernel_track_pids(k, req->u.kernel_pids.head,
+							  req->u.kernel_pids.pids), 0);
 	case CONSUMER_MSG_KERNEL_STATEDUMP:
 		return reply_status(fd, kernel_statedump(k, req->u.key), 0);
 	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:

@@ -34,6 +34,7 @@ bool consumer_msg_is_kernel_only(uint16_t type)
 	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
 	case CONSUMER_MSG_KERNEL_STATEDUMP:
 	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
+	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
 		return true;
 	default:
 		return false;
@@ -235,6 +236,21 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		return check_kernel_channel(ret->u.kernel_channel);
 	case CONSUMER_MSG_KERNEL_ADD_EVENTS:
 		return check_kernel_events(payload, payload_len, ret);
+	case CONSUMER_MSG_KERNEL_TRACK_PIDS: {
+		const struct consumer_wire_kernel_pids *head = payload;
+
+		if (payload_len < sizeof(*head))
+			return -EPROTO;
+		/* The pids are exactly what follows the head. */
+		if (head->count > CONSUMER_KERNEL_PIDS_MAX ||
+		    payload_len != sizeof(*head) + (size_t) head->count * sizeof(int32_t))
+			return -EPROTO;
+		ret->u.kernel_pids.head = head;
+		ret->u.kernel_pids.pids = (const uint8_t *) payload + sizeof(*head);
+		if (head->all > 1 || (head->all && head->count))
+			return -EINVAL;
+		return 0;
+	}
 	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
 		if (payload_len != sizeof(*ret->u.kernel_context))
 			return -EPROTO;

@@ -37,6 +37,10 @@ struct consumer_request {
 			const struct consumer_wire_kernel_event *entries; /* head->count */
 		} kernel_events;
 		const struct consumer_wire_kernel_context *kernel_context;
+		struct {
+			const struct consumer_wire_kernel_pids *head;
+			const void *pids; /* head->count int32_t, unaligned */
+		} kernel_pids;
 		uint64_t key; /* FLUSH_CHANNEL, DESTROY_CHANNEL, CHANNEL_STATS,
 			       * KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA; the session
 			       * id of DATA_PENDING */

@@ -48,6 +48,7 @@ enum consumer_msg_type {
 	CONSUMER_MSG_KERNEL_ADD_CONTEXT = 15, /* struct consumer_wire_kernel_context */
 	CONSUMER_MSG_KERNEL_STATEDUMP = 16,   /* struct consumer_wire_key (trace key) */
 	CONSUMER_MSG_KERNEL_REGENERATE_METADATA = 17, /* struct consumer_wire_key (trace) */
+	CONSUMER_MSG_KERNEL_TRACK_PIDS = 18,  /* struct consumer_wire_kernel_pids + pids */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -210,6 +211,18 @@ struct consumer_wire_kernel_context {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_kernel_context) == 16, "kernel_context layout");
 
+/* KERNEL_TRACK_PIDS: the processes whose events the trace keeps (LTTng's pid
+ * tracker compares the process id of the task of each event). Replaces the
+ * previous set; all = 1 keeps every process (count 0). The statedump's events are
+ * always kept. */
+#define CONSUMER_KERNEL_PIDS_MAX 8192u
+struct consumer_wire_kernel_pids {
+	uint64_t trace_key;
+	uint32_t all;
+	uint32_t count; /* int32_t pids following, 0..CONSUMER_KERNEL_PIDS_MAX */
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_kernel_pids) == 16, "kernel_pids layout");
+
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
  * ADD_CHANNEL, 1/0 of DATA_PENDING). */
 #define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
@@ -224,6 +237,9 @@ _Static_assert(sizeof(struct consumer_wire_status) == 24, "status layout");
 _Static_assert(sizeof(struct consumer_wire_kernel_events) +
 		       CONSUMER_KERNEL_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event) <=
 		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_ADD_EVENTS fits the receive buffer");
+
+_Static_assert(sizeof(struct consumer_wire_kernel_pids) + CONSUMER_KERNEL_PIDS_MAX * sizeof(int32_t) <=
+		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_TRACK_PIDS fits the receive buffer");
 
 /* Largest payload each type may carry; anything bigger is a protocol error. */
 static inline uint32_t consumer_msg_max_payload(uint16_t type)
@@ -260,6 +276,9 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 	case CONSUMER_MSG_KERNEL_STATEDUMP:
 	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
 		return sizeof(struct consumer_wire_key);
+	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
+		return sizeof(struct consumer_wire_kernel_pids) +
+		       CONSUMER_KERNEL_PIDS_MAX * sizeof(int32_t);
 	default:
 		return 0;
 	}

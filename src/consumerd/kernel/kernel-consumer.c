@@ -125,6 +125,16 @@ int kernel_add_context(struct kernel_consumer *kc, const struct consumer_wire_ke
 	return kchannel_add_context(ch, m->ctx);
 }
 
+int kernel_track_pids(struct kernel_consumer *kc, const struct consumer_wire_kernel_pids *head,
+		      const void *pids)
+{
+	struct ktrace *t = find_trace(kc, head->trace_key);
+
+	if (!t)
+		return -ENOENT;
+	return ktrace_track_pids(t, head->all != 0, pids, head->count);
+}
+
 int kernel_statedump(struct kernel_consumer *kc, uint64_t trace_key)
 {
 	struct ktrace *t = find_trace(kc, trace_key);

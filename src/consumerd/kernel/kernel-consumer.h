@@ -25,6 +25,8 @@ int kernel_add_channel(struct kernel_consumer *kc, const struct consumer_wire_ke
 int kernel_add_events(struct kernel_consumer *kc, const struct consumer_wire_kernel_events *head,
 		      const struct consumer_wire_kernel_event *entries);
 int kernel_add_context(struct kernel_consumer *kc, const struct consumer_wire_kernel_context *m);
+int kernel_track_pids(struct kernel_consumer *kc, const struct consumer_wire_kernel_pids *head,
+		      const void *pids);
 int kernel_statedump(struct kernel_consumer *kc, uint64_t trace_key);
 int kernel_regenerate_metadata(struct kernel_consumer *kc, uint64_t trace_key);
 /* FLUSH_CHANNEL of a channel key (a trace key: every channel of the trace). */

@@ -150,6 +150,38 @@ void ktrace_free(struct ktrace *t)
 	if (t->dir_fd >= 0)
 		close(t->dir_fd);
 	buffer_fini(&t->text);
+	free(t->pids);
 	list_remove(&t->link);
 	free(t);
+}
+
+static int compare_pid(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *) a, y = *(const int32_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+int ktrace_track_pids(struct ktrace *t, bool all, const void *pids, uint32_t count)
+{
+	int32_t *copy = NULL;
+
+	if (!all && count) {
+		copy = malloc(count * sizeof(*copy));
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, pids, count * sizeof(*copy));
+		qsort(copy, count, sizeof(*copy), compare_pid);
+	}
+	free(t->pids);
+	t->pids = copy;
+	t->pid_count = all ? 0 : count;
+	t->pid_filter = !all;
+	return 0;
+}
+
+bool ktrace_keeps_pid(const struct ktrace *t, int32_t tgid)
+{
+	return !t->pid_filter ||
+	       (t->pid_count && bsearch(&tgid, t->pids, t->pid_count, sizeof(*t->pids), compare_pid));
 }

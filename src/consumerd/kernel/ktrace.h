@@ -34,7 +34,17 @@ struct ktrace {
 	struct list_node channels; /* struct kchannel */
 	uint32_t next_stream_id_unused;
 	int write_error;
+	/* The pid tracker (KERNEL_TRACK_PIDS): when filtering, only the events of
+	 * tasks whose process id is in pids (sorted) are kept. */
+	bool pid_filter;
+	int32_t *pids;
+	size_t pid_count;
 };
+
+/* Replaces the trace's process filter; 0 or -ENOMEM. */
+int ktrace_track_pids(struct ktrace *t, bool all, const void *pids, uint32_t count);
+/* Whether the trace keeps the events of a task of process tgid. */
+bool ktrace_keeps_pid(const struct ktrace *t, int32_t tgid);
 
 /* Creates the directory and metadata file (as uid/gid) and writes the preamble. */
 int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struct ktrace **ret);

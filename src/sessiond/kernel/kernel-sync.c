@@ -577,6 +577,43 @@ static int add_request(struct consumer_batch *b, uint16_t type, const void *msg,
 
 static void consumer_step_done(struct daemon *d, struct consumer_batch *b);
 
+/* The pid tracker, for the consumer to keep the tracked processes' events only:
+ * ftrace filters on threads and follows every fork, LTTng compares the process
+ * of each event's task. */
+static int add_pid_tracker(struct consumer_batch *b, const struct kernel_trace *t,
+			   const struct tracker *tr)
+{
+	struct consumer_wire_kernel_pids head = { .trace_key = t->key };
+	const struct tracker_value *v;
+	size_t len;
+	char *msg;
+	int r;
+
+	head.all = tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_ALL;
+	if (tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_SET)
+		list_for_each_entry(v, &tr->values, link)
+			head.count += head.count < CONSUMER_KERNEL_PIDS_MAX;
+	len = sizeof(head) + head.count * sizeof(int32_t);
+	msg = malloc(len);
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, &head, sizeof(head));
+	if (head.count) {
+		uint32_t i = 0;
+
+		list_for_each_entry(v, &tr->values, link) {
+			int32_t pid = (int32_t) v->integral;
+
+			if (i == head.count)
+				break;
+			memcpy(msg + sizeof(head) + i++ * sizeof(pid), &pid, sizeof(pid));
+		}
+	}
+	r = add_request(b, CONSUMER_MSG_KERNEL_TRACK_PIDS, msg, len);
+	free(msg);
+	return r;
+}
+
 static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel_trace *t,
 				const struct session *s)
 {
@@ -690,6 +727,9 @@ static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel
 	}
 	if (r == 0)
 		r = tracker_to_selection(dom, &k->selection, &k->nobody);
+	/* After ADD_TRACE when this batch makes the trace. */
+	if (r == 0)
+		r = add_pid_tracker(b, t, &dom->trackers[TRACKER_PID]);
 	if (r < 0) {
 		consumer_batch_free(b);
 		return r;
