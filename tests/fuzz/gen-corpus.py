@@ -373,6 +373,7 @@ C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
 C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
 CONSUMER_VERSION = 3
 C_K_TRACE, C_K_CHANNEL, C_K_EVENTS, C_K_CONTEXT, C_K_STATEDUMP, C_K_REGEN = 12, 13, 14, 15, 16, 17
+C_K_PIDS = 18
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
 C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
@@ -456,6 +457,11 @@ def c_k_events(key, events, count=None):
                                         len(events) if count is None else count, 0) + body)
 
 
+def c_k_pids(trace, pids, all_=0, count=None):
+    return cmsg(C_K_PIDS, struct.pack('<QII', trace, all_, len(pids) if count is None else count) +
+                b''.join(struct.pack('<i', p) for p in pids))
+
+
 def c_k_context(key, ctx):
     return cmsg(C_K_CONTEXT, struct.pack(C_K_CONTEXT_FMT, key, ctx, 0))
 
@@ -502,6 +508,8 @@ def corpus_consumer_request():
         c_k_channel(17, 14, instance='') + c_k_events(11, []) +
         c_k_events(11, [('sched', 'bad-name')]) + c_k_context(11, -3) + c_key(C_FLUSH, 11),
         'kernel-events-count-mismatch': h + c_k_events(11, [('sched', 'sched_switch')], count=2),
+        'kernel-track-pids': h + c_k_trace(18) + c_k_pids(18, [1, 42, 7]) + c_k_pids(18, [], 1) +
+        c_k_pids(18, [3], 1) + c_k_pids(18, [1, 2], count=3) + c_key(C_DESTROY, 18),
     }
 
 

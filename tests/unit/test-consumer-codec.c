@@ -376,6 +376,38 @@ static void test_kernel_trace_and_channel(void)
 	ctx.ctx = -1;
 	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CONTEXT, &ctx, sizeof(ctx)), -EINVAL, "context -1");
 	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CONTEXT, &ctx, 8), -EPROTO, "short context");
+	{
+		/* KERNEL_TRACK_PIDS: a head and exactly its pids. */
+		struct {
+			struct consumer_wire_kernel_pids head;
+			int32_t pids[3];
+		} PACKED p = { .head = { .trace_key = 7, .count = 3 }, .pids = { 5, 1, 9 } };
+
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), 0, "three pids decode");
+		h = header(CONSUMER_MSG_KERNEL_TRACK_PIDS, sizeof(p));
+		(void) consumer_decode_request(&h, &p, sizeof(p), &req);
+		ok(req.u.kernel_pids.head == &p.head &&
+			   req.u.kernel_pids.pids == (const void *) p.pids,
+		   "head and pids point at the payload");
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p) - 1), -EPROTO,
+		       "a pid cut short");
+		p.head.count = 2;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), -EPROTO,
+		       "more pids than counted");
+		p.head.count = CONSUMER_KERNEL_PIDS_MAX + 1;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), -EPROTO,
+		       "a count over the bound");
+		p.head.count = 0;
+		p.head.all = 1;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p.head)), 0, "all, no pid");
+		p.head.all = 2;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p.head)), -EINVAL, "all = 2");
+		p.head.all = 1;
+		p.head.count = 3;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), -EINVAL,
+		       "all with pids");
+		ok(consumer_msg_is_kernel_only(CONSUMER_MSG_KERNEL_TRACK_PIDS), "a kernel request");
+	}
 	for (uint16_t ty = CONSUMER_MSG_KERNEL_STATEDUMP; ty <= CONSUMER_MSG_KERNEL_REGENERATE_METADATA;
 	     ty++) {
 		h = header(ty, sizeof(key));
