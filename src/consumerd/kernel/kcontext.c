@@ -96,14 +96,17 @@ static int encode_one(const struct kcontext_set *set, const struct kctx_desc *d,
 {
 	switch (d->ctx) {
 	case LTTNG_EVENT_CONTEXT_PID:
-	case LTTNG_EVENT_CONTEXT_VPID:
 		return ctf_buf_put_uint(out, (uint32_t) t->tgid, 4);
+	case LTTNG_EVENT_CONTEXT_VPID:
+		return ctf_buf_put_uint(out, (uint32_t) t->vpid, 4);
 	case LTTNG_EVENT_CONTEXT_TID:
-	case LTTNG_EVENT_CONTEXT_VTID:
 		return ctf_buf_put_uint(out, (uint32_t) t->tid, 4);
+	case LTTNG_EVENT_CONTEXT_VTID:
+		return ctf_buf_put_uint(out, (uint32_t) t->vtid, 4);
 	case LTTNG_EVENT_CONTEXT_PPID:
-	case LTTNG_EVENT_CONTEXT_VPPID:
 		return ctf_buf_put_uint(out, (uint32_t) t->ppid, 4);
+	case LTTNG_EVENT_CONTEXT_VPPID:
+		return ctf_buf_put_uint(out, (uint32_t) t->vppid, 4);
 	case LTTNG_EVENT_CONTEXT_PRIO:
 		return ctf_buf_put_uint(out, (uint32_t) t->prio, 4);
 	case LTTNG_EVENT_CONTEXT_NICE:

@@ -145,6 +145,63 @@ static struct ktask *slot(struct ktask_cache *c, int32_t tid)
 	return &c->slots[((uint32_t) tid * 2654435761u) & (SLOTS - 1)];
 }
 
+/* The innermost pid of a task's NSpid line in /proc/<id>/status, and how many
+ * namespaces it spans; 0 when the task is gone. */
+static int32_t innermost_nspid(const struct ktask_cache *c, int32_t id, int *levels)
+{
+	char path[320], buf[4096];
+	int32_t pid = 0;
+	char *line;
+	ssize_t n;
+	int fd;
+
+	*levels = 0;
+	if (id <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%d/status", c->proc_root, id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	line = strstr(buf, "\nNSpid:");
+	if (!line)
+		return 0;
+	line += 7;
+	while (*line && *line != '\n') {
+		char *end;
+		long v = strtol(line, &end, 10);
+
+		if (end == line)
+			break;
+		pid = (int32_t) v;
+		(*levels)++;
+		line = end;
+	}
+	return pid;
+}
+
+/* The virtual ids: the task's, its process's, its parent's in the task's pid
+ * namespace (0 when the parent is outside it, as LTTng gives). */
+static void load_virtual_ids(const struct ktask_cache *c, struct ktask *t)
+{
+	int levels, plevels;
+	int32_t v = innermost_nspid(c, t->tid, &levels);
+
+	t->vtid = v ? v : t->tid;
+	t->vpid = t->tgid == t->tid ? t->vtid : innermost_nspid(c, t->tgid, &plevels);
+	if (!t->vpid)
+		t->vpid = t->tgid;
+	t->vppid = t->ppid;
+	if (levels > 1) {
+		v = innermost_nspid(c, t->ppid, &plevels);
+		t->vppid = plevels == levels ? v : 0;
+	}
+}
+
 /* Reads "Name:", "Tgid:", "PPid:" of /proc/<tid>/status and prio/nice of stat. */
 static void load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 {
@@ -153,7 +210,7 @@ static void load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	int fd;
 
 	memset(t, 0, sizeof(*t));
-	t->tid = t->tgid = tid;
+	t->tid = t->tgid = t->vtid = t->vpid = tid;
 	t->valid = true;
 	if (tid <= 0)
 		return;
@@ -210,6 +267,7 @@ const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
 		/* What ftrace saw beats /proc: the task may be gone or its TID reused. */
 		if (tgid)
 			t->tgid = tgid;
+		load_virtual_ids(c, t);
 	}
 	return t;
 }
@@ -249,6 +307,7 @@ void ktask_fork(struct ktask_cache *c, int32_t parent, int32_t child)
 		t->tgid = saved_tgid(c, child);
 		t->ppid = t->tgid == p.tgid ? p.ppid : p.tgid;
 	}
+	load_virtual_ids(c, t);
 }
 
 void ktask_exit(struct ktask_cache *c, int32_t tid)

@@ -17,6 +17,9 @@
 
 struct ktask {
 	int32_t tid, tgid, ppid;
+	/* The same ids in the task's own pid namespace (its NSpid in /proc); the
+	 * global ones when the task was gone before it was looked up. */
+	int32_t vtid, vpid, vppid;
 	int32_t prio; /* LTTng's (kernel prio - 100) */
 	int32_t nice;
 	char comm[KTASK_COMM_LEN];
