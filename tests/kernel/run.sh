@@ -44,6 +44,8 @@
 #                tests/integration/lib/test-accounts.sh)
 #   m  bad input --syscall nosuchsyscall, malformed and unterminated filters:
 #                refused, nothing more enabled in our instance
+#   n  group     a member of the tracing group records the kernel through root's
+#                daemon; the trace files are its own
 #
 # Each case runs in its own mount + PID namespace (tmpfs on /var/run/lttng and
 # /dev/shm, private HOME) with its own daemon, started and ended by PID; every
@@ -103,7 +105,7 @@ if [ "$inner" = 0 ]; then
 	c64=$(dirname "$ours")/../consumerd/lttng-consumerd
 	workload=$build/tests/kernel/lttng-test-workload
 	recorder=$build/tests/kernel/lttng-test-ref-recorder
-	cases=${KT_CASES:-t a b c d e f g h i j k l m}
+	cases=${KT_CASES:-t a b c d e f g h i j k l m n}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -1201,8 +1203,39 @@ case_m() {
 		wait_no_instances "$sd" 10
 }
 
+# n: a member of the tracing group records the kernel through root's daemon; the
+# trace is its own (files owned by it) and babeltrace2 reads it.
+case_n() {
+	local user=lttng-test-tracer uhome rc
+	if ! bash "$repo/tests/integration/lib/test-accounts.sh" --tracer "$user" 2>accounts.err; then
+		notok "account $user in group tracing ($(head -c 200 accounts.err))"
+		return
+	fi
+	start_daemon daemon || { notok "daemon started"; return; }
+	uhome=$(mktemp -d /tmp/kt-tracer-home.XXXXXX)
+	chown "$user" "$uhome"
+	as_tracer() { runuser -u "$user" -- env HOME="$uhome" LTTNG_HOME="$uhome" "$@"; }
+	as_tracer lttng --no-sessiond create n --output "$uhome/trace" >n.txt 2>&1 &&
+		as_tracer lttng --no-sessiond enable-event -k -s n sched_process_exec >>n.txt 2>&1 &&
+		as_tracer lttng --no-sessiond enable-event -k -s n --syscall openat >>n.txt 2>&1 &&
+		as_tracer lttng --no-sessiond start n >>n.txt 2>&1
+	rc=$?
+	check "a tracing-group member's kernel session starts on root's daemon (exit $rc)" test "$rc" = 0
+	sed 's/^/#   /' n.txt
+	/bin/true
+	as_tracer lttng --no-sessiond stop n >/dev/null 2>&1
+	as_tracer lttng --no-sessiond destroy n >/dev/null 2>&1
+	check "its kernel trace files are its own" \
+		bash -c "test -n \"\$(find '$uhome/trace/kernel' -type f)\" && test -z \"\$(find '$uhome/trace' ! -user '$user')\""
+	check "babeltrace2 reads its trace" bt2_clean "$uhome/trace" n
+	check "with the exec of /bin/true" grep -q 'sched_process_exec: .*filename = "/bin/true"' n.bt2.txt
+	check "no instance of ours left" wait_no_instances "$sd"
+	stop_daemon "$sd"
+	rm -rf "$uhome"
+}
+
 case "$case_name" in
-t | a | b | c | d | e | f | g | h | i | j | k | l | m) "case_$case_name" ;;
+t | a | b | c | d | e | f | g | h | i | j | k | l | m | n) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
 # A recorder still running is stopped (it removes its instance); whatever else
