@@ -46,6 +46,8 @@
 #                refused, nothing more enabled in our instance
 #   n  group     a member of the tracing group records the kernel through root's
 #                daemon; the trace files are its own
+#   o  full disk a session on a full tmpfs: its stop fails, the daemon and another
+#                session go on, what was written is readable
 #
 # Each case runs in its own mount + PID namespace (tmpfs on /var/run/lttng and
 # /dev/shm, private HOME) with its own daemon, started and ended by PID; every
@@ -105,7 +107,7 @@ if [ "$inner" = 0 ]; then
 	c64=$(dirname "$ours")/../consumerd/lttng-consumerd
 	workload=$build/tests/kernel/lttng-test-workload
 	recorder=$build/tests/kernel/lttng-test-ref-recorder
-	cases=${KT_CASES:-t a b c d e f g h i j k l m n}
+	cases=${KT_CASES:-t a b c d e f g h i j k l m n o}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -1203,6 +1205,44 @@ case_m() {
 		wait_no_instances "$sd" 10
 }
 
+# o: a full disk: a session writing to a 2 MiB tmpfs fills it; its stop reports
+# the failure, the daemon and another session recording beside it go on, and what
+# the full session wrote is readable.
+case_o() {
+	local full=$dir/full
+	mkdir -p "$full"
+	mount -t tmpfs -o size=2m kt-full "$full" || { notok "a 2 MiB tmpfs"; return; }
+	start_daemon daemon || { notok "daemon started"; umount "$full"; return; }
+	lttng_ok cli.log create full --output "$full/trace" &&
+		lttng_ok cli.log enable-channel -k -s full --subbuf-size 65536 --num-subbuf 4 ch &&
+		lttng_ok cli.log enable-event -k -s full -c ch --syscall write &&
+		lttng_ok cli.log create other --output "$dir/other" &&
+		lttng_ok cli.log enable-event -k -s other sched_process_exec
+	check "two sessions: one on a 2 MiB tmpfs (--syscall write), one beside it" test $? = 0
+	check "flood workload ready" start_workload w --open 0 --read 0 --write 300000 --sleep 0 --fork 0
+	check "start both" bash -c "lttng start full >>cli.log 2>&1 && lttng start other >>cli.log 2>&1"
+	go_workload w
+	check "the flood ran" wait_workload w
+	lttng stop full >stop-full.txt 2>&1
+	local rc=$?
+	sed 's/^/#   /' stop-full.txt
+	check "the full session's stop fails (exit $rc) saying its kernel trace could not be stopped" \
+		bash -c "test $rc -ne 0 && grep -qi 'kernel' stop-full.txt"
+	check "the disk is full" bash -c "test \$(df --output=avail -k '$full' | tail -1) -lt 64"
+	/bin/true
+	check "the other session still records (stop)" session_stop other
+	check "the daemon still answers" bash -c "lttng list >/dev/null 2>&1"
+	check "the other session's trace has the exec of /bin/true" \
+		bash -c "babeltrace2 '$dir/other' 2>/dev/null | grep -q 'filename = \"/bin/true\"'"
+	check "what the full session wrote is readable (babeltrace2 exit 0)" \
+		bash -c "babeltrace2 '$full/trace' >/dev/null 2>o-full.err"
+	lttng destroy full >/dev/null 2>&1
+	lttng destroy other >/dev/null 2>&1
+	check "no instance of ours left" wait_no_instances "$sd"
+	stop_daemon "$sd"
+	umount "$full"
+}
+
 # n: a member of the tracing group records the kernel through root's daemon; the
 # trace is its own (files owned by it) and babeltrace2 reads it.
 case_n() {
@@ -1235,7 +1275,7 @@ case_n() {
 }
 
 case "$case_name" in
-t | a | b | c | d | e | f | g | h | i | j | k | l | m | n) "case_$case_name" ;;
+t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
 # A recorder still running is stopped (it removes its instance); whatever else
