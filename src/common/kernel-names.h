@@ -33,13 +33,4 @@ const char *kernel_syscall_of_event(const char *ftrace_name, bool *is_entry);
 extern const char *const kernel_statedump_events[];
 extern const size_t kernel_statedump_event_count;
 
-/*
- * LTTng's star-glob matching (event rule names): '*' matches any run of
- * characters, a backslash makes the next character literal; nothing else is
- * special.
- */
-bool kernel_star_glob_match(const char *pattern, const char *name);
-/* Whether a pattern holds an unescaped '*'. */
-bool kernel_name_is_glob(const char *pattern);
-
 #endif

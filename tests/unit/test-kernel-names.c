@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "star-glob.h"
+
 #include "kernel-names.h"
 #include "kernel/kernel-filter.h"
 
@@ -44,17 +46,17 @@ static void test_names(void)
 
 static void test_globs(void)
 {
-	ok(kernel_star_glob_match("*", "anything"), "* matches anything");
-	ok(kernel_star_glob_match("sched_*", "sched_switch"), "prefix glob");
-	ok(!kernel_star_glob_match("sched_*", "irq_handler_entry"), "prefix glob mismatch");
-	ok(kernel_star_glob_match("*_entry", "irq_handler_entry"), "suffix glob");
-	ok(kernel_star_glob_match("s*_s*h", "sched_switch"), "two stars");
-	ok(!kernel_star_glob_match("sched_switch", "sched_switch2"), "exact names are exact");
-	ok(kernel_star_glob_match("a\\*b", "a*b"), "an escaped star is literal");
-	ok(!kernel_star_glob_match("a\\*b", "axb"), "an escaped star matches only a star");
-	ok(!kernel_star_glob_match("sched?", "sched1"), "? is literal, as in LTTng");
-	ok(kernel_name_is_glob("open*"), "open* is a glob");
-	ok(!kernel_name_is_glob("open\\*"), "open\\* is not");
+	ok(star_glob_match("*", "anything"), "* matches anything");
+	ok(star_glob_match("sched_*", "sched_switch"), "prefix glob");
+	ok(!star_glob_match("sched_*", "irq_handler_entry"), "prefix glob mismatch");
+	ok(star_glob_match("*_entry", "irq_handler_entry"), "suffix glob");
+	ok(star_glob_match("s*_s*h", "sched_switch"), "two stars");
+	ok(!star_glob_match("sched_switch", "sched_switch2"), "exact names are exact");
+	ok(star_glob_match("a\\*b", "a*b"), "an escaped star is literal");
+	ok(!star_glob_match("a\\*b", "axb"), "an escaped star matches only a star");
+	ok(!star_glob_match("sched?", "sched1"), "? is literal, as in LTTng");
+	ok(star_glob_is_glob("open*"), "open* is a glob");
+	ok(!star_glob_is_glob("open\\*"), "open\\* is not");
 }
 
 static void filter_is(const char *expr, const char *const *fields, size_t n, int want_r,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ktask.h"
+#include "procfs.h"
 
 #define SLOTS 4096u /* power of two; a collision replaces the older task */
 #define TGID_SLOTS 65536u /* power of two: saved_tgids entries kept */
@@ -150,8 +151,7 @@ static struct ktask *slot(struct ktask_cache *c, int32_t tid)
 static int32_t innermost_nspid(const struct ktask_cache *c, int32_t id, int *levels)
 {
 	char path[320], buf[4096];
-	int32_t pid = 0;
-	char *line;
+	long v = 0;
 	ssize_t n;
 	int fd;
 
@@ -167,21 +167,8 @@ static int32_t innermost_nspid(const struct ktask_cache *c, int32_t id, int *lev
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	line = strstr(buf, "\nNSpid:");
-	if (!line)
-		return 0;
-	line += 7;
-	while (*line && *line != '\n') {
-		char *end;
-		long v = strtol(line, &end, 10);
-
-		if (end == line)
-			break;
-		pid = (int32_t) v;
-		(*levels)++;
-		line = end;
-	}
-	return pid;
+	*levels = procfs_status_nspid(buf, &v);
+	return *levels ? (int32_t) v : 0;
 }
 
 /* The virtual ids: the task's, its process's, its parent's in the task's pid

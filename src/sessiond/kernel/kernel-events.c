@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "star-glob.h"
+
 #include <lttng/lttng.h>
 
 #include "kernel-names.h"
@@ -18,30 +20,6 @@
 #include "kernel/kernel-internal.h"
 #include "kernel/kernel-uprobe.h"
 #include "log.h"
-
-/* Collapses runs of unescaped '*', as LTTng does before storing a pattern. */
-static void normalize_glob(char *pattern)
-{
-	char *out = pattern;
-	bool previous_star = false;
-
-	for (const char *p = pattern; *p; p++) {
-		if (*p == '*') {
-			if (previous_star)
-				continue;
-			previous_star = true;
-		} else if (*p == '\\') {
-			*out++ = *p++;
-			if (!*p)
-				break;
-			previous_star = false;
-		} else {
-			previous_star = false;
-		}
-		*out++ = *p;
-	}
-	*out = '\0';
-}
 
 bool kernel_rule_selects(const struct event_rule *rule, const struct ktracefs_event *ev,
 			 const char *lname)
@@ -55,10 +33,10 @@ bool kernel_rule_selects(const struct event_rule *rule, const struct ktracefs_ev
 		const char *syscall = kernel_syscall_of_event(ev->name, &entry);
 
 		return rule->spec.type == LTTNG_EVENT_SYSCALL && syscall &&
-		       kernel_star_glob_match(name, syscall);
+		       star_glob_match(name, syscall);
 	}
 	/* Tracepoint rules name events as LTTng does (and so do the statedump's). */
-	return rule->spec.type == LTTNG_EVENT_TRACEPOINT && kernel_star_glob_match(name, lname);
+	return rule->spec.type == LTTNG_EVENT_TRACEPOINT && star_glob_match(name, lname);
 }
 
 /* The request's channel, made with LTTng's kernel defaults when it does not exist. */
@@ -177,7 +155,7 @@ enum lttng_error_code kernel_enable_event(const struct event_request *req, struc
 	bool created;
 	enum lttng_error_code r;
 
-	normalize_glob(ev->name);
+	star_glob_normalize(ev->name);
 	created = !domain_channel_lookup(req->domain, req->channel_name);
 	r = resolve_channel(req, &ch);
 	if (r != LTTNG_OK)
@@ -196,7 +174,7 @@ enum lttng_error_code kernel_enable_event(const struct event_request *req, struc
 	case LTTNG_EVENT_TRACEPOINT:
 	case LTTNG_EVENT_SYSCALL:
 		r = kernel_filter_check(ev);
-		if (r == LTTNG_OK && ev->type == LTTNG_EVENT_SYSCALL && !kernel_name_is_glob(ev->name) &&
+		if (r == LTTNG_OK && ev->type == LTTNG_EVENT_SYSCALL && !star_glob_is_glob(ev->name) &&
 		    !kernel_syscall_known(req->daemon, ev->name)) {
 			/* Better than LTTng, which accepts a name no syscall has and records
 			 * nothing: the tracer cannot enable it. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel/kernel-procs.h"
+#include "procfs.h"
 
 bool kproc_selection_is_all(const struct kproc_selection *sel)
 {
@@ -56,13 +57,13 @@ static int read_ids(const char *pid_dir, int64_t *uid, int64_t *gid, int64_t *vp
 		} else if (sscanf(line, "Gid: %lld", &v) == 1) {
 			*gid = v;
 			found++;
-		} else if (strncmp(line, "NSpid:", 6) == 0) {
-			char *save = NULL;
+		} else {
+			long ns_pid;
 
-			for (char *p = strtok_r(line + 6, " \t\n", &save); p;
-			     p = strtok_r(NULL, " \t\n", &save))
-				*vpid = strtoll(p, NULL, 10);
-			found++;
+			if (procfs_status_nspid(line, &ns_pid)) {
+				*vpid = ns_pid;
+				found++;
+			}
 		}
 	}
 	fclose(f);

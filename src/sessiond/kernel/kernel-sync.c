@@ -358,6 +358,22 @@ static int merge_filter(struct wanted_event *w, const struct event_rule *rule, b
 	return 0;
 }
 
+/* A new, zeroed entry at the end of the channel's wanted events; NULL on ENOMEM. */
+static struct wanted_event *wanted_append(struct wanted_channel *wc)
+{
+	if (wc->count == wc->capacity) {
+		size_t cap = wc->capacity ? wc->capacity * 2 : 64;
+		struct wanted_event *grown = realloc(wc->events, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		wc->events = grown;
+		wc->capacity = cap;
+	}
+	memset(&wc->events[wc->count], 0, sizeof(wc->events[0]));
+	return &wc->events[wc->count++];
+}
+
 static int want_event(struct wanted_channel *wc, const struct ktracefs_event *ev,
 		      const char *lname, const struct channel *ch)
 {
@@ -368,16 +384,9 @@ static int want_event(struct wanted_channel *wc, const struct ktracefs_event *ev
 		if (!kernel_rule_selects(rule, ev, lname))
 			continue;
 		if (!w) {
-			if (wc->count == wc->capacity) {
-				size_t cap = wc->capacity ? wc->capacity * 2 : 64;
-				struct wanted_event *grown = realloc(wc->events, cap * sizeof(*grown));
-
-				if (!grown)
-					return -ENOMEM;
-				wc->events = grown;
-				wc->capacity = cap;
-			}
-			w = &wc->events[wc->count++];
+			w = wanted_append(wc);
+			if (!w)
+				return -ENOMEM;
 			w->ev = *ev;
 			w->filter = NULL;
 			if (merge_filter(w, rule, true) < 0)
@@ -397,26 +406,16 @@ static int want_uprobe(struct wanted_channel *wc, const struct event_rule *rule,
 	const struct decoded_uprobe *u = rule->spec.uprobe;
 
 	for (uint32_t site = 0; site < u->offset_count; site++) {
-		struct wanted_event *w;
+		struct wanted_event *w = wanted_append(wc);
 
-		if (wc->count == wc->capacity) {
-			size_t cap = wc->capacity ? wc->capacity * 2 : 64;
-			struct wanted_event *grown = realloc(wc->events, cap * sizeof(*grown));
-
-			if (!grown)
-				return -ENOMEM;
-			wc->events = grown;
-			wc->capacity = cap;
-		}
-		w = &wc->events[wc->count];
-		memset(w, 0, sizeof(*w));
+		if (!w)
+			return -ENOMEM;
 		ktracefs_uprobe_group(w->ev.system, sizeof(w->ev.system), session_id, channel_index,
 				      site);
 		kernel_uprobe_event_name(rule->spec.name, w->ev.name, sizeof(w->ev.name));
 		if (rule->spec.filter_expression &&
 		    !(w->filter = strdup(rule->spec.filter_expression)))
 			return -ENOMEM;
-		wc->count++;
 	}
 	return 0;
 }

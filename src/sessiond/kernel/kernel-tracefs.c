@@ -16,6 +16,7 @@
 
 #include "kernel/kernel-tracefs.h"
 #include "log.h"
+#include "procfs.h"
 #include "macros.h"
 
 #define TRACEFS_MAGIC_NUMBER 0x74726163 /* linux/magic.h TRACEFS_MAGIC */
@@ -125,28 +126,25 @@ struct live_daemon {
 	long pid;
 };
 
-/* The innermost pid of a process (the last of its status NSpid line). */
+/* The innermost pid of a process (the last of its status NSpid line), -1 when
+ * it is gone. */
 static long innermost_pid(const char *pid_dir)
 {
-	char path[300], line[256];
+	char path[300], buf[4096];
 	long pid = -1;
-	FILE *f;
+	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%s/status", pid_dir);
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p, *save = NULL;
-
-		if (strncmp(line, "NSpid:", 6) != 0)
-			continue;
-		for (p = strtok_r(line + 6, " \t\n", &save); p; p = strtok_r(NULL, " \t\n", &save))
-			pid = strtol(p, NULL, 10);
-		break;
-	}
-	fclose(f);
-	return pid;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return procfs_status_nspid(buf, &pid) ? pid : -1;
 }
 
 static size_t list_live_daemons(struct live_daemon *out, size_t max)

@@ -7,34 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "star-glob.h"
+
 #include <lttng/lttng.h>
 
 #include "domain/domain.h"
 #include "ust/ust-trace.h"
-
-/* Collapses runs of unescaped '*' as LTTng does before storing a pattern. */
-static void normalize_glob(char *pattern)
-{
-	char *out = pattern;
-	bool previous_star = false;
-
-	for (const char *p = pattern; *p; p++) {
-		if (*p == '*') {
-			if (previous_star)
-				continue;
-			previous_star = true;
-		} else if (*p == '\\') {
-			*out++ = *p++;
-			if (!*p)
-				break;
-			previous_star = false;
-		} else {
-			previous_star = false;
-		}
-		*out++ = *p;
-	}
-	*out = '\0';
-}
 
 /* Names under the agents' namespaces are reserved for their internal events. */
 static bool ust_event_name_is_reserved(const char *name)
@@ -83,9 +61,9 @@ enum lttng_error_code ust_enable_event(const struct event_request *req, struct d
 	struct channel *ch;
 	int r;
 
-	normalize_glob(ev->name);
+	star_glob_normalize(ev->name);
 	for (uint32_t i = 0; i < ev->exclusion_count; i++)
-		normalize_glob(ev->exclusions[i]);
+		star_glob_normalize(ev->exclusions[i]);
 	r = resolve_event_channel(req, &ch);
 	if (r != LTTNG_OK)
 		return r;
