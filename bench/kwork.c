@@ -18,8 +18,8 @@
  *                until it is due (a thread behind catches up in a burst)
  *       PIN:     1: thread i pinned to the i-th usable CPU (modulo); 0: not
  *   Prints "calls N", "wall_us US" (from before the first thread starts to
- *   after the last one ended) and "cpu_us US" (the workload's user + system
- *   time). Exits 1 with a message on stderr when anything fails.
+ *   after the last one ended), "cpu_us US" (the workload's user + system
+ *   time) and "preempted N" (its involuntary context switches). Exits 1 with a message on stderr when anything fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -190,5 +190,6 @@ int main(int argc, char **argv)
 	printf("cpu_us %" PRId64 "\n",
 	       (int64_t) (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec +
 		       ru.ru_stime.tv_usec);
+	printf("preempted %ld\n", ru.ru_nivcsw);
 	return 0;
 }

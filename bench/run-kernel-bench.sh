@@ -82,14 +82,16 @@ inner() {
     out=$base/traces
     mkdir -p "$out"
 
-    # kwork CALLS RATE: sets WALL (us) and WCPU (us); RATE in calls/s (0: flat out).
+    # kwork CALLS RATE: sets WALL (us), WCPU (us) and PREEMPTED (involuntary
+    # context switches); RATE in calls/s (0: flat out).
     kwork() {
         local k v
-        WALL='' WCPU=''
+        WALL='' WCPU='' PREEMPTED=''
         while read -r k v; do
             case $k in
             wall_us) WALL=$v ;;
             cpu_us) WCPU=$v ;;
+            preempted) PREEMPTED=$v ;;
             esac
         done < <("$work" "$sc" "$1" "$threads" "$2" "$pin" 2>>"$log")
         [[ -n $WALL && -n $WCPU ]] || fail "kwork $sc $1 $threads $2 $pin failed"
@@ -108,6 +110,7 @@ inner() {
     kwork "$calls" 0
     echo "untraced_wall_us $WALL"
     echo "untraced_work_cpu_us $WCPU"
+    echo "untraced_preempted $PREEMPTED"
 
     if [[ $who == floor ]]; then
         # ------------------------------------------------------------------
@@ -188,12 +191,15 @@ inner() {
         }
         # ours_run TAG CALLS RATE: one session, one workload run; sets
         # DROPPED, RECORDS (events babeltrace2 reads; only for TAG flat),
-        # FBYTES (stream files), MBYTES, IBYTES, RCPU (us), WALL, WCPU.
+        # FBYTES (stream files), MBYTES, IBYTES, RCPU (us; DCPU: the session
+        # daemon's), WALL, WCPU, PREEMPTED.
         ours_run() {
-            local tag=$1 s=b-$1 dir=$out/$1 t0 text line n f
+            local tag=$1 s=b-$1 dir=$out/$1 t0 d0 text line n f
             cli - create "$s" --output="$dir"
             cli - enable-event -k --syscall "$sc" -s "$s"
             consumer_pid
+            ticks "$pid"
+            d0=$TICKS
             ticks "$CPID"
             t0=$TICKS
             cli - start "$s"
@@ -209,6 +215,8 @@ inner() {
             fi
             ticks "$CPID"
             RCPU=$(((TICKS - t0) * 1000000 / hz))
+            ticks "$pid"
+            DCPU=$(((TICKS - d0) * 1000000 / hz))
             text=$(lttng list "$s" 2>>"$log") || fail "lttng list $s failed"
             DROPPED=$(awk '/Discarded events:/ { n++; s += $3 } END { if (n) print s; else print "none" }' <<<"$text")
             [[ $DROPPED =~ ^[0-9]+$ ]] || fail "no discarded-events count in 'lttng list $s'"
@@ -248,6 +256,7 @@ inner() {
     echo "flat_discarded_ppm $((DROPPED * 1000000 / (2 * calls)))"
     echo "traced_wall_us $WALL"
     echo "traced_work_cpu_us $WCPU"
+    echo "traced_preempted $PREEMPTED"
     echo "flat_recorded_per_s $((events * 1000000 / WALL))"
     echo "stream_bytes $FBYTES"
     echo "bytes_per_event $(awk -v b="$FBYTES" -v e="$events" 'BEGIN { printf "%.4f", e ? b / e : 0 }')"
@@ -256,6 +265,7 @@ inner() {
     if [[ $who == floor ]]; then
         echo "floor_wakeups $WAKEUPS"
     else
+        echo "sessiond_cpu_us $DCPU"
         echo "metadata_bytes $MBYTES"
         echo "index_bytes $IBYTES"
     fi
@@ -366,6 +376,12 @@ cc -O2 -o "$tmp/kwork" "$bench_dir/kwork.c" -lpthread || die "cannot compile ben
 cc -O2 -o "$tmp/kread" "$bench_dir/kread.c" || die "cannot compile bench/kread.c"
 freeze_ours
 host_info
+# The commit our binaries were built from: the tree that holds them (build/
+# of this checkout, or --ours of another one).
+if rev=$(git -C "$(dirname "$ours")" rev-parse --short HEAD 2>/dev/null); then
+    ours_rev=$rev
+    [[ -n $(git -C "$(dirname "$ours")" status --porcelain -- :/src :/meson.build 2>/dev/null) ]] && ours_rev+="+dirty"
+fi
 
 # run_side floor|ours ROUND: one namespace, one side, one round.
 run_side() {
