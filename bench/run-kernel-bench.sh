@@ -79,6 +79,9 @@ inner() {
     local log=/dev/stderr out pid=
 
     ns_setup "$base" "${BENCH_DAEMON:-none}" "$BENCH_TMP" "$script"
+    # Our daemon names its instances after this PID namespace: the host side
+    # removes what it may leave behind once the namespace is gone.
+    readlink /proc/self/ns/pid >"$BENCH_TMP/pidns" || fail "cannot read /proc/self/ns/pid"
     out=$base/traces
     mkdir -p "$out"
 
@@ -367,6 +370,7 @@ cleanup() {
         done
         [[ -d $inst ]] && echo "$prog: could not remove $inst" >&2
     fi
+    remove_ns_instances
     remove_tmp
 }
 trap cleanup EXIT
@@ -382,6 +386,24 @@ if rev=$(git -C "$(dirname "$ours")" rev-parse --short HEAD 2>/dev/null); then
     ours_rev=$rev
     [[ -n $(git -C "$(dirname "$ours")" status --porcelain -- :/src :/meson.build 2>/dev/null) ]] && ours_rev+="+dirty"
 fi
+
+# remove_ns_instances: the namespace of the last round is gone; our daemon's
+# instances named after it (lttng-sessiond-<pidns inode>-...) should be gone
+# too: those left are reported and removed.
+remove_ns_instances() {
+    local ns inst
+    [[ -f $tmp/pidns ]] || return 0
+    ns=$(<"$tmp/pidns")
+    rm -f "$tmp/pidns"
+    ns=${ns#pid:[}
+    ns=${ns%]}
+    [[ $ns =~ ^[0-9]+$ ]] || return 0
+    for inst in "$TRACEFS/instances/lttng-sessiond-$ns-"*; do
+        echo "$prog: ftrace instance ${inst##*/} left behind; removing it" >&2
+        echo 0 >"$inst/tracing_on" 2>/dev/null
+        rmdir "$inst" || echo "$prog: could not remove $inst" >&2
+    done
+}
 
 # run_side floor|ours ROUND: one namespace, one side, one round.
 run_side() {
@@ -402,6 +424,7 @@ run_side() {
             /bin/bash "$script" __inner
     } >>"$tmp/$who.samples" 2>>"$tmp/$who.log"
     rc=$?
+    remove_ns_instances
     if ((rc != 0)); then
         echo "$prog: $who round $round failed (exit $rc); log:" >&2
         tail -n 20 "$tmp/$who.log" >&2
