@@ -46,6 +46,7 @@ def rows(a):
         ("recorded_events", f"info: events recorded, flat out (expected {ev} + others' calls)", "n", None),
         ("unaccounted_events", "info: recorded + discarded - expected, flat out (per round below)", "diff", None),
         ("reader_cpu_us", "info: reader CPU time, flat-out run", "us", None),
+        ("reader_sched_us", "info: consumer CPU time from /proc/PID/task/*/schedstat (ns accounting)", "us", None),
         ("stream_bytes", "info: stream file bytes, flat-out run", "kb1", None),
         ("metadata_bytes", "info: metadata file bytes", "n", None),
         ("index_bytes", "info: index file bytes", "n", None),

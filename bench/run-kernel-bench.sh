@@ -99,6 +99,15 @@ inner() {
         done < <("$work" "$sc" "$1" "$threads" "$2" "$pin" 2>>"$log")
         [[ -n $WALL && -n $WCPU ]] || fail "kwork $sc $1 $threads $2 $pin failed"
     }
+    # runtime PID: sets RUNNS to the CPU time (ns, scheduler accounting: finer
+    # than the 100 Hz ticks) of every thread of PID.
+    runtime() {
+        local t ns
+        RUNNS=0
+        for t in /proc/"$1"/task/*/schedstat; do
+            { read -r ns _ <"$t"; } 2>/dev/null && RUNNS=$((RUNNS + ns))
+        done
+    }
     # ticks PID: sets TICKS to utime+stime (clock ticks) of PID.
     ticks() {
         local line f
@@ -197,7 +206,7 @@ inner() {
         # FBYTES (stream files), MBYTES, IBYTES, RCPU (us; DCPU: the session
         # daemon's), WALL, WCPU, PREEMPTED.
         ours_run() {
-            local tag=$1 s=b-$1 dir=$out/$1 t0 d0 text line n f
+            local tag=$1 s=b-$1 dir=$out/$1 t0 d0 r0 text line n f
             cli - create "$s" --output="$dir"
             cli - enable-event -k --syscall "$sc" -s "$s"
             consumer_pid
@@ -205,6 +214,8 @@ inner() {
             d0=$TICKS
             ticks "$CPID"
             t0=$TICKS
+            runtime "$CPID"
+            r0=$RUNNS
             cli - start "$s"
             kwork "$2" "$3"
             cli "${tag}_stop_us" stop "$s"
@@ -218,6 +229,8 @@ inner() {
             fi
             ticks "$CPID"
             RCPU=$(((TICKS - t0) * 1000000 / hz))
+            runtime "$CPID"
+            RSCHED=$(((RUNNS - r0) / 1000))
             ticks "$pid"
             DCPU=$(((TICKS - d0) * 1000000 / hz))
             text=$(lttng list "$s" 2>>"$log") || fail "lttng list $s failed"
@@ -269,6 +282,7 @@ inner() {
         echo "floor_wakeups $WAKEUPS"
     else
         echo "sessiond_cpu_us $DCPU"
+        echo "reader_sched_us $RSCHED"
         echo "metadata_bytes $MBYTES"
         echo "index_bytes $IBYTES"
     fi
