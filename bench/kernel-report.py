@@ -132,6 +132,9 @@ def main():
         out.append("(1): both sides recorded the flat-out workload without loss in every round, so "
                    "row (1) is the workload's own top rate (a lower bound of what either can "
                    "record), not a recorder limit")
+    wf, wo = data["floor"].get("traced_wall_us") or [], data["ours"].get("traced_wall_us") or []
+    if wf and len(wf) == len(wo):
+        out.append("(4) per round, ours/floor: " + " ".join(f"{o / f:.2f}" for f, o in zip(wf, wo)))
     for who in ("floor", "ours"):
         diffs = data[who].get("unaccounted_events") or []
         if diffs:

@@ -19,7 +19,8 @@
  *       PIN:     1: thread i pinned to the i-th usable CPU (modulo); 0: not
  *   Prints "calls N", "wall_us US" (from before the first thread starts to
  *   after the last one ended), "cpu_us US" (the workload's user + system
- *   time) and "preempted N" (its involuntary context switches). Exits 1 with a message on stderr when anything fails.
+ *   time) and "preempted N" (its involuntary context switches). Exits 1
+ *   with a message on stderr when anything fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
