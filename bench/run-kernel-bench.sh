@@ -69,16 +69,17 @@ prog=run-kernel-bench
 TRACEFS=/sys/kernel/tracing
 
 # ===========================================================================
-# Namespace side: one side (floor or ours), one round. PID 1 of a fresh PID
-# namespace; everything it starts dies with it. Writes "metric value" lines
-# on stdout, diagnostics on stderr.
+# Namespace side: one round, both sides, in the order of $BENCH_ORDER. PID 1
+# of a fresh PID namespace; everything it starts dies with it. Appends
+# "metric value" lines to $BENCH_TMP/floor.samples and ours.samples;
+# diagnostics on stderr.
 # ===========================================================================
 inner() {
-    local base=$BENCH_BASE who=$BENCH_WHO work=$BENCH_KWORK rd=$BENCH_KREAD
+    local base=$BENCH_BASE work=$BENCH_KWORK rd=$BENCH_KREAD
     local sc=$BENCH_SYSCALL calls=$BENCH_CALLS threads=$BENCH_THREADS pin=$BENCH_PIN
-    local log=/dev/stderr out pid=
+    local log=/dev/stderr out pid='' who
 
-    ns_setup "$base" "${BENCH_DAEMON:-none}" "$BENCH_TMP" "$script"
+    ns_setup "$base" "$BENCH_DAEMON" "$BENCH_TMP" "$script"
     # Our daemon names its instances after this PID namespace: the host side
     # removes what it may leave behind once the namespace is gone.
     readlink /proc/self/ns/pid >"$BENCH_TMP/pidns" || fail "cannot read /proc/self/ns/pid"
@@ -118,208 +119,216 @@ inner() {
     local hz
     hz=$(getconf CLK_TCK)
 
-    # --- untraced: the workload alone, flat out
-    kwork "$calls" 0
-    echo "untraced_wall_us $WALL"
-    echo "untraced_work_cpu_us $WCPU"
-    echo "untraced_preempted $PREEMPTED"
-
-    if [[ $who == floor ]]; then
-        # ------------------------------------------------------------------
-        # floor: our own instance, kread
-        local inst=$TRACEFS/instances/$BENCH_FLOOR_INSTANCE
-        # floor_run TAG CALLS RATE: one instance, one kread, one workload run;
-        # sets DROPPED, RECORDS, FBYTES, RCPU (us), WAKEUPS, WALL, WCPU.
-        floor_run() {
-            local tag=$1 dir=$out/$1 k v f rpid line=
-            mkdir -p "$dir"
-            mkdir "$inst" || fail "cannot make $inst"
-            {
-                echo 0 >"$inst/tracing_on" &&
-                    echo mono >"$inst/trace_clock" &&
-                    echo 0 >"$inst/options/overwrite" &&
-                    echo 4096 >"$inst/buffer_size_kb" &&
-                    echo "$BENCH_FLOOR_PERCENT" >"$inst/buffer_percent" &&
-                    echo 1 >"$inst/events/syscalls/sys_enter_$sc/enable" &&
-                    echo 1 >"$inst/events/syscalls/sys_exit_$sc/enable"
-            } 2>>"$log" || fail "cannot set up $inst"
-            "$rd" record "$inst" "$dir" "$BENCH_TIMER_MS" "$BENCH_FLOOR_READ" >"$out/kread.out" 2>>"$log" &
-            rpid=$!
-            for ((k = 0; k < 1000; k++)); do
-                read -r line <"$out/kread.out"
-                [[ $line == ready ]] && break
-                alive "$rpid" || break
-                sleep 0.01
-            done
-            [[ $line == ready ]] || fail "kread did not start"
-            echo 1 >"$inst/tracing_on"
-            kwork "$2" "$3"
-            echo 0 >"$inst/tracing_on"
-            kill -TERM "$rpid"
-            wait "$rpid" || fail "kread exited $?"
-            RCPU='' WAKEUPS=''
-            while read -r k v; do
-                case $k in
-                cpu_us) RCPU=$v ;;
-                wakeups) WAKEUPS=$v ;;
-                esac
-            done <"$out/kread.out"
-            [[ -n $RCPU ]] || fail "kread printed no cpu_us"
-            DROPPED=0
-            for f in "$inst"/per_cpu/cpu*/stats; do
-                while read -r line; do
-                    [[ $line == "dropped events: "* ]] && DROPPED=$((DROPPED + ${line##*: }))
-                done <"$f"
-            done
-            rmdir "$inst" || fail "cannot remove $inst"
-            RECORDS='' FBYTES=''
-            while read -r k v; do
-                case $k in
-                records) RECORDS=$v ;;
-                bytes) FBYTES=$v ;;
-                bad_pages) ((v == 0)) || echo "bench-inner: $tag: $v pages kread cannot parse" >&2 ;;
-                esac
-            done < <("$rd" count "$dir"/cpu* 2>>"$log")
-            [[ -n $RECORDS ]] || fail "kread count failed"
-            rm -rf "$dir"
-        }
-        floor_run flat "$calls" 0
-    else
-        # ------------------------------------------------------------------
-        # ours: our daemon, our consumer
-        "$BENCH_DAEMON" --daemonize --consumerd64-path="$BENCH_CONSUMERD" </dev/null >>"$log" 2>&1 ||
-            fail "$BENCH_DAEMON --daemonize exited $?"
-        read -r pid <"/var/run/lttng/lttng-sessiond.pid" || fail "no pid file"
-        alive "$pid" || fail "daemon $pid is not running after start"
-        # consumer_pid: sets CPID to the pid of lttng-consumerd -k.
-        consumer_pid() {
-            local p a
-            CPID=
-            for p in /proc/[0-9]*; do
-                mapfile -d '' -t a <"$p/cmdline" 2>/dev/null || continue
-                [[ ${a[0]:-} == *lttng-consumerd && " ${a[*]} " == *" -k "* ]] && CPID=${p#/proc/} && return
-            done
-            fail "no lttng-consumerd -k process"
-        }
-        # ours_run TAG CALLS RATE: one session, one workload run; sets
-        # DROPPED, RECORDS (events babeltrace2 reads; only for TAG flat),
-        # FBYTES (stream files), MBYTES, IBYTES, RCPU (us; DCPU: the session
-        # daemon's), WALL, WCPU, PREEMPTED.
-        ours_run() {
-            local tag=$1 s=b-$1 dir=$out/$1 t0 d0 r0 text line n f
-            cli - create "$s" --output="$dir"
-            cli - enable-event -k --syscall "$sc" -s "$s"
-            consumer_pid
-            ticks "$pid"
-            d0=$TICKS
-            ticks "$CPID"
-            t0=$TICKS
-            runtime "$CPID"
-            r0=$RUNNS
-            cli - start "$s"
-            kwork "$2" "$3"
-            cli "${tag}_stop_us" stop "$s"
-            if [[ $tag == flat ]]; then
-                # What the daemon made: instance settings and events (the log).
-                for line in "$TRACEFS"/instances/lttng-sessiond-*-"$pid"-*; do
-                    echo "# ours instance ${line##*/}: buffer_size_kb $(<"$line/buffer_size_kb")" \
-                        "buffer_percent $(<"$line/buffer_percent") clock $(sed 's/.*\[\(.*\)\].*/\1/' "$line/trace_clock")" \
-                        "overwrite $(<"$line/options/overwrite") events: $(tr '\n' ' ' <"$line/set_event")" >&2
-                done
-            fi
-            ticks "$CPID"
-            RCPU=$(((TICKS - t0) * 1000000 / hz))
-            runtime "$CPID"
-            RSCHED=$(((RUNNS - r0) / 1000))
-            ticks "$pid"
-            DCPU=$(((TICKS - d0) * 1000000 / hz))
-            text=$(lttng list "$s" 2>>"$log") || fail "lttng list $s failed"
-            DROPPED=$(awk '/Discarded events:/ { n++; s += $3 } END { if (n) print s; else print "none" }' <<<"$text")
-            [[ $DROPPED =~ ^[0-9]+$ ]] || fail "no discarded-events count in 'lttng list $s'"
-            cli - destroy "$s"
-            FBYTES=0 MBYTES=0 IBYTES=0
-            for f in "$dir"/kernel/*; do
-                [[ -f $f ]] || continue
-                n=$(stat -c %s "$f")
-                case ${f##*/} in
-                metadata) MBYTES=$n ;;
-                *_[0-9]*) FBYTES=$((FBYTES + n)) ;;
-                esac
-            done
-            for f in "$dir"/kernel/index/*; do
-                IBYTES=$((IBYTES + $(stat -c %s "$f")))
-            done
-            RECORDS=''
-            if [[ $tag == flat ]]; then
-                text=$(babeltrace2 "$dir" -c sink.utils.counter -p step=+0 2>>"$log") || fail "babeltrace2 cannot read $dir"
-                RECORDS=$(awk '/Event message/ { n = $1 } END { print n + 0 }' <<<"$text")
-                # Discarded-event messages babeltrace2 sees (from the packets' counters).
-                echo "# $tag: babeltrace2 counter: $(tr -s ' \n' ' ' <<<"$text")" >&2
-            fi
-            rm -rf "$dir"
-        }
-        ours_run flat "$calls" 0
-    fi
-
-    # --- the flat-out run's numbers
-    local events=$RECORDS
-    echo "expected_events $((2 * calls))"
-    echo "recorded_events $events"
-    # Neither recorded nor counted as discarded (< 0), or extra (> 0: other
-    # processes' calls of the same system call, or duplicates).
-    echo "unaccounted_events $((events + DROPPED - 2 * calls))"
-    echo "flat_discarded $DROPPED"
-    echo "flat_discarded_ppm $((DROPPED * 1000000 / (2 * calls)))"
-    echo "traced_wall_us $WALL"
-    echo "traced_work_cpu_us $WCPU"
-    echo "traced_preempted $PREEMPTED"
-    echo "flat_recorded_per_s $((events * 1000000 / WALL))"
-    echo "stream_bytes $FBYTES"
-    echo "bytes_per_event $(awk -v b="$FBYTES" -v e="$events" 'BEGIN { printf "%.4f", e ? b / e : 0 }')"
-    echo "reader_cpu_us $RCPU"
-    echo "reader_cpu_ns_per_event $(awk -v c="$RCPU" -v e="$events" 'BEGIN { printf "%.2f", e ? c * 1000 / e : 0 }')"
-    if [[ $who == floor ]]; then
-        echo "floor_wakeups $WAKEUPS"
-    else
-        echo "sessiond_cpu_us $DCPU"
-        echo "reader_sched_us $RSCHED"
-        echo "metadata_bytes $MBYTES"
-        echo "index_bytes $IBYTES"
-    fi
-
-    # --- highest rate with no discarded event: the flat-out rate if nothing
-    # was discarded there, else bisection (rates in events/s, 2 per call).
-    local lo hi mid k got rate=$((events * 1000000 / WALL))
-    if ((DROPPED == 0)); then
-        lo=$rate
-        echo "lossless_at_flat_out 1"
-    else
-        lo=0 hi=$((2 * calls * 1000000 / WALL))
-        echo "lossless_at_flat_out 0"
-        for ((k = 0; k < BENCH_PROBES; k++)); do
-            mid=$(((lo + hi) / 2))
-            local pcalls=$((mid * BENCH_PROBE_MS / 2000))
-            ((pcalls < 1000)) && pcalls=1000
-            if [[ $who == floor ]]; then
-                floor_run "probe$k" "$pcalls" $((mid / 2))
-            else
-                ours_run "probe$k" "$pcalls" $((mid / 2))
-            fi
-            got=$((2 * pcalls * 1000000 / WALL))
-            echo "# probe $who target $mid achieved $got discarded $DROPPED"
-            if ((DROPPED == 0)); then
-                got=$((got < mid ? got : mid))
-                lo=$((got > lo ? got : lo))
-            else
-                hi=$mid
-            fi
+    # ----------------------------------------------------------------------
+    # floor: our own instance, kread
+    local inst=$TRACEFS/instances/$BENCH_FLOOR_INSTANCE
+    # floor_run TAG CALLS RATE: one instance, one kread, one workload run;
+    # sets DROPPED, RECORDS, FBYTES, RCPU (us), WAKEUPS, WALL, WCPU.
+    floor_run() {
+        local tag=$1 dir=$out/$1 k v f rpid line=
+        mkdir -p "$dir"
+        mkdir "$inst" || fail "cannot make $inst"
+        {
+            echo 0 >"$inst/tracing_on" &&
+                echo mono >"$inst/trace_clock" &&
+                echo 0 >"$inst/options/overwrite" &&
+                echo 4096 >"$inst/buffer_size_kb" &&
+                echo "$BENCH_FLOOR_PERCENT" >"$inst/buffer_percent" &&
+                echo 1 >"$inst/events/syscalls/sys_enter_$sc/enable" &&
+                echo 1 >"$inst/events/syscalls/sys_exit_$sc/enable"
+        } 2>>"$log" || fail "cannot set up $inst"
+        "$rd" record "$inst" "$dir" "$BENCH_TIMER_MS" "$BENCH_FLOOR_READ" >"$out/kread.out" 2>>"$log" &
+        rpid=$!
+        for ((k = 0; k < 1000; k++)); do
+            read -r line <"$out/kread.out"
+            [[ $line == ready ]] && break
+            alive "$rpid" || break
+            sleep 0.01
         done
-    fi
-    echo "lossless_per_s $lo"
+        [[ $line == ready ]] || fail "kread did not start"
+        echo 1 >"$inst/tracing_on"
+        kwork "$2" "$3"
+        echo 0 >"$inst/tracing_on"
+        kill -TERM "$rpid"
+        wait "$rpid" || fail "kread exited $?"
+        RCPU='' WAKEUPS=''
+        while read -r k v; do
+            case $k in
+            cpu_us) RCPU=$v ;;
+            wakeups) WAKEUPS=$v ;;
+            esac
+        done <"$out/kread.out"
+        [[ -n $RCPU ]] || fail "kread printed no cpu_us"
+        DROPPED=0
+        for f in "$inst"/per_cpu/cpu*/stats; do
+            while read -r line; do
+                [[ $line == "dropped events: "* ]] && DROPPED=$((DROPPED + ${line##*: }))
+            done <"$f"
+        done
+        rmdir "$inst" || fail "cannot remove $inst"
+        RECORDS='' FBYTES=''
+        while read -r k v; do
+            case $k in
+            records) RECORDS=$v ;;
+            bytes) FBYTES=$v ;;
+            bad_pages) ((v == 0)) || echo "bench-inner: $tag: $v pages kread cannot parse" >&2 ;;
+            esac
+        done < <("$rd" count "$dir"/cpu* 2>>"$log")
+        [[ -n $RECORDS ]] || fail "kread count failed"
+        rm -rf "$dir"
+    }
 
-    if [[ -n $pid ]]; then
-        stop_ns "$pid" "$base"
-    fi
+    # ----------------------------------------------------------------------
+    # ours: our daemon, our consumer
+    "$BENCH_DAEMON" --daemonize --consumerd64-path="$BENCH_CONSUMERD" </dev/null >>"$log" 2>&1 ||
+        fail "$BENCH_DAEMON --daemonize exited $?"
+    read -r pid <"/var/run/lttng/lttng-sessiond.pid" || fail "no pid file"
+    alive "$pid" || fail "daemon $pid is not running after start"
+    # consumer_pid: sets CPID to the pid of lttng-consumerd -k.
+    consumer_pid() {
+        local p a
+        CPID=
+        for p in /proc/[0-9]*; do
+            mapfile -d '' -t a <"$p/cmdline" 2>/dev/null || continue
+            [[ ${a[0]:-} == *lttng-consumerd && " ${a[*]} " == *" -k "* ]] && CPID=${p#/proc/} && return
+        done
+        fail "no lttng-consumerd -k process"
+    }
+    # ours_run TAG CALLS RATE: one session, one workload run; sets
+    # DROPPED, RECORDS (events babeltrace2 reads; only for TAG flat),
+    # FBYTES (stream files), MBYTES, IBYTES, RCPU (us; DCPU: the session
+    # daemon's), WALL, WCPU, PREEMPTED.
+    ours_run() {
+        local tag=$1 s=b-$1 dir=$out/$1 t0 d0 r0 text line n f
+        cli - create "$s" --output="$dir"
+        cli - enable-event -k --syscall "$sc" -s "$s"
+        consumer_pid
+        ticks "$pid"
+        d0=$TICKS
+        ticks "$CPID"
+        t0=$TICKS
+        runtime "$CPID"
+        r0=$RUNNS
+        cli - start "$s"
+        kwork "$2" "$3"
+        cli "${tag}_stop_us" stop "$s"
+        if [[ $tag == flat ]]; then
+            # What the daemon made: instance settings and events (the log).
+            for line in "$TRACEFS"/instances/lttng-sessiond-*-"$pid"-*; do
+                echo "# ours instance ${line##*/}: buffer_size_kb $(<"$line/buffer_size_kb")" \
+                    "buffer_percent $(<"$line/buffer_percent") clock $(sed 's/.*\[\(.*\)\].*/\1/' "$line/trace_clock")" \
+                    "overwrite $(<"$line/options/overwrite") events: $(tr '\n' ' ' <"$line/set_event")" >&2
+            done
+        fi
+        ticks "$CPID"
+        RCPU=$(((TICKS - t0) * 1000000 / hz))
+        runtime "$CPID"
+        RSCHED=$(((RUNNS - r0) / 1000))
+        ticks "$pid"
+        DCPU=$(((TICKS - d0) * 1000000 / hz))
+        text=$(lttng list "$s" 2>>"$log") || fail "lttng list $s failed"
+        DROPPED=$(awk '/Discarded events:/ { n++; s += $3 } END { if (n) print s; else print "none" }' <<<"$text")
+        [[ $DROPPED =~ ^[0-9]+$ ]] || fail "no discarded-events count in 'lttng list $s'"
+        cli - destroy "$s"
+        FBYTES=0 MBYTES=0 IBYTES=0
+        for f in "$dir"/kernel/*; do
+            [[ -f $f ]] || continue
+            n=$(stat -c %s "$f")
+            case ${f##*/} in
+            metadata) MBYTES=$n ;;
+            *_[0-9]*) FBYTES=$((FBYTES + n)) ;;
+            esac
+        done
+        for f in "$dir"/kernel/index/*; do
+            IBYTES=$((IBYTES + $(stat -c %s "$f")))
+        done
+        RECORDS=''
+        if [[ $tag == flat ]]; then
+            text=$(babeltrace2 "$dir" -c sink.utils.counter -p step=+0 2>>"$log") || fail "babeltrace2 cannot read $dir"
+            RECORDS=$(awk '/Event message/ { n = $1 } END { print n + 0 }' <<<"$text")
+            # Discarded-event messages babeltrace2 sees (from the packets' counters).
+            echo "# $tag: babeltrace2 counter: $(tr -s ' \n' ' ' <<<"$text")" >&2
+        fi
+        rm -rf "$dir"
+    }
+
+    # ----------------------------------------------------------------------
+    # side floor|ours: the side's flat-out run, its numbers, then (after a
+    # loss) the bisection.
+    side() {
+        local who=$1 events
+        "${who}_run" flat "$calls" 0
+        events=$RECORDS
+        echo "expected_events $((2 * calls))"
+        echo "recorded_events $events"
+        # Neither recorded nor counted as discarded (< 0), or extra (> 0: other
+        # processes' calls of the same system call, or duplicates).
+        echo "unaccounted_events $((events + DROPPED - 2 * calls))"
+        echo "flat_discarded $DROPPED"
+        echo "flat_discarded_ppm $((DROPPED * 1000000 / (2 * calls)))"
+        echo "traced_wall_us $WALL"
+        echo "traced_work_cpu_us $WCPU"
+        echo "traced_preempted $PREEMPTED"
+        echo "flat_recorded_per_s $((events * 1000000 / WALL))"
+        echo "stream_bytes $FBYTES"
+        echo "bytes_per_event $(awk -v b="$FBYTES" -v e="$events" 'BEGIN { printf "%.4f", e ? b / e : 0 }')"
+        echo "reader_cpu_us $RCPU"
+        echo "reader_cpu_ns_per_event $(awk -v c="$RCPU" -v e="$events" 'BEGIN { printf "%.2f", e ? c * 1000 / e : 0 }')"
+        if [[ $who == floor ]]; then
+            echo "floor_wakeups $WAKEUPS"
+        else
+            echo "sessiond_cpu_us $DCPU"
+            echo "reader_sched_us $RSCHED"
+            echo "metadata_bytes $MBYTES"
+            echo "index_bytes $IBYTES"
+        fi
+
+        # --- highest rate with no discarded event: the flat-out rate if nothing
+        # was discarded there, else bisection (rates in events/s, 2 per call).
+        local lo hi mid k got rate=$((events * 1000000 / WALL))
+        if ((DROPPED == 0)); then
+            lo=$rate
+            echo "lossless_at_flat_out 1"
+        else
+            lo=0 hi=$((2 * calls * 1000000 / WALL))
+            echo "lossless_at_flat_out 0"
+            for ((k = 0; k < BENCH_PROBES; k++)); do
+                mid=$(((lo + hi) / 2))
+                local pcalls=$((mid * BENCH_PROBE_MS / 2000))
+                ((pcalls < 1000)) && pcalls=1000
+                if [[ $who == floor ]]; then
+                    floor_run "probe$k" "$pcalls" $((mid / 2))
+                else
+                    ours_run "probe$k" "$pcalls" $((mid / 2))
+                fi
+                got=$((2 * pcalls * 1000000 / WALL))
+                echo "# probe $who target $mid achieved $got discarded $DROPPED"
+                if ((DROPPED == 0)); then
+                    got=$((got < mid ? got : mid))
+                    lo=$((got > lo ? got : lo))
+                else
+                    hi=$mid
+                fi
+            done
+        fi
+        echo "lossless_per_s $lo"
+    }
+
+    # --- the round: the workload untraced (the same for both sides), then
+    # each side in turn, back to back.
+    kwork "$calls" 0
+    for who in floor ours; do
+        {
+            echo "untraced_wall_us $WALL"
+            echo "untraced_work_cpu_us $WCPU"
+            echo "untraced_preempted $PREEMPTED"
+        } >>"$BENCH_TMP/$who.samples"
+    done
+    for who in $BENCH_ORDER; do
+        side "$who" >>"$BENCH_TMP/$who.samples"
+    done
+
+    stop_ns "$pid" "$base"
     return 0
 }
 
@@ -419,29 +428,31 @@ remove_ns_instances() {
     done
 }
 
-# run_side floor|ours ROUND: one namespace, one side, one round.
-run_side() {
-    local who=$1 round=$2 rc
-    {
-        echo "# round $round"
-        timeout -k 5 600 unshare --mount --pid --fork --mount-proc \
-            --propagation private --net --kill-child=SIGKILL \
-            env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C USER=root LOGNAME=root \
-            BENCH_BASE="$tmp/ns" BENCH_TMP="$tmp" BENCH_WHO="$who" \
-            BENCH_DAEMON="$([[ $who == ours ]] && echo "$tmp/ours/sessiond/lttng-sessiond")" \
-            BENCH_CONSUMERD="$tmp/ours/consumerd/lttng-consumerd" \
-            BENCH_KWORK="$tmp/kwork" BENCH_KREAD="$tmp/kread" \
-            BENCH_SYSCALL="$syscall" BENCH_CALLS="$calls" BENCH_THREADS="$threads" BENCH_PIN="$pin" \
-            BENCH_PROBES="$probes" BENCH_PROBE_MS="$probe_ms" \
-            BENCH_FLOOR_INSTANCE="$floor_instance" BENCH_FLOOR_PERCENT="$floor_percent" \
-            BENCH_FLOOR_READ="$floor_read" BENCH_TIMER_MS="$timer_ms" \
-            /bin/bash "$script" __inner
-    } >>"$tmp/$who.samples" 2>>"$tmp/$who.log"
+# run_round ROUND FIRST SECOND: one namespace, one round, both sides.
+run_round() {
+    local round=$1 rc who
+    shift
+    for who in floor ours; do
+        echo "# round $round" >>"$tmp/$who.samples"
+    done
+    echo "# round $round: $*" >>"$tmp/bench.log"
+    timeout -k 5 900 unshare --mount --pid --fork --mount-proc \
+        --propagation private --net --kill-child=SIGKILL \
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C USER=root LOGNAME=root \
+        BENCH_BASE="$tmp/ns" BENCH_TMP="$tmp" BENCH_ORDER="$*" \
+        BENCH_DAEMON="$tmp/ours/sessiond/lttng-sessiond" \
+        BENCH_CONSUMERD="$tmp/ours/consumerd/lttng-consumerd" \
+        BENCH_KWORK="$tmp/kwork" BENCH_KREAD="$tmp/kread" \
+        BENCH_SYSCALL="$syscall" BENCH_CALLS="$calls" BENCH_THREADS="$threads" BENCH_PIN="$pin" \
+        BENCH_PROBES="$probes" BENCH_PROBE_MS="$probe_ms" \
+        BENCH_FLOOR_INSTANCE="$floor_instance" BENCH_FLOOR_PERCENT="$floor_percent" \
+        BENCH_FLOOR_READ="$floor_read" BENCH_TIMER_MS="$timer_ms" \
+        /bin/bash "$script" __inner >>"$tmp/bench.log" 2>&1
     rc=$?
     remove_ns_instances
     if ((rc != 0)); then
-        echo "$prog: $who round $round failed (exit $rc); log:" >&2
-        tail -n 20 "$tmp/$who.log" >&2
+        echo "$prog: round $round failed (exit $rc); log:" >&2
+        tail -n 20 "$tmp/bench.log" >&2
         exit 1
     fi
 }
@@ -453,13 +464,11 @@ echo "$prog: $rounds rounds, floor (kread, $floor_read) vs ours=$ours ($ours_rev
 for ((r = 1; r <= rounds; r++)); do
     if ((r % 2)); then order=(floor ours); else order=(ours floor); fi
     printf 'round %d/%d: %s then %s\n' "$r" "$rounds" "${order[@]}" >&2
-    for who in "${order[@]}"; do
-        run_side "$who" "$r"
-    done
+    run_round "$r" "${order[@]}"
 done
 elapsed=$((${EPOCHREALTIME/./} / 1000000 - ${started/./} / 1000000))
 read -r load_after _ </proc/loadavg
-grep -h '^# ours instance' "$tmp/ours.log" | sort -u | head -n 1 | sed "s/^# /$prog: /" >&2
+grep -h '^# ours instance' "$tmp/bench.log" | sort -u | head -n 1 | sed "s/^# /$prog: /" >&2
 
 args=(--floor "$tmp/floor.samples" --ours "$tmp/ours.samples"
     --rounds "$rounds" --calls "$calls" --threads "$threads"
