@@ -20,7 +20,12 @@
  *                 zero copy (what trace-cmd does); partial pages only at
  *                 the end.
  *         read:   read() of one page at a time into a buffer, then
- *                 write() (a partial page comes out as a whole 4 KiB page).
+ *                 write() (a partial page comes out as a whole 4 KiB page),
+ *                 until read() finds nothing (what our consumer does).
+ *         read-whole: the same, but a CPU's reading stops at the first
+ *                 partial page until its next wake-up or tick (a reader
+ *                 that caught up with the writer otherwise reads the page
+ *                 being written over and over, a few records at a time).
  *       On SIGTERM or SIGINT: reads what is left (whole pages, then the
  *       partial ones with read()), closes everything, prints
  *       "bytes N" (written), "cpu_us US" (its own user + system time),
@@ -66,6 +71,7 @@ struct cpu {
 static struct cpu cpus[MAX_CPUS];
 static unsigned ncpu;
 static bool use_splice;
+static bool whole_only; /* read mode: stop at a partial page until the next wake-up */
 static uint64_t bytes_out;
 static uint8_t page[PAGE];
 
@@ -153,6 +159,15 @@ static uint64_t drain_read(struct cpu *c)
 			break;
 		write_all(c->out, page, (size_t) n);
 		moved += (uint64_t) n;
+		if (whole_only && n == PAGE) {
+			uint64_t commit;
+
+			memcpy(&commit, page + 8, sizeof(commit));
+			/* Less than a full page of data: the page being written; what
+			 * follows comes a record at a time, so wait for more. */
+			if ((commit & 0xfffff) < PAGE - 16 - 64)
+				break;
+		}
 	}
 	return moved;
 }
@@ -254,6 +269,7 @@ static int record(const char *instance, const char *out_dir, int timer_ms)
 		}
 	}
 	/* The end: whole pages, then what is left of each CPU's last page. */
+	whole_only = false;
 	for (unsigned i = 0; i < ncpu; i++) {
 		(void) drain(&cpus[i]);
 		(void) drain_read(&cpus[i]);
@@ -372,6 +388,8 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[5], "splice") == 0)
 			use_splice = true;
+		else if (strcmp(argv[5], "read-whole") == 0)
+			whole_only = true;
 		else if (strcmp(argv[5], "read") != 0)
 			goto usage;
 		if (timer_ms < 1)
@@ -381,7 +399,7 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "count") == 0)
 		return count(argc - 2, argv + 2);
 usage:
-	fprintf(stderr, "usage: kread record INSTANCE_DIR OUT_DIR TIMER_MS splice|read\n"
+	fprintf(stderr, "usage: kread record INSTANCE_DIR OUT_DIR TIMER_MS splice|read|read-whole\n"
 			"       kread count FILE...\n");
 	return 2;
 }

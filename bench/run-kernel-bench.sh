@@ -50,7 +50,8 @@
 #   --probes K         bisection probes per round and side when the flat-out
 #                      run discarded events (default 4)
 #   --probe-ms MS      duration of each probe (default 1000)
-#   --floor-read M     splice (default) or read: how kread moves pages
+#   --floor-read M     splice (default), read or read-whole: how kread moves
+#                      pages (bench/kread.c)
 #   --floor-percent P  buffer_percent of the floor instance (default 25, what
 #                      our daemon sets for 4 sub-buffers)
 #   --timer-ms MS      kread's read timer (default 200, LTTng's read timer)
@@ -369,7 +370,7 @@ check_numbers rounds calls threads probes probe_ms floor_percent timer_ms
 ((rounds >= 1 && calls >= 1000 && threads >= 1 && probe_ms >= 100 && timer_ms >= 1 && floor_percent <= 100)) ||
     die "rounds, threads must be at least 1, calls 1000, --probe-ms 100, --timer-ms 1; --floor-percent at most 100"
 case $syscall in getsid | getppid | close | read) ;; *) die "--syscall: getsid, getppid, close or read" ;; esac
-case $floor_read in splice | read) ;; *) die "--floor-read: splice or read" ;; esac
+case $floor_read in splice | read | read-whole) ;; *) die "--floor-read: splice, read or read-whole" ;; esac
 
 (($(id -u) == 0)) || die "must run as root (ftrace instances, tmpfs in private namespaces)"
 for tool in unshare lttng cc ip babeltrace2; do
