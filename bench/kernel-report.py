@@ -36,6 +36,7 @@ def rows(a):
         ("untraced_wall_us", "info: workload wall time, untraced (same round, same namespace)", "us", None),
         ("traced_work_cpu_us", "info: workload CPU time (user+system), traced", "us", None),
         ("untraced_work_cpu_us", "info: workload CPU time (user+system), untraced", "us", None),
+        ("traced_total_cpu_us", "info: CPU time, workload + reader (+ lttng-sessiond), traced", "us", None),
         ("traced_preempted", "info: workload involuntary context switches, traced", "n", None),
         ("untraced_preempted", "info: workload involuntary context switches, untraced", "n", None),
         ("sessiond_cpu_us", "info: lttng-sessiond CPU time, start to stop", "us", None),

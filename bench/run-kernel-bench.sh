@@ -257,7 +257,7 @@ inner() {
     # side floor|ours: the side's flat-out run, its numbers, then (after a
     # loss) the bisection.
     side() {
-        local who=$1 events
+        local who=$1 events DCPU=0
         "${who}_run" flat "$calls" 0
         events=$RECORDS
         echo "expected_events $((2 * calls))"
@@ -274,6 +274,9 @@ inner() {
         echo "stream_bytes $FBYTES"
         echo "bytes_per_event $(awk -v b="$FBYTES" -v e="$events" 'BEGIN { printf "%.4f", e ? b / e : 0 }')"
         echo "reader_cpu_us $RCPU"
+    # What tracing costs the machine in all: the workload (its system calls
+    # now write records) plus the reader (and our session daemon).
+    echo "traced_total_cpu_us $((WCPU + RCPU + ${DCPU:-0}))"
         echo "reader_cpu_ns_per_event $(awk -v c="$RCPU" -v e="$events" 'BEGIN { printf "%.2f", e ? c * 1000 / e : 0 }')"
         if [[ $who == floor ]]; then
             echo "floor_wakeups $WAKEUPS"
