@@ -6,17 +6,17 @@
 # Both sides record the same events (syscall entry and exit of one cheap
 # system call) of the same deterministic workload (bench/kwork.c: N calls of
 # getsid(0), getppid, close(-1) or a 1-byte read of /dev/zero, in T threads,
-# pinned)
-# with the same ring buffer (4 MiB per CPU = LTTng's default kernel channel,
-# 1 MiB x 4; clock mono; discard mode):
+# pinned) with the same ring buffer (4 MiB per CPU = LTTng's default kernel
+# channel, 1 MiB x 4; clock mono; discard mode):
 #   floor: instance `lttng-bench-floor-<pid>` (made and removed here), read by
 #          bench/kread.c (compiled here): per CPU, splice (or read) of
 #          per_cpu/cpuN/trace_pipe_raw into a file, non-blocking, poll (woken
 #          at buffer_percent, 25 = one LTTng sub-buffer) and a 200 ms timer;
 #   ours:  `lttng create; lttng enable-event -k --syscall SYSCALL; lttng start;
 #          workload; lttng stop; lttng destroy` against our lttng-sessiond
-#          (spawning our lttng-consumerd -k), one per round.
-# Measured, in rounds alternating floor/ours, ours/floor:
+#          (spawning our lttng-consumerd -k), one daemon per round.
+# Measured, in rounds alternating floor/ours, ours/floor, after one untraced
+# run of the workload per round:
 #   1. events per second recorded with zero discarded events, default
 #      channel: the flat-out rate when nothing was discarded, otherwise the
 #      highest rate found by bisecting a throttled workload (floor: per-CPU
@@ -28,17 +28,19 @@
 #      events babeltrace2 reads; floor: kread's files over the ftrace records
 #      in them), target <= 1x;
 #   4. the workload's wall time traced by ours over traced by the floor
-#      (same events), target <= 1.1x; and each against untraced runs.
-# Every round of each side runs in its own namespaces
+#      (same events; the median of the per-round ratios), target <= 1.1x;
+#      and each against the untraced run.
+# Every round runs in its own namespaces
 #   unshare --mount --pid --fork --mount-proc --propagation private --net
 # with fresh tmpfs for the traces, /var/run/lttng, /dev/shm and a private
-# HOME, as the other benchmarks do.
+# HOME, as the other benchmarks do; both sides of a round run there, back to
+# back.
 #
 # Prints a table of medians; a missed target prints MISS and the script still
 # exits 0. It exits non-zero only when something failed to run.
 #
 # Usage: bench/run-kernel-bench.sh [options]   (as root: ftrace, mounts)
-#   -n N               rounds per side (default 9; env BENCH_ROUNDS)
+#   -n N               rounds (default 9; env BENCH_ROUNDS)
 #   --ours PATH        our daemon (default build/src/sessiond/lttng-sessiond;
 #                      its consumer is ../consumerd/lttng-consumerd)
 #   --syscall NAME     getsid (default: nothing else calls it, so the expected
