@@ -359,6 +359,15 @@ static void find_task_fields(struct kevent *ev)
 	ev->exec_filename = -1;
 	if (!strcmp(ev->ftrace_name, "sched_process_exec"))
 		ev->exec_filename = field_index(ev, "filename");
+	ev->fork_child_tid = !strcmp(ev->ftrace_name, "sched_process_fork")
+				     ? field_index(ev, "child_tid")
+				     : -1;
+	ev->free_tid = -1;
+	if (!strcmp(ev->ftrace_name, "sched_process_free")) {
+		ev->free_tid = field_index(ev, "tid");
+		if (ev->free_tid >= 0 && !ev->fields[ev->free_tid].src.present)
+			ev->free_tid = -1;
+	}
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) && ev->ncomm_pairs < 2; i++) {
 		char comm[32], tid[32];
 		int c, t;

@@ -339,20 +339,14 @@ void kevent_observe(const struct kevent *ev, struct kconv *cv, const uint8_t *re
 			args[i] = krec_uint(rec, len, ev->sc_args[i].offset, ev->sc_args[i].size, false);
 		return;
 	}
-	if (!strcmp(ev->ftrace_name, "sched_process_fork")) {
-		for (unsigned i = 0; i < ev->nfields; i++)
-			if (!strcmp(ev->fields[i].name, "child_tid")) {
-				const struct ksrc *c = &ev->fields[i].src;
+	if (ev->fork_child_tid >= 0) {
+		const struct ksrc *c = &ev->fields[ev->fork_child_tid].src;
 
-				ktask_fork(cv->tasks, tid,
-					   (int32_t) krec_uint(rec, len, c->offset, c->size, true));
-			}
-	} else if (!strcmp(ev->ftrace_name, "sched_process_free")) {
+		ktask_fork(cv->tasks, tid, (int32_t) krec_uint(rec, len, c->offset, c->size, true));
+	} else if (ev->free_tid >= 0) {
 		/* Gone: looked up again if the TID is reused. */
-		for (unsigned i = 0; i < ev->nfields; i++)
-			if (!strcmp(ev->fields[i].name, "tid") && ev->fields[i].src.present)
-				ktask_exit(cv->tasks, (int32_t) krec_uint(rec, len,
-									   ev->fields[i].src.offset,
-									   ev->fields[i].src.size, true));
+		const struct ksrc *f = &ev->fields[ev->free_tid].src;
+
+		ktask_exit(cv->tasks, (int32_t) krec_uint(rec, len, f->offset, f->size, true));
 	}
 }

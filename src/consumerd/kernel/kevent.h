@@ -77,6 +77,9 @@ struct kevent {
 	} comm_pairs[2];
 	int exec_filename;	/* sched_process_exec: the filename field (comm = its
 				 * basename), else -1 */
+	/* sched_process_fork's child_tid field, sched_process_free's tid field (the
+	 * task table follows them), else -1: found once, not per record. */
+	int fork_child_tid, free_tid;
 };
 
 /* Per-channel conversion state: tasks, and the syscall entries still waiting for
