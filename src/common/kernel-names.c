@@ -122,7 +122,19 @@ static const struct rename renames[] = {
 const char *const kernel_statedump_events[] = {
 	"lttng_statedump_start",
 	"lttng_statedump_process_state",
+	"lttng_statedump_process_pid_ns",
+	"lttng_statedump_process_cgroup_ns",
+	"lttng_statedump_process_ipc_ns",
+	"lttng_statedump_process_mnt_ns",
+	"lttng_statedump_process_net_ns",
+	"lttng_statedump_process_user_ns",
+	"lttng_statedump_process_uts_ns",
+	"lttng_statedump_process_time_ns",
 	"lttng_statedump_file_descriptor",
+	"lttng_statedump_interrupt",
+	"lttng_statedump_block_device",
+	"lttng_statedump_network_interface",
+	"lttng_statedump_cpu_topology",
 	"lttng_statedump_end",
 };
 const size_t kernel_statedump_event_count = ARRAY_SIZE(kernel_statedump_events);

@@ -8,8 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include "ctf-buf.h"
+#include "procfs.h"
 #include "kchannel.h"
 #include "kstatedump-events.h"
 #include "kstatedump.h"
@@ -152,6 +157,8 @@ static uint64_t file_table_id(int tgid)
 	return (uint64_t) tgid;
 }
 
+static void dump_thread_namespaces(struct sd_run *run, int tgid, int tid, int ppid);
+
 static void dump_thread(struct sd_run *run, int tgid, int tid, int ppid_of_process)
 {
 	char path[300];
@@ -173,6 +180,115 @@ static void dump_thread(struct sd_run *run, int tgid, int tid, int ppid_of_proce
 	(void) ctf_buf_put_uint(&b, (uint32_t) st.cpu, 4);
 	(void) ctf_buf_put_uint(&b, (st.flags & PF_KTHREAD) ? 0 : file_table_id(tgid), 8);
 	emit(run, KSD_PROCESS_STATE, &b);
+	dump_thread_namespaces(run, tgid, tid, ppid_of_process);
+}
+
+/* The inode number of a task's namespace of that kind ("kind:[N]"), 0 if none. */
+static uint32_t ns_inum(const char *task_dir, const char *kind)
+{
+	char path[400], link[64];
+	unsigned long long ino = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/ns/%s", task_dir, kind);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	if (!strchr(link, '[') || sscanf(strchr(link, '['), "[%llu]", &ino) != 1)
+		return 0;
+	return (uint32_t) ino;
+}
+
+/* The innermost pid in a status file's NSpid line, and the pid namespace level
+ * (the line's length - 1); -1 when unreadable. */
+static long status_nspid(const char *status_path, int *level)
+{
+	char buf[4096];
+	long pid = 0;
+	int levels;
+
+	*level = 0;
+	if (read_small(status_path, buf, sizeof(buf)) <= 0)
+		return -1;
+	levels = procfs_status_nspid(buf, &pid);
+	if (!levels)
+		return -1;
+	*level = levels - 1;
+	return pid;
+}
+
+/* linux/proc_ns.h PROC_USER_INIT_INO: the initial user namespace. */
+#define INITIAL_USER_NAMESPACE 0xEFFFFFFDu
+
+/* The namespace events of one thread (lttng-statedump-impl.c dumps them per task). */
+static void dump_thread_namespaces(struct sd_run *run, int tgid, int tid, int ppid)
+{
+	static const struct {
+		const char *kind;
+		uint32_t code;
+	} plain[] = {
+		{ "cgroup", KSD_PROCESS_CGROUP_NS }, { "ipc", KSD_PROCESS_IPC_NS },
+		{ "mnt", KSD_PROCESS_MNT_NS },	     { "net", KSD_PROCESS_NET_NS },
+		{ "uts", KSD_PROCESS_UTS_NS },	     { "time", KSD_PROCESS_TIME_NS },
+	};
+	char dir[300], path[400], buf[4096];
+	uint8_t data[64];
+	struct ctf_buf b = { data, sizeof(data), 0 };
+	int level, plevel, parent_level;
+	long vtid, vpid, vppid;
+	uint32_t user_ns;
+
+	snprintf(dir, sizeof(dir), "%s/%d/task/%d", run->proc, tgid, tid);
+	snprintf(path, sizeof(path), "%s/status", dir);
+	vtid = status_nspid(path, &level);
+	if (vtid < 0)
+		return; /* gone meanwhile */
+	snprintf(path, sizeof(path), "%s/%d/status", run->proc, tgid);
+	vpid = status_nspid(path, &plevel);
+	snprintf(path, sizeof(path), "%s/%d/status", run->proc, ppid);
+	vppid = status_nspid(path, &parent_level);
+	/* The parent's pid as the task's namespace sees it: 0 when it is outside. */
+	if (vppid < 0 || parent_level != level)
+		vppid = 0;
+	(void) ctf_buf_put_uint(&b, (uint32_t) tid, 4);
+	(void) ctf_buf_put_uint(&b, (uint32_t) vtid, 4);
+	(void) ctf_buf_put_uint(&b, (uint32_t) (vpid < 0 ? vtid : vpid), 4);
+	(void) ctf_buf_put_uint(&b, (uint32_t) vppid, 4);
+	(void) ctf_buf_put_uint(&b, (uint32_t) level, 4);
+	(void) ctf_buf_put_uint(&b, ns_inum(dir, "pid"), 4);
+	emit(run, KSD_PROCESS_PID_NS, &b);
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		b.len = 0;
+		(void) ctf_buf_put_uint(&b, (uint32_t) tid, 4);
+		(void) ctf_buf_put_uint(&b, ns_inum(dir, plain[i].kind), 4);
+		emit(run, plain[i].code, &b);
+	}
+	/* The ids as the task's user namespace maps them are not in /proc for a
+	 * reader in another namespace: the task's own ids (exact in the initial
+	 * one), level 0 there and 1 elsewhere (nested levels are not told). */
+	user_ns = ns_inum(dir, "user");
+	snprintf(path, sizeof(path), "%s/status", dir);
+	b.len = 0;
+	(void) ctf_buf_put_uint(&b, (uint32_t) tid, 4);
+	{
+		unsigned uid = 0, gid = 0;
+		const char *u, *g;
+
+		if (read_small(path, buf, sizeof(buf)) > 0) {
+			u = strstr(buf, "\nUid:");
+			g = strstr(buf, "\nGid:");
+			if (u)
+				(void) sscanf(u + 5, "%u", &uid);
+			if (g)
+				(void) sscanf(g + 5, "%u", &gid);
+		}
+		(void) ctf_buf_put_uint(&b, uid, 4);
+		(void) ctf_buf_put_uint(&b, gid, 4);
+	}
+	(void) ctf_buf_put_uint(&b, user_ns && user_ns != INITIAL_USER_NAMESPACE ? 1 : 0, 4);
+	(void) ctf_buf_put_uint(&b, user_ns, 4);
+	emit(run, KSD_PROCESS_USER_NS, &b);
 }
 
 /* fmode from the open flags' access mode (FMODE_READ 0x1, FMODE_WRITE 0x2). */
@@ -312,6 +428,103 @@ static void dump_block_devices(struct sd_run *run)
 	closedir(d);
 }
 
+/* Each interface's IPv4 addresses, or one event with 0 for an interface without
+ * one (M:lttng-statedump-impl.c lttng_enumerate_network_ip_interface). */
+static void dump_network_interfaces(struct sd_run *run)
+{
+	struct ifaddrs *list, *a, *b2;
+
+	if (getifaddrs(&list) < 0)
+		return;
+	for (a = list; a; a = a->ifa_next) {
+		uint8_t data[IF_NAMESIZE + 16];
+		struct ctf_buf b = { data, sizeof(data), 0 };
+		bool has_ipv4 = false;
+		uint32_t addr = 0;
+
+		if (!a->ifa_addr)
+			continue;
+		if (a->ifa_addr->sa_family == AF_INET) {
+			addr = ntohl(((const struct sockaddr_in *) (const void *) a->ifa_addr)->sin_addr.s_addr);
+		} else if (a->ifa_addr->sa_family == AF_PACKET) {
+			for (b2 = list; b2 && !has_ipv4; b2 = b2->ifa_next)
+				has_ipv4 = b2->ifa_addr && b2->ifa_addr->sa_family == AF_INET &&
+					   !strcmp(b2->ifa_name, a->ifa_name);
+			if (has_ipv4)
+				continue; /* told with its addresses */
+		} else {
+			continue;
+		}
+		put_string(&b, a->ifa_name);
+		(void) ctf_buf_align(&b, 4);
+		(void) ctf_buf_put_uint(&b, addr, 4);
+		emit(run, KSD_NETWORK_INTERFACE, &b);
+	}
+	freeifaddrs(list);
+}
+
+/* One event per CPU of /proc/cpuinfo (M:lttng-statedump-impl.c, x86). */
+static void dump_cpu_topology(struct sd_run *run)
+{
+	char path[300], line[512], vendor[64] = "unknown", model_name[256] = "unknown";
+	unsigned cpu = 0, family = 0, model = 0, physical = 0, core = 0, cores = 0;
+	bool in_cpu = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cpuinfo", run->proc);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	for (;;) {
+		bool end = !fgets(line, sizeof(line), f);
+		char *colon = end ? NULL : strchr(line, ':');
+		char *value = colon ? colon + 1 + (colon[1] == ' ') : NULL;
+
+		if ((end || line[0] == '\n') && in_cpu) {
+			uint8_t data[400];
+			struct ctf_buf b = { data, sizeof(data), 0 };
+
+			put_string(&b, "x86");
+			(void) ctf_buf_align(&b, 2);
+			(void) ctf_buf_put_uint(&b, cpu, 2);
+			put_string(&b, vendor);
+			(void) ctf_buf_put_uint(&b, family, 1);
+			(void) ctf_buf_put_uint(&b, model, 1);
+			put_string(&b, model_name);
+			(void) ctf_buf_align(&b, 2);
+			(void) ctf_buf_put_uint(&b, physical, 2);
+			(void) ctf_buf_put_uint(&b, core, 2);
+			(void) ctf_buf_put_uint(&b, cores, 2);
+			emit(run, KSD_CPU_TOPOLOGY, &b);
+			in_cpu = false;
+		}
+		if (end)
+			break;
+		if (!value)
+			continue;
+		value[strcspn(value, "\n")] = '\0';
+		if (!strncmp(line, "processor", 9)) {
+			cpu = (unsigned) strtoul(value, NULL, 10);
+			in_cpu = true;
+		} else if (!strncmp(line, "vendor_id", 9)) {
+			snprintf(vendor, sizeof(vendor), "%s", value);
+		} else if (!strncmp(line, "cpu family", 10)) {
+			family = (unsigned) strtoul(value, NULL, 10);
+		} else if (!strncmp(line, "model name", 10)) {
+			snprintf(model_name, sizeof(model_name), "%s", value);
+		} else if (!strncmp(line, "model\t", 6)) {
+			model = (unsigned) strtoul(value, NULL, 10);
+		} else if (!strncmp(line, "physical id", 11)) {
+			physical = (unsigned) strtoul(value, NULL, 10);
+		} else if (!strncmp(line, "core id", 7)) {
+			core = (unsigned) strtoul(value, NULL, 10);
+		} else if (!strncmp(line, "cpu cores", 9)) {
+			cores = (unsigned) strtoul(value, NULL, 10);
+		}
+	}
+	fclose(f);
+}
+
 int kstatedump_run(struct list_node *channels, const char *proc_root)
 {
 	struct sd_run run = { .proc = proc_root };
@@ -345,6 +558,8 @@ int kstatedump_run(struct list_node *channels, const char *proc_root)
 	}
 	dump_interrupts(&run, ncpus);
 	dump_block_devices(&run);
+	dump_network_interfaces(&run);
+	dump_cpu_topology(&run);
 	emit(&run, KSD_END, &empty);
 	for (unsigned i = 0; i < run.count; i++)
 		if (run.targets[i].marker_fd >= 0)

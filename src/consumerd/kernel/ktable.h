@@ -15,7 +15,8 @@
 #include "kevent.h"
 #include "kpacket.h"
 
-#define KTABLE_STATEDUMP_CODES 8u
+#define KTABLE_STATEDUMP_CODES 32u
+_Static_assert(KSD_CODE_END <= KTABLE_STATEDUMP_CODES, "every statedump code has a slot");
 #define KTABLE_FTRACE_IDS 65536u
 
 struct ktable {
