@@ -309,12 +309,7 @@ inner() {
                 fi
                 got=$((2 * pcalls * 1000000 / WALL))
                 echo "# probe $who target $mid achieved $got discarded $DROPPED"
-                if ((DROPPED == 0)); then
-                    got=$((got < mid ? got : mid))
-                    lo=$((got > lo ? got : lo))
-                else
-                    hi=$mid
-                fi
+                bisect_step "$mid" "$got" "$DROPPED"
             done
         fi
         echo "lossless_per_s $lo"

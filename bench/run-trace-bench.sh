@@ -265,12 +265,7 @@ inner() {
                 rm -rf "$out/$s-$k"
                 got=$((EMITTED * 1000000 / ELAPSED))
                 echo "# probe $chan target $mid achieved $got discarded $DISC"
-                if ((DISC == 0)); then
-                    got=$((got < mid ? got : mid))
-                    lo=$((got > lo ? got : lo))
-                else
-                    hi=$mid
-                fi
+                bisect_step "$mid" "$got" "$DISC"
             done
         fi
         echo "${chan}_lossless_per_s $lo"

@@ -211,3 +211,16 @@ run_rounds() {
     done
     elapsed=$((${EPOCHREALTIME/./} / 1000000 - ${started/./} / 1000000))
 }
+
+# bisect_step MID ACHIEVED DROPPED: one step of a zero-loss rate search over the
+# caller's lo/hi: a lossless run raises lo to what it achieved (at most MID), a
+# lossy one lowers hi to MID.
+bisect_step() {
+    local mid=$1 got=$2 dropped=$3
+    if ((dropped == 0)); then
+        got=$((got < mid ? got : mid))
+        lo=$((got > lo ? got : lo))
+    else
+        hi=$mid
+    fi
+}
