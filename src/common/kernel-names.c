@@ -2,6 +2,8 @@
 /* LTTng's names for kernel events recorded by ftrace (kernel-names.h). */
 #include <string.h>
 
+#include <lttng/event.h>
+
 #include "kernel-names.h"
 #include "macros.h"
 
@@ -202,4 +204,36 @@ bool kernel_lttng_event_name(const char *system, const char *name, char *out, si
 	}
 	r = rename_find(system, name);
 	return copy_name(out, size, "", r ? r->lttng_name : name);
+}
+
+bool kernel_context_by_name(const char *name, int *type)
+{
+	static const struct {
+		const char *name;
+		int type;
+	} contexts[] = {
+		{ "pid", LTTNG_EVENT_CONTEXT_PID },
+		{ "tid", LTTNG_EVENT_CONTEXT_TID },
+		{ "vpid", LTTNG_EVENT_CONTEXT_VPID },
+		{ "vtid", LTTNG_EVENT_CONTEXT_VTID },
+		{ "ppid", LTTNG_EVENT_CONTEXT_PPID },
+		{ "vppid", LTTNG_EVENT_CONTEXT_VPPID },
+		{ "procname", LTTNG_EVENT_CONTEXT_PROCNAME },
+		{ "prio", LTTNG_EVENT_CONTEXT_PRIO },
+		{ "nice", LTTNG_EVENT_CONTEXT_NICE },
+		{ "hostname", LTTNG_EVENT_CONTEXT_HOSTNAME },
+		{ "preemptible", LTTNG_EVENT_CONTEXT_PREEMPTIBLE },
+		{ "need_reschedule", LTTNG_EVENT_CONTEXT_NEED_RESCHEDULE },
+		{ "interruptible", LTTNG_EVENT_CONTEXT_INTERRUPTIBLE },
+		{ "migratable", LTTNG_EVENT_CONTEXT_MIGRATABLE },
+		{ "cpu_id", KERNEL_CONTEXT_CPU_ID },
+	};
+
+	for (size_t i = 0; i < sizeof(contexts) / sizeof(contexts[0]); i++) {
+		if (strcmp(contexts[i].name, name) == 0) {
+			*type = contexts[i].type;
+			return true;
+		}
+	}
+	return false;
 }

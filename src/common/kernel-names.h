@@ -28,6 +28,13 @@ bool kernel_lttng_event_name(const char *system, const char *name, char *out, si
  * with *is_entry set; NULL when it is not one. */
 const char *kernel_syscall_of_event(const char *ftrace_name, bool *is_entry);
 
+/* The contexts of kernel records (the kernel consumer produces them, a filter
+ * names them $ctx.NAME): *type is their enum lttng_event_context_type, or
+ * KERNEL_CONTEXT_CPU_ID for cpu_id (LTTng's kernel tracer has it for filters
+ * only). false for a name the consumer cannot produce. */
+#define KERNEL_CONTEXT_CPU_ID (-1)
+bool kernel_context_by_name(const char *name, int *type);
+
 /* The statedump events the kernel consumer synthesizes under LTTng's names (system
  * KERNEL_SYNTHETIC_SYSTEM on the wire), in the order a statedump emits them. */
 extern const char *const kernel_statedump_events[];

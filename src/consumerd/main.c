@@ -94,6 +94,10 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
 		return reply_status(fd, kernel_track_pids(k, req->u.kernel_pids.head,
 							  req->u.kernel_pids.pids), 0);
+	case CONSUMER_MSG_KERNEL_SET_FILTER:
+		return reply_status(fd, kernel_set_filter(k, req->u.kernel_filter.head,
+							  req->u.kernel_filter.text,
+							  req->u.kernel_filter.entries), 0);
 	case CONSUMER_MSG_KERNEL_STATEDUMP:
 		return reply_status(fd, kernel_statedump(k, req->u.key), 0);
 	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:

@@ -120,6 +120,26 @@ static void check_kernel(const struct consumer_wire_header *h, const uint8_t *pa
 		FUZZ_CHECK(head->all <= 1 && (!head->all || !head->count));
 		break;
 	}
+	case CONSUMER_MSG_KERNEL_SET_FILTER: {
+		const struct consumer_wire_kernel_filter *head = req->u.kernel_filter.head;
+		struct consumer_wire_kernel_event e;
+
+		FUZZ_CHECK((const void *) head == payload);
+		FUZZ_CHECK(head->count <= CONSUMER_KERNEL_FILTER_EVENTS_MAX);
+		FUZZ_CHECK(head->text_len <= CONSUMER_KERNEL_FILTER_TEXT_MAX);
+		FUZZ_CHECK((head->text_len == 0) == (head->count == 0));
+		FUZZ_CHECK(head->count || (head->flags & CONSUMER_KERNEL_FILTER_REPLACE));
+		FUZZ_CHECK(h->payload_bytes == sizeof(*head) + head->text_len +
+						       head->count * sizeof(e));
+		FUZZ_CHECK((const uint8_t *) req->u.kernel_filter.text == payload + sizeof(*head));
+		FUZZ_CHECK(!memchr(req->u.kernel_filter.text, '\0', head->text_len));
+		for (uint32_t i = 0; i < head->count; i++) {
+			memcpy(&e, &req->u.kernel_filter.entries[i], sizeof(e));
+			check_identifier(e.system, sizeof(e.system));
+			check_identifier(e.name, sizeof(e.name));
+		}
+		break;
+	}
 	default: { /* KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
 		struct consumer_wire_key key;
 

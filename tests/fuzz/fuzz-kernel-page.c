@@ -8,14 +8,18 @@
  * corpus/kernel_page were recorded with: tests/fuzz/capture-kernel-pages.py). A
  * malformed page must give fewer records, never a read outside the page nor a packet
  * longer than its capacity. The first input byte's low bit picks compact or large
- * event headers; small packets make the full-packet path common.
+ * event headers; small packets make the full-packet path common. Every record also
+ * goes through filters naming each of its event's fields (plain, indexed, as a
+ * string) and contexts (kfilter.c, kevent-load.c): reads stay within the record.
  */
 #include <errno.h>
 #include <string.h>
 
 #include <traceevent/event-parse.h>
 
+#include "buffer.h"
 #include "ftrace-page.h"
+#include "kfilter.h"
 #include "fuzz.h"
 #include "kernel-formats.h"
 #include "kstatedump-events.h"
@@ -29,6 +33,26 @@ static struct ktable table;
 static struct kcontext_set contexts;
 static struct kconv conv;
 static struct kpacket packet;
+static struct kfilters filters;
+
+/* One filter per event naming every field three ways, and contexts. */
+static void add_filter(const struct kevent *ev)
+{
+	struct buffer text;
+
+	buffer_init(&text);
+	FUZZ_CHECK(buffer_append(&text, "$ctx.procname == \"a*\" || $ctx.vpid < 0", 38) == 0);
+	for (unsigned i = 0; i < ev->nfields; i++) {
+		char term[3 * KEVENT_FIELD_NAME_MAX + 64];
+		int n = snprintf(term, sizeof(term), " || %s == 1 || %s[3] == 2 || %s == \"*b\"",
+				 ev->fields[i].name, ev->fields[i].name, ev->fields[i].name);
+
+		FUZZ_CHECK(n > 0 && (size_t) n < sizeof(term));
+		FUZZ_CHECK(buffer_append(&text, term, (size_t) n) == 0);
+	}
+	FUZZ_CHECK(kfilters_add(&filters, (const char *) text.data, text.size, ev) == 0);
+	buffer_fini(&text);
+}
 
 static struct tep_event *load(void *userdata, const char *system, const char *name)
 {
@@ -72,6 +96,9 @@ static void setup(void)
 					      NULL) == 0);
 		FUZZ_CHECK(ktable_add(&table, ev) == 0);
 	}
+	kfilters_init(&filters);
+	for (unsigned i = 0; i < table.nevents; i++)
+		add_filter(table.events[i]);
 	FUZZ_CHECK(kcontext_add(&contexts, 6) == 0); /* tid */
 	FUZZ_CHECK(kcontext_add(&contexts, 2) == 0); /* procname */
 	FUZZ_CHECK(kcontext_add(&contexts, 17) == 0); /* preemptible */
@@ -104,6 +131,8 @@ static int on_record(void *userdata, uint64_t ts, const uint8_t *rec, uint32_t l
 		return 0;
 	FUZZ_CHECK(payload >= rec && plen <= len && payload + plen <= rec + len);
 	kevent_observe(ev, &conv, rec, len);
+	FUZZ_CHECK(kfilters_pass(&filters, ev, &conv, payload, plen) ==
+		   kfilters_pass(&filters, ev, &conv, payload, plen));
 	if (!packet.open)
 		kpacket_open(&packet, ts);
 	before = packet.buf.len;

@@ -371,9 +371,10 @@ def corpus_uri():
 CONSUMER_MAGIC = 0x4c43534e
 C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
 C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
-CONSUMER_VERSION = 3
+CONSUMER_VERSION = 4
 C_K_TRACE, C_K_CHANNEL, C_K_EVENTS, C_K_CONTEXT, C_K_STATEDUMP, C_K_REGEN = 12, 13, 14, 15, 16, 17
 C_K_PIDS = 18
+C_K_FILTER = 19
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
 C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
@@ -462,6 +463,14 @@ def c_k_pids(trace, pids, all_=0, count=None):
                 b''.join(struct.pack('<i', p) for p in pids))
 
 
+def c_k_filter(key, text, events, replace=0, count=None, text_len=None, reserved=0):
+    body = text.encode()
+    head = struct.pack('<QIIII', key, replace, len(events) if count is None else count,
+                       len(body) if text_len is None else text_len, reserved)
+    return cmsg(C_K_FILTER, head + body +
+                b''.join(struct.pack(C_K_EVENT_FMT, s.encode(), n.encode()) for s, n in events))
+
+
 def c_k_context(key, ctx):
     return cmsg(C_K_CONTEXT, struct.pack(C_K_CONTEXT_FMT, key, ctx, 0))
 
@@ -508,6 +517,17 @@ def corpus_consumer_request():
         c_k_channel(17, 14, instance='') + c_k_events(11, []) +
         c_k_events(11, [('sched', 'bad-name')]) + c_k_context(11, -3) + c_key(C_FLUSH, 11),
         'kernel-events-count-mismatch': h + c_k_events(11, [('sched', 'sched_switch')], count=2),
+        'kernel-filters': h + c_k_trace(20) + c_k_channel(21, 20) +
+        c_k_events(21, [('sched', 'sched_switch'), ('syscalls', 'sys_enter_write'),
+                        ('lttng', 'lttng_statedump_process_state')]) +
+        c_k_filter(21, '$ctx.vpid == 1 && (fd & 1) == 1', [('syscalls', 'sys_enter_write')], 1) +
+        c_k_filter(21, 'next_tid == 3 || prev_comm == "a*"', [('sched', 'sched_switch')]) +
+        c_k_filter(21, 'name == "x"', [('lttng', 'lttng_statedump_process_state')]) +
+        c_k_filter(21, '((', [('sched', 'sched_switch')]) +
+        c_k_filter(21, 'a', [('sched', 'nosuch')]) + c_k_filter(21, '', [], 1) +
+        c_k_filter(21, '', [], 0) + c_k_filter(21, 'a', [('sched', 'sched_switch')], count=2) +
+        c_k_filter(21, 'a', [], 1, text_len=7) + c_k_filter(21, 'a', [], 1, reserved=5) +
+        c_key(C_DESTROY, 21) + c_key(C_DESTROY, 20),
         'kernel-track-pids': h + c_k_trace(18) + c_k_pids(18, [1, 42, 7]) + c_k_pids(18, [], 1) +
         c_k_pids(18, [3], 1) + c_k_pids(18, [1, 2], count=3) + c_key(C_DESTROY, 18),
     }

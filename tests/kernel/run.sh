@@ -30,9 +30,11 @@
 #                --blocking-timeout and a channel after the first start refused;
 #                the instance's buffer_size_kb and options/overwrite; tracefile
 #                rollover (channel0_<cpu>_<N>) read by babeltrace2
-#   i  filters   --filter 'next_tid == PID' on sched_switch; arithmetic refused;
+#   i  filters   --filter 'next_tid == PID' on sched_switch (an ftrace filter);
+#                arithmetic refused;
 #                contexts pid,tid,vpid,vtid,ppid,procname,prio,nice,hostname =
-#                /proc's values (a reniced workload; a short-lived process too);
+#                /proc's values (a reniced workload; a process gone before its
+#                records are read too);
 #                callstack-kernel refused
 #   j  statedump lttng_statedump_* (the workload's process_state), regenerate
 #                statedump (a second start/end), regenerate metadata, a snapshot
@@ -42,12 +44,16 @@
 #   l  options   --kmod-probes=sched (list -k), --no-kernel (KERN_NA), a per-user
 #                daemon (NEED_ROOT_SESSIOND; account lttng-test-user, created by
 #                tests/integration/lib/test-accounts.sh)
-#   m  bad input --syscall nosuchsyscall, malformed and unterminated filters:
-#                refused, nothing more enabled in our instance
+#   m  bad input --syscall nosuchsyscall, malformed and unterminated filters,
+#                filters naming what no kernel event has: refused, nothing more
+#                enabled in our instance
 #   n  group     a member of the tracing group records the kernel through root's
 #                daemon; the trace files are its own
 #   o  full disk a session on a full tmpfs: its stop fails, the daemon and another
 #                session go on, what was written is readable
+#   p  filters2  filters ftrace cannot express, evaluated by our consumer:
+#                $ctx.vpid/vtid, bitwise operators, two rules on one event, an
+#                erroneous filter, statedump events' fields: exact counts
 #
 # Each case runs in its own mount + PID namespace (tmpfs on /var/run/lttng and
 # /dev/shm, private HOME) with its own daemon, started and ended by PID; every
@@ -59,7 +65,7 @@
 #   src/sessiond/lttng-sessiond, src/consumerd/lttng-consumerd and
 #   tests/kernel/lttng-test-{workload,ref-recorder,uprobe-fixture} (cases g
 #   and k skip without the fixture: systemtap-sdt-dev).
-# Environment: KT_CASES (default "t a b c d e f g h i j k l m"), KT_KEEP=1 keeps
+# Environment: KT_CASES (default "t a b c d e f g h i j k l m n o p"), KT_KEEP=1 keeps
 # the work dir, KT_MI_XSD: LTTng's MI schema (mi-lttng-4.1.xsd) to validate
 # `lttng --mi xml` against (Debian ships none: well-formedness otherwise).
 #
@@ -112,7 +118,7 @@ if [ "$inner" = 0 ]; then
 	fixtures=${KT_FIXTURES:-$build/tests/kernel}
 	workload=$fixtures/lttng-test-workload
 	recorder=$fixtures/lttng-test-ref-recorder
-	cases=${KT_CASES:-t a b c d e f g h i j k l m n o}
+	cases=${KT_CASES:-t a b c d e f g h i j k l m n o p}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -980,10 +986,10 @@ case_i() {
 		n=$(count_ev i.dump syscall_entry_openat "pid=$p" "tid=$p" "$kv")
 		check "the workload's 5 openat entries (pid=tid=$p, alive while read) carry $kv (got $n)" test "$n" = 5
 		n2=$(count_ev i.dump syscall_entry_openat "pid=$p2" "tid=$p2" "${kv/=$nsp/=$nsp2}")
-		# A process gone before the consumer reads its records: only what the
-		# records carry is exact (README, known limitations); reported, not
-		# asserted, until the consumer follows fork and exec records for it.
-		note "a short-lived process's 3 openat entries (pid=tid=$p2, gone before its events are read) with ${kv/=$nsp/=$nsp2}: $n2"
+		# A process gone before the consumer reads its records, but there at the
+		# start: the start's statedump taught the consumer its ids and names.
+		check "a short-lived process's 3 openat entries (pid=tid=$p2, gone before they are read) carry ${kv/=$nsp/=$nsp2} (got $n2)" \
+			test "$n2" = 3
 	done
 	n2=$(count_ev i.dump syscall_entry_openat "pid=$p2" "tid=$p2" "hostname=$host")
 	check "a short-lived process's 3 openat entries carry pid=tid=$p2 and hostname=$host (got $n2)" test "$n2" = 3
@@ -1185,11 +1191,12 @@ case_m() {
 		enable-event -k -s s sched_wakeup --filter 'prev_comm == "abc'
 	refused "a filter on an unterminated string, syscall" unterm2.txt '[Ff]ilter' \
 		enable-event -k -s s --syscall read --filter '$ctx.procname == "x'
-	# Accepted by the CLI's filter compiler, outside what maps to ftrace filters
-	# (README): refused by the daemon with FILTER_INVAL (106).
+	# Accepted by the CLI's filter compiler, naming what no kernel event has (an
+	# application context, a member, a context the consumer cannot produce):
+	# refused by the daemon with FILTER_INVAL (106).
 	local f
-	for f in 'prev_tid & 1 == 1' 'prev_tid << 1 == 2' '$ctx.vpid == 1'; do
-		refused "a filter the daemon cannot map ('$f')" fmap.txt 'Invalid filter bytecode' \
+	for f in '$app.prov:ctx == 1' 'prev_comm.x == 1' '$ctx.callstack_kernel == 1'; do
+		refused "a filter no kernel event can satisfy ('$f')" fmap.txt 'Invalid filter bytecode' \
 			enable-event -k -s s sched_switch --filter "$f"
 		check "  ... with LTTng's FILTER_INVAL (106; got $rc)" test "$rc" = 106
 	done
@@ -1208,6 +1215,75 @@ case_m() {
 	stop_daemon "$sd"
 	check "after destroy, then SIGTERM at once, no instance of daemon $sd is left (1 s)" \
 		wait_no_instances "$sd" 10
+}
+
+# p: filters that ftrace's filter language cannot express (contexts it lacks,
+# bitwise operators, statedump events), evaluated by our consumer.
+case_p() {
+	start_daemon daemon || { notok "daemon started"; return; }
+	check "workload ready" start_workload w --open 4 --read 0 --write 6 --sleep 300 --fork 0
+	local p=$wl_pid_w nsp comm n all
+	nsp=$(sed -n 's/^ns_pid=//p' w.out)
+	comm=$(cat "$hostproc/$p/comm")
+	lttng_ok cli.log create s --output "$dir/trace"
+	check "--syscall write --filter '\$ctx.vpid == $nsp'" \
+		lttng_ok cli.log enable-event -k -s s --syscall write --filter "\$ctx.vpid == $nsp"
+	check "sched_switch --filter '(next_tid & 0xffffffff) == $p || (prev_tid | 0) == $p'" \
+		lttng_ok cli.log enable-event -k -s s sched_switch \
+		--filter "(next_tid & 0xffffffff) == $p || (prev_tid | 0) == $p"
+	# Two rules select openat: a record passes when either filter is true.
+	check "--syscall openat --filter '\$ctx.vtid == $nsp'" \
+		lttng_ok cli.log enable-event -k -s s --syscall openat --filter "\$ctx.vtid == $nsp"
+	check "--syscall openat --filter '\$ctx.procname == \"nosuch*\"' (a second rule)" \
+		lttng_ok cli.log enable-event -k -s s --syscall openat --filter '$ctx.procname == "nosuch*"'
+	check "--syscall close --filter '1 << 64' (an error: false for every record)" \
+		lttng_ok cli.log enable-event -k -s s --syscall close --filter '1 << 64'
+	check "lttng_statedump_process_state --filter 'tid == $p && name == \"$comm\"'" \
+		lttng_ok cli.log enable-event -k -s s lttng_statedump_process_state \
+		--filter "tid == $p && name == \"$comm\""
+	# Its stderr is w.err.
+	check "lttng_statedump_file_descriptor --filter 'fd < 3 && filename == \"*/w.err\"'" \
+		lttng_ok cli.log enable-event -k -s s lttng_statedump_file_descriptor \
+		--filter 'fd < 3 && filename == "*/w.err"'
+	check "add-context -k -t tid" lttng_ok cli.log add-context -k -s s -t tid
+	check "lttng start" session_start s
+	local ff
+	ff=$(ls "$TRACEFS"/instances/"$INSTANCE_PREFIX"*-"$sd"-*/events/syscalls/sys_enter_write/filter 2>/dev/null | head -n1)
+	check "ftrace has no filter for sys_enter_write (got: $(head -c 80 "$ff" 2>/dev/null))" \
+		grep -qx none "$ff"
+	go_workload w
+	check "the workload ran" wait_workload w
+	sleep 0.05
+	check "lttng stop" session_stop s
+	check "lttng destroy" session_destroy s
+	check "the trace is read" kdump "$dir/trace" p.dump
+	check "babeltrace2 reads it (exit 0, empty stderr)" bt2_clean "$dir/trace" p
+	# Its 6 writes to its file (fd 4), and the one of its report on stdout.
+	n=$(count_ev p.dump syscall_entry_write "tid=$p")
+	all=$(count_ev p.dump syscall_entry_write)
+	check "\$ctx.vpid: only the workload's write entries ($n of $all)" test "$n" = "$all"
+	n=$(count_ev p.dump syscall_entry_write "tid=$p" "fd=4")
+	check "\$ctx.vpid: its 6 writes to its file (got $n)" test "$n" = 6
+	n=$(count_ev p.dump syscall_exit_write "tid=$p")
+	all=$(count_ev p.dump syscall_exit_write)
+	check "\$ctx.vpid: as many write exits, its own ($n of $all)" \
+		test "$n" = "$all" -a "$n" = "$(count_ev p.dump syscall_entry_write)"
+	all=$(count_ev p.dump sched_switch)
+	n=$(awk -F'\t' -v p="$p" '$1 == "sched_switch" && ($0 ~ "\tnext_tid=" p "(\t|$)" || $0 ~ "\tprev_tid=" p "(\t|$)")' p.dump | wc -l)
+	check "bitwise filter: sched_switch to or from $p only ($n of $all, at least 2)" \
+		test "$n" = "$all" -a "$n" -ge 2
+	n=$(count_ev p.dump syscall_entry_openat "tid=$p")
+	all=$(count_ev p.dump syscall_entry_openat)
+	check "two rules: the workload's 4 openat entries (got $n of $all)" test "$n" = 4 -a "$all" = 4
+	n=$(count_ev p.dump syscall_entry_close)
+	check "'1 << 64': no close entry (got $n)" test "$n" = 0
+	n=$(count_ev p.dump lttng_statedump_process_state "tid=$p" "name=$comm")
+	all=$(count_ev p.dump lttng_statedump_process_state)
+	check "statedump filter: one process_state, the workload's (got $n of $all)" test "$n" = 1 -a "$all" = 1
+	n=$(awk -F'\t' '$1 == "lttng_statedump_file_descriptor" && $0 ~ /\tfd=2\t/ && $0 ~ /\/w\.err(\t|$)/' p.dump | wc -l)
+	all=$(count_ev p.dump lttng_statedump_file_descriptor)
+	check "statedump filter: the workload's stderr, fd 2 (got $n of $all)" test "$n" = 1 -a "$all" = 1
+	stop_daemon "$sd"
 }
 
 # o: a full disk: a session writing to a 2 MiB tmpfs fills it; its stop reports
@@ -1280,7 +1356,7 @@ case_n() {
 }
 
 case "$case_name" in
-t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o) "case_$case_name" ;;
+t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
 # A recorder still running is stopped (it removes its instance); whatever else

@@ -408,6 +408,60 @@ static void test_kernel_trace_and_channel(void)
 		       "all with pids");
 		ok(consumer_msg_is_kernel_only(CONSUMER_MSG_KERNEL_TRACK_PIDS), "a kernel request");
 	}
+	{
+		/* KERNEL_SET_FILTER: a head, its text, exactly its entries. */
+		struct {
+			struct consumer_wire_kernel_filter head;
+			char text[9];
+			struct consumer_wire_kernel_event e[2];
+		} PACKED f = { .head = { .channel_key = 3, .flags = CONSUMER_KERNEL_FILTER_REPLACE,
+					 .count = 2, .text_len = 9 },
+			       .text = { 'p', 'i', 'd', ' ', '=', '=', ' ', '1', ' ' },
+			       .e = { { "sched", "sched_switch" }, { "syscalls", "sys_enter_read" } } };
+
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), 0, "a filter decodes");
+		h = header(CONSUMER_MSG_KERNEL_SET_FILTER, sizeof(f));
+		(void) consumer_decode_request(&h, &f, sizeof(f), &req);
+		ok(req.u.kernel_filter.head == &f.head && req.u.kernel_filter.text == f.text &&
+			   req.u.kernel_filter.entries == (const void *) f.e,
+		   "head, text and entries point at the payload");
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f) - 1), -EPROTO,
+		       "an entry cut short");
+		f.head.text_len = 10;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), -EPROTO,
+		       "a text longer than the payload holds");
+		f.head.text_len = 9;
+		f.text[3] = '\0';
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), -EINVAL, "a NUL in the text");
+		f.text[3] = ' ';
+		f.head.flags = 2;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), -EINVAL, "unknown flags");
+		f.head.flags = 0;
+		f.head.reserved = 1;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), -EINVAL, "reserved set");
+		f.head.reserved = 0;
+		snprintf(f.e[1].name, sizeof(f.e[1].name), "bad/name");
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), -EINVAL,
+		       "an event name that is not an identifier");
+		f.head.count = 0;
+		f.head.text_len = 0;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f.head)), -EINVAL,
+		       "no filter without REPLACE");
+		f.head.flags = CONSUMER_KERNEL_FILTER_REPLACE;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f.head)), 0,
+		       "REPLACE with nothing: no filter left");
+		f.head.text_len = 9;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f.head) + 9), -EINVAL,
+		       "a text for no event");
+		f.head.count = CONSUMER_KERNEL_FILTER_EVENTS_MAX + 1;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), -EPROTO,
+		       "a count over the bound");
+		f.head.count = 0;
+		f.head.text_len = CONSUMER_KERNEL_FILTER_TEXT_MAX + 1;
+		is_int(decode(CONSUMER_MSG_KERNEL_SET_FILTER, &f, sizeof(f)), -EPROTO,
+		       "a text over the bound");
+		ok(consumer_msg_is_kernel_only(CONSUMER_MSG_KERNEL_SET_FILTER), "a kernel request");
+	}
 	for (uint16_t ty = CONSUMER_MSG_KERNEL_STATEDUMP; ty <= CONSUMER_MSG_KERNEL_REGENERATE_METADATA;
 	     ty++) {
 		h = header(ty, sizeof(key));

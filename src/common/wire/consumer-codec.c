@@ -35,6 +35,7 @@ bool consumer_msg_is_kernel_only(uint16_t type)
 	case CONSUMER_MSG_KERNEL_STATEDUMP:
 	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
 	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
+	case CONSUMER_MSG_KERNEL_SET_FILTER:
 		return true;
 	default:
 		return false;
@@ -166,6 +167,39 @@ static int check_kernel_events(const void *payload, size_t payload_len,
 	return 0;
 }
 
+/* The payload is exactly the head, its text and its entries (-EPROTO otherwise);
+ * unknown flags, a text with a NUL, an empty text with events or names that are not
+ * identifiers are refused (-EINVAL). */
+static int check_kernel_filter(const void *payload, size_t payload_len,
+			       struct consumer_request *ret)
+{
+	const struct consumer_wire_kernel_filter *head = payload;
+	const struct consumer_wire_kernel_event *e;
+	uint32_t i;
+
+	if (payload_len < sizeof(*head))
+		return -EPROTO;
+	if (head->count > CONSUMER_KERNEL_FILTER_EVENTS_MAX ||
+	    head->text_len > CONSUMER_KERNEL_FILTER_TEXT_MAX ||
+	    payload_len != sizeof(*head) + (size_t) head->text_len +
+				   (size_t) head->count * sizeof(*e))
+		return -EPROTO;
+	ret->u.kernel_filter.head = head;
+	ret->u.kernel_filter.text = (const char *) payload + sizeof(*head);
+	ret->u.kernel_filter.entries =
+		(const void *) ((const char *) payload + sizeof(*head) + head->text_len);
+	if ((head->flags & ~CONSUMER_KERNEL_FILTER_REPLACE) || head->reserved ||
+	    (head->text_len == 0) != (head->count == 0) ||
+	    (head->count == 0 && !(head->flags & CONSUMER_KERNEL_FILTER_REPLACE)) ||
+	    memchr(ret->u.kernel_filter.text, '\0', head->text_len))
+		return -EINVAL;
+	for (i = 0, e = ret->u.kernel_filter.entries; i < head->count; i++, e++)
+		if (!consumer_identifier_ok(e->system, sizeof(e->system)) ||
+		    !consumer_identifier_ok(e->name, sizeof(e->name)))
+			return -EINVAL;
+	return 0;
+}
+
 static int check_push(const struct consumer_wire_push_metadata *m)
 {
 	if (m->reset > 1 || (m->reset && m->offset != 0) || m->offset > UINT64_MAX - m->length)
@@ -236,6 +270,8 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		return check_kernel_channel(ret->u.kernel_channel);
 	case CONSUMER_MSG_KERNEL_ADD_EVENTS:
 		return check_kernel_events(payload, payload_len, ret);
+	case CONSUMER_MSG_KERNEL_SET_FILTER:
+		return check_kernel_filter(payload, payload_len, ret);
 	case CONSUMER_MSG_KERNEL_TRACK_PIDS: {
 		const struct consumer_wire_kernel_pids *head = payload;
 

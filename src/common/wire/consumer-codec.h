@@ -38,6 +38,11 @@ struct consumer_request {
 		} kernel_events;
 		const struct consumer_wire_kernel_context *kernel_context;
 		struct {
+			const struct consumer_wire_kernel_filter *head;
+			const char *text; /* head->text_len bytes, no NUL */
+			const struct consumer_wire_kernel_event *entries; /* head->count, unaligned */
+		} kernel_filter;
+		struct {
 			const struct consumer_wire_kernel_pids *head;
 			const void *pids; /* head->count int32_t, unaligned */
 		} kernel_pids;

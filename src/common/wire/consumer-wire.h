@@ -15,8 +15,8 @@
 #include "../macros.h"
 
 #define CONSUMER_WIRE_MAGIC 0x4c43534eu /* "NSCL" */
-#define CONSUMER_WIRE_VERSION 3 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
-				* 3: the kernel messages */
+#define CONSUMER_WIRE_VERSION 4 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
+				* 3: the kernel messages; 4: KERNEL_SET_FILTER */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -49,6 +49,8 @@ enum consumer_msg_type {
 	CONSUMER_MSG_KERNEL_STATEDUMP = 16,   /* struct consumer_wire_key (trace key) */
 	CONSUMER_MSG_KERNEL_REGENERATE_METADATA = 17, /* struct consumer_wire_key (trace) */
 	CONSUMER_MSG_KERNEL_TRACK_PIDS = 18,  /* struct consumer_wire_kernel_pids + pids */
+	CONSUMER_MSG_KERNEL_SET_FILTER = 19,  /* struct consumer_wire_kernel_filter + text
+					       * + entries */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -223,6 +225,24 @@ struct consumer_wire_kernel_pids {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_kernel_pids) == 16, "kernel_pids layout");
 
+/* KERNEL_SET_FILTER: an LTTng filter expression (text_len bytes, no NUL) that the
+ * listed events of the channel (entries as KERNEL_ADD_EVENTS', already declared)
+ * gain: the consumer keeps a record of an event that has filters only when one of
+ * them is true (one filter per enabling rule). With CONSUMER_KERNEL_FILTER_REPLACE
+ * the channel's filters are dropped first; count and text_len are then 0 to leave
+ * it with none. */
+#define CONSUMER_KERNEL_FILTER_REPLACE 1u
+#define CONSUMER_KERNEL_FILTER_TEXT_MAX 65535u /* LTTng's LTTNG_FILTER_MAX_LEN - 1 */
+#define CONSUMER_KERNEL_FILTER_EVENTS_MAX 512u
+struct consumer_wire_kernel_filter {
+	uint64_t channel_key;
+	uint32_t flags;	   /* CONSUMER_KERNEL_FILTER_REPLACE */
+	uint32_t count;	   /* entries after the text, 0..CONSUMER_KERNEL_FILTER_EVENTS_MAX */
+	uint32_t text_len; /* 0..CONSUMER_KERNEL_FILTER_TEXT_MAX; 0 only with count 0 */
+	uint32_t reserved;
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_kernel_filter) == 24, "kernel_filter layout");
+
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
  * ADD_CHANNEL, 1/0 of DATA_PENDING). */
 #define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
@@ -240,6 +260,11 @@ _Static_assert(sizeof(struct consumer_wire_kernel_events) +
 
 _Static_assert(sizeof(struct consumer_wire_kernel_pids) + CONSUMER_KERNEL_PIDS_MAX * sizeof(int32_t) <=
 		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_TRACK_PIDS fits the receive buffer");
+
+_Static_assert(sizeof(struct consumer_wire_kernel_filter) + CONSUMER_KERNEL_FILTER_TEXT_MAX +
+			       CONSUMER_KERNEL_FILTER_EVENTS_MAX *
+				       sizeof(struct consumer_wire_kernel_event) <=
+		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_SET_FILTER fits the receive buffer");
 
 /* Largest payload each type may carry; anything bigger is a protocol error. */
 static inline uint32_t consumer_msg_max_payload(uint16_t type)
@@ -279,6 +304,9 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
 		return sizeof(struct consumer_wire_kernel_pids) +
 		       CONSUMER_KERNEL_PIDS_MAX * sizeof(int32_t);
+	case CONSUMER_MSG_KERNEL_SET_FILTER:
+		return sizeof(struct consumer_wire_kernel_filter) + CONSUMER_KERNEL_FILTER_TEXT_MAX +
+		       CONSUMER_KERNEL_FILTER_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event);
 	default:
 		return 0;
 	}

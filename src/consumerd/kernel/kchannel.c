@@ -188,6 +188,9 @@ int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const u
 		if (!ktrace_keeps_pid(ch->trace, ktask_get(ch->conv.tasks, tid)->tgid))
 			return 0;
 	}
+	/* The rules' filters (for statedump events: on the payload they carry). */
+	if (!kfilters_pass(&ch->filters, ev, &ch->conv, payload, plen))
+		return 0;
 	if (!s->pkt.open)
 		kpacket_open(&s->pkt, s->has_ts && s->last_ts > ts ? s->last_ts : ts);
 	r = ktable_append(&s->pkt, ev, &ch->ctx, &ch->conv, ts, rec, len, payload, plen);
@@ -314,6 +317,31 @@ int kchannel_add_context(struct kchannel *ch, int32_t ctx)
 	if (ch->frozen)
 		return -EBUSY; /* the stream is declared: LTTng refuses after the start too */
 	return kcontext_add(&ch->ctx, ctx);
+}
+
+int kchannel_set_filter(struct kchannel *ch, bool replace, const char *text, size_t len,
+			const struct consumer_wire_kernel_event *entries, uint32_t count)
+{
+	if (replace)
+		kfilters_clear(&ch->filters);
+	for (uint32_t i = 0; i < count; i++) {
+		struct consumer_wire_kernel_event e;
+		const struct kevent *ev;
+		int r;
+
+		memcpy(&e, &entries[i], sizeof(e)); /* unaligned in the message */
+		ev = ktable_find(&ch->table, e.system, e.name);
+		if (!ev)
+			return -ENOENT;
+		r = kfilters_add(&ch->filters, text, len, ev);
+		if (r < 0) {
+			log_error("Kernel channel %s: cannot use filter \"%.*s\" for %s:%s: %s",
+				  ch->name, (int) (len > 200 ? 200 : len), text, e.system, e.name,
+				  strerror(-r));
+			return r;
+		}
+	}
+	return 0;
 }
 
 int kchannel_has_statedump(const struct kchannel *ch, uint32_t code)
@@ -523,6 +551,7 @@ void kchannel_free(struct kchannel *ch)
 		for (unsigned i = 0; i < ch->cpu_count; i++)
 			kstream_fini(&ch->streams[i]);
 	free(ch->streams);
+	kfilters_fini(&ch->filters);
 	ktable_fini(&ch->table);
 	if (ch->tep)
 		tep_free(ch->tep);

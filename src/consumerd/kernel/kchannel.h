@@ -18,6 +18,7 @@
 
 #include "kcontext.h"
 #include "kevent.h"
+#include "kfilter.h"
 #include "kstatedump-events.h"
 #include "kstream.h"
 #include "ktable.h"
@@ -51,6 +52,7 @@ struct kchannel {
 	struct ktable table;	/* its event classes */
 	struct kcontext_set ctx;
 	struct kconv conv;
+	struct kfilters filters;
 
 	bool frozen, large_header;
 	unsigned declared;	/* events already in the metadata */
@@ -66,6 +68,10 @@ void kchannel_free(struct kchannel *ch);
 int kchannel_add_events(struct kchannel *ch, const struct consumer_wire_kernel_event *e,
 			uint32_t count);
 int kchannel_add_context(struct kchannel *ch, int32_t ctx);
+/* The filter text (len bytes) for the count entries (declared events); replace:
+ * the channel's earlier filters are dropped first. */
+int kchannel_set_filter(struct kchannel *ch, bool replace, const char *text, size_t len,
+			const struct consumer_wire_kernel_event *entries, uint32_t count);
 /* Declares the stream and its events in the metadata if not done yet. */
 int kchannel_freeze(struct kchannel *ch);
 /* Appends the stream and event declarations to out (metadata regeneration). */

@@ -125,6 +125,17 @@ int kernel_add_context(struct kernel_consumer *kc, const struct consumer_wire_ke
 	return kchannel_add_context(ch, m->ctx);
 }
 
+int kernel_set_filter(struct kernel_consumer *kc, const struct consumer_wire_kernel_filter *head,
+		      const char *text, const struct consumer_wire_kernel_event *entries)
+{
+	struct kchannel *ch = find_channel(kc, head->channel_key);
+
+	if (!ch)
+		return -ENOENT;
+	return kchannel_set_filter(ch, head->flags & CONSUMER_KERNEL_FILTER_REPLACE, text,
+				   head->text_len, entries, head->count);
+}
+
 int kernel_track_pids(struct kernel_consumer *kc, const struct consumer_wire_kernel_pids *head,
 		      const void *pids)
 {

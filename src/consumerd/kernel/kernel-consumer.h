@@ -25,6 +25,10 @@ int kernel_add_channel(struct kernel_consumer *kc, const struct consumer_wire_ke
 int kernel_add_events(struct kernel_consumer *kc, const struct consumer_wire_kernel_events *head,
 		      const struct consumer_wire_kernel_event *entries);
 int kernel_add_context(struct kernel_consumer *kc, const struct consumer_wire_kernel_context *m);
+/* KERNEL_SET_FILTER: 0, -ENOENT (no such channel or event), -EINVAL (not a filter
+ * expression), -E2BIG, -ENOSPC, -ENOMEM. */
+int kernel_set_filter(struct kernel_consumer *kc, const struct consumer_wire_kernel_filter *head,
+		      const char *text, const struct consumer_wire_kernel_event *entries);
 int kernel_track_pids(struct kernel_consumer *kc, const struct consumer_wire_kernel_pids *head,
 		      const void *pids);
 int kernel_statedump(struct kernel_consumer *kc, uint64_t trace_key);

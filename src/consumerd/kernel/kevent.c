@@ -229,6 +229,28 @@ static uint64_t int_value(const struct kevent_field *f, struct kconv *cv, const 
 	}
 }
 
+static int32_t record_tid(const uint8_t *rec, uint32_t len)
+{
+	/* common_pid: offset 4, 4 bytes, in every format (events/header_event ABI). */
+	return (int32_t) krec_uint(rec, len, 4, 4, true);
+}
+
+uint64_t kevent_field_int(const struct kevent *ev, unsigned field, struct kconv *cv,
+			  const uint8_t *rec, uint32_t len)
+{
+	const struct kevent_field *f = &ev->fields[field];
+	int32_t tid = record_tid(rec, len);
+
+	if (f->sc_arg >= 0) {
+		const uint64_t *entry_args = ev->kind == KEVENT_SYSCALL_EXIT
+						     ? pending_args(cv->pending, tid, false)
+						     : NULL;
+
+		return entry_args ? entry_args[f->sc_arg] : 0;
+	}
+	return int_value(f, cv, rec, len, tid);
+}
+
 static int encode_field(const struct kevent_field *f, struct kconv *cv, const uint8_t *rec,
 			uint32_t len, int32_t tid, const uint64_t *entry_args, struct ctf_buf *out)
 {
@@ -254,11 +276,6 @@ static int encode_field(const struct kevent_field *f, struct kconv *cv, const ui
 	return -EINVAL;
 }
 
-static int32_t record_tid(const uint8_t *rec, uint32_t len)
-{
-	/* common_pid: offset 4, 4 bytes, in every format (events/header_event ABI). */
-	return (int32_t) krec_uint(rec, len, 4, 4, true);
-}
 
 int kevent_encode(const struct kevent *ev, struct kconv *cv, const uint8_t *rec, uint32_t len,
 		  struct ctf_buf *out)

@@ -17,6 +17,7 @@
 
 #include "buffer.h"
 #include "ctf-buf.h"
+#include "filter-expr.h"
 #include "kevent-map.h"
 #include "kfield.h"
 #include "ktask.h"
@@ -120,6 +121,18 @@ int kevent_tsdl(const struct kevent *ev, uint32_t stream_id, struct buffer *out)
  */
 int kevent_encode(const struct kevent *ev, struct kconv *cv, const uint8_t *rec, uint32_t len,
 		  struct ctf_buf *out);
+
+/* The value of integer field `field` of a record (what kevent_encode writes). */
+uint64_t kevent_field_int(const struct kevent *ev, unsigned field, struct kconv *cv,
+			  const uint8_t *rec, uint32_t len);
+
+/* The value of field `field` of a record as a filter sees it (kevent-load.c):
+ * integers by their CTF type, text arrays and strings as strings, elements of
+ * arrays and sequences by index. false when there is none (out of bounds, an
+ * array named without index, a malformed record). */
+bool kevent_field_load(const struct kevent *ev, unsigned field, struct kconv *cv,
+		       const uint8_t *rec, uint32_t len, bool indexed, int64_t index,
+		       struct filter_value *out);
 
 /* What a record tells the task table (names, forks, exits, prios) and the syscall
  * entries kept for their exits: called for every record of a declared event,

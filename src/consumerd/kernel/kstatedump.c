@@ -181,6 +181,10 @@ static void dump_thread(struct sd_run *run, int tgid, int tid, int ppid_of_proce
 	(void) ctf_buf_put_uint(&b, (st.flags & PF_KTHREAD) ? 0 : file_table_id(tgid), 8);
 	emit(run, KSD_PROCESS_STATE, &b);
 	dump_thread_namespaces(run, tgid, tid, ppid_of_process);
+	/* Every channel's task table learns the thread now, while /proc shows it: its
+	 * records may be read after it is gone (contexts, filters, the pid tracker). */
+	for (unsigned i = 0; i < run->count; i++)
+		ktask_learn(run->targets[i].ch->conv.tasks, tid);
 }
 
 /* The inode number of a task's namespace of that kind ("kind:[N]"), 0 if none. */

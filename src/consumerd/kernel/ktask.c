@@ -243,20 +243,29 @@ static void load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	}
 }
 
+static void load_all(struct ktask_cache *c, struct ktask *t, int32_t tid)
+{
+	int32_t tgid = saved_tgid(c, tid);
+
+	load(c, t, tid);
+	/* What ftrace saw beats /proc: the task may be gone or its TID reused. */
+	if (tgid)
+		t->tgid = tgid;
+	load_virtual_ids(c, t);
+}
+
 const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
 {
 	struct ktask *t = slot(c, tid);
 
-	if (!t->valid || t->tid != tid) {
-		int32_t tgid = saved_tgid(c, tid);
-
-		load(c, t, tid);
-		/* What ftrace saw beats /proc: the task may be gone or its TID reused. */
-		if (tgid)
-			t->tgid = tgid;
-		load_virtual_ids(c, t);
-	}
+	if (!t->valid || t->tid != tid)
+		load_all(c, t, tid);
 	return t;
+}
+
+void ktask_learn(struct ktask_cache *c, int32_t tid)
+{
+	load_all(c, slot(c, tid), tid);
 }
 
 void ktask_set_comm(struct ktask_cache *c, int32_t tid, const char *comm, unsigned len)

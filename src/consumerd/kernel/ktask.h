@@ -37,6 +37,8 @@ int ktask_use_saved_tgids(struct ktask_cache *c, const char *path);
 /* The task, looked up in /proc when not known. Never NULL (a stub when unknown); the
  * pointer is valid until the next call. */
 const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid);
+/* Reads the task from /proc now, whatever the table knew of it. */
+void ktask_learn(struct ktask_cache *c, int32_t tid);
 void ktask_set_comm(struct ktask_cache *c, int32_t tid, const char *comm, unsigned len);
 void ktask_set_prio(struct ktask_cache *c, int32_t tid, int32_t lttng_prio);
 /* A new task: child tid of parent tid (its tgid from /proc while it exists). */

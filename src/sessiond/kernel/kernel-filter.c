@@ -6,7 +6,9 @@
  * compares with ftrace's glob operator ~); LTTng's field names become the event's
  * ftrace fields; $ctx.tid, $ctx.procname and $ctx.cpu_id become ftrace's
  * common_pid, comm and CPU. Anything else (arithmetic, bit shifts, floats, other
- * contexts, $app) does not map and is refused.
+ * contexts, $app) does not map: the event is then enabled without an ftrace filter
+ * and the kernel consumer evaluates the rule's expression (kernel_filter_check
+ * accepts what the consumer can evaluate).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter-expr.h"
+#include "kernel-names.h"
 #include "kernel/kernel-filter.h"
 #include "log.h"
 
@@ -247,21 +251,61 @@ int kernel_filter_to_ftrace(const char *expression, const char *const *field_nam
 	return any_missing ? -ENOENT : 0;
 }
 
+/* Why the consumer could not evaluate a reference, or NULL when it can. */
+static const char *unusable_reference(const struct filter_ref *ref)
+{
+	int type;
+
+	if (ref->scope == FILTER_REF_APP)
+		return "application contexts ($app) belong to user space";
+	if (ref->scope == FILTER_REF_OTHER)
+		return "only $ctx names a context";
+	if (ref->nested || ref->multi_index)
+		return "kernel event fields have no members and one index at most";
+	if (ref->scope == FILTER_REF_CONTEXT &&
+	    (ref->indexed || !kernel_context_by_name(ref->name, &type)))
+		return "the kernel consumer produces the contexts pid, tid, vpid, vtid, ppid, "
+		       "vppid, procname, prio, nice, hostname, cpu_id, interruptible, "
+		       "preemptible, need_reschedule and migratable";
+	return NULL;
+}
+
 enum lttng_error_code kernel_filter_check(const struct decoded_event *ev)
 {
-	/* Checked against an event that has every field: only the form matters. */
-	static const char *const no_fields[] = { NULL };
-	char out[4096];
+	const char *text = ev->filter_expression;
+	struct filter_expr *e;
+	size_t err_at;
 	int r;
 
-	if (!ev->filter_expression)
+	if (!text)
 		return LTTNG_OK;
-	r = kernel_filter_to_ftrace(ev->filter_expression, no_fields, 0, out, sizeof(out));
-	if (r == 0 || r == -ENOENT)
-		return LTTNG_OK;
-	log_error("Kernel filter \"%s\" cannot be turned into an ftrace filter (it may use "
-		  "comparisons, && || !, parentheses, integers, strings, event fields, $ctx.tid, "
-		  "$ctx.procname and $ctx.cpu_id)",
-		  ev->filter_expression);
-	return LTTNG_ERR_FILTER_INVAL;
+	r = filter_expr_parse(text, strlen(text), &e, &err_at);
+	if (r == -ENOMEM)
+		return LTTNG_ERR_NOMEM;
+	if (r < 0) {
+		log_error("Kernel filter \"%s\": %s", text,
+			  r == -E2BIG ? "too long or nested too deep" : "not a filter expression");
+		return LTTNG_ERR_FILTER_INVAL;
+	}
+	if (filter_expr_has_arithmetic(e)) {
+		log_error("Kernel filter \"%s\": * / %% + - are not supported (as in LTTng)", text);
+		filter_expr_free(e);
+		return LTTNG_ERR_FILTER_INVAL;
+	}
+	for (unsigned i = 0; i < filter_expr_ref_count(e); i++) {
+		const struct filter_ref *ref = filter_expr_ref(e, i);
+		const char *why = unusable_reference(ref);
+
+		if (why) {
+			log_error("Kernel filter \"%s\": cannot evaluate %s%s: %s", text,
+				  ref->scope == FILTER_REF_CONTEXT ? "$ctx."
+				  : ref->scope == FILTER_REF_APP   ? "$app."
+								   : "",
+				  ref->name, why);
+			filter_expr_free(e);
+			return LTTNG_ERR_FILTER_INVAL;
+		}
+	}
+	filter_expr_free(e);
+	return LTTNG_OK;
 }

@@ -32,13 +32,24 @@
 #include "log.h"
 #include "macros.h"
 
-enum ksync_step { STEP_SETUP, STEP_CONSUMER, STEP_APPLY, STEP_STATEDUMP, STEP_END };
+enum ksync_step {
+	STEP_SETUP,
+	STEP_CONSUMER,
+	STEP_APPLY,
+	STEP_FILTERS,
+	STEP_STATEDUMP,
+	STEP_END
+};
 
 /* An event a channel must record, with the LTTng filter of the rules selecting it
- * (NULL: at least one has none). */
+ * (NULL: at least one has none), for ftrace; and each rule's expression (indexes
+ * in ksync's filter_texts), for the consumer's KERNEL_SET_FILTER. */
 struct wanted_event {
 	struct ktracefs_event ev;
 	char *filter;
+	uint32_t *text_ids;
+	size_t text_id_count;
+	bool ftrace_filtered; /* step 3 installed its filter in ftrace */
 };
 
 /* A user-space probe's call site, defined (step 1) before the consumer is told of
@@ -71,6 +82,9 @@ struct ksync {
 	size_t channel_count;
 	struct kproc_selection selection;
 	bool nobody; /* a tracker includes nothing: tracing stays off */
+	/* The distinct filter expressions of the wanted events. */
+	char **filter_texts;
+	size_t filter_text_count;
 };
 
 static void ksync_next(struct daemon *d, struct operation *base);
@@ -78,14 +92,21 @@ static void ksync_next(struct daemon *d, struct operation *base);
 static void wanted_free(struct ksync *k)
 {
 	for (size_t i = 0; i < k->channel_count; i++) {
-		for (size_t j = 0; j < k->channels[i].count; j++)
+		for (size_t j = 0; j < k->channels[i].count; j++) {
 			free(k->channels[i].events[j].filter);
+			free(k->channels[i].events[j].text_ids);
+		}
 		free(k->channels[i].events);
 		free(k->channels[i].disable);
 	}
 	free(k->channels);
 	k->channels = NULL;
 	k->channel_count = 0;
+	for (size_t i = 0; i < k->filter_text_count; i++)
+		free(k->filter_texts[i]);
+	free(k->filter_texts);
+	k->filter_texts = NULL;
+	k->filter_text_count = 0;
 }
 
 static void ksync_end(struct daemon *d, struct ksync *k)
@@ -358,6 +379,39 @@ static int merge_filter(struct wanted_event *w, const struct event_rule *rule, b
 	return 0;
 }
 
+/* Remembers the expression of a filtered rule selecting w. */
+static int note_filter_rule(struct ksync *k, struct wanted_event *w, const struct event_rule *rule)
+{
+	const char *text = rule->spec.filter_expression;
+	uint32_t *grown;
+	size_t id;
+
+	if (!text)
+		return 0;
+	for (id = 0; id < k->filter_text_count; id++)
+		if (strcmp(k->filter_texts[id], text) == 0)
+			break;
+	if (id == k->filter_text_count) {
+		char **texts = realloc(k->filter_texts, (id + 1) * sizeof(*texts));
+
+		if (!texts)
+			return -ENOMEM;
+		k->filter_texts = texts;
+		if (!(texts[id] = strdup(text)))
+			return -ENOMEM;
+		k->filter_text_count++;
+	}
+	for (size_t i = 0; i < w->text_id_count; i++)
+		if (w->text_ids[i] == id)
+			return 0;
+	grown = realloc(w->text_ids, (w->text_id_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	w->text_ids = grown;
+	w->text_ids[w->text_id_count++] = (uint32_t) id;
+	return 0;
+}
+
 /* A new, zeroed entry at the end of the channel's wanted events; NULL on ENOMEM. */
 static struct wanted_event *wanted_append(struct wanted_channel *wc)
 {
@@ -374,7 +428,7 @@ static struct wanted_event *wanted_append(struct wanted_channel *wc)
 	return &wc->events[wc->count++];
 }
 
-static int want_event(struct wanted_channel *wc, const struct ktracefs_event *ev,
+static int want_event(struct ksync *k, struct wanted_channel *wc, const struct ktracefs_event *ev,
 		      const char *lname, const struct channel *ch)
 {
 	const struct event_rule *rule;
@@ -389,18 +443,18 @@ static int want_event(struct wanted_channel *wc, const struct ktracefs_event *ev
 				return -ENOMEM;
 			w->ev = *ev;
 			w->filter = NULL;
-			if (merge_filter(w, rule, true) < 0)
+			if (merge_filter(w, rule, true) < 0 || note_filter_rule(k, w, rule) < 0)
 				return -ENOMEM;
 			continue;
 		}
-		if (merge_filter(w, rule, false) < 0)
+		if (merge_filter(w, rule, false) < 0 || note_filter_rule(k, w, rule) < 0)
 			return -ENOMEM;
 	}
 	return 0;
 }
 
 /* A user-space probe rule: one event per call site, in groups of their own. */
-static int want_uprobe(struct wanted_channel *wc, const struct event_rule *rule,
+static int want_uprobe(struct ksync *k, struct wanted_channel *wc, const struct event_rule *rule,
 		       uint64_t session_id, unsigned channel_index)
 {
 	const struct decoded_uprobe *u = rule->spec.uprobe;
@@ -414,16 +468,17 @@ static int want_uprobe(struct wanted_channel *wc, const struct event_rule *rule,
 				      site);
 		kernel_uprobe_event_name(rule->spec.name, w->ev.name, sizeof(w->ev.name));
 		if (rule->spec.filter_expression &&
-		    !(w->filter = strdup(rule->spec.filter_expression)))
+		    (!(w->filter = strdup(rule->spec.filter_expression)) ||
+		     note_filter_rule(k, w, rule) < 0))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-static int decide_channel(struct daemon *d, struct wanted_channel *wc, const struct channel *ch,
-			  uint64_t session_id, unsigned channel_index)
+static int decide_channel(struct daemon *d, struct ksync *k, struct wanted_channel *wc,
+			  const struct channel *ch, uint64_t session_id, unsigned channel_index)
 {
-	const struct kernel_tracer *k = d->kernel;
+	const struct kernel_tracer *kt = d->kernel;
 	char lname[WIRE_SYMBOL_NAME_LEN];
 	const struct event_rule *rule;
 	int r = 0;
@@ -431,21 +486,21 @@ static int decide_channel(struct daemon *d, struct wanted_channel *wc, const str
 	list_for_each_entry(rule, &ch->events, link)
 		if (r == 0 && rule->spec.enabled && rule->spec.type == LTTNG_EVENT_USERSPACE_PROBE &&
 		    rule->spec.uprobe)
-			r = want_uprobe(wc, rule, session_id, channel_index);
+			r = want_uprobe(k, wc, rule, session_id, channel_index);
 
-	for (size_t i = 0; r == 0 && i < k->catalog_count; i++) {
-		const struct ktracefs_event *ev = &k->catalog[i];
+	for (size_t i = 0; r == 0 && i < kt->catalog_count; i++) {
+		const struct ktracefs_event *ev = &kt->catalog[i];
 
-		if (!kernel_system_offered(k, ev->system) ||
+		if (!kernel_system_offered(kt, ev->system) ||
 		    !kernel_lttng_event_name(ev->system, ev->name, lname, sizeof(lname)))
 			continue;
-		r = want_event(wc, ev, lname, ch);
+		r = want_event(k, wc, ev, lname, ch);
 	}
 	for (size_t i = 0; r == 0 && i < kernel_statedump_event_count; i++) {
 		struct ktracefs_event ev = { .system = KERNEL_SYNTHETIC_SYSTEM };
 
 		snprintf(ev.name, sizeof(ev.name), "%s", kernel_statedump_events[i]);
-		r = want_event(wc, &ev, ev.name, ch);
+		r = want_event(k, wc, &ev, ev.name, ch);
 	}
 	return r;
 }
@@ -613,6 +668,78 @@ static int add_pid_tracker(struct consumer_batch *b, const struct kernel_trace *
 	return r;
 }
 
+/* One KERNEL_SET_FILTER: rule's expression for the given events. */
+static int add_filter_message(struct consumer_batch *b, uint64_t channel_key, bool replace,
+			      const char *text, const struct consumer_wire_kernel_event *entries,
+			      size_t count)
+{
+	struct consumer_wire_kernel_filter head = {
+		.channel_key = channel_key,
+		.flags = replace ? CONSUMER_KERNEL_FILTER_REPLACE : 0,
+		.count = (uint32_t) count,
+		.text_len = (uint32_t) (text ? strlen(text) : 0),
+	};
+	size_t len = sizeof(head) + head.text_len + count * sizeof(*entries);
+	char *msg;
+	int r;
+
+	if (head.text_len > CONSUMER_KERNEL_FILTER_TEXT_MAX)
+		return -E2BIG;
+	msg = malloc(len);
+	if (!msg)
+		return -ENOMEM;
+	memcpy(msg, &head, sizeof(head));
+	memcpy(msg + sizeof(head), text ? text : "", head.text_len);
+	memcpy(msg + sizeof(head) + head.text_len, entries, count * sizeof(*entries));
+	r = add_request(b, CONSUMER_MSG_KERNEL_SET_FILTER, msg, len);
+	free(msg);
+	return r;
+}
+
+/* The channel's filters for the consumer, replacing those it had: each filtered
+ * rule's expression for the events it selects (those no unfiltered rule selects;
+ * skip_ftrace_filtered: nor those ftrace filters), in messages of at most
+ * CONSUMER_KERNEL_FILTER_EVENTS_MAX events. */
+static int add_filters(struct consumer_batch *b, const struct ksync *k,
+		       const struct wanted_channel *wc, bool skip_ftrace_filtered)
+{
+	struct consumer_wire_kernel_event *entries =
+		calloc(CONSUMER_KERNEL_FILTER_EVENTS_MAX, sizeof(*entries));
+	bool replace = true;
+	int r = 0;
+
+	if (!entries)
+		return -ENOMEM;
+	for (uint32_t id = 0; r == 0 && id < k->filter_text_count; id++) {
+		size_t n = 0;
+
+		for (size_t i = 0; r == 0 && i <= wc->count; i++) {
+			const struct wanted_event *w = i < wc->count ? &wc->events[i] : NULL;
+			bool selects = false;
+
+			if (w && w->filter && !(skip_ftrace_filtered && w->ftrace_filtered))
+				for (size_t j = 0; j < w->text_id_count && !selects; j++)
+					selects = w->text_ids[j] == id;
+			if (selects) {
+				snprintf(entries[n].system, sizeof(entries[n].system), "%s",
+					 w->ev.system);
+				snprintf(entries[n].name, sizeof(entries[n].name), "%s", w->ev.name);
+				n++;
+			}
+			if (n && (!w || n == CONSUMER_KERNEL_FILTER_EVENTS_MAX)) {
+				r = add_filter_message(b, wc->key, replace, k->filter_texts[id],
+						       entries, n);
+				replace = false;
+				n = 0;
+			}
+		}
+	}
+	if (r == 0 && replace)
+		r = add_filter_message(b, wc->key, true, NULL, NULL, 0);
+	free(entries);
+	return r;
+}
+
 static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel_trace *t,
 				const struct session *s)
 {
@@ -665,7 +792,7 @@ static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel
 			}
 		}
 		if (r == 0)
-			r = decide_channel(d, wc, ch, t->session_id, kc->index);
+			r = decide_channel(d, k, wc, ch, t->session_id, kc->index);
 		/* The events this channel has not declared yet, in messages of at most
 		 * CONSUMER_KERNEL_EVENTS_MAX. */
 		{
@@ -706,6 +833,9 @@ static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel
 			}
 			free(entries);
 		}
+		/* Every filter: ftrace's are not set yet (step 3). */
+		if (r == 0)
+			r = add_filters(b, k, wc, false);
 		/* Events enabled before and no longer wanted. */
 		for (size_t i = 0; r == 0 && i < kc->applied_count; i++) {
 			bool wanted = false;
@@ -781,11 +911,12 @@ struct apply_job {
 	struct worker_job base;
 	struct ksync *sync;
 	int result;
-	size_t failed_filters;
+	size_t failed_events;
 };
 
-/* Enables one event with its filter translated for its fields. */
-static int apply_event(const char *tracefs, const char *instance, const struct wanted_event *w)
+/* Enables one event, with its filter translated for its fields where ftrace can
+ * take it; otherwise without one (the consumer evaluates every filter anyway). */
+static int apply_event(const char *tracefs, const char *instance, struct wanted_event *w)
 {
 	char fields[128][KTRACEFS_FIELD_NAME_MAX];
 	const char *names[128];
@@ -800,14 +931,14 @@ static int apply_event(const char *tracefs, const char *instance, const struct w
 	for (int i = 0; i < n; i++)
 		names[i] = fields[i];
 	r = kernel_filter_to_ftrace(w->filter, names, (size_t) n, filter, sizeof(filter));
-	if (r == -ENOENT) {
-		/* As in LTTng, a filter on a field the event lacks is false: the event
-		 * records nothing. */
-		return ktracefs_event_set(tracefs, instance, &w->ev, false, NULL);
+	if (r == 0) {
+		r = ktracefs_event_set(tracefs, instance, &w->ev, true, filter);
+		w->ftrace_filtered = r == 0;
+		if (r != -EINVAL)
+			return r;
+		/* ftrace refused it (a form its parser lacks, two fields compared...). */
 	}
-	if (r < 0)
-		return r;
-	return ktracefs_event_set(tracefs, instance, &w->ev, true, filter);
+	return ktracefs_event_set(tracefs, instance, &w->ev, true, NULL);
 }
 
 static void apply_run(struct worker_job *job)
@@ -822,7 +953,7 @@ static void apply_run(struct worker_job *job)
 	    ntids == 0)
 		k->nobody = true; /* nobody matches now */
 	for (size_t c = 0; c < k->channel_count; c++) {
-		const struct wanted_channel *wc = &k->channels[c];
+		struct wanted_channel *wc = &k->channels[c];
 
 		if (!wc->instance[0])
 			continue;
@@ -837,7 +968,7 @@ static void apply_run(struct worker_job *job)
 				continue; /* made by the consumer, not by ftrace */
 			r = apply_event(k->tracefs, wc->instance, &wc->events[i]);
 			if (r < 0) {
-				j->failed_filters++;
+				j->failed_events++;
 				if (j->result == 0)
 					j->result = r;
 			}
@@ -860,9 +991,8 @@ static void apply_done(struct daemon *d, struct worker_job *job)
 	if (j->result < 0) {
 		log_error_errno(j->result, "Cannot set up the ftrace events of session %" PRIu64
 					   " (%zu event(s) refused)",
-				k->session_id, j->failed_filters);
-		operation_fail(&k->base, j->result == -EINVAL ? LTTNG_ERR_FILTER_INVAL
-							      : LTTNG_ERR_KERN_ENABLE_FAIL);
+				k->session_id, j->failed_events);
+		operation_fail(&k->base, LTTNG_ERR_KERN_ENABLE_FAIL);
 	}
 	/* What is enabled now, for the next sync's disables. */
 	for (size_t c = 0; t && c < k->channel_count; c++) {
@@ -929,6 +1059,57 @@ static int launch_statedump(struct daemon *d, struct ksync *k, const struct kern
 	return 0;
 }
 
+/* ------------------------------------------------------------------------- */
+/* Step 3b: the consumer keeps evaluating only what ftrace does not filter.   */
+
+static void filters_step_done(struct daemon *d, struct consumer_batch *b)
+{
+	struct ksync *k = container_of(b->waiter, struct ksync, base);
+
+	for (unsigned i = 0; i < b->count; i++) {
+		if (b->ops[i].result < 0) {
+			log_error_errno(b->ops[i].result,
+					"Kernel consumer refused the filters of session %" PRIu64,
+					k->session_id);
+			operation_fail(&k->base, LTTNG_ERR_KERN_ENABLE_FAIL);
+			break;
+		}
+	}
+	operation_release(d, &k->base);
+}
+
+/* Step 2 gave the consumer every filter; where step 3 installed the same filter in
+ * ftrace, ftrace's evaluation is the one to keep (it sees the task at the event,
+ * the consumer only what its task table still knows): those filters are dropped
+ * from the consumer's. Nothing to do when ftrace took none. */
+static int launch_filters_step(struct daemon *d, struct ksync *k)
+{
+	struct consumer_batch *b;
+	bool any = false;
+	int r = 0;
+
+	for (size_t c = 0; c < k->channel_count && !any; c++)
+		for (size_t i = 0; i < k->channels[c].count && !any; i++)
+			any = k->channels[c].events[i].ftrace_filtered;
+	if (!any)
+		return 0;
+	b = consumer_batch_new(filters_step_done, k->session_id, &k->base);
+	if (!b)
+		return -ENOMEM;
+	consumer_batch_target_kernel(b);
+	for (size_t c = 0; c < k->channel_count && r == 0; c++)
+		if (k->channels[c].instance[0])
+			r = add_filters(b, k, &k->channels[c], true);
+	if (r < 0) {
+		consumer_batch_free(b);
+		return r;
+	}
+	b->stop_on_error = true;
+	operation_hold(&k->base);
+	consumer_batch_submit(d, b);
+	return 0;
+}
+
 static void ksync_next(struct daemon *d, struct operation *base)
 {
 	struct ksync *k = container_of(base, struct ksync, base);
@@ -956,6 +1137,9 @@ static void ksync_next(struct daemon *d, struct operation *base)
 		for (size_t c = 0; c < k->channel_count; c++)
 			k->channels[c].on = k->channels[c].on && s->active;
 		r = launch_apply(d, k);
+		break;
+	case STEP_FILTERS:
+		r = launch_filters_step(d, k);
 		break;
 	case STEP_STATEDUMP:
 		if (k->kind == KSYNC_START && s->active && t->consumer_made)
