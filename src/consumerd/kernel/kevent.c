@@ -9,6 +9,7 @@
 
 
 #include "kevent.h"
+#include "tsdl-text.h"
 
 /* ------------------------------------------------------------------------- */
 /* Bounded record reads.                                                      */

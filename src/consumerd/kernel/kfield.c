@@ -1,46 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* CTF field types and their TSDL; see kfield.h. */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 
 #include "kfield.h"
-
-int tsdl_printf(struct buffer *out, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -EINVAL;
-	if (buffer_reserve(out, (size_t) n + 1) < 0)
-		return -ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf((char *) out->data + out->size, (size_t) n + 1, fmt, ap);
-	va_end(ap);
-	out->size += (size_t) n;
-	return 0;
-}
-
-int tsdl_escaped(struct buffer *out, const char *s)
-{
-	for (; *s; s++) {
-		int r;
-
-		if (*s == '\n')
-			r = buffer_append(out, "\\n", 2);
-		else if (*s == '"' || *s == '\\')
-			r = tsdl_printf(out, "\\%c", *s);
-		else
-			r = buffer_append(out, s, 1);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
+#include "tsdl-text.h"
 
 size_t kfield_align(const struct kfield_type *t)
 {

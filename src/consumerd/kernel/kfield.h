@@ -36,9 +36,5 @@ size_t kfield_align(const struct kfield_type *t);
 /* Appends the TSDL declaration of field `name` (written "_name", as LTTng does),
  * indented by `tabs`. 0 or -ENOMEM. */
 int kfield_tsdl(struct buffer *out, const char *name, const struct kfield_type *t, int tabs);
-/* printf into a growable text buffer (no terminating NUL kept). 0 or -ENOMEM. */
-__attribute__((format(printf, 2, 3))) int tsdl_printf(struct buffer *out, const char *fmt, ...);
-/* Appends s with '"', '\\' and newlines escaped for a TSDL string literal. */
-int tsdl_escaped(struct buffer *out, const char *s);
 
 #endif

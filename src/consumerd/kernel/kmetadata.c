@@ -7,145 +7,76 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kfield.h"
 #include "kmetadata.h"
+#include "tsdl-preamble.h"
+#include "tsdl-stream.h"
+#include "tsdl-text.h"
 
-static int env_string(struct buffer *out, const char *key, const char *value)
+/* kpacket.c writes kernel packets little-endian, every integer at its natural
+ * alignment; a long has 64 bits (the kernel domain is 64-bit only). */
+static const struct tsdl_abi kernel_abi = {
+	.uint8_align = 8, .uint16_align = 16, .uint32_align = 32, .uint64_align = 64,
+	.long_bits = 64, .long_align = 64, .big_endian = false,
+};
+
+static int env_block(const struct kmetadata_env *env, struct buffer *out)
 {
-	int r = tsdl_printf(out, "\t%s = \"", key);
+	int r = tsdl_puts(out, "env {\n");
 
 	if (r == 0)
-		r = tsdl_escaped(out, value ? value : "");
-	return r ? r : tsdl_printf(out, "\";\n");
+		r = tsdl_string_attr(out, "hostname", env->hostname);
+	if (r == 0)
+		r = tsdl_puts(out, "\tdomain = \"kernel\";\n");
+	if (r == 0)
+		r = tsdl_string_attr(out, "sysname", env->sysname);
+	if (r == 0)
+		r = tsdl_string_attr(out, "kernel_release", env->kernel_release);
+	if (r == 0)
+		r = tsdl_string_attr(out, "kernel_version", env->kernel_version);
+	if (r == 0)
+		r = tsdl_puts(out, "\ttracer_name = \"lttng-modules\";\n"
+				   "\ttracer_major = 2;\n"
+				   "\ttracer_minor = 13;\n"
+				   "\ttracer_patchlevel = 9;\n"
+				   "\ttrace_buffering_scheme = \"global\";\n");
+	if (r == 0)
+		r = tsdl_string_attr(out, "trace_name", env->trace_name);
+	if (r == 0)
+		r = tsdl_string_attr(out, "trace_creation_datetime", env->creation_time);
+	if (r == 0)
+		r = tsdl_string_attr(out, KMETADATA_SOURCE_KEY, KMETADATA_SOURCE_VALUE);
+	return r ? r : tsdl_puts(out, "};\n\n");
 }
 
 int kmetadata_preamble(const struct kmetadata_env *env, struct buffer *out)
 {
-	const uint8_t *u = env->uuid;
-	int r;
+	/* The boot id: a uuid, or empty when it could not be read. */
+	bool has_clock_uuid = env->clock_uuid && env->clock_uuid[0];
+	int r = tsdl_preamble_trace(out, &kernel_abi, env->uuid);
 
-	r = tsdl_printf(out,
-		"typealias integer { size = 8; align = 8; signed = false; } := uint8_t;\n"
-		"typealias integer { size = 16; align = 16; signed = false; } := uint16_t;\n"
-		"typealias integer { size = 32; align = 32; signed = false; } := uint32_t;\n"
-		"typealias integer { size = 64; align = 64; signed = false; } := uint64_t;\n"
-		"typealias integer { size = 64; align = 64; signed = false; } := unsigned long;\n"
-		"typealias integer { size = 5; align = 1; signed = false; } := uint5_t;\n"
-		"typealias integer { size = 27; align = 1; signed = false; } := uint27_t;\n"
-		"\n"
-		"trace {\n"
-		"\tmajor = 1;\n"
-		"\tminor = 8;\n"
-		"\tuuid = \"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\";\n"
-		"\tbyte_order = le;\n"
-		"\tpacket.header := struct {\n"
-		"\t\tuint32_t magic;\n"
-		"\t\tuint8_t  uuid[16];\n"
-		"\t\tuint32_t stream_id;\n"
-		"\t\tuint64_t stream_instance_id;\n"
-		"\t};\n"
-		"};\n\n"
-		"env {\n",
-		u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-		u[13], u[14], u[15]);
 	if (r == 0)
-		r = env_string(out, "hostname", env->hostname);
+		r = env_block(env, out);
 	if (r == 0)
-		r = tsdl_printf(out, "\tdomain = \"kernel\";\n");
-	if (r == 0)
-		r = env_string(out, "sysname", env->sysname);
-	if (r == 0)
-		r = env_string(out, "kernel_release", env->kernel_release);
-	if (r == 0)
-		r = env_string(out, "kernel_version", env->kernel_version);
-	if (r == 0)
-		r = tsdl_printf(out, "\ttracer_name = \"lttng-modules\";\n"
-				     "\ttracer_major = 2;\n"
-				     "\ttracer_minor = 13;\n"
-				     "\ttracer_patchlevel = 9;\n"
-				     "\ttrace_buffering_scheme = \"global\";\n");
-	if (r == 0)
-		r = env_string(out, "trace_name", env->trace_name);
-	if (r == 0)
-		r = env_string(out, "trace_creation_datetime", env->creation_time);
-	if (r == 0)
-		r = env_string(out, KMETADATA_SOURCE_KEY, KMETADATA_SOURCE_VALUE);
-	if (r == 0)
-		r = tsdl_printf(out, "};\n\nclock {\n\tname = \"monotonic\";\n");
-	if (r == 0 && env->clock_uuid && env->clock_uuid[0])
-		r = tsdl_printf(out, "\tuuid = \"%s\";\n", env->clock_uuid);
-	if (r == 0)
-		r = tsdl_printf(out,
-			"\tdescription = \"Monotonic Clock\";\n"
-			"\tfreq = 1000000000; /* Frequency, in Hz */\n"
-			"\t/* clock value offset from Epoch is: offset * (1/freq) */\n"
-			"\toffset = %lld;\n"
-			"};\n\n"
-			"typealias integer {\n"
-			"\tsize = 27; align = 1; signed = false;\n"
-			"\tmap = clock.monotonic.value;\n"
-			"} := uint27_clock_monotonic_t;\n\n"
-			"typealias integer {\n"
-			"\tsize = 32; align = 32; signed = false;\n"
-			"\tmap = clock.monotonic.value;\n"
-			"} := uint32_clock_monotonic_t;\n\n"
-			"typealias integer {\n"
-			"\tsize = 64; align = 64; signed = false;\n"
-			"\tmap = clock.monotonic.value;\n"
-			"} := uint64_clock_monotonic_t;\n\n"
-			"struct packet_context {\n"
-			"\tuint64_clock_monotonic_t timestamp_begin;\n"
-			"\tuint64_clock_monotonic_t timestamp_end;\n"
-			"\tuint64_t content_size;\n"
-			"\tuint64_t packet_size;\n"
-			"\tuint64_t packet_seq_num;\n"
-			"\tunsigned long events_discarded;\n"
-			"\tuint32_t cpu_id;\n"
-			"};\n\n"
-			"struct event_header_compact {\n"
-			"\tenum : uint5_t { compact = 0 ... 30, extended = 31 } id;\n"
-			"\tvariant <id> {\n"
-			"\t\tstruct {\n"
-			"\t\t\tuint27_clock_monotonic_t timestamp;\n"
-			"\t\t} compact;\n"
-			"\t\tstruct {\n"
-			"\t\t\tuint32_t id;\n"
-			"\t\t\tuint64_clock_monotonic_t timestamp;\n"
-			"\t\t} extended;\n"
-			"\t} v;\n"
-			"} align(32);\n\n"
-			"struct event_header_large {\n"
-			"\tenum : uint16_t { compact = 0 ... 65534, extended = 65535 } id;\n"
-			"\tvariant <id> {\n"
-			"\t\tstruct {\n"
-			"\t\t\tuint32_clock_monotonic_t timestamp;\n"
-			"\t\t} compact;\n"
-			"\t\tstruct {\n"
-			"\t\t\tuint32_t id;\n"
-			"\t\t\tuint64_clock_monotonic_t timestamp;\n"
-			"\t\t} extended;\n"
-			"\t} v;\n"
-			"} align(16);\n\n",
-			(long long) env->clock_offset_ns);
-	return r;
+		r = tsdl_preamble_clock(out, has_clock_uuid ? env->clock_uuid : NULL,
+					env->clock_offset_ns);
+	return r ? r : tsdl_preamble_headers(out, &kernel_abi);
+}
+
+/* tsdl_context_fn of a kernel channel: arg is its const struct kcontext_set. */
+static int context_members(struct buffer *out, void *arg)
+{
+	const struct kcontext_set *ctx = arg;
+
+	return kcontext_tsdl(ctx, out);
 }
 
 int kmetadata_stream(uint32_t stream_id, bool large_header, const struct kcontext_set *ctx,
 		     struct buffer *out)
 {
-	int r = tsdl_printf(out, "stream {\n\tid = %u;\n\tevent.header := %s;\n"
-				 "\tpacket.context := struct packet_context;\n",
-			    stream_id, large_header ? "struct event_header_large"
-						    : "struct event_header_compact");
+	bool has_context = ctx && ctx->count;
 
-	if (r == 0 && ctx && ctx->count) {
-		r = tsdl_printf(out, "\tevent.context := struct {\n");
-		if (r == 0)
-			r = kcontext_tsdl(ctx, out);
-		if (r == 0)
-			r = tsdl_printf(out, "\t};\n");
-	}
-	return r ? r : tsdl_printf(out, "};\n\n");
+	return tsdl_stream(out, stream_id, large_header, has_context ? context_members : NULL,
+			   (void *) ctx);
 }
 
 void kmetadata_host_read(struct kmetadata_host *h)

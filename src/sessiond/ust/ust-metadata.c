@@ -14,12 +14,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "tsdl-preamble.h"
+#include "tsdl-stream.h"
+#include "tsdl-text.h"
 #include "ust/ust-metadata.h"
 
 #define NAME_MAX_LEN LTTNG_UST_ABI_SYM_NAME_LEN
@@ -33,31 +35,6 @@
 
 /* ---- text output ---------------------------------------------------------------- */
 
-static int emit(struct buffer *out, const char *text)
-{
-	return buffer_append(out, text, strlen(text));
-}
-
-__attribute__((format(printf, 2, 3))) static int emitf(struct buffer *out, const char *fmt, ...)
-{
-	va_list ap;
-	int len, r;
-
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		return -EINVAL;
-	r = buffer_reserve(out, (size_t) len + 1);
-	if (r < 0)
-		return r;
-	va_start(ap, fmt);
-	vsnprintf((char *) out->data + out->size, (size_t) len + 1, fmt, ap);
-	va_end(ap);
-	out->size += (size_t) len;
-	return 0;
-}
-
 static int emit_tabs(struct buffer *out, unsigned depth)
 {
 	static const char tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
@@ -70,50 +47,6 @@ static int emit_tabs(struct buffer *out, unsigned depth)
 		depth -= n;
 	}
 	return r;
-}
-
-/* Inside a TSDL string literal, backslash and double quote are escaped and a newline
- * becomes \n; every other byte stands for itself. */
-static const char *escape_of(char c)
-{
-	switch (c) {
-	case '"':
-		return "\\\"";
-	case '\\':
-		return "\\\\";
-	case '\n':
-		return "\\n";
-	default:
-		return NULL;
-	}
-}
-
-static int emit_escaped(struct buffer *out, const char *text)
-{
-	const char *run = text;
-	int r = 0;
-
-	for (const char *p = text; *p && r == 0; p++) {
-		const char *escape = escape_of(*p);
-
-		if (!escape)
-			continue;
-		r = buffer_append(out, run, (size_t) (p - run));
-		if (r == 0)
-			r = emit(out, escape);
-		run = p + 1;
-	}
-	return r ? r : emit(out, run);
-}
-
-/* key = "value"; on its own line, one tab deep (env and event blocks). */
-static int emit_string_attr(struct buffer *out, const char *key, const char *value)
-{
-	int r = emitf(out, "\t%s = \"", key);
-
-	if (r == 0)
-		r = emit_escaped(out, value ? value : "");
-	return r ? r : emit(out, "\";\n");
 }
 
 /* ---- names ---------------------------------------------------------------------- */
@@ -157,10 +90,11 @@ static const char *byte_order_clause(const struct ust_metadata_session *s, uint3
 static int emit_integer_type(struct buffer *out, const struct ust_metadata_session *s,
 			     const struct lttng_ust_ctl_integer_type *t, bool with_byte_order)
 {
-	return emitf(out, "integer { size = %" PRIu32 "; align = %u; signed = %" PRIu32
-			  "; encoding = %s; base = %" PRIu32 ";%s }",
-		     t->size, (unsigned) t->alignment, t->signedness, encoding_name(t->encoding),
-		     t->base, with_byte_order ? byte_order_clause(s, t->reverse_byte_order) : "");
+	return tsdl_printf(out, "integer { size = %" PRIu32 "; align = %u; signed = %" PRIu32
+				"; encoding = %s; base = %" PRIu32 ";%s }",
+			   t->size, (unsigned) t->alignment, t->signedness,
+			   encoding_name(t->encoding), t->base,
+			   with_byte_order ? byte_order_clause(s, t->reverse_byte_order) : "");
 }
 
 struct field_walk {
@@ -205,7 +139,7 @@ static int emit_integer_line(struct field_walk *w, unsigned depth,
 
 	if (r == 0)
 		r = emit_integer_type(w->out, w->s, t, true);
-	return r ? r : emitf(w->out, " _%s%s;\n", name, suffix);
+	return r ? r : tsdl_printf(w->out, " _%s%s;\n", name, suffix);
 }
 
 /* Alignment of arrays, sequences and variants is in bytes; an empty aligned struct
@@ -218,8 +152,8 @@ static int emit_padding(struct field_walk *w, unsigned depth, uint32_t align_byt
 	if (!align_bytes)
 		return 0;
 	r = emit_tabs(w->out, depth);
-	return r ? r : emitf(w->out, "struct { } align(%" PRIu32 ") _%s_padding;\n",
-			     align_bytes * 8, name);
+	return r ? r : tsdl_printf(w->out, "struct { } align(%" PRIu32 ") _%s_padding;\n",
+				   align_bytes * 8, name);
 }
 
 static int describe_float(struct field_walk *w, const struct lttng_ust_ctl_field *f,
@@ -228,10 +162,11 @@ static int describe_float(struct field_walk *w, const struct lttng_ust_ctl_field
 	const struct lttng_ust_ctl_float_type *t = &f->type.u._float;
 	int r = emit_tabs(w->out, depth);
 
-	return r ? r : emitf(w->out, "floating_point { exp_dig = %" PRIu32 "; mant_dig = %" PRIu32
-				     "; align = %u;%s } _%s;\n",
-			     t->exp_dig, t->mant_dig, (unsigned) t->alignment,
-			     byte_order_clause(w->s, t->reverse_byte_order), f->name);
+	return r ? r : tsdl_printf(w->out,
+				   "floating_point { exp_dig = %" PRIu32 "; mant_dig = %" PRIu32
+				   "; align = %u;%s } _%s;\n",
+				   t->exp_dig, t->mant_dig, (unsigned) t->alignment,
+				   byte_order_clause(w->s, t->reverse_byte_order), f->name);
 }
 
 static int describe_string(struct field_walk *w, const struct lttng_ust_ctl_field *f,
@@ -240,8 +175,8 @@ static int describe_string(struct field_walk *w, const struct lttng_ust_ctl_fiel
 	bool ascii = f->type.u.string.encoding == lttng_ust_ctl_encode_ASCII;
 	int r = emit_tabs(w->out, depth);
 
-	return r ? r : emitf(w->out, "string%s _%s;\n", ascii ? " { encoding = ASCII; }" : "",
-			     f->name);
+	return r ? r : tsdl_printf(w->out, "string%s _%s;\n",
+				   ascii ? " { encoding = ASCII; }" : "", f->name);
 }
 
 static int describe_legacy_array(struct field_walk *w, const struct lttng_ust_ctl_field *f,
@@ -321,16 +256,16 @@ static int describe_struct(struct field_walk *w, const struct lttng_ust_ctl_fiel
 	if (r)
 		return r;
 	if (align_bytes)
-		return emitf(w->out, "struct {} align(%" PRIu32 ") _%s;\n", align_bytes * 8,
-			     f->name);
-	return emitf(w->out, "struct {} _%s;\n", f->name);
+		return tsdl_printf(w->out, "struct {} align(%" PRIu32 ") _%s;\n",
+				   align_bytes * 8, f->name);
+	return tsdl_printf(w->out, "struct {} _%s;\n", f->name);
 }
 
 static int emit_enum_value(struct buffer *out, const struct lttng_ust_ctl_enum_value *v)
 {
 	if (v->signedness)
-		return emitf(out, "%lld", (long long) v->value);
-	return emitf(out, "%llu", (unsigned long long) v->value);
+		return tsdl_printf(out, "%lld", (long long) v->value);
+	return tsdl_printf(out, "%llu", (unsigned long long) v->value);
 }
 
 /* "label" = v,   "label" = a ... b,   or an automatic "label", */
@@ -344,22 +279,22 @@ static int emit_enum_entry(struct buffer *out, const struct lttng_ust_ctl_enum_e
 		return -EINVAL;
 	r = emit_tabs(out, depth);
 	if (r == 0)
-		r = emit(out, "\"");
+		r = tsdl_puts(out, "\"");
 	if (r == 0)
-		r = emit_escaped(out, e->string);
+		r = tsdl_escaped(out, e->string);
 	if (r == 0)
-		r = emit(out, "\"");
+		r = tsdl_puts(out, "\"");
 	if (r || (e->u.extra.options & LTTNG_UST_CTL_UST_ENUM_ENTRY_OPTION_IS_AUTO))
-		return r ? r : emit(out, ",\n");
-	r = emit(out, " = ");
+		return r ? r : tsdl_puts(out, ",\n");
+	r = tsdl_puts(out, " = ");
 	if (r == 0)
 		r = emit_enum_value(out, &e->start);
 	if (r == 0 && !single) {
-		r = emit(out, " ... ");
+		r = tsdl_puts(out, " ... ");
 		if (r == 0)
 			r = emit_enum_value(out, &e->end);
 	}
-	return r ? r : emit(out, ",\n");
+	return r ? r : tsdl_puts(out, ",\n");
 }
 
 static int describe_enum(struct field_walk *w, const struct lttng_ust_ctl_field *f,
@@ -378,17 +313,17 @@ static int describe_enum(struct field_walk *w, const struct lttng_ust_ctl_field 
 		return -ENOENT;
 	r = emit_tabs(w->out, depth);
 	if (r == 0)
-		r = emit(w->out, "enum : ");
+		r = tsdl_puts(w->out, "enum : ");
 	if (r == 0)
 		r = emit_integer_type(w->out, w->s, container, false);
 	if (r == 0)
-		r = emit(w->out, " {\n");
+		r = tsdl_puts(w->out, " {\n");
 	for (size_t i = 0; i < nr_entries && r == 0; i++)
 		r = emit_enum_entry(w->out, &entries[i], depth + 1);
 	if (r == 0)
 		r = emit_tabs(w->out, depth);
 	to_identifier(identifier, f->name);
-	return r ? r : emitf(w->out, "} _%s;\n", identifier);
+	return r ? r : tsdl_printf(w->out, "} _%s;\n", identifier);
 }
 
 static int describe_enum_nestable(struct field_walk *w, const struct lttng_ust_ctl_field *f,
@@ -429,13 +364,13 @@ static int describe_variant(struct field_walk *w, const struct lttng_ust_ctl_fie
 		r = emit_tabs(w->out, depth);
 	to_identifier(identifier, tag_name);
 	if (r == 0)
-		r = emitf(w->out, "variant <_%s> {\n", identifier);
+		r = tsdl_printf(w->out, "variant <_%s> {\n", identifier);
 	for (uint32_t i = 0; i < nr_choices && r == 0; i++)
 		r = describe_field(w, depth + 1);
 	if (r == 0)
 		r = emit_tabs(w->out, depth);
 	to_identifier(identifier, f->name);
-	return r ? r : emitf(w->out, "} _%s;\n", identifier);
+	return r ? r : tsdl_printf(w->out, "} _%s;\n", identifier);
 }
 
 /* Describes the field at w->next (and whatever entries belong to it) at the given
@@ -497,14 +432,6 @@ static int describe_fields(struct field_walk *w)
 
 /* ---- session header ----------------------------------------------------------- */
 
-static void uuid_to_text(const uint8_t uuid[16], char text[UUID_TEXT_LEN + 1])
-{
-	snprintf(text, UUID_TEXT_LEN + 1,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", uuid[0],
-		 uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6], uuid[7], uuid[8], uuid[9],
-		 uuid[10], uuid[11], uuid[12], uuid[13], uuid[14], uuid[15]);
-}
-
 /* ISO 8601 basic format in local time, e.g. 20240131T235959+0100. */
 static int format_datetime(time_t when, char out[DATETIME_LEN])
 {
@@ -517,39 +444,6 @@ static int format_datetime(time_t when, char out[DATETIME_LEN])
 	return 0;
 }
 
-static int emit_typealiases_and_trace(struct buffer *out, const struct ust_metadata_session *s)
-{
-	char uuid[UUID_TEXT_LEN + 1];
-
-	uuid_to_text(s->uuid, uuid);
-	return emitf(out,
-		     "/* CTF 1.8 */\n\n"
-		     "typealias integer { size = 8; align = %" PRIu32 "; signed = false; } := uint8_t;\n"
-		     "typealias integer { size = 16; align = %" PRIu32 "; signed = false; } := uint16_t;\n"
-		     "typealias integer { size = 32; align = %" PRIu32 "; signed = false; } := uint32_t;\n"
-		     "typealias integer { size = 64; align = %" PRIu32 "; signed = false; } := uint64_t;\n"
-		     "typealias integer { size = %" PRIu32 "; align = %" PRIu32
-		     "; signed = false; } := unsigned long;\n"
-		     "typealias integer { size = 5; align = 1; signed = false; } := uint5_t;\n"
-		     "typealias integer { size = 27; align = 1; signed = false; } := uint27_t;\n"
-		     "\n"
-		     "trace {\n"
-		     "\tmajor = 1;\n"
-		     "\tminor = 8;\n"
-		     "\tuuid = \"%s\";\n"
-		     "\tbyte_order = %s;\n"
-		     "\tpacket.header := struct {\n"
-		     "\t\tuint32_t magic;\n"
-		     "\t\tuint8_t  uuid[16];\n"
-		     "\t\tuint32_t stream_id;\n"
-		     "\t\tuint64_t stream_instance_id;\n"
-		     "\t};\n"
-		     "};\n\n",
-		     s->uint8_alignment, s->uint16_alignment, s->uint32_alignment,
-		     s->uint64_alignment, s->bits_per_long, s->long_alignment, uuid,
-		     s->big_endian ? "be" : "le");
-}
-
 /* Per-PID registries also name their application. */
 static int emit_env_app(struct buffer *out, const struct ust_metadata_session *s)
 {
@@ -557,11 +451,11 @@ static int emit_env_app(struct buffer *out, const struct ust_metadata_session *s
 	int r = format_datetime(s->app_registration_time, registered);
 
 	if (r == 0)
-		r = emitf(out, "\ttracer_patchlevel = %" PRIu32 ";\n\tvpid = %" PRId32 ";\n",
-			  s->tracer_patchlevel, s->pid);
+		r = tsdl_printf(out, "\ttracer_patchlevel = %" PRIu32 ";\n\tvpid = %" PRId32 ";\n",
+				s->tracer_patchlevel, s->pid);
 	if (r == 0)
-		r = emit_string_attr(out, "procname", s->procname);
-	return r ? r : emit_string_attr(out, "vpid_datetime", registered);
+		r = tsdl_string_attr(out, "procname", s->procname);
+	return r ? r : tsdl_string_attr(out, "vpid_datetime", registered);
 }
 
 static int emit_env(struct buffer *out, const struct ust_metadata_session *s)
@@ -570,114 +464,63 @@ static int emit_env(struct buffer *out, const struct ust_metadata_session *s)
 	int r = format_datetime(s->session_creation_time, created);
 
 	if (r == 0)
-		r = emitf(out,
-			  "env {\n"
-			  "\tdomain = \"ust\";\n"
-			  "\ttracer_name = \"lttng-ust\";\n"
-			  "\ttracer_major = %" PRIu32 ";\n"
-			  "\ttracer_minor = %" PRIu32 ";\n"
-			  "\ttracer_buffering_scheme = \"%s\";\n"
-			  "\ttracer_buffering_id = %" PRIu32 ";\n"
-			  "\tarchitecture_bit_width = %" PRIu32 ";\n",
-			  s->tracer_major, s->tracer_minor, s->per_pid ? "pid" : "uid",
-			  s->per_pid ? (uint32_t) s->pid : s->uid, s->bits_per_long);
+		r = tsdl_printf(out,
+				"env {\n"
+				"\tdomain = \"ust\";\n"
+				"\ttracer_name = \"lttng-ust\";\n"
+				"\ttracer_major = %" PRIu32 ";\n"
+				"\ttracer_minor = %" PRIu32 ";\n"
+				"\ttracer_buffering_scheme = \"%s\";\n"
+				"\ttracer_buffering_id = %" PRIu32 ";\n"
+				"\tarchitecture_bit_width = %" PRIu32 ";\n",
+				s->tracer_major, s->tracer_minor, s->per_pid ? "pid" : "uid",
+				s->per_pid ? (uint32_t) s->pid : s->uid, s->bits_per_long);
 	/* An automatic name embeds the creation time; LTTng writes "auto" instead. */
 	if (r == 0)
-		r = emit_string_attr(out, "trace_name",
+		r = tsdl_string_attr(out, "trace_name",
 				     s->session_auto_named ? "auto" : s->session_name);
 	if (r == 0)
-		r = emit_string_attr(out, "trace_creation_datetime", created);
+		r = tsdl_string_attr(out, "trace_creation_datetime", created);
 	if (r == 0)
-		r = emit_string_attr(out, "hostname", s->hostname);
+		r = tsdl_string_attr(out, "hostname", s->hostname);
 	if (r == 0 && s->per_pid)
 		r = emit_env_app(out, s);
-	return r ? r : emit(out, "};\n\n");
+	return r ? r : tsdl_puts(out, "};\n\n");
 }
 
-static int emit_clock(struct buffer *out, const struct ust_metadata_session *s)
+/* The application's ABI, as it reported it when registering. */
+static struct tsdl_abi abi_of(const struct ust_metadata_session *s)
 {
-	int r = emit(out, "clock {\n\tname = \"monotonic\";\n");
-
-	if (r == 0 && s->clock_uuid)
-		r = emit_string_attr(out, "uuid", s->clock_uuid);
-	return r ? r : emitf(out,
-			     "\tdescription = \"Monotonic Clock\";\n"
-			     "\tfreq = 1000000000; /* Frequency, in Hz */\n"
-			     "\t/* clock value offset from Epoch is: offset * (1/freq) */\n"
-			     "\toffset = %" PRId64 ";\n"
-			     "};\n\n",
-			     s->clock_offset_ns);
-}
-
-/* Integer types mapped to the clock, the packet context, and both event headers (ids
- * 31 and 65535 announce an extended header with a 32-bit id). */
-static int emit_clock_types_and_headers(struct buffer *out, const struct ust_metadata_session *s)
-{
-	return emitf(out,
-		     "typealias integer {\n"
-		     "\tsize = 27; align = 1; signed = false;\n"
-		     "\tmap = clock.monotonic.value;\n"
-		     "} := uint27_clock_monotonic_t;\n\n"
-		     "typealias integer {\n"
-		     "\tsize = 32; align = %" PRIu32 "; signed = false;\n"
-		     "\tmap = clock.monotonic.value;\n"
-		     "} := uint32_clock_monotonic_t;\n\n"
-		     "typealias integer {\n"
-		     "\tsize = 64; align = %" PRIu32 "; signed = false;\n"
-		     "\tmap = clock.monotonic.value;\n"
-		     "} := uint64_clock_monotonic_t;\n\n"
-		     "struct packet_context {\n"
-		     "\tuint64_clock_monotonic_t timestamp_begin;\n"
-		     "\tuint64_clock_monotonic_t timestamp_end;\n"
-		     "\tuint64_t content_size;\n"
-		     "\tuint64_t packet_size;\n"
-		     "\tuint64_t packet_seq_num;\n"
-		     "\tunsigned long events_discarded;\n"
-		     "\tuint32_t cpu_id;\n"
-		     "};\n\n"
-		     "struct event_header_compact {\n"
-		     "\tenum : uint5_t { compact = 0 ... 30, extended = 31 } id;\n"
-		     "\tvariant <id> {\n"
-		     "\t\tstruct {\n"
-		     "\t\t\tuint27_clock_monotonic_t timestamp;\n"
-		     "\t\t} compact;\n"
-		     "\t\tstruct {\n"
-		     "\t\t\tuint32_t id;\n"
-		     "\t\t\tuint64_clock_monotonic_t timestamp;\n"
-		     "\t\t} extended;\n"
-		     "\t} v;\n"
-		     "} align(%" PRIu32 ");\n\n"
-		     "struct event_header_large {\n"
-		     "\tenum : uint16_t { compact = 0 ... 65534, extended = 65535 } id;\n"
-		     "\tvariant <id> {\n"
-		     "\t\tstruct {\n"
-		     "\t\t\tuint32_clock_monotonic_t timestamp;\n"
-		     "\t\t} compact;\n"
-		     "\t\tstruct {\n"
-		     "\t\t\tuint32_t id;\n"
-		     "\t\t\tuint64_clock_monotonic_t timestamp;\n"
-		     "\t\t} extended;\n"
-		     "\t} v;\n"
-		     "} align(%" PRIu32 ");\n\n",
-		     s->uint32_alignment, s->uint64_alignment, s->uint32_alignment,
-		     s->uint16_alignment);
+	return (struct tsdl_abi){
+		.uint8_align = s->uint8_alignment,
+		.uint16_align = s->uint16_alignment,
+		.uint32_align = s->uint32_alignment,
+		.uint64_align = s->uint64_alignment,
+		.long_bits = s->bits_per_long,
+		.long_align = s->long_alignment,
+		.big_endian = s->big_endian,
+	};
 }
 
 int ust_metadata_session_header(struct buffer *out, const struct ust_metadata_session *s)
 {
+	struct tsdl_abi abi;
 	size_t mark;
 	int r;
 
 	if (!out || !s || (!s->session_auto_named && !s->session_name))
 		return -EINVAL;
+	abi = abi_of(s);
 	mark = out->size;
-	r = emit_typealiases_and_trace(out, s);
+	r = tsdl_puts(out, "/* CTF 1.8 */\n\n");
+	if (r == 0)
+		r = tsdl_preamble_trace(out, &abi, s->uuid);
 	if (r == 0)
 		r = emit_env(out, s);
 	if (r == 0)
-		r = emit_clock(out, s);
+		r = tsdl_preamble_clock(out, s->clock_uuid, s->clock_offset_ns);
 	if (r == 0)
-		r = emit_clock_types_and_headers(out, s);
+		r = tsdl_preamble_headers(out, &abi);
 	if (r)
 		out->size = mark;
 	return r;
@@ -703,22 +546,19 @@ static int check_legacy_context(const struct lttng_ust_ctl_field *fields, size_t
 	return 0;
 }
 
+/* tsdl_context_fn of a user-space channel: arg is its struct field_walk, which
+ * writes to the same buffer. */
+static int describe_context(struct buffer *out, void *arg)
+{
+	(void) out;
+	return describe_fields(arg);
+}
+
 static int emit_stream(struct field_walk *w, uint32_t chan_id, int header_type)
 {
-	bool compact = header_type == LTTNG_UST_CTL_CHANNEL_HEADER_COMPACT;
-	int r = emitf(w->out,
-		      "stream {\n"
-		      "\tid = %" PRIu32 ";\n"
-		      "\tevent.header := struct event_header_%s;\n"
-		      "\tpacket.context := struct packet_context;\n",
-		      chan_id, compact ? "compact" : "large");
+	bool large = header_type == LTTNG_UST_CTL_CHANNEL_HEADER_LARGE;
 
-	if (r || w->nr_fields == 0)
-		return r ? r : emit(w->out, "};\n\n");
-	r = emit(w->out, "\tevent.context := struct {\n");
-	if (r == 0)
-		r = describe_fields(w);
-	return r ? r : emit(w->out, "\t};\n};\n\n");
+	return tsdl_stream(w->out, chan_id, large, w->nr_fields ? describe_context : NULL, w);
 }
 
 int ust_metadata_stream_with_enums(struct buffer *out, const struct ust_metadata_session *s,
@@ -795,20 +635,21 @@ int ust_metadata_stream(struct buffer *out, const struct ust_metadata_session *s
 static int emit_event(struct field_walk *w, uint32_t chan_id, uint32_t event_id,
 		      const char *name, int loglevel, const char *model_emf_uri)
 {
-	int r = emit(w->out, "event {\n");
+	int r = tsdl_puts(w->out, "event {\n");
 
 	if (r == 0)
-		r = emit_string_attr(w->out, "name", name);
+		r = tsdl_string_attr(w->out, "name", name);
 	if (r == 0)
-		r = emitf(w->out, "\tid = %" PRIu32 ";\n\tstream_id = %" PRIu32 ";\n\tloglevel = %d;\n",
-			  event_id, chan_id, loglevel);
+		r = tsdl_printf(w->out, "\tid = %" PRIu32 ";\n\tstream_id = %" PRIu32 ";\n"
+					"\tloglevel = %d;\n",
+				event_id, chan_id, loglevel);
 	if (r == 0 && model_emf_uri)
-		r = emit_string_attr(w->out, "model.emf.uri", model_emf_uri);
+		r = tsdl_string_attr(w->out, "model.emf.uri", model_emf_uri);
 	if (r == 0)
-		r = emit(w->out, "\tfields := struct {\n");
+		r = tsdl_puts(w->out, "\tfields := struct {\n");
 	if (r == 0)
 		r = describe_fields(w);
-	return r ? r : emit(w->out, "\t};\n};\n\n");
+	return r ? r : tsdl_puts(w->out, "\t};\n};\n\n");
 }
 
 int ust_metadata_event(struct buffer *out, const struct ust_metadata_session *s, uint32_t chan_id,
