@@ -189,8 +189,9 @@ static void load_virtual_ids(const struct ktask_cache *c, struct ktask *t)
 	}
 }
 
-/* Reads "Name:", "Tgid:", "PPid:" of /proc/<tid>/status and prio/nice of stat. */
-static void load(struct ktask_cache *c, struct ktask *t, int32_t tid)
+/* Reads "Name:", "Tgid:", "PPid:" of /proc/<tid>/status and prio/nice of stat;
+ * false when the task is not in /proc (t is then a stub). */
+static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 {
 	char path[320], buf[4096];
 	ssize_t n;
@@ -200,16 +201,16 @@ static void load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	t->tid = t->tgid = t->vtid = t->vpid = tid;
 	t->valid = true;
 	if (tid <= 0)
-		return;
+		return false;
 	snprintf(path, sizeof(path), "%s/%d/status", c->proc_root, tid);
 	/* /proc/<tid> answers for threads too (they are just not listed). */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return false;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return;
+		return false;
 	buf[n] = '\0';
 	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (!strncmp(line, "Name:\t", 6)) {
@@ -225,7 +226,7 @@ static void load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	snprintf(path, sizeof(path), "%s/%d/stat", c->proc_root, tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return true;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n > 0) {
@@ -241,6 +242,7 @@ static void load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 			t->nice = (int32_t) nice;
 		}
 	}
+	return true;
 }
 
 static void load_all(struct ktask_cache *c, struct ktask *t, int32_t tid)
@@ -265,7 +267,14 @@ const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
 
 void ktask_learn(struct ktask_cache *c, int32_t tid)
 {
-	load_all(c, slot(c, tid), tid);
+	struct ktask *t = slot(c, tid);
+
+	/* Alive now: /proc is right, and beats what saved_tgids may still say of an
+	 * earlier task that had this TID (TIDs are reused, after 32768 on this kind of
+	 * machine); later lookups of the TID find it in the map. */
+	if (load(c, t, tid) && c->saved_tgids[0])
+		map_put(c, tid, t->tgid);
+	load_virtual_ids(c, t);
 }
 
 void ktask_set_comm(struct ktask_cache *c, int32_t tid, const char *comm, unsigned len)
