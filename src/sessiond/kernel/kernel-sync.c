@@ -631,6 +631,20 @@ static int add_request(struct consumer_batch *b, uint16_t type, const void *msg,
 
 static void consumer_step_done(struct daemon *d, struct consumer_batch *b);
 
+/* Sends a step's batch (stopping at its first error) when it was built (r = 0);
+ * the step waits for it. Otherwise frees it and returns r. */
+static int submit_step_batch(struct daemon *d, struct ksync *k, struct consumer_batch *b, int r)
+{
+	if (r < 0) {
+		consumer_batch_free(b);
+		return r;
+	}
+	b->stop_on_error = true;
+	operation_hold(&k->base);
+	consumer_batch_submit(d, b);
+	return 0;
+}
+
 /* The pid tracker, for the consumer to keep the tracked processes' events only:
  * ftrace filters on threads and follows every fork, LTTng compares the process
  * of each event's task. */
@@ -859,14 +873,7 @@ static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel
 	/* After ADD_TRACE when this batch makes the trace. */
 	if (r == 0)
 		r = add_pid_tracker(b, t, &dom->trackers[TRACKER_PID]);
-	if (r < 0) {
-		consumer_batch_free(b);
-		return r;
-	}
-	b->stop_on_error = true;
-	operation_hold(&k->base);
-	consumer_batch_submit(d, b);
-	return 0;
+	return submit_step_batch(d, k, b, r);
 }
 
 static void consumer_step_done(struct daemon *d, struct consumer_batch *b)
@@ -1100,14 +1107,7 @@ static int launch_filters_step(struct daemon *d, struct ksync *k)
 	for (size_t c = 0; c < k->channel_count && r == 0; c++)
 		if (k->channels[c].instance[0])
 			r = add_filters(b, k, &k->channels[c], true);
-	if (r < 0) {
-		consumer_batch_free(b);
-		return r;
-	}
-	b->stop_on_error = true;
-	operation_hold(&k->base);
-	consumer_batch_submit(d, b);
-	return 0;
+	return submit_step_batch(d, k, b, r);
 }
 
 static void ksync_next(struct daemon *d, struct operation *base)
