@@ -340,6 +340,8 @@ static struct filter_node *parse_reference(struct parser *ps)
 
 			next(ps);
 			index = parse_unary(ps);
+			/* The index may hold references: refs may have moved. */
+			ref = &x->refs[n->slot];
 			if (!index) {
 				filter_node_free(n);
 				return NULL;

@@ -161,6 +161,16 @@ static void test_refs(void)
 	ok(filter_expr_ref(e, 5) == NULL, "references: no sixth");
 	ok(!filter_expr_has_arithmetic(e), "references: no arithmetic");
 	filter_expr_free(e);
+	/* References inside an index grow the reference table while the outer one is
+	 * parsed (the fuzz target's regress-nested-index-refs). */
+	text = "s0[s1[s2[s3[s4[s5[s6[s7[s8[1]]]]]]]]] == $ctx.x.y[z[w]]";
+	is_int(filter_expr_parse(text, strlen(text), &e, NULL), 0, "nested indexes parse");
+	is_uint(filter_expr_ref_count(e), 12, "nested indexes: twelve references");
+	ok(filter_expr_ref(e, 0)->indexed && strcmp(filter_expr_ref(e, 0)->name, "s0") == 0 &&
+		   filter_expr_ref(e, 9)->scope == FILTER_REF_CONTEXT &&
+		   filter_expr_ref(e, 9)->nested && filter_expr_ref(e, 9)->multi_index,
+	   "nested indexes: the outer references keep their flags");
+	filter_expr_free(e);
 	is_int(filter_expr_parse("a + 1", 5, &e, NULL), 0, "arithmetic parses");
 	ok(filter_expr_has_arithmetic(e), "arithmetic: reported");
 	filter_expr_free(e);
