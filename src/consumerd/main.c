@@ -91,9 +91,9 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 							  req->u.kernel_events.entries), 0);
 	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
 		return reply_status(fd, kernel_add_context(k, req->u.kernel_context), 0);
-	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
-		return reply_status(fd, kernel_track_pids(k, req->u.kernel_pids.head,
-							  req->u.kernel_pids.pids), 0);
+	case CONSUMER_MSG_KERNEL_TRACK_IDS:
+		return reply_status(fd, kernel_track_ids(k, req->u.kernel_ids.head,
+							 req->u.kernel_ids.ids), 0);
 	case CONSUMER_MSG_KERNEL_SET_FILTER:
 		return reply_status(fd, kernel_set_filter(k, req->u.kernel_filter.head,
 							  req->u.kernel_filter.text,

@@ -110,13 +110,14 @@ static void check_kernel(const struct consumer_wire_header *h, const uint8_t *pa
 		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.kernel_context));
 		FUZZ_CHECK(req->u.kernel_context->ctx >= 0);
 		break;
-	case CONSUMER_MSG_KERNEL_TRACK_PIDS: {
-		const struct consumer_wire_kernel_pids *head = req->u.kernel_pids.head;
+	case CONSUMER_MSG_KERNEL_TRACK_IDS: {
+		const struct consumer_wire_kernel_ids *head = req->u.kernel_ids.head;
 
 		FUZZ_CHECK((const void *) head == payload);
-		FUZZ_CHECK(head->count <= CONSUMER_KERNEL_PIDS_MAX);
+		FUZZ_CHECK(head->count <= CONSUMER_KERNEL_IDS_MAX);
+		FUZZ_CHECK(head->tracker < CONSUMER_KERNEL_TRACKER_COUNT && head->reserved == 0);
 		FUZZ_CHECK(h->payload_bytes == sizeof(*head) + head->count * sizeof(int32_t));
-		FUZZ_CHECK((const uint8_t *) req->u.kernel_pids.pids == payload + sizeof(*head));
+		FUZZ_CHECK((const uint8_t *) req->u.kernel_ids.ids == payload + sizeof(*head));
 		FUZZ_CHECK(head->all <= 1 && (!head->all || !head->count));
 		break;
 	}

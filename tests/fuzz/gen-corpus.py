@@ -371,9 +371,9 @@ def corpus_uri():
 CONSUMER_MAGIC = 0x4c43534e
 C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
 C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
-CONSUMER_VERSION = 4
+CONSUMER_VERSION = 5
 C_K_TRACE, C_K_CHANNEL, C_K_EVENTS, C_K_CONTEXT, C_K_STATEDUMP, C_K_REGEN = 12, 13, 14, 15, 16, 17
-C_K_PIDS = 18
+C_K_IDS = 18
 C_K_FILTER = 19
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
@@ -458,9 +458,10 @@ def c_k_events(key, events, count=None):
                                         len(events) if count is None else count, 0) + body)
 
 
-def c_k_pids(trace, pids, all_=0, count=None):
-    return cmsg(C_K_PIDS, struct.pack('<QII', trace, all_, len(pids) if count is None else count) +
-                b''.join(struct.pack('<i', p) for p in pids))
+def c_k_ids(trace, ids, tracker=0, all_=0, count=None, reserved=0):
+    return cmsg(C_K_IDS, struct.pack('<QIIII', trace, tracker, all_,
+                                     len(ids) if count is None else count, reserved) +
+                b''.join(struct.pack('<i', i) for i in ids))
 
 
 def c_k_filter(key, text, events, replace=0, count=None, text_len=None, reserved=0):
@@ -528,8 +529,10 @@ def corpus_consumer_request():
         c_k_filter(21, '', [], 0) + c_k_filter(21, 'a', [('sched', 'sched_switch')], count=2) +
         c_k_filter(21, 'a', [], 1, text_len=7) + c_k_filter(21, 'a', [], 1, reserved=5) +
         c_key(C_DESTROY, 21) + c_key(C_DESTROY, 20),
-        'kernel-track-pids': h + c_k_trace(18) + c_k_pids(18, [1, 42, 7]) + c_k_pids(18, [], 1) +
-        c_k_pids(18, [3], 1) + c_k_pids(18, [1, 2], count=3) + c_key(C_DESTROY, 18),
+        'kernel-track-ids': h + c_k_trace(18) + c_k_ids(18, [1, 42, 7]) + c_k_ids(18, [], 0, 1) +
+        c_k_ids(18, [1000], 2) + c_k_ids(18, [0, 5], 5) + c_k_ids(18, [3], 0, 1) +
+        c_k_ids(18, [1, 2], count=3) + c_k_ids(18, [1], 6) + c_k_ids(18, [1], 1, reserved=3) +
+        c_key(C_DESTROY, 18),
     }
 
 

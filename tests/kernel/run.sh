@@ -54,6 +54,8 @@
 #   p  filters2  filters ftrace cannot express, evaluated by our consumer:
 #                $ctx.vpid/vtid, bitwise operators, two rules on one event, an
 #                erroneous filter, statedump events' fields: exact counts
+#   q  trackers  track -k --uid/--gid/--vuid: a process of the tracked user started
+#                after the start by root's shell is recorded, root's is not
 #
 # Each case runs in its own mount + PID namespace (tmpfs on /var/run/lttng and
 # /dev/shm, private HOME) with its own daemon, started and ended by PID; every
@@ -65,7 +67,7 @@
 #   src/sessiond/lttng-sessiond, src/consumerd/lttng-consumerd and
 #   tests/kernel/lttng-test-{workload,ref-recorder,uprobe-fixture} (cases g
 #   and k skip without the fixture: systemtap-sdt-dev).
-# Environment: KT_CASES (default "t a b c d e f g h i j k l m n o p"), KT_KEEP=1 keeps
+# Environment: KT_CASES (default "t a b c d e f g h i j k l m n o p q"), KT_KEEP=1 keeps
 # the work dir, KT_MI_XSD: LTTng's MI schema (mi-lttng-4.1.xsd) to validate
 # `lttng --mi xml` against (Debian ships none: well-formedness otherwise).
 #
@@ -118,7 +120,7 @@ if [ "$inner" = 0 ]; then
 	fixtures=${KT_FIXTURES:-$build/tests/kernel}
 	workload=$fixtures/lttng-test-workload
 	recorder=$fixtures/lttng-test-ref-recorder
-	cases=${KT_CASES:-t a b c d e f g h i j k l m n o p}
+	cases=${KT_CASES:-t a b c d e f g h i j k l m n o p q}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -296,12 +298,13 @@ gone_after() {
 # ---- workload ------------------------------------------------------------------
 # start_workload NAME ARGS...: started, blocked until go_workload NAME; its
 # output in NAME.out; sets wl_pid_NAME (its global pid, as traces show it).
+wl_runner=() # a command the next workload runs under (setpriv ...)
 start_workload() {
 	local name=$1
 	shift
 	rm -f "$name.go" "$name.out"
 	mkfifo "$name.go"
-	"$workload" --proc "$hostproc" "$@" <"$name.go" >"$name.out" 2>"$name.err" &
+	"${wl_runner[@]}" "$workload" --proc "$hostproc" "$@" <"$name.go" >"$name.out" 2>"$name.err" &
 	eval "wl_job_$name=$!"
 	exec {fd}>"$name.go"
 	eval "wl_fd_$name=$fd"
@@ -1286,6 +1289,52 @@ case_p() {
 	stop_daemon "$sd"
 }
 
+# q: the uid, gid and vuid trackers: a process of the tracked user that starts
+# after `lttng start`, from an untracked parent (root's shell), is recorded;
+# root's is not.
+case_q() {
+	check "account lttng-test-user (tests/integration/lib/test-accounts.sh)" \
+		bash "$repo/tests/integration/lib/test-accounts.sh" --plain lttng-test-user ||
+		return
+	start_daemon daemon || { notok "daemon started"; return; }
+	local uid gid s n others
+	uid=$(id -u lttng-test-user) gid=$(id -g lttng-test-user)
+	for s in su sg sv; do
+		check "session $s: create, add-context -k pid tid, enable-event -k --syscall write" \
+			bash -c "lttng create $s --output '$dir/$s' >>cli.log 2>&1 &&
+				lttng add-context -k -s $s -t pid -t tid >>cli.log 2>&1 &&
+				lttng enable-event -k -s $s --syscall write >>cli.log 2>&1"
+	done
+	check "track -k --uid $uid (su)" lttng_ok cli.log track -k -s su --uid "$uid"
+	check "track -k --gid $gid (sg)" lttng_ok cli.log track -k -s sg --gid "$gid"
+	check "track -k --vuid $uid (sv)" lttng_ok cli.log track -k -s sv --vuid "$uid"
+	for s in su sg sv; do check "lttng start $s" session_start $s; done
+	# The workload reads the host's /proc under the work dir: let the user through.
+	chmod o+x "$(dirname "$dir")" "$dir"
+	wl_runner=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
+	check "a workload of lttng-test-user, started after the start, ready" \
+		start_workload u --open 0 --read 0 --write 6 --sleep 300 --fork 0
+	wl_runner=()
+	check "a workload of root ready" start_workload r --open 0 --read 0 --write 5 --sleep 300 --fork 0
+	go_workload u
+	go_workload r
+	check "the user's workload ran" wait_workload u
+	check "root's workload ran" wait_workload r
+	sleep 0.05
+	for s in su sg sv; do
+		check "lttng stop $s" session_stop $s
+		check "lttng destroy $s" session_destroy $s
+		check "$s: the trace is read" kdump "$dir/$s" $s.dump
+		n=$(count_ev $s.dump syscall_entry_write "pid=$wl_pid_u" "fd=4")
+		check "$s: the user's 6 writes to its file (got $n)" test "$n" = 6
+		others=$(awk -F'\t' -v p="pid=$wl_pid_u" '$1 ~ /^syscall_/ { keep = 0
+			for (i = 2; i <= NF; i++) if ($i == p) keep = 1
+			if (!keep) n++ } END { print n + 0 }' $s.dump)
+		check "$s: no write of another process, root's included (got $others)" test "$others" = 0
+	done
+	stop_daemon "$sd"
+}
+
 # o: a full disk: a session writing to a 2 MiB tmpfs fills it; its stop reports
 # the failure, the daemon and another session recording beside it go on, and what
 # the full session wrote is readable.
@@ -1356,7 +1405,7 @@ case_n() {
 }
 
 case "$case_name" in
-t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p) "case_$case_name" ;;
+t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p | q) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
 # A recorder still running is stopped (it removes its instance); whatever else

@@ -377,36 +377,45 @@ static void test_kernel_trace_and_channel(void)
 	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CONTEXT, &ctx, sizeof(ctx)), -EINVAL, "context -1");
 	is_int(decode(CONSUMER_MSG_KERNEL_ADD_CONTEXT, &ctx, 8), -EPROTO, "short context");
 	{
-		/* KERNEL_TRACK_PIDS: a head and exactly its pids. */
+		/* KERNEL_TRACK_IDS: a head and exactly its ids. */
 		struct {
-			struct consumer_wire_kernel_pids head;
-			int32_t pids[3];
-		} PACKED p = { .head = { .trace_key = 7, .count = 3 }, .pids = { 5, 1, 9 } };
+			struct consumer_wire_kernel_ids head;
+			int32_t ids[3];
+		} PACKED p = { .head = { .trace_key = 7, .tracker = CONSUMER_KERNEL_TRACK_UID,
+					 .count = 3 },
+			       .ids = { 5, 1, 9 } };
 
-		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), 0, "three pids decode");
-		h = header(CONSUMER_MSG_KERNEL_TRACK_PIDS, sizeof(p));
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p)), 0, "three ids decode");
+		h = header(CONSUMER_MSG_KERNEL_TRACK_IDS, sizeof(p));
 		(void) consumer_decode_request(&h, &p, sizeof(p), &req);
-		ok(req.u.kernel_pids.head == &p.head &&
-			   req.u.kernel_pids.pids == (const void *) p.pids,
-		   "head and pids point at the payload");
-		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p) - 1), -EPROTO,
-		       "a pid cut short");
+		ok(req.u.kernel_ids.head == &p.head && req.u.kernel_ids.ids == (const void *) p.ids,
+		   "head and ids point at the payload");
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p) - 1), -EPROTO,
+		       "an id cut short");
 		p.head.count = 2;
-		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), -EPROTO,
-		       "more pids than counted");
-		p.head.count = CONSUMER_KERNEL_PIDS_MAX + 1;
-		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), -EPROTO,
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p)), -EPROTO,
+		       "more ids than counted");
+		p.head.count = CONSUMER_KERNEL_IDS_MAX + 1;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p)), -EPROTO,
 		       "a count over the bound");
+		p.head.count = 3;
+		p.head.tracker = CONSUMER_KERNEL_TRACKER_COUNT;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p)), -EINVAL,
+		       "an unknown tracker");
+		p.head.tracker = CONSUMER_KERNEL_TRACK_VGID;
+		p.head.reserved = 1;
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p)), -EINVAL, "reserved set");
+		p.head.reserved = 0;
 		p.head.count = 0;
 		p.head.all = 1;
-		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p.head)), 0, "all, no pid");
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p.head)), 0, "all, no id");
 		p.head.all = 2;
-		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p.head)), -EINVAL, "all = 2");
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p.head)), -EINVAL, "all = 2");
 		p.head.all = 1;
 		p.head.count = 3;
-		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_PIDS, &p, sizeof(p)), -EINVAL,
-		       "all with pids");
-		ok(consumer_msg_is_kernel_only(CONSUMER_MSG_KERNEL_TRACK_PIDS), "a kernel request");
+		is_int(decode(CONSUMER_MSG_KERNEL_TRACK_IDS, &p, sizeof(p)), -EINVAL,
+		       "all with ids");
+		ok(consumer_msg_is_kernel_only(CONSUMER_MSG_KERNEL_TRACK_IDS), "a kernel request");
 	}
 	{
 		/* KERNEL_SET_FILTER: a head, its text, exactly its entries. */

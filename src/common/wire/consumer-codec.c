@@ -34,7 +34,7 @@ bool consumer_msg_is_kernel_only(uint16_t type)
 	case CONSUMER_MSG_KERNEL_ADD_CONTEXT:
 	case CONSUMER_MSG_KERNEL_STATEDUMP:
 	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
-	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
+	case CONSUMER_MSG_KERNEL_TRACK_IDS:
 	case CONSUMER_MSG_KERNEL_SET_FILTER:
 		return true;
 	default:
@@ -272,18 +272,19 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		return check_kernel_events(payload, payload_len, ret);
 	case CONSUMER_MSG_KERNEL_SET_FILTER:
 		return check_kernel_filter(payload, payload_len, ret);
-	case CONSUMER_MSG_KERNEL_TRACK_PIDS: {
-		const struct consumer_wire_kernel_pids *head = payload;
+	case CONSUMER_MSG_KERNEL_TRACK_IDS: {
+		const struct consumer_wire_kernel_ids *head = payload;
 
 		if (payload_len < sizeof(*head))
 			return -EPROTO;
-		/* The pids are exactly what follows the head. */
-		if (head->count > CONSUMER_KERNEL_PIDS_MAX ||
+		/* The ids are exactly what follows the head. */
+		if (head->count > CONSUMER_KERNEL_IDS_MAX ||
 		    payload_len != sizeof(*head) + (size_t) head->count * sizeof(int32_t))
 			return -EPROTO;
-		ret->u.kernel_pids.head = head;
-		ret->u.kernel_pids.pids = (const uint8_t *) payload + sizeof(*head);
-		if (head->all > 1 || (head->all && head->count))
+		ret->u.kernel_ids.head = head;
+		ret->u.kernel_ids.ids = (const uint8_t *) payload + sizeof(*head);
+		if (head->tracker >= CONSUMER_KERNEL_TRACKER_COUNT || head->all > 1 ||
+		    (head->all && head->count) || head->reserved)
 			return -EINVAL;
 		return 0;
 	}

@@ -43,9 +43,9 @@ struct consumer_request {
 			const struct consumer_wire_kernel_event *entries; /* head->count, unaligned */
 		} kernel_filter;
 		struct {
-			const struct consumer_wire_kernel_pids *head;
-			const void *pids; /* head->count int32_t, unaligned */
-		} kernel_pids;
+			const struct consumer_wire_kernel_ids *head;
+			const void *ids; /* head->count int32_t, unaligned */
+		} kernel_ids;
 		uint64_t key; /* FLUSH_CHANNEL, DESTROY_CHANNEL, CHANNEL_STATS,
 			       * KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA; the session
 			       * id of DATA_PENDING */

@@ -15,8 +15,9 @@
 #include "../macros.h"
 
 #define CONSUMER_WIRE_MAGIC 0x4c43534eu /* "NSCL" */
-#define CONSUMER_WIRE_VERSION 4 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
-				* 3: the kernel messages; 4: KERNEL_SET_FILTER */
+#define CONSUMER_WIRE_VERSION 5 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
+				* 3: the kernel messages; 4: KERNEL_SET_FILTER;
+				* 5: KERNEL_TRACK_IDS (every tracker) for TRACK_PIDS */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -48,7 +49,7 @@ enum consumer_msg_type {
 	CONSUMER_MSG_KERNEL_ADD_CONTEXT = 15, /* struct consumer_wire_kernel_context */
 	CONSUMER_MSG_KERNEL_STATEDUMP = 16,   /* struct consumer_wire_key (trace key) */
 	CONSUMER_MSG_KERNEL_REGENERATE_METADATA = 17, /* struct consumer_wire_key (trace) */
-	CONSUMER_MSG_KERNEL_TRACK_PIDS = 18,  /* struct consumer_wire_kernel_pids + pids */
+	CONSUMER_MSG_KERNEL_TRACK_IDS = 18,   /* struct consumer_wire_kernel_ids + ids */
 	CONSUMER_MSG_KERNEL_SET_FILTER = 19,  /* struct consumer_wire_kernel_filter + text
 					       * + entries */
 	CONSUMER_MSG_COUNT,
@@ -213,17 +214,29 @@ struct consumer_wire_kernel_context {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_kernel_context) == 16, "kernel_context layout");
 
-/* KERNEL_TRACK_PIDS: the processes whose events the trace keeps (LTTng's pid
- * tracker compares the process id of the task of each event). Replaces the
- * previous set; all = 1 keeps every process (count 0). The statedump's events are
- * always kept. */
-#define CONSUMER_KERNEL_PIDS_MAX 8192u
-struct consumer_wire_kernel_pids {
+/* KERNEL_TRACK_IDS: one tracker of the trace (LTTng's process attribute trackers:
+ * the process id, virtual process id, user and group ids, real and virtual, of
+ * the task of each event); an event is kept when every tracker keeps it. Replaces
+ * that tracker's previous set; all = 1 keeps every value (count 0). The statedump's
+ * events are always kept. */
+enum consumer_kernel_tracker {
+	CONSUMER_KERNEL_TRACK_PID,
+	CONSUMER_KERNEL_TRACK_VPID,
+	CONSUMER_KERNEL_TRACK_UID,
+	CONSUMER_KERNEL_TRACK_VUID,
+	CONSUMER_KERNEL_TRACK_GID,
+	CONSUMER_KERNEL_TRACK_VGID,
+	CONSUMER_KERNEL_TRACKER_COUNT,
+};
+#define CONSUMER_KERNEL_IDS_MAX 8192u
+struct consumer_wire_kernel_ids {
 	uint64_t trace_key;
+	uint32_t tracker; /* enum consumer_kernel_tracker */
 	uint32_t all;
-	uint32_t count; /* int32_t pids following, 0..CONSUMER_KERNEL_PIDS_MAX */
+	uint32_t count;	  /* int32_t ids following, 0..CONSUMER_KERNEL_IDS_MAX */
+	uint32_t reserved;
 } PACKED;
-_Static_assert(sizeof(struct consumer_wire_kernel_pids) == 16, "kernel_pids layout");
+_Static_assert(sizeof(struct consumer_wire_kernel_ids) == 24, "kernel_ids layout");
 
 /* KERNEL_SET_FILTER: an LTTng filter expression (text_len bytes, no NUL) that the
  * listed events of the channel (entries as KERNEL_ADD_EVENTS', already declared)
@@ -258,8 +271,8 @@ _Static_assert(sizeof(struct consumer_wire_kernel_events) +
 		       CONSUMER_KERNEL_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event) <=
 		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_ADD_EVENTS fits the receive buffer");
 
-_Static_assert(sizeof(struct consumer_wire_kernel_pids) + CONSUMER_KERNEL_PIDS_MAX * sizeof(int32_t) <=
-		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_TRACK_PIDS fits the receive buffer");
+_Static_assert(sizeof(struct consumer_wire_kernel_ids) + CONSUMER_KERNEL_IDS_MAX * sizeof(int32_t) <=
+		       CONSUMER_MAX_PAYLOAD, "a full KERNEL_TRACK_IDS fits the receive buffer");
 
 _Static_assert(sizeof(struct consumer_wire_kernel_filter) + CONSUMER_KERNEL_FILTER_TEXT_MAX +
 			       CONSUMER_KERNEL_FILTER_EVENTS_MAX *
@@ -301,9 +314,9 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 	case CONSUMER_MSG_KERNEL_STATEDUMP:
 	case CONSUMER_MSG_KERNEL_REGENERATE_METADATA:
 		return sizeof(struct consumer_wire_key);
-	case CONSUMER_MSG_KERNEL_TRACK_PIDS:
-		return sizeof(struct consumer_wire_kernel_pids) +
-		       CONSUMER_KERNEL_PIDS_MAX * sizeof(int32_t);
+	case CONSUMER_MSG_KERNEL_TRACK_IDS:
+		return sizeof(struct consumer_wire_kernel_ids) +
+		       CONSUMER_KERNEL_IDS_MAX * sizeof(int32_t);
 	case CONSUMER_MSG_KERNEL_SET_FILTER:
 		return sizeof(struct consumer_wire_kernel_filter) + CONSUMER_KERNEL_FILTER_TEXT_MAX +
 		       CONSUMER_KERNEL_FILTER_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event);

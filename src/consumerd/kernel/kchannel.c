@@ -179,13 +179,13 @@ int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const u
 		return -EIO;
 	ch->conv.cpu = s->cpu;
 	kevent_observe(ev, &ch->conv, rec, len);
-	/* The pid tracker: the process of the record's task (the statedump's records
-	 * are written by this daemon: always kept). */
-	if (ch->trace->pid_filter && ev->kind != KEVENT_STATEDUMP && len >= 8) {
+	/* The trackers: the record's task (the statedump's records are written by
+	 * this daemon: always kept). */
+	if (ch->trace->any_tracker && ev->kind != KEVENT_STATEDUMP && len >= 8) {
 		int32_t tid;
 
 		memcpy(&tid, rec + 4, sizeof(tid)); /* common_pid */
-		if (!ktrace_keeps_pid(ch->trace, ktask_get(ch->conv.tasks, tid)->tgid))
+		if (!ktrace_keeps_task(ch->trace, ktask_get(ch->conv.tasks, tid)))
 			return 0;
 	}
 	/* The rules' filters (for statedump events: on the payload they carry). */

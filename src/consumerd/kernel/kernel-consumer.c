@@ -136,14 +136,15 @@ int kernel_set_filter(struct kernel_consumer *kc, const struct consumer_wire_ker
 				   head->text_len, entries, head->count);
 }
 
-int kernel_track_pids(struct kernel_consumer *kc, const struct consumer_wire_kernel_pids *head,
-		      const void *pids)
+int kernel_track_ids(struct kernel_consumer *kc, const struct consumer_wire_kernel_ids *head,
+		     const void *ids)
 {
 	struct ktrace *t = find_trace(kc, head->trace_key);
 
 	if (!t)
 		return -ENOENT;
-	return ktrace_track_pids(t, head->all != 0, pids, head->count);
+	return ktrace_track_ids(t, (enum consumer_kernel_tracker) head->tracker, head->all != 0,
+				ids, head->count);
 }
 
 int kernel_statedump(struct kernel_consumer *kc, uint64_t trace_key)

@@ -29,8 +29,8 @@ int kernel_add_context(struct kernel_consumer *kc, const struct consumer_wire_ke
  * expression), -E2BIG, -ENOSPC, -ENOMEM. */
 int kernel_set_filter(struct kernel_consumer *kc, const struct consumer_wire_kernel_filter *head,
 		      const char *text, const struct consumer_wire_kernel_event *entries);
-int kernel_track_pids(struct kernel_consumer *kc, const struct consumer_wire_kernel_pids *head,
-		      const void *pids);
+int kernel_track_ids(struct kernel_consumer *kc, const struct consumer_wire_kernel_ids *head,
+		     const void *ids);
 int kernel_statedump(struct kernel_consumer *kc, uint64_t trace_key);
 int kernel_regenerate_metadata(struct kernel_consumer *kc, uint64_t trace_key);
 /* FLUSH_CHANNEL of a channel key (a trace key: every channel of the trace). */

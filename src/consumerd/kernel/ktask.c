@@ -189,6 +189,38 @@ static void load_virtual_ids(const struct ktask_cache *c, struct ktask *t)
 	}
 }
 
+/* An id as the task's user namespace sees it, through its uid_map or gid_map
+ * ("inside outside count" lines, outside as this process sees it); 65534 (the
+ * overflow id) when the namespace does not map it, the id itself when the map
+ * cannot be read. */
+static int32_t in_own_namespace(const struct ktask_cache *c, int32_t tid, const char *map,
+				int32_t id)
+{
+	char path[320], buf[1024], *line, *save = NULL;
+	ssize_t n;
+	int fd;
+
+	if (id < 0)
+		return id;
+	snprintf(path, sizeof(path), "%s/%d/%s", c->proc_root, tid, map);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return id;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return id;
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long inside, outside, count;
+
+		if (sscanf(line, "%lu %lu %lu", &inside, &outside, &count) == 3 &&
+		    (unsigned long) id >= outside && (unsigned long) id - outside < count)
+			return (int32_t) (inside + ((unsigned long) id - outside));
+	}
+	return 65534;
+}
+
 /* Reads "Name:", "Tgid:", "PPid:" of /proc/<tid>/status and prio/nice of stat;
  * false when the task is not in /proc (t is then a stub). */
 static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
@@ -199,6 +231,7 @@ static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 
 	memset(t, 0, sizeof(*t));
 	t->tid = t->tgid = t->vtid = t->vpid = tid;
+	t->uid = t->gid = t->vuid = t->vgid = -1;
 	t->valid = true;
 	if (tid <= 0)
 		return false;
@@ -221,8 +254,14 @@ static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 			t->tgid = atoi(line + 6);
 		} else if (!strncmp(line, "PPid:\t", 6)) {
 			t->ppid = atoi(line + 6);
+		} else if (!strncmp(line, "Uid:\t", 5)) {
+			t->uid = t->vuid = atoi(line + 5); /* the real one comes first */
+		} else if (!strncmp(line, "Gid:\t", 5)) {
+			t->gid = t->vgid = atoi(line + 5);
 		}
 	}
+	t->vuid = in_own_namespace(c, tid, "uid_map", t->uid);
+	t->vgid = in_own_namespace(c, tid, "gid_map", t->gid);
 	snprintf(path, sizeof(path), "%s/%d/stat", c->proc_root, tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

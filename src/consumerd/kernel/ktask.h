@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the conversion needs to know of tasks that ftrace records do not carry: the
- * tgid of a TID (LTTng's `pid`), its name (comm), priority and parent. Kept in a
+ * tgid of a TID (LTTng's `pid`), its name (comm), priority, parent and ids. Kept in a
  * bounded table, filled from /proc/<tid>/status on a miss and corrected by the
  * records themselves (sched_switch names, fork, exec). A task gone from /proc before
  * its first lookup gets tgid = tid and an empty name (doc/protocol/kernel-trace.md,
@@ -22,6 +22,9 @@ struct ktask {
 	int32_t vtid, vpid, vppid;
 	int32_t prio; /* LTTng's (kernel prio - 100) */
 	int32_t nice;
+	/* Real user and group ids, and the same in the task's user namespace (the
+	 * trackers'); -1 when the task was gone before it was looked up. */
+	int32_t uid, gid, vuid, vgid;
 	char comm[KTASK_COMM_LEN];
 	bool valid;
 };

@@ -150,7 +150,8 @@ void ktrace_free(struct ktrace *t)
 	if (t->dir_fd >= 0)
 		close(t->dir_fd);
 	buffer_fini(&t->text);
-	free(t->pids);
+	for (int i = 0; i < CONSUMER_KERNEL_TRACKER_COUNT; i++)
+		free(t->trackers[i].ids);
 	list_remove(&t->link);
 	free(t);
 }
@@ -162,26 +163,43 @@ static int compare_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int ktrace_track_pids(struct ktrace *t, bool all, const void *pids, uint32_t count)
+int ktrace_track_ids(struct ktrace *t, enum consumer_kernel_tracker tracker, bool all,
+		     const void *ids, uint32_t count)
 {
+	struct ktrace_tracker *tr = &t->trackers[tracker];
 	int32_t *copy = NULL;
 
 	if (!all && count) {
 		copy = malloc(count * sizeof(*copy));
 		if (!copy)
 			return -ENOMEM;
-		memcpy(copy, pids, count * sizeof(*copy));
+		memcpy(copy, ids, count * sizeof(*copy));
 		qsort(copy, count, sizeof(*copy), compare_pid);
 	}
-	free(t->pids);
-	t->pids = copy;
-	t->pid_count = all ? 0 : count;
-	t->pid_filter = !all;
+	free(tr->ids);
+	tr->ids = copy;
+	tr->count = all ? 0 : count;
+	tr->filter = !all;
+	t->any_tracker = false;
+	for (int i = 0; i < CONSUMER_KERNEL_TRACKER_COUNT; i++)
+		t->any_tracker = t->any_tracker || t->trackers[i].filter;
 	return 0;
 }
 
-bool ktrace_keeps_pid(const struct ktrace *t, int32_t tgid)
+static bool tracker_keeps(const struct ktrace_tracker *tr, int32_t value)
 {
-	return !t->pid_filter ||
-	       (t->pid_count && bsearch(&tgid, t->pids, t->pid_count, sizeof(*t->pids), compare_pid));
+	return !tr->filter ||
+	       (tr->count && bsearch(&value, tr->ids, tr->count, sizeof(*tr->ids), compare_pid));
+}
+
+bool ktrace_keeps_task(const struct ktrace *t, const struct ktask *task)
+{
+	const struct ktrace_tracker *tr = t->trackers;
+
+	return tracker_keeps(&tr[CONSUMER_KERNEL_TRACK_PID], task->tgid) &&
+	       tracker_keeps(&tr[CONSUMER_KERNEL_TRACK_VPID], task->vpid) &&
+	       tracker_keeps(&tr[CONSUMER_KERNEL_TRACK_UID], task->uid) &&
+	       tracker_keeps(&tr[CONSUMER_KERNEL_TRACK_VUID], task->vuid) &&
+	       tracker_keeps(&tr[CONSUMER_KERNEL_TRACK_GID], task->gid) &&
+	       tracker_keeps(&tr[CONSUMER_KERNEL_TRACK_VGID], task->vgid);
 }

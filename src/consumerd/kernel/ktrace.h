@@ -13,6 +13,7 @@
 
 #include "buffer.h"
 #include "kmetadata.h"
+#include "ktask.h"
 #include "list.h"
 #include "metadata-file.h"
 #include "wire/consumer-wire.h"
@@ -34,17 +35,21 @@ struct ktrace {
 	struct list_node channels; /* struct kchannel */
 	uint32_t next_stream_id_unused;
 	int write_error;
-	/* The pid tracker (KERNEL_TRACK_PIDS): when filtering, only the events of
-	 * tasks whose process id is in pids (sorted) are kept. */
-	bool pid_filter;
-	int32_t *pids;
-	size_t pid_count;
+	/* The trackers (KERNEL_TRACK_IDS): an event is kept when each tracker that
+	 * filters holds its task's value (ids sorted). */
+	struct ktrace_tracker {
+		bool filter;
+		int32_t *ids;
+		size_t count;
+	} trackers[CONSUMER_KERNEL_TRACKER_COUNT];
+	bool any_tracker; /* one of them filters */
 };
 
-/* Replaces the trace's process filter; 0 or -ENOMEM. */
-int ktrace_track_pids(struct ktrace *t, bool all, const void *pids, uint32_t count);
-/* Whether the trace keeps the events of a task of process tgid. */
-bool ktrace_keeps_pid(const struct ktrace *t, int32_t tgid);
+/* Replaces one tracker's set (all: no filter); 0 or -ENOMEM. */
+int ktrace_track_ids(struct ktrace *t, enum consumer_kernel_tracker tracker, bool all,
+		     const void *ids, uint32_t count);
+/* Whether the trace keeps the events of task `task`. */
+bool ktrace_keeps_task(const struct ktrace *t, const struct ktask *task);
 
 /* Creates the directory and metadata file (as uid/gid) and writes the preamble. */
 int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struct ktrace **ret);

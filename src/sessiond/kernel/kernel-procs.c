@@ -107,16 +107,39 @@ static int add_threads(const char *pid_dir, pid_t **tids, size_t *count, size_t 
 	return r;
 }
 
-int kproc_select_threads(const struct kproc_selection *sel, pid_t **ret_tids, size_t *ret_count)
+/* Marks value as matched in the tracker's `seen` flags. */
+static void mark_seen(const struct kproc_tracker *t, bool *seen, int64_t value)
 {
+	for (size_t i = 0; !t->all && i < t->count; i++)
+		if (t->values[i] == value)
+			seen[i] = true;
+}
+
+static bool all_seen(const struct kproc_tracker *t, const bool *seen)
+{
+	for (size_t i = 0; !t->all && i < t->count; i++)
+		if (!seen[i])
+			return false;
+	return true;
+}
+
+int kproc_select_threads(const struct kproc_selection *sel, pid_t **ret_tids, size_t *ret_count,
+			 bool *complete)
+{
+	const struct kproc_tracker *pids = &sel->trackers[KPROC_PID],
+				   *vpids = &sel->trackers[KPROC_VPID];
+	bool *pid_seen = calloc(pids->count + 1, sizeof(bool)),
+	     *vpid_seen = calloc(vpids->count + 1, sizeof(bool));
 	size_t count = 0, capacity = 0;
 	pid_t *tids = NULL;
 	struct dirent *de;
-	DIR *proc = opendir("/proc");
+	DIR *proc = NULL;
 	int r = 0;
 
-	if (!proc)
-		return -errno;
+	if (!pid_seen || !vpid_seen)
+		r = -ENOMEM;
+	else if (!(proc = opendir("/proc")))
+		r = -errno;
 	while (r == 0 && (de = readdir(proc))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
@@ -126,21 +149,22 @@ int kproc_select_threads(const struct kproc_selection *sel, pid_t **ret_tids, si
 			continue;
 		/* /proc's names are the pids ftrace records (those of the initial
 		 * namespace when /proc is the host's): the pid tracker's; the vpid is
-		 * the process's pid in its own namespace. Virtual uids and gids are
-		 * taken as the ids (no user namespaces are looked into). */
-		if (!tracker_passes(&sel->trackers[KPROC_PID], pid))
+		 * the process's pid in its own namespace. */
+		if (!tracker_passes(pids, pid))
 			continue;
 		if (read_ids(de->d_name, &uid, &gid, &vpid) < 0)
 			continue; /* exited meanwhile */
-		if (!tracker_passes(&sel->trackers[KPROC_VPID], vpid) ||
-		    !tracker_passes(&sel->trackers[KPROC_UID], uid) ||
-		    !tracker_passes(&sel->trackers[KPROC_VUID], uid) ||
-		    !tracker_passes(&sel->trackers[KPROC_GID], gid) ||
-		    !tracker_passes(&sel->trackers[KPROC_VGID], gid))
+		if (!tracker_passes(vpids, vpid))
 			continue;
+		mark_seen(pids, pid_seen, pid);
+		mark_seen(vpids, vpid_seen, vpid);
 		r = add_threads(de->d_name, &tids, &count, &capacity);
 	}
-	closedir(proc);
+	if (proc)
+		closedir(proc);
+	*complete = r == 0 && all_seen(pids, pid_seen) && all_seen(vpids, vpid_seen);
+	free(pid_seen);
+	free(vpid_seen);
 	if (r < 0) {
 		free(tids);
 		return r;

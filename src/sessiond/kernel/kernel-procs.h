@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The threads a session's kernel trackers select, read from /proc (blocking:
- * workers only). LTTng checks the current task at each event (the pid tracker
- * compares its process id, the uid and gid trackers its real ids); ftrace filters
- * on thread ids and follows forks, so the selection is taken when the trackers
- * change or recording starts, and the children of selected threads follow.
+ * The threads a session's pid and vpid trackers select, read from /proc
+ * (blocking: workers only): ftrace's first cut (set_event_pid, the children of
+ * selected threads followed), taken when the trackers change or recording starts.
+ * LTTng checks the current task at each event; the kernel consumer does that for
+ * every tracker (KERNEL_TRACK_IDS), so the cut only saves copying events of other
+ * processes. The uid and gid trackers make no cut: a process of a tracked user may
+ * start at any time, from any parent.
  */
 #ifndef SESSIOND_KERNEL_KERNEL_PROCS_H
 #define SESSIOND_KERNEL_KERNEL_PROCS_H
@@ -31,8 +33,11 @@ struct kproc_selection {
 bool kproc_selection_is_all(const struct kproc_selection *sel);
 void kproc_selection_fini(struct kproc_selection *sel);
 
-/* The thread ids of every process that passes all trackers; 0 with a malloc'ed
- * array (possibly empty), or -errno. */
-int kproc_select_threads(const struct kproc_selection *sel, pid_t **ret_tids, size_t *ret_count);
+/* The thread ids of every process that passes the pid and vpid trackers (the
+ * others are not looked at); 0 with a malloc'ed array (possibly empty), or -errno.
+ * *complete: every value those trackers hold matched a process (when one did not,
+ * a process that takes it later would be outside the cut). */
+int kproc_select_threads(const struct kproc_selection *sel, pid_t **ret_tids, size_t *ret_count,
+			 bool *complete);
 
 #endif

@@ -541,8 +541,16 @@ static int tracker_to_selection(const struct domain *dom, struct kproc_selection
 		const struct tracker_value *v;
 		size_t n = 0;
 
-		if (tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_ALL) {
+		/* Only the pid and vpid trackers make ftrace's cut (kernel-procs.h). */
+		if (tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_ALL ||
+		    (i != KPROC_PID && i != KPROC_VPID)) {
 			kt->all = true;
+			if (tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_ALL)
+				continue;
+			list_for_each_entry(v, &tr->values, link)
+				n++;
+			if (n == 0 || tr->policy == LTTNG_TRACKING_POLICY_EXCLUDE_ALL)
+				*nobody = true;
 			continue;
 		}
 		list_for_each_entry(v, &tr->values, link)
@@ -645,40 +653,55 @@ static int submit_step_batch(struct daemon *d, struct ksync *k, struct consumer_
 	return 0;
 }
 
-/* The pid tracker, for the consumer to keep the tracked processes' events only:
- * ftrace filters on threads and follows every fork, LTTng compares the process
- * of each event's task. */
-static int add_pid_tracker(struct consumer_batch *b, const struct kernel_trace *t,
-			   const struct tracker *tr)
+/* The trackers, for the consumer to keep the events of the tasks every tracker
+ * holds (LTTng checks each event's task): ftrace's cut (pid, vpid) only saves
+ * copies, and a process of a tracked user may start at any time. */
+static int add_trackers(struct consumer_batch *b, const struct kernel_trace *t,
+			const struct domain *dom)
 {
-	struct consumer_wire_kernel_pids head = { .trace_key = t->key };
-	const struct tracker_value *v;
-	size_t len;
-	char *msg;
-	int r;
+	static const struct {
+		int attr;
+		enum consumer_kernel_tracker wire;
+	} map[] = {
+		{ TRACKER_PID, CONSUMER_KERNEL_TRACK_PID },
+		{ TRACKER_VPID, CONSUMER_KERNEL_TRACK_VPID },
+		{ TRACKER_UID, CONSUMER_KERNEL_TRACK_UID },
+		{ TRACKER_VUID, CONSUMER_KERNEL_TRACK_VUID },
+		{ TRACKER_GID, CONSUMER_KERNEL_TRACK_GID },
+		{ TRACKER_VGID, CONSUMER_KERNEL_TRACK_VGID },
+	};
+	int r = 0;
 
-	head.all = tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_ALL;
-	if (tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_SET)
-		list_for_each_entry(v, &tr->values, link)
-			head.count += head.count < CONSUMER_KERNEL_PIDS_MAX;
-	len = sizeof(head) + head.count * sizeof(int32_t);
-	msg = malloc(len);
-	if (!msg)
-		return -ENOMEM;
-	memcpy(msg, &head, sizeof(head));
-	if (head.count) {
-		uint32_t i = 0;
+	for (size_t m = 0; r == 0 && m < sizeof(map) / sizeof(map[0]); m++) {
+		const struct tracker *tr = &dom->trackers[map[m].attr];
+		struct consumer_wire_kernel_ids head = { .trace_key = t->key, .tracker = map[m].wire };
+		const struct tracker_value *v;
+		size_t len;
+		char *msg;
 
-		list_for_each_entry(v, &tr->values, link) {
-			int32_t pid = (int32_t) v->integral;
+		head.all = tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_ALL;
+		if (tr->policy == LTTNG_TRACKING_POLICY_INCLUDE_SET)
+			list_for_each_entry(v, &tr->values, link)
+				head.count += head.count < CONSUMER_KERNEL_IDS_MAX;
+		len = sizeof(head) + head.count * sizeof(int32_t);
+		msg = malloc(len);
+		if (!msg)
+			return -ENOMEM;
+		memcpy(msg, &head, sizeof(head));
+		if (head.count) {
+			uint32_t i = 0;
 
-			if (i == head.count)
-				break;
-			memcpy(msg + sizeof(head) + i++ * sizeof(pid), &pid, sizeof(pid));
+			list_for_each_entry(v, &tr->values, link) {
+				int32_t id = (int32_t) (v->name ? v->resolved_id : v->integral);
+
+				if (i == head.count)
+					break;
+				memcpy(msg + sizeof(head) + i++ * sizeof(id), &id, sizeof(id));
+			}
 		}
+		r = add_request(b, CONSUMER_MSG_KERNEL_TRACK_IDS, msg, len);
+		free(msg);
 	}
-	r = add_request(b, CONSUMER_MSG_KERNEL_TRACK_PIDS, msg, len);
-	free(msg);
 	return r;
 }
 
@@ -872,7 +895,7 @@ static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel
 		r = tracker_to_selection(dom, &k->selection, &k->nobody);
 	/* After ADD_TRACE when this batch makes the trace. */
 	if (r == 0)
-		r = add_pid_tracker(b, t, &dom->trackers[TRACKER_PID]);
+		r = add_trackers(b, t, dom);
 	return submit_step_batch(d, k, b, r);
 }
 
@@ -952,13 +975,22 @@ static void apply_run(struct worker_job *job)
 {
 	struct apply_job *j = (struct apply_job *) job;
 	struct ksync *k = j->sync;
-	bool all = kproc_selection_is_all(&k->selection);
+	bool cut = !kproc_selection_is_all(&k->selection);
 	pid_t *tids = NULL;
 	size_t ntids = 0;
 
-	if (!all && !k->nobody && kproc_select_threads(&k->selection, &tids, &ntids) == 0 &&
-	    ntids == 0)
-		k->nobody = true; /* nobody matches now */
+	if (cut && !k->nobody) {
+		bool complete = false;
+
+		if (kproc_select_threads(&k->selection, &tids, &ntids, &complete) < 0 || !complete) {
+			/* A tracked id no process has now: a process may take it later,
+			 * so no cut; the consumer alone decides. */
+			free(tids);
+			tids = NULL;
+			ntids = 0;
+			cut = false;
+		}
+	}
 	for (size_t c = 0; c < k->channel_count; c++) {
 		struct wanted_channel *wc = &k->channels[c];
 
@@ -980,7 +1012,7 @@ static void apply_run(struct worker_job *job)
 					j->result = r;
 			}
 		}
-		if (ktracefs_pids_set(k->tracefs, wc->instance, tids, ntids, all) < 0 && j->result == 0)
+		if (ktracefs_pids_set(k->tracefs, wc->instance, tids, ntids, !cut) < 0 && j->result == 0)
 			j->result = -EIO;
 		if (ktracefs_tracing_set(k->tracefs, wc->instance, wc->on && !k->nobody) < 0 &&
 		    j->result == 0)
