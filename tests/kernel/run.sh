@@ -1291,14 +1291,14 @@ case_p() {
 
 # q: the uid, gid and vuid trackers: a process of the tracked user that starts
 # after `lttng start`, from an untracked parent (root's shell), is recorded;
-# root's is not.
+# root's is not. The user is this case's own (nothing else runs as it).
 case_q() {
-	check "account lttng-test-user (tests/integration/lib/test-accounts.sh)" \
-		bash "$repo/tests/integration/lib/test-accounts.sh" --plain lttng-test-user ||
+	check "account lttng-test-ktrack (tests/integration/lib/test-accounts.sh)" \
+		bash "$repo/tests/integration/lib/test-accounts.sh" --plain lttng-test-ktrack ||
 		return
 	start_daemon daemon || { notok "daemon started"; return; }
 	local uid gid s n others
-	uid=$(id -u lttng-test-user) gid=$(id -g lttng-test-user)
+	uid=$(id -u lttng-test-ktrack) gid=$(id -g lttng-test-ktrack)
 	for s in su sg sv; do
 		check "session $s: create, add-context -k pid tid, enable-event -k --syscall write" \
 			bash -c "lttng create $s --output '$dir/$s' >>cli.log 2>&1 &&
@@ -1312,7 +1312,7 @@ case_q() {
 	# The workload reads the host's /proc under the work dir: let the user through.
 	chmod o+x "$(dirname "$dir")" "$dir"
 	wl_runner=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
-	check "a workload of lttng-test-user, started after the start, ready" \
+	check "a workload of lttng-test-ktrack, started after the start, ready" \
 		start_workload u --open 0 --read 0 --write 6 --sleep 300 --fork 0
 	wl_runner=()
 	check "a workload of root ready" start_workload r --open 0 --read 0 --write 5 --sleep 300 --fork 0

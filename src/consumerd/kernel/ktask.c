@@ -286,12 +286,18 @@ static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 
 static void load_all(struct ktask_cache *c, struct ktask *t, int32_t tid)
 {
-	int32_t tgid = saved_tgid(c, tid);
+	/* A task still in /proc is what /proc says (its TID reused between its
+	 * record and now would take a wrap of the pid space within a read period);
+	 * for one that is gone, what ftrace saw (saved_tgids) is all there is. */
+	if (load(c, t, tid)) {
+		if (c->saved_tgids[0])
+			map_put(c, tid, t->tgid);
+	} else {
+		int32_t tgid = saved_tgid(c, tid);
 
-	load(c, t, tid);
-	/* What ftrace saw beats /proc: the task may be gone or its TID reused. */
-	if (tgid)
-		t->tgid = tgid;
+		if (tgid)
+			t->tgid = tgid;
+	}
 	load_virtual_ids(c, t);
 }
 
@@ -306,14 +312,10 @@ const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
 
 void ktask_learn(struct ktask_cache *c, int32_t tid)
 {
-	struct ktask *t = slot(c, tid);
-
 	/* Alive now: /proc is right, and beats what saved_tgids may still say of an
 	 * earlier task that had this TID (TIDs are reused, after 32768 on this kind of
 	 * machine); later lookups of the TID find it in the map. */
-	if (load(c, t, tid) && c->saved_tgids[0])
-		map_put(c, tid, t->tgid);
-	load_virtual_ids(c, t);
+	load_all(c, slot(c, tid), tid);
 }
 
 void ktask_set_comm(struct ktask_cache *c, int32_t tid, const char *comm, unsigned len)
@@ -339,17 +341,20 @@ void ktask_fork(struct ktask_cache *c, int32_t parent, int32_t child)
 	/* The child as /proc shows it (a thread of the parent's process or a new one);
 	 * gone already: a new process named as its parent. */
 	snprintf(path, sizeof(path), "%s/%d", c->proc_root, child);
-	if (access(path, F_OK) == 0) {
-		load(c, t, child);
+	if (access(path, F_OK) == 0 && load(c, t, child)) {
+		if (c->saved_tgids[0])
+			map_put(c, child, t->tgid);
 	} else {
+		int32_t tgid = saved_tgid(c, child);
+
 		*t = p;
 		t->tid = t->tgid = child;
 		t->ppid = p.tgid;
 		t->valid = true;
-	}
-	if (saved_tgid(c, child)) {
-		t->tgid = saved_tgid(c, child);
-		t->ppid = t->tgid == p.tgid ? p.ppid : p.tgid;
+		if (tgid) {
+			t->tgid = tgid;
+			t->ppid = tgid == p.tgid ? p.ppid : p.tgid;
+		}
 	}
 	load_virtual_ids(c, t);
 }

@@ -64,6 +64,10 @@ struct kernel_trace {
 	bool destroyed;          /* its session is gone: no step continues */
 	bool failed;             /* its setup failed: the session cannot record */
 	struct list_node channels; /* struct kernel_channel */
+	/* One sync at a time (kernel-sync.c): each decides from the model when its
+	 * steps run, so a later one must not overtake an earlier one. */
+	bool sync_running;
+	struct list_node sync_queue; /* struct ksync, not started yet */
 };
 
 /* d->kernel */

@@ -72,6 +72,7 @@ struct wanted_channel {
 
 struct ksync {
 	struct operation base;
+	struct list_node link; /* in its trace's sync_queue while it waits */
 	struct operation *waiter; /* NULL: nobody waits */
 	uint64_t session_id;
 	enum ksync_kind kind;
@@ -109,7 +110,9 @@ static void wanted_free(struct ksync *k)
 	k->filter_text_count = 0;
 }
 
-static void ksync_end(struct daemon *d, struct ksync *k)
+static void ksync_start(struct daemon *d, struct ksync *k);
+
+static void ksync_free(struct daemon *d, struct ksync *k)
 {
 	if (k->waiter) {
 		operation_fail(k->waiter, k->base.code);
@@ -118,6 +121,34 @@ static void ksync_end(struct daemon *d, struct ksync *k)
 	wanted_free(k);
 	kproc_selection_fini(&k->selection);
 	free(k);
+}
+
+/* The sync is over: the trace's next one, if any, starts. */
+static void ksync_end(struct daemon *d, struct ksync *k)
+{
+	struct kernel_trace *t = kernel_trace_find(d, k->session_id);
+
+	ksync_free(d, k);
+	if (!t)
+		return;
+	if (list_is_empty(&t->sync_queue)) {
+		t->sync_running = false;
+		return;
+	}
+	k = container_of(t->sync_queue.next, struct ksync, link);
+	list_remove(&k->link);
+	ksync_start(d, k);
+}
+
+void kernel_sync_drop_queued(struct daemon *d, struct kernel_trace *t)
+{
+	while (!list_is_empty(&t->sync_queue)) {
+		struct ksync *k = container_of(t->sync_queue.next, struct ksync, link);
+
+		list_remove(&k->link);
+		operation_fail(&k->base, LTTNG_ERR_SESS_NOT_FOUND);
+		ksync_free(d, k);
+	}
 }
 
 /* The next step waits on the same operation; failures so far stay. */
@@ -726,8 +757,10 @@ static int add_filter_message(struct consumer_batch *b, uint64_t channel_key, bo
 	if (!msg)
 		return -ENOMEM;
 	memcpy(msg, &head, sizeof(head));
-	memcpy(msg + sizeof(head), text ? text : "", head.text_len);
-	memcpy(msg + sizeof(head) + head.text_len, entries, count * sizeof(*entries));
+	if (head.text_len)
+		memcpy(msg + sizeof(head), text, head.text_len);
+	if (count)
+		memcpy(msg + sizeof(head) + head.text_len, entries, count * sizeof(*entries));
 	r = add_request(b, CONSUMER_MSG_KERNEL_SET_FILTER, msg, len);
 	free(msg);
 	return r;
@@ -1201,11 +1234,21 @@ enum lttng_error_code kernel_sync(struct daemon *d, struct kernel_trace *t, enum
 	snprintf(k->tracefs, sizeof(k->tracefs), "%s", d->kernel->tracefs);
 	if (waiter)
 		operation_hold(waiter);
-	/* The first step runs as the continuation of an empty one. */
 	operation_init(&k->base, ksync_next);
+	if (t->sync_running) {
+		list_append(&t->sync_queue, &k->link);
+		return LTTNG_OK;
+	}
+	t->sync_running = true;
+	ksync_start(d, k);
+	return LTTNG_OK;
+}
+
+static void ksync_start(struct daemon *d, struct ksync *k)
+{
+	/* The first step runs as the continuation of an empty one. */
 	k->next = STEP_SETUP;
 	operation_release(d, &k->base);
-	return LTTNG_OK;
 }
 
 void kernel_sync_store_stats(struct session *s, struct kernel_trace *t,

@@ -25,6 +25,9 @@ enum ksync_kind {
 enum lttng_error_code kernel_sync(struct daemon *d, struct kernel_trace *t, enum ksync_kind kind,
 				  struct operation *waiter);
 
+/* Ends the syncs of a trace that have not started yet (the trace is going). */
+void kernel_sync_drop_queued(struct daemon *d, struct kernel_trace *t);
+
 /* The counters of a batch's CHANNEL_STATS answers, into the model's channels. */
 void kernel_sync_store_stats(struct session *s, struct kernel_trace *t,
 			     const struct consumer_batch *b);

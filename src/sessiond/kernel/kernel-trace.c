@@ -40,8 +40,9 @@ static void channel_free(struct kernel_channel *kc)
 	free(kc);
 }
 
-static void trace_free(struct kernel_trace *t)
+static void trace_free(struct daemon *d, struct kernel_trace *t)
 {
+	kernel_sync_drop_queued(d, t);
 	while (!list_is_empty(&t->channels)) {
 		struct kernel_channel *kc = container_of(t->channels.next, struct kernel_channel, link);
 
@@ -57,7 +58,7 @@ void kernel_traces_free(struct daemon *d)
 	struct kernel_tracer *k = d->kernel;
 
 	while (k && !list_is_empty(&k->traces))
-		trace_free(container_of(k->traces.next, struct kernel_trace, link));
+		trace_free(d, container_of(k->traces.next, struct kernel_trace, link));
 }
 
 void kernel_traces_shutdown(struct daemon *d, bool remove)
@@ -184,6 +185,7 @@ enum lttng_error_code kernel_trace_start(struct daemon *d, struct session *s, st
 		t->session_id = s->id;
 		t->key = ++d->next_consumer_key;
 		list_init(&t->channels);
+		list_init(&t->sync_queue);
 		list_append(&d->kernel->traces, &t->link);
 	}
 	/* Every start: instances made or updated, tracing on, then a statedump. */
@@ -255,7 +257,7 @@ static void trace_end_next(struct daemon *d, struct operation *base)
 		 * buffers are open), and the session's uprobes with them, before the
 		 * destroy is answered; then what we knew of them. */
 		(void) instances_submit(d, t, INSTANCES_REMOVE, e->waiter);
-		trace_free(t);
+		trace_free(d, t);
 	}
 	if (e->base.code != LTTNG_OK && !e->destroy)
 		operation_fail(e->waiter, e->base.code);
