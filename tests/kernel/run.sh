@@ -40,7 +40,8 @@
 #                statedump (a second start/end), regenerate metadata, a snapshot
 #                session's snapshot record with the workload's openat calls
 #   k  save/load channel attrs, tracepoint/syscall/filter/uprobe rules, contexts,
-#                pid tracker: save, destroy, load: same lttng list; it records
+#                pid tracker: save, destroy, load: same lttng list; it records;
+#                a new daemon's --load of the file: same list, it starts
 #   l  options   --kmod-probes=sched (list -k), --no-kernel (KERN_NA), a per-user
 #                daemon (NEED_ROOT_SESSIOND; account lttng-test-user, created by
 #                tests/integration/lib/test-accounts.sh)
@@ -1122,6 +1123,22 @@ case_k() {
 	check "nothing of the untracked fixture ($fp) (got $n)" test "$n" = 0
 	check "babeltrace2 reads it" bt2_clean "$dir/trace" k
 	stop_daemon "$sd"
+	# The daemon's own loader (--load), the user-space probe rule included: it
+	# opens the binary and sends it with the rule as liblttng-ctl does.
+	daemon_extra=(--load "$dir/save/k.lttng")
+	start_daemon daemon2
+	check "a daemon started with --load DIR/k.lttng" test -n "$sd"
+	daemon_extra=()
+	run_lttng load2.txt list k
+	if diff before.txt load2.txt >list2.diff; then ok "--load: lttng list k as before the save"; else
+		notok "--load: lttng list k as before the save"
+		sed 's/^/#   /' list2.diff | head -30
+	fi
+	check "--load: the uprobe rule lists its location" grep -q "lttng_test_fix_fn" load2.txt
+	check "--load: lttng start (the uprobe resolved)" session_start k
+	check "--load: lttng stop" session_stop k
+	check "--load: lttng destroy" session_destroy k
+	stop_daemon "$sd"
 }
 
 # l: daemon options.
@@ -1229,14 +1246,18 @@ case_p() {
 	nsp=$(sed -n 's/^ns_pid=//p' w.out)
 	comm=$(cat "$hostproc/$p/comm")
 	lttng_ok cli.log create s --output "$dir/trace"
-	check "--syscall write --filter '\$ctx.vpid == $nsp'" \
-		lttng_ok cli.log enable-event -k -s s --syscall write --filter "\$ctx.vpid == $nsp"
+	# (Each also names the workload's global pid: another pid namespace on the
+	# machine may have a process numbered $nsp too.)
+	check "--syscall write --filter '\$ctx.vpid == $nsp && \$ctx.pid == $p'" \
+		lttng_ok cli.log enable-event -k -s s --syscall write \
+		--filter "\$ctx.vpid == $nsp && \$ctx.pid == $p"
 	check "sched_switch --filter '(next_tid & 0xffffffff) == $p || (prev_tid | 0) == $p'" \
 		lttng_ok cli.log enable-event -k -s s sched_switch \
 		--filter "(next_tid & 0xffffffff) == $p || (prev_tid | 0) == $p"
 	# Two rules select openat: a record passes when either filter is true.
-	check "--syscall openat --filter '\$ctx.vtid == $nsp'" \
-		lttng_ok cli.log enable-event -k -s s --syscall openat --filter "\$ctx.vtid == $nsp"
+	check "--syscall openat --filter '\$ctx.vtid == $nsp && \$ctx.tid == $p'" \
+		lttng_ok cli.log enable-event -k -s s --syscall openat \
+		--filter "\$ctx.vtid == $nsp && \$ctx.tid == $p"
 	check "--syscall openat --filter '\$ctx.procname == \"nosuch*\"' (a second rule)" \
 		lttng_ok cli.log enable-event -k -s s --syscall openat --filter '$ctx.procname == "nosuch*"'
 	check "--syscall close --filter '1 << 64' (an error: false for every record)" \

@@ -297,8 +297,7 @@ int codec_encode_event(struct buffer *out, const struct decoded_event *event)
 	return codec_encode_event_enabled(out, event, event->enabled ? 1 : 0);
 }
 
-/* A user-space probe's location, as decode_uprobe() reads it. */
-static int encode_uprobe(struct buffer *out, const struct decoded_uprobe *u)
+int codec_encode_uprobe(struct buffer *out, const struct decoded_uprobe *u)
 {
 	int8_t type = (int8_t) u->type, lookup = (int8_t) u->lookup;
 	bool function = u->type == LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION;
@@ -346,7 +345,7 @@ int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *e
 	if (r == 0 && event->uprobe && event->type == LTTNG_EVENT_USERSPACE_PROBE) {
 		size_t before = out->size;
 
-		r = encode_uprobe(out, event->uprobe);
+		r = codec_encode_uprobe(out, event->uprobe);
 		if (r == 0) {
 			/* Its length goes in the header written above. */
 			we.userspace_probe_location_len = (uint32_t) (out->size - before);

@@ -98,6 +98,9 @@ int codec_encode_channel(struct buffer *out, const char *name, bool enabled,
 int codec_decode_event(const void *buf, size_t len, struct decoded_event *ret_event);
 void decoded_event_fini(struct decoded_event *event);
 /* Listing form: filter expression but no bytecode (doc/protocol/client.md, LIST_EVENTS). */
+/* Appends a user-space probe's location in its wire form (ENABLE_EVENT's and the
+ * listings'; codec_decode_event reads it). 0 or -ENOMEM. */
+int codec_encode_uprobe(struct buffer *out, const struct decoded_uprobe *u);
 int codec_encode_event(struct buffer *out, const struct decoded_event *event);
 /* Same, with an explicit "enabled" byte (listed tracepoints carry -1). */
 int codec_encode_event_enabled(struct buffer *out, const struct decoded_event *event,

@@ -146,27 +146,39 @@ static struct ktask *slot(struct ktask_cache *c, int32_t tid)
 	return &c->slots[((uint32_t) tid * 2654435761u) & (SLOTS - 1)];
 }
 
+/* Reads <proc_root>/<id>/<name> into buf (NUL-terminated): false when the task or
+ * the file is not there, or it is empty. One read: these files fit. */
+static bool read_task_file(const struct ktask_cache *c, int32_t id, const char *name, char *buf,
+			   size_t size)
+{
+	char path[320];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d/%s", c->proc_root, id, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 /* The innermost pid of a task's NSpid line in /proc/<id>/status, and how many
  * namespaces it spans; 0 when the task is gone. */
 static int32_t innermost_nspid(const struct ktask_cache *c, int32_t id, int *levels)
 {
-	char path[320], buf[4096];
+	char buf[4096];
 	long v = 0;
-	ssize_t n;
-	int fd;
 
 	*levels = 0;
 	if (id <= 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%d/status", c->proc_root, id);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_task_file(c, id, "status", buf, sizeof(buf)))
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	*levels = procfs_status_nspid(buf, &v);
 	return *levels ? (int32_t) v : 0;
 }
@@ -196,21 +208,12 @@ static void load_virtual_ids(const struct ktask_cache *c, struct ktask *t)
 static int32_t in_own_namespace(const struct ktask_cache *c, int32_t tid, const char *map,
 				int32_t id)
 {
-	char path[320], buf[1024], *line, *save = NULL;
-	ssize_t n;
-	int fd;
+	char buf[1024], *line, *save = NULL;
 
 	if (id < 0)
 		return id;
-	snprintf(path, sizeof(path), "%s/%d/%s", c->proc_root, tid, map);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_task_file(c, tid, map, buf, sizeof(buf)))
 		return id;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return id;
-	buf[n] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long inside, outside, count;
 
@@ -225,9 +228,7 @@ static int32_t in_own_namespace(const struct ktask_cache *c, int32_t tid, const 
  * false when the task is not in /proc (t is then a stub). */
 static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 {
-	char path[320], buf[4096];
-	ssize_t n;
-	int fd;
+	char buf[4096];
 
 	memset(t, 0, sizeof(*t));
 	t->tid = t->tgid = t->vtid = t->vpid = tid;
@@ -235,16 +236,9 @@ static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	t->valid = true;
 	if (tid <= 0)
 		return false;
-	snprintf(path, sizeof(path), "%s/%d/status", c->proc_root, tid);
 	/* /proc/<tid> answers for threads too (they are just not listed). */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_task_file(c, tid, "status", buf, sizeof(buf)))
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (!strncmp(line, "Name:\t", 6)) {
 			size_t len = strcspn(line + 6, "\n");
@@ -262,17 +256,10 @@ static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	}
 	t->vuid = in_own_namespace(c, tid, "uid_map", t->uid);
 	t->vgid = in_own_namespace(c, tid, "gid_map", t->gid);
-	snprintf(path, sizeof(path), "%s/%d/stat", c->proc_root, tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n > 0) {
+	if (read_task_file(c, tid, "stat", buf, sizeof(buf))) {
 		char *p;
 		long prio = 0, nice = 0;
 
-		buf[n] = '\0';
 		/* Fields after the ")" closing comm: state is field 3, prio 18, nice 19. */
 		p = strrchr(buf, ')');
 		if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %ld %ld",

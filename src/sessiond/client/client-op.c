@@ -4,6 +4,7 @@
 
 #include "client/client-op.h"
 #include "client/client-server.h"
+#include "client/dispatch.h"
 #include "macros.h"
 
 static void client_op_done(struct daemon *d, struct operation *op)
@@ -47,6 +48,7 @@ struct client_op *client_op_begin(struct command_ctx *ctx, client_op_reply_fn bu
 	operation_init(&cop->op, client_op_done);
 	buffer_init(&cop->reply_data);
 	cop->connection_id = ctx->req->connection_id;
+	cop->detached = ctx->req->detached;
 	cop->build = build;
 	cop->domain_type = ctx->req->domain_type;
 	if (ctx->session)
@@ -58,6 +60,10 @@ struct client_op *client_op_begin(struct command_ctx *ctx, client_op_reply_fn bu
 void client_op_settle(struct daemon *d, struct client_op *cop, struct client_reply *reply)
 {
 	operation_fail(&cop->op, reply->ret_code);
+	/* A session file's command waits for its end as a client would (the next
+	 * command of the file may depend on it: a rule being added). */
+	if (cop->op.holders > 1 && cop->detached)
+		(void) dispatch_run_loop_until_held_once(d, &cop->op);
 	if (cop->op.holders == 1) {
 		/* Nothing left in flight: its end answers this very dispatch. */
 		cop->inline_reply = reply;

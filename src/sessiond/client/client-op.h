@@ -29,6 +29,7 @@ struct client_op {
 	/* Runs when the operation ends with an error, before the reply (NULL: none). */
 	void (*failed)(struct daemon *d, struct client_op *cop);
 	struct client_reply *inline_reply; /* set when it ends within its dispatch */
+	bool detached;                     /* nobody waits (a session file at start-up) */
 	/* What the builders need. */
 	uint64_t session_id;
 	int domain_type;

@@ -144,7 +144,7 @@ static void prepare_wait_done(struct daemon *d, struct operation *op)
  * running yet and no client accepted meanwhile) waits for the step by running the
  * loop itself, so the file's commands fail as they would for a client. Returns
  * false when the loop cannot be run here (it already runs, or there is none). */
-static bool run_loop_until_held_once(struct daemon *d, struct operation *op)
+bool dispatch_run_loop_until_held_once(struct daemon *d, struct operation *op)
 {
 	if (!d->loop || sd_event_get_state(d->loop) != SD_EVENT_INITIAL)
 		return false;
@@ -160,7 +160,7 @@ static bool run_loop_until_held_once(struct daemon *d, struct operation *op)
 static int wait_if_needed(struct command_ctx *ctx, struct prepare_wait *w, int r)
 {
 	if (r == LTTNG_OK && w->op.holders > 1 && ctx->req->detached &&
-	    run_loop_until_held_once(ctx->daemon, &w->op)) {
+	    dispatch_run_loop_until_held_once(ctx->daemon, &w->op)) {
 		r = w->op.code;
 		free(w); /* only this function held it last */
 		return r;

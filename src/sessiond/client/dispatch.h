@@ -50,6 +50,12 @@ int client_reply_add_fd(struct client_reply *reply, int fd);
  * Pure: used by the reader before any allocation and by the fuzzers. */
 long long dispatch_payload_length(const struct wire_request *header);
 /* Runs the command; always fills reply->ret_code. */
+/* A request nobody waits for (a session file loaded at start-up, the loop not
+ * running yet) waits for a step under way by running the loop itself, until op has
+ * no other holder. false when the loop cannot be run here (it already runs). */
+struct operation;
+bool dispatch_run_loop_until_held_once(struct daemon *d, struct operation *op);
+
 void dispatch_request(struct daemon *d, const struct client_request *req,
 		      struct client_reply *reply);
 

@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -364,7 +366,7 @@ static void request_begin(struct loader *l, uint32_t cmd, int domain_type, int b
 	l->payload.size = 0;
 }
 
-static int request_run(struct loader *l)
+static int request_run_with_fd(struct loader *l, int fd)
 {
 	struct client_request req = {
 		.header = l->req,
@@ -379,12 +381,21 @@ static int request_run(struct loader *l)
 
 	memcpy(req.session_name, l->req->session.name, sizeof(req.session_name));
 	req.session_name[sizeof(req.session_name) - 1] = '\0';
+	if (fd >= 0) {
+		req.fds[0] = fd;
+		req.fd_count = 1;
+	}
 	buffer_init(&reply.cmd_header);
 	buffer_init(&reply.data);
 	dispatch_request(l->d, &req, &reply);
 	buffer_fini(&reply.cmd_header);
 	buffer_fini(&reply.data);
 	return reply.ret_code;
+}
+
+static int request_run(struct loader *l)
+{
+	return request_run_with_fd(l, -1);
 }
 
 static int payload_put(struct loader *l, const void *data, size_t len)
@@ -731,12 +742,63 @@ struct event_spec {
 	char *filter; /* free() */
 	uint32_t exclusion_count;
 	char (*exclusions)[WIRE_SYMBOL_NAME_LEN]; /* free() */
+	struct decoded_uprobe *uprobe; /* free(); a user-space probe's location */
 };
 
 static void event_spec_fini(struct event_spec *ev)
 {
 	free(ev->filter);
 	free(ev->exclusions);
+	free(ev->uprobe);
+}
+
+/* userspace_probe_function_attributes / userspace_probe_tracepoint_attributes (T:
+ * save.c save_kernel_userspace_probe_event writes them; ours too). */
+static int read_uprobe(xmlNodePtr kind, struct event_spec *ev)
+{
+	bool function = node_is(kind, "userspace_probe_function_attributes");
+	struct decoded_uprobe *u = calloc(1, sizeof(*u));
+	int r = LTTNG_OK;
+
+	if (!u)
+		return LTTNG_ERR_NOMEM;
+	u->binary_fd = -1;
+	u->type = function ? LTTNG_USERSPACE_PROBE_LOCATION_TYPE_FUNCTION
+			   : LTTNG_USERSPACE_PROBE_LOCATION_TYPE_TRACEPOINT;
+	u->lookup = function ? LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_DEFAULT
+			     : LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_TRACEPOINT_SDT;
+	for (xmlNodePtr n = xmlFirstElementChild(kind); n && r == LTTNG_OK;
+	     n = xmlNextElementSibling(n)) {
+		if (node_is(n, "lookup_method")) {
+			char method[16];
+
+			r = node_copy(n, method, sizeof(method));
+			if (r != LTTNG_OK)
+				break;
+			if (function && strcmp(method, "ELF") == 0)
+				u->lookup = LTTNG_USERSPACE_PROBE_LOCATION_LOOKUP_METHOD_TYPE_FUNCTION_ELF;
+			else if (function ? strcmp(method, "DEFAULT") != 0 : strcmp(method, "SDT") != 0)
+				r = LTTNG_ERR_LOAD_INVALID_CONFIG;
+		} else if (node_is(n, "binary_path")) {
+			r = node_copy(n, u->binary_path, sizeof(u->binary_path));
+		} else if (function && node_is(n, "function_name")) {
+			r = node_copy(n, u->function, sizeof(u->function));
+		} else if (!function && node_is(n, "provider_name")) {
+			r = node_copy(n, u->provider, sizeof(u->provider));
+		} else if (!function && node_is(n, "probe_name")) {
+			r = node_copy(n, u->probe, sizeof(u->probe));
+		}
+	}
+	if (r == LTTNG_OK && (u->binary_path[0] != '/' ||
+			      (function ? !u->function[0] : !u->provider[0] || !u->probe[0])))
+		r = LTTNG_ERR_LOAD_INVALID_CONFIG;
+	if (r != LTTNG_OK) {
+		free(u);
+		return r;
+	}
+	free(ev->uprobe);
+	ev->uprobe = u;
+	return LTTNG_OK;
 }
 
 static int read_exclusions(xmlNodePtr node, struct event_spec *ev)
@@ -824,8 +886,8 @@ static int read_event(xmlNodePtr node, int domain_type, struct event_spec *ev)
 		} else if (node_is(n, "exclusions")) {
 			r = read_exclusions(n, ev);
 		} else if (node_is(n, "attributes")) {
-			/* Probe and function locations belong to kernel events, which this
-			 * daemon cannot create; only their shape is checked. */
+			/* A user-space probe's location is read; kprobe and function
+			 * locations (refused by our kernel domain) only checked. */
 			xmlNodePtr kind = xmlFirstElementChild(n);
 			bool known = false;
 
@@ -833,6 +895,9 @@ static int read_event(xmlNodePtr node, int domain_type, struct event_spec *ev)
 				known = known || node_is(kind, attribute_kinds[i]);
 			if (!known)
 				r = LTTNG_ERR_LOAD_INVALID_CONFIG;
+			else if (node_is(kind, "userspace_probe_function_attributes") ||
+				 node_is(kind, "userspace_probe_tracepoint_attributes"))
+				r = read_uprobe(kind, ev);
 		}
 		if (r != LTTNG_OK)
 			return r;
@@ -860,7 +925,17 @@ static int put_event(struct loader *l, const char *name, int type, int loglevel_
 		.bytecode_len = filter_len ? (uint32_t) sizeof(struct wire_bytecode) : 0,
 	};
 	struct wire_bytecode empty_program = { 0 };
-	int r = payload_put(l, &we, sizeof(we));
+	struct buffer location;
+	int r;
+
+	/* The location's length goes in the header: encoded first. */
+	buffer_init(&location);
+	if (ev && ev->uprobe && codec_encode_uprobe(&location, ev->uprobe) < 0) {
+		buffer_fini(&location);
+		return LTTNG_ERR_NOMEM;
+	}
+	we.userspace_probe_location_len = (uint32_t) location.size;
+	r = payload_put(l, &we, sizeof(we));
 
 	if (r == LTTNG_OK)
 		r = payload_put(l, name, we.name_len);
@@ -875,6 +950,9 @@ static int put_event(struct loader *l, const char *name, int type, int loglevel_
 		r = payload_put(l, ev->filter, filter_len);
 	if (r == LTTNG_OK && filter_len)
 		r = payload_put(l, &empty_program, sizeof(empty_program));
+	if (r == LTTNG_OK && location.size)
+		r = payload_put(l, location.data, location.size);
+	buffer_fini(&location);
 	return r;
 }
 
@@ -893,6 +971,20 @@ static int enable_event(struct loader *l, const struct event_spec *ev, int domai
 	if (r != LTTNG_OK)
 		return r;
 	l->req->u.enable.length = (uint32_t) l->payload.size;
+	if (ev->uprobe) {
+		/* The binary goes with the rule, as liblttng-ctl sends it (the
+		 * daemon reads its symbols or SDT notes through this fd). */
+		int fd = open(ev->uprobe->binary_path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			log_warn("User-space probe %s: cannot open %s: %s", ev->name,
+				 ev->uprobe->binary_path, strerror(errno));
+			return LTTNG_ERR_PROBE_LOCATION_INVAL;
+		}
+		r = request_run_with_fd(l, fd);
+		close(fd);
+		return r;
+	}
 	return request_run(l);
 }
 
