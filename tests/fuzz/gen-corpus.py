@@ -640,6 +640,47 @@ def corpus_session_xml():
     }
 
 
+# ---- proc connector messages (linux/netlink.h, connector.h, cn_proc.h) -------------
+
+CN_IDX_PROC = 1
+CN_VAL_PROC = 1
+PROC_EVENT = {'none': 0, 'fork': 1, 'exec': 2, 'uid': 4, 'gid': 0x40, 'sid': 0x80,
+              'comm': 0x200, 'exit': 0x80000000}
+
+
+def proc_msg(what, ts, body, idx=CN_IDX_PROC, nl_len=None, cn_len=None):
+    """One netlink message (nlmsghdr 16 B) holding a cn_msg (20 B) whose data is a
+    proc_event: what u32, cpu u32, timestamp_ns u64, then the event's union."""
+    ev = struct.pack('<IIQ', PROC_EVENT[what], 0, ts) + body
+    cn = struct.pack('<IIIIHH', idx, CN_VAL_PROC, 0, 0, len(ev) if cn_len is None else cn_len, 0)
+    msg = cn + ev
+    length = 16 + len(msg) if nl_len is None else nl_len
+    out = struct.pack('<IHHII', length, 3, 0, 0, 0) + msg
+    return out + b'\0' * ((4 - len(out) % 4) % 4)
+
+
+def corpus_kproc():
+    fork = proc_msg('fork', 10, struct.pack('<iiii', 100, 100, 200, 200))
+    thread = proc_msg('fork', 11, struct.pack('<iiii', 200, 200, 201, 200))
+    exec_ = proc_msg('exec', 12, struct.pack('<ii', 200, 200))
+    uid = proc_msg('uid', 13, struct.pack('<iiII', 200, 200, 994, 994))
+    gid = proc_msg('gid', 14, struct.pack('<iiII', 200, 200, 993, 993))
+    comm = proc_msg('comm', 15, struct.pack('<ii', 200, 200) + b'lttng-test-work\0')
+    exit_ = proc_msg('exit', 16, struct.pack('<iiIIii', 200, 200, 0, 17, 100, 100))
+    ack = proc_msg('none', 1, struct.pack('<I', 0))
+    return {
+        'all-kinds': ack + fork + thread + exec_ + uid + gid + comm + exit_,
+        'fork': fork,
+        'uid-changes': fork + b''.join(proc_msg('uid', 20 + i, struct.pack('<iiII', 200, 200, i, i))
+                                       for i in range(6)),
+        'short-event': proc_msg('fork', 10, struct.pack('<ii', 1, 1)),
+        'cn-len-past-end': proc_msg('uid', 13, struct.pack('<iiII', 1, 1, 0, 0), cn_len=4000),
+        'nl-len-short': proc_msg('uid', 13, struct.pack('<iiII', 1, 1, 0, 0), nl_len=8),
+        'other-connector': proc_msg('fork', 10, struct.pack('<iiii', 1, 1, 2, 2), idx=2),
+        'truncated': (fork + uid)[:-3],
+    }
+
+
 def write_corpus(root, target, seeds):
     d = os.path.join(root, target)
     os.makedirs(d, exist_ok=True)
@@ -663,6 +704,7 @@ def main():
     total += write_corpus(root, 'consumer_decode_request', corpus_consumer_request())
     total += write_corpus(root, 'consumer_decode_reply', corpus_consumer_reply())
     total += write_corpus(root, 'session_xml_load', corpus_session_xml())
+    total += write_corpus(root, 'kproc_parse', corpus_kproc())
     print('wrote %d seeds under %s' % (total, root))
 
 

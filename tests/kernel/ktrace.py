@@ -290,6 +290,19 @@ def find_kernel_dir(path):
     sys.exit("no kernel trace (kernel/metadata) under %s" % path)
 
 
+def _repair_unseen_switch(events, indexes, prev_tid, believed):
+    """Some tasks never appear in ftrace's records on this kind of machine (the
+    threads of its PID 1: neither their events nor the switches away from
+    them), so a switch from such a task to one we trace is never recorded. A
+    sched_switch whose prev_tid is not the task the CPU's last switch went to
+    shows it: that task recorded nothing, so the events inferred since then
+    were prev_tid's (events before a CPU's first switch too)."""
+    if believed == prev_tid:
+        return
+    for i in indexes:
+        events[i] = events[i]._replace(tid=prev_tid)
+
+
 def read_lttng(path):
     """(events, LttngInfo) of our kernel trace."""
     bt2 = _bt2()
@@ -297,6 +310,7 @@ def read_lttng(path):
     info = LttngInfo()
     events = []
     current = {}              # cpu -> tid, from sched_switch
+    pending = {}              # cpu -> indexes of events whose tid was inferred since its last switch
     last_ts = {}              # stream key -> last clock value
     stream_cpu = {}           # stream key -> CPU from its file name
     first_env = True
@@ -355,8 +369,15 @@ def read_lttng(path):
             if cf is not None:
                 ctx.update(conv(bt2, cf))
         tid = ctx.get("tid")
-        if tid is None and "tid" not in ctx:
+        inferred = tid is None and "tid" not in ctx
+        if inferred:
             tid = current.get(cpu)
+        if ev.name == "sched_switch" and "prev_tid" in fields:
+            _repair_unseen_switch(events, pending.pop(cpu, []), fields["prev_tid"], tid)
+            if inferred:
+                tid = fields["prev_tid"]
+        elif inferred:
+            pending.setdefault(cpu, []).append(len(events))
         events.append(Event(ts, cpu, tid, ev.name, fields, ctx))
         if ev.name == "sched_switch" and "next_tid" in fields:
             current[cpu] = fields["next_tid"]

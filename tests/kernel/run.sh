@@ -1329,7 +1329,16 @@ case_q() {
 	check "track -k --uid $uid (su)" lttng_ok cli.log track -k -s su --uid "$uid"
 	check "track -k --gid $gid (sg)" lttng_ok cli.log track -k -s sg --gid "$gid"
 	check "track -k --vuid $uid (sv)" lttng_ok cli.log track -k -s sv --vuid "$uid"
-	for s in su sg sv; do check "lttng start $s" session_start $s; done
+	# sx: read every 2 s, so its records are read after the workload below is gone;
+	# that workload writes 3 times as root, then becomes the user and writes 3
+	# more: the process events (kproc-feed.c) tell the consumer who it was when.
+	check "session sx: a channel read every 2 s, contexts pid tid procname, --syscall write, track -k --uid $uid" \
+		bash -c "lttng create sx --output '$dir/sx' >>cli.log 2>&1 &&
+			lttng enable-channel -k -s sx --read-timer 2000000 slow >>cli.log 2>&1 &&
+			lttng add-context -k -s sx -c slow -t pid -t tid -t procname >>cli.log 2>&1 &&
+			lttng enable-event -k -s sx -c slow --syscall write >>cli.log 2>&1 &&
+			lttng track -k -s sx --uid $uid >>cli.log 2>&1"
+	for s in su sg sv sx; do check "lttng start $s" session_start $s; done
 	# The workload reads the host's /proc under the work dir: let the user through.
 	chmod o+x "$(dirname "$dir")" "$dir"
 	wl_runner=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
@@ -1353,6 +1362,22 @@ case_q() {
 			if (!keep) n++ } END { print n + 0 }' $s.dump)
 		check "$s: no write of another process, root's included (got $others)" test "$others" = 0
 	done
+	check "a workload of root that becomes lttng-test-ktrack after 3 of its 6 writes, ready" \
+		start_workload x --open 0 --read 0 --write 6 --become "3:$uid:$gid" --sleep 0 --fork 0 \
+		--threads 0
+	go_workload x
+	check "it ran and is gone" wait_workload x
+	check "lttng stop sx" session_stop sx
+	check "lttng destroy sx" session_destroy sx
+	check "sx: the trace is read" kdump "$dir/sx" sx.dump
+	n=$(count_ev sx.dump syscall_entry_write "pid=$wl_pid_x" "fd=4" "procname=lttng-test-work")
+	check "sx: the 3 writes made as the user, with the process's name (got $n)" test "$n" = 3
+	n=$(count_ev sx.dump syscall_entry_write "pid=$wl_pid_u" "fd=4" "procname=lttng-test-work")
+	check "sx: the user's workload's 6 writes (got $n)" test "$n" = 6
+	others=$(awk -F'\t' -v p="pid=$wl_pid_u" -v q="pid=$wl_pid_x" '$1 ~ /^syscall_/ { keep = 0
+		for (i = 2; i <= NF; i++) if ($i == p || $i == q) keep = 1
+		if (!keep) n++ } END { print n + 0 }' sx.dump)
+	check "sx: no write of another process (got $others)" test "$others" = 0
 	stop_daemon "$sd"
 }
 

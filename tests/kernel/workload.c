@@ -17,7 +17,9 @@
  *   - N x openat(AT_FDCWD, FILE, O_RDONLY) then close() of that fd;
  *   - M x lseek(file_fd, 0) + read(file_fd, K bytes) (every read returns K when
  *     FILE has at least K bytes);
- *   - W x write(devnull_fd, B bytes);
+ *   - W x write(devnull_fd, B bytes) (--become N:UID:GID: before write N, counted
+ *     from 0, the process takes real, effective and saved ids GID and UID with
+ *     setresgid(2) and setresuid(2));
  *   - S x nanosleep(1 ms) (the nanosleep system call, not clock_nanosleep);
  *   - F x fork(); the child execs EXEC (argv: EXEC, no other argument) or
  *     _exit(127); the parent waits for it (wait4);
@@ -50,6 +52,7 @@
 #include <unistd.h>
 
 static const char *file_path = "/etc/passwd";
+static long become_after = -1, become_uid = -1, become_gid = -1;
 static long n_open = 10, n_read = 10, read_bytes = 64, n_write = 10, write_bytes = 1;
 static long n_sleep = 3, n_fork = 1, n_thread = 0, thread_opens = -1;
 static const char *exec_path = "/bin/true";
@@ -163,6 +166,7 @@ int main(int argc, char **argv)
 		{ "thread-opens", required_argument, NULL, 'x' },
 		{ "go-file", required_argument, NULL, 'g' },
 		{ "proc", required_argument, NULL, 'P' },
+		{ "become", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -173,7 +177,7 @@ int main(int argc, char **argv)
 	char *wbuf, *rbuf, byte;
 	int c, go_fd = 0, file_fd, devnull_fd;
 
-	while ((c = getopt_long(argc, argv, "p:n:m:k:w:b:s:f:e:t:x:g:P:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:n:m:k:w:b:s:f:e:t:x:g:P:B:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': file_path = optarg; break;
 		case 'n': n_open = parse_count("--open", optarg); break;
@@ -188,6 +192,13 @@ int main(int argc, char **argv)
 		case 'x': thread_opens = parse_count("--thread-opens", optarg); break;
 		case 'g': go_file = optarg; break;
 		case 'P': proc_dir = optarg; break;
+		case 'B':
+			if (sscanf(optarg, "%ld:%ld:%ld", &become_after, &become_uid, &become_gid) != 3 ||
+			    become_after < 0 || become_uid < 0 || become_gid < 0) {
+				fprintf(stderr, "--become N:UID:GID\n");
+				return 2;
+			}
+			break;
 		default: usage();
 		}
 	}
@@ -284,9 +295,14 @@ int main(int argc, char **argv)
 			fail("read (is the file shorter than --read-bytes?)");
 		}
 	}
-	for (long i = 0; i < n_write; i++)
+	for (long i = 0; i < n_write; i++) {
+		if (i == become_after && become_uid >= 0 &&
+		    (syscall(SYS_setresgid, become_gid, become_gid, become_gid) != 0 ||
+		     syscall(SYS_setresuid, become_uid, become_uid, become_uid) != 0))
+			fail("setresgid/setresuid (--become)");
 		if (syscall(SYS_write, devnull_fd, wbuf, (size_t)write_bytes) != write_bytes)
 			fail("write");
+	}
 	for (long i = 0; i < n_sleep; i++) {
 		struct timespec ts = { 0, 1000000 };
 

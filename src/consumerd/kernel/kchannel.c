@@ -11,6 +11,7 @@
 
 #include "kchannel.h"
 #include "kmetadata.h"
+#include "kproc-feed.h"
 #include "ktrace.h"
 #include "log.h"
 #include "output-dir.h"
@@ -93,6 +94,8 @@ static int load_raw_data(struct kchannel *ch)
 
 static void read_all(struct kchannel *ch, unsigned pages)
 {
+	/* The process events queued so far first: they may speak of these records. */
+	kproc_feed_drain(ch->trace->feed);
 	for (unsigned i = 0; i < ch->cpu_count; i++)
 		(void) kstream_read(&ch->streams[i], pages);
 }
@@ -178,6 +181,7 @@ int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const u
 	if (kchannel_freeze(ch) < 0)
 		return -EIO;
 	ch->conv.cpu = s->cpu;
+	ktask_set_time(ch->conv.tasks, ts);
 	kevent_observe(ev, &ch->conv, rec, len);
 	/* The trackers: the record's task (the statedump's records are written by
 	 * this daemon: always kept). */
@@ -440,6 +444,7 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 		kchannel_free(ch);
 		return -ENOMEM;
 	}
+	ktask_use_feed(ch->conv.tasks, t->feed);
 	for (unsigned i = 0; i < ch->cpu_count; i++)
 		ch->streams[i].fd = ch->streams[i].stats_fd = -1;
 	tep_set_long_size(ch->tep, (int) sizeof(long));

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Kernel traces and channels by key; see kernel-consumer.h. */
 #include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "kchannel.h"
 #include "kernel-consumer.h"
+#include "kproc-feed.h"
 #include "kstatedump.h"
 #include "ktrace.h"
 #include "log.h"
@@ -14,7 +17,15 @@
 struct kernel_consumer {
 	sd_event *loop;
 	struct list_node traces; /* struct ktrace */
+	struct kproc_feed *feed; /* NULL where the kernel refuses process events */
+	sd_event_source *feed_source;
 };
+
+static int feed_ready_cb(sd_event_source *src, int fd, uint32_t revents, void *userdata)
+{
+	kproc_feed_drain(userdata);
+	return 0;
+}
 
 struct kernel_consumer *kernel_consumer_new(sd_event *loop)
 {
@@ -24,6 +35,15 @@ struct kernel_consumer *kernel_consumer_new(sd_event *loop)
 		return NULL;
 	kc->loop = loop;
 	list_init(&kc->traces);
+	kc->feed = kproc_feed_open("/proc");
+	if (!kc->feed) {
+		log_info("Process events (netlink proc connector) unavailable: %s; tasks are "
+			 "looked up in /proc when their records are read", strerror(errno));
+	} else if (sd_event_add_io(loop, &kc->feed_source, kproc_feed_fd(kc->feed), EPOLLIN,
+				   feed_ready_cb, kc->feed) < 0) {
+		kproc_feed_free(kc->feed);
+		kc->feed = NULL;
+	}
 	return kc;
 }
 
@@ -44,6 +64,8 @@ void kernel_consumer_free(struct kernel_consumer *kc)
 		return;
 	list_for_each_entry_safe(t, tmp, &kc->traces, link)
 		trace_destroy(t);
+	sd_event_source_disable_unref(kc->feed_source);
+	kproc_feed_free(kc->feed);
 	free(kc);
 }
 
@@ -85,6 +107,7 @@ int kernel_add_trace(struct kernel_consumer *kc, const struct consumer_wire_kern
 	r = ktrace_new(m, kc->loop, &t);
 	if (r < 0)
 		return r;
+	t->feed = kc->feed;
 	list_append(&kc->traces, &t->link);
 	return 0;
 }

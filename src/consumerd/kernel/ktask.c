@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kproc-feed.h"
 #include "ktask.h"
 #include "procfs.h"
 
@@ -21,6 +22,9 @@ struct ktask_cache {
 	char saved_tgids[512]; /* "" when not used */
 	uint64_t saved_read_ns; /* when saved_tgids was last read, 0: never */
 	int32_t *map_tid, *map_tgid; /* open addressing, TGID_SLOTS each */
+	const struct kproc_feed *feed; /* NULL: none */
+	uint64_t now;		       /* the time of the record being converted */
+	struct ktask merged;	       /* what ktask_get returned last, from the feed */
 	struct ktask slots[SLOTS];
 };
 
@@ -148,14 +152,14 @@ static struct ktask *slot(struct ktask_cache *c, int32_t tid)
 
 /* Reads <proc_root>/<id>/<name> into buf (NUL-terminated): false when the task or
  * the file is not there, or it is empty. One read: these files fit. */
-static bool read_task_file(const struct ktask_cache *c, int32_t id, const char *name, char *buf,
+static bool read_task_file(const char *root, int32_t id, const char *name, char *buf,
 			   size_t size)
 {
 	char path[320];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%d/%s", c->proc_root, id, name);
+	snprintf(path, sizeof(path), "%s/%d/%s", root, id, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -169,7 +173,7 @@ static bool read_task_file(const struct ktask_cache *c, int32_t id, const char *
 
 /* The innermost pid of a task's NSpid line in /proc/<id>/status, and how many
  * namespaces it spans; 0 when the task is gone. */
-static int32_t innermost_nspid(const struct ktask_cache *c, int32_t id, int *levels)
+static int32_t innermost_nspid(const char *root, int32_t id, int *levels)
 {
 	char buf[4096];
 	long v = 0;
@@ -177,7 +181,7 @@ static int32_t innermost_nspid(const struct ktask_cache *c, int32_t id, int *lev
 	*levels = 0;
 	if (id <= 0)
 		return 0;
-	if (!read_task_file(c, id, "status", buf, sizeof(buf)))
+	if (!read_task_file(root, id, "status", buf, sizeof(buf)))
 		return 0;
 	*levels = procfs_status_nspid(buf, &v);
 	return *levels ? (int32_t) v : 0;
@@ -185,18 +189,18 @@ static int32_t innermost_nspid(const struct ktask_cache *c, int32_t id, int *lev
 
 /* The virtual ids: the task's, its process's, its parent's in the task's pid
  * namespace (0 when the parent is outside it, as LTTng gives). */
-static void load_virtual_ids(const struct ktask_cache *c, struct ktask *t)
+static void load_virtual_ids(const char *root, struct ktask *t)
 {
 	int levels, plevels;
-	int32_t v = innermost_nspid(c, t->tid, &levels);
+	int32_t v = innermost_nspid(root, t->tid, &levels);
 
 	t->vtid = v ? v : t->tid;
-	t->vpid = t->tgid == t->tid ? t->vtid : innermost_nspid(c, t->tgid, &plevels);
+	t->vpid = t->tgid == t->tid ? t->vtid : innermost_nspid(root, t->tgid, &plevels);
 	if (!t->vpid)
 		t->vpid = t->tgid;
 	t->vppid = t->ppid;
 	if (levels > 1) {
-		v = innermost_nspid(c, t->ppid, &plevels);
+		v = innermost_nspid(root, t->ppid, &plevels);
 		t->vppid = plevels == levels ? v : 0;
 	}
 }
@@ -205,14 +209,14 @@ static void load_virtual_ids(const struct ktask_cache *c, struct ktask *t)
  * ("inside outside count" lines, outside as this process sees it); 65534 (the
  * overflow id) when the namespace does not map it, the id itself when the map
  * cannot be read. */
-static int32_t in_own_namespace(const struct ktask_cache *c, int32_t tid, const char *map,
+static int32_t in_own_namespace(const char *root, int32_t tid, const char *map,
 				int32_t id)
 {
 	char buf[1024], *line, *save = NULL;
 
 	if (id < 0)
 		return id;
-	if (!read_task_file(c, tid, map, buf, sizeof(buf)))
+	if (!read_task_file(root, tid, map, buf, sizeof(buf)))
 		return id;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long inside, outside, count;
@@ -226,7 +230,7 @@ static int32_t in_own_namespace(const struct ktask_cache *c, int32_t tid, const 
 
 /* Reads "Name:", "Tgid:", "PPid:" of /proc/<tid>/status and prio/nice of stat;
  * false when the task is not in /proc (t is then a stub). */
-static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
+static bool load(const char *root, struct ktask *t, int32_t tid)
 {
 	char buf[4096];
 
@@ -237,7 +241,7 @@ static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	if (tid <= 0)
 		return false;
 	/* /proc/<tid> answers for threads too (they are just not listed). */
-	if (!read_task_file(c, tid, "status", buf, sizeof(buf)))
+	if (!read_task_file(root, tid, "status", buf, sizeof(buf)))
 		return false;
 	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (!strncmp(line, "Name:\t", 6)) {
@@ -254,9 +258,9 @@ static bool load(struct ktask_cache *c, struct ktask *t, int32_t tid)
 			t->gid = t->vgid = atoi(line + 5);
 		}
 	}
-	t->vuid = in_own_namespace(c, tid, "uid_map", t->uid);
-	t->vgid = in_own_namespace(c, tid, "gid_map", t->gid);
-	if (read_task_file(c, tid, "stat", buf, sizeof(buf))) {
+	t->vuid = in_own_namespace(root, tid, "uid_map", t->uid);
+	t->vgid = in_own_namespace(root, tid, "gid_map", t->gid);
+	if (read_task_file(root, tid, "stat", buf, sizeof(buf))) {
 		char *p;
 		long prio = 0, nice = 0;
 
@@ -276,7 +280,7 @@ static void load_all(struct ktask_cache *c, struct ktask *t, int32_t tid)
 	/* A task still in /proc is what /proc says (its TID reused between its
 	 * record and now would take a wrap of the pid space within a read period);
 	 * for one that is gone, what ftrace saw (saved_tgids) is all there is. */
-	if (load(c, t, tid)) {
+	if (load(c->proc_root, t, tid)) {
 		if (c->saved_tgids[0])
 			map_put(c, tid, t->tgid);
 	} else {
@@ -285,16 +289,50 @@ static void load_all(struct ktask_cache *c, struct ktask *t, int32_t tid)
 		if (tgid)
 			t->tgid = tgid;
 	}
-	load_virtual_ids(c, t);
+	load_virtual_ids(c->proc_root, t);
 }
 
-const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
+/* The table's own entry of tid (what /proc, saved_tgids and the records said). */
+static struct ktask *cached(struct ktask_cache *c, int32_t tid)
 {
 	struct ktask *t = slot(c, tid);
 
 	if (!t->valid || t->tid != tid)
 		load_all(c, t, tid);
 	return t;
+}
+
+const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
+{
+	const struct ktask *t = cached(c, tid);
+	const struct ktask *then = c->feed ? kproc_feed_at(c->feed, tid, c->now) : NULL;
+
+	if (!then)
+		return t;
+	/* The process events knew the task at the record's time: ids, credentials and
+	 * name from them; priority and nice from the table (the records update them). */
+	c->merged = *then;
+	c->merged.prio = t->prio;
+	c->merged.nice = t->nice;
+	return &c->merged;
+}
+
+void ktask_use_feed(struct ktask_cache *c, const struct kproc_feed *feed)
+{
+	c->feed = feed;
+}
+
+void ktask_set_time(struct ktask_cache *c, uint64_t ts)
+{
+	c->now = ts;
+}
+
+bool ktask_read(const char *proc_root, int32_t tid, struct ktask *t)
+{
+	bool alive = load(proc_root, t, tid);
+
+	load_virtual_ids(proc_root, t);
+	return alive;
 }
 
 void ktask_learn(struct ktask_cache *c, int32_t tid)
@@ -307,7 +345,7 @@ void ktask_learn(struct ktask_cache *c, int32_t tid)
 
 void ktask_set_comm(struct ktask_cache *c, int32_t tid, const char *comm, unsigned len)
 {
-	struct ktask *t = (struct ktask *) ktask_get(c, tid);
+	struct ktask *t = cached(c, tid);
 
 	memset(t->comm, 0, sizeof(t->comm));
 	memcpy(t->comm, comm, len < KTASK_COMM_LEN - 1 ? len : KTASK_COMM_LEN - 1);
@@ -316,7 +354,7 @@ void ktask_set_comm(struct ktask_cache *c, int32_t tid, const char *comm, unsign
 
 void ktask_set_prio(struct ktask_cache *c, int32_t tid, int32_t lttng_prio)
 {
-	((struct ktask *) ktask_get(c, tid))->prio = lttng_prio;
+	cached(c, tid)->prio = lttng_prio;
 }
 
 void ktask_fork(struct ktask_cache *c, int32_t parent, int32_t child)
@@ -328,7 +366,7 @@ void ktask_fork(struct ktask_cache *c, int32_t parent, int32_t child)
 	/* The child as /proc shows it (a thread of the parent's process or a new one);
 	 * gone already: a new process named as its parent. */
 	snprintf(path, sizeof(path), "%s/%d", c->proc_root, child);
-	if (access(path, F_OK) == 0 && load(c, t, child)) {
+	if (access(path, F_OK) == 0 && load(c->proc_root, t, child)) {
 		if (c->saved_tgids[0])
 			map_put(c, child, t->tgid);
 	} else {
@@ -343,7 +381,7 @@ void ktask_fork(struct ktask_cache *c, int32_t parent, int32_t child)
 			t->ppid = tgid == p.tgid ? p.ppid : p.tgid;
 		}
 	}
-	load_virtual_ids(c, t);
+	load_virtual_ids(c->proc_root, t);
 }
 
 void ktask_exit(struct ktask_cache *c, int32_t tid)

@@ -13,6 +13,7 @@
 
 #include "buffer.h"
 #include "kmetadata.h"
+#include "kproc-feed.h"
 #include "ktask.h"
 #include "list.h"
 #include "metadata-file.h"
@@ -43,6 +44,7 @@ struct ktrace {
 		size_t count;
 	} trackers[CONSUMER_KERNEL_TRACKER_COUNT];
 	bool any_tracker; /* one of them filters */
+	struct kproc_feed *feed; /* the consumer's process events; NULL: none */
 };
 
 /* Replaces one tracker's set (all: no filter); 0 or -ENOMEM. */
