@@ -54,6 +54,11 @@ struct consumer_channel {
 	sd_event_source *switch_timer;
 	sd_event_source *read_timer;
 	uint64_t switch_timer_us, read_timer_us;
+	/* What opening its files again (a rotation) needs. */
+	uid_t uid;
+	gid_t gid;
+	uint64_t tracefile_size, tracefile_count;
+	uint8_t uuid[16]; /* metadata */
 	char name[CONSUMER_NAME_MAX];
 };
 
@@ -185,6 +190,10 @@ static int write_one_packet(struct consumer_stream *s)
 /* Writes at most `budget` readable sub-buffers; true when more may be readable. */
 static bool stream_read_some(struct consumer_stream *s, unsigned budget)
 {
+	/* No files (a snapshot channel, or between a rotation's close and the next
+	 * directory): what is recorded stays in the buffers. */
+	if (!s->channel->has_output)
+		return false;
 	for (unsigned i = 0; i < budget; i++) {
 		int r = lttng_ust_ctl_get_next_subbuf(s->ust);
 
@@ -398,17 +407,16 @@ static int create_ring_buffers(struct consumer_channel *ch, const struct consume
 	return ch->stream_count ? 0 : -EINVAL;
 }
 
-static int open_stream_files(struct consumer_channel *ch, const struct consumer_wire_add_channel *msg,
-			     int dir_fd)
+static int open_stream_files(struct consumer_channel *ch, int dir_fd)
 {
 	for (unsigned i = 0; i < ch->stream_count; i++) {
 		struct consumer_stream *s = &ch->streams[i];
 		char name[CONSUMER_NAME_MAX + 16];
 		int err = 0;
 
-		snprintf(name, sizeof(name), "%s_%d", msg->name, s->cpu);
-		s->file = stream_file_open(dir_fd, name, msg->tracefile_size, msg->tracefile_count,
-					   msg->uid, msg->gid, true, &err);
+		snprintf(name, sizeof(name), "%s_%d", ch->name, s->cpu);
+		s->file = stream_file_open(dir_fd, name, ch->tracefile_size, ch->tracefile_count,
+					   ch->uid, ch->gid, true, &err);
 		if (!s->file)
 			return err ? err : -EIO;
 	}
@@ -482,6 +490,10 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	ch->switch_timer_us = msg->switch_timer_us;
 	ch->read_timer_us = msg->read_timer_us;
 	memcpy(ch->name, msg->name, sizeof(ch->name));
+	ch->uid = msg->uid;
+	ch->gid = msg->gid;
+	ch->tracefile_size = msg->tracefile_size;
+	ch->tracefile_count = msg->tracefile_count;
 	ch->has_output = msg->directory[0] != '\0';
 	list_append(&set->channels, &ch->link);
 	fs_identity_enter(msg->uid, msg->gid, &identity);
@@ -491,7 +503,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	if (r == 0)
 		r = create_ring_buffers(ch, msg);
 	if (r == 0 && ch->has_output)
-		r = open_stream_files(ch, msg, dir_fd);
+		r = open_stream_files(ch, dir_fd);
 	fs_identity_leave(&identity);
 	if (r == 0 && ch->has_output)
 		watch_trace_dir(ch, msg->directory);
@@ -535,6 +547,9 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	ch->key = msg->key;
 	ch->session_id = msg->session_id;
 	ch->is_metadata = true;
+	ch->uid = msg->uid;
+	ch->gid = msg->gid;
+	memcpy(ch->uuid, msg->uuid, sizeof(ch->uuid));
 	snprintf(ch->name, sizeof(ch->name), "metadata");
 	list_append(&set->channels, &ch->link);
 	fs_identity_enter(msg->uid, msg->gid, &identity);
@@ -559,6 +574,8 @@ int channel_push_metadata(struct channel_set *set, const struct consumer_wire_pu
 
 	if (!ch || !ch->is_metadata)
 		return -ENOENT;
+	if (!ch->metadata)
+		return 0; /* closed by a rotation: the next directory gets the whole text */
 	if (msg->reset) {
 		r = metadata_file_truncate(ch->metadata);
 		if (r < 0)
@@ -588,6 +605,72 @@ int channel_flush(struct channel_set *set, uint64_t key)
 		(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 0);
 	channel_drain(ch);
 	return ch->write_error;
+}
+
+/* Opens the channel's files (metadata: an empty one) in directory. */
+static int reopen_files(struct consumer_channel *ch, const char *directory)
+{
+	struct fs_identity identity;
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	fs_identity_enter(ch->uid, ch->gid, &identity);
+	r = output_dir_make(directory, ch->uid, ch->gid, &dir_fd);
+	if (r == 0 && ch->is_metadata) {
+		ch->metadata = metadata_file_open(dir_fd, ch->uuid, ch->uid, ch->gid, &r);
+		if (ch->metadata)
+			metadata_file_set_packing(ch->metadata, true);
+	} else if (r == 0) {
+		r = open_stream_files(ch, dir_fd);
+	}
+	fs_identity_leave(&identity);
+	if (r < 0)
+		return log_error_errno(r, "Channel %s: cannot start its files in %s", ch->name,
+				       directory);
+	watch_trace_dir(ch, directory);
+	return 0;
+}
+
+int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *msg)
+{
+	struct consumer_channel *ch = channel_find(set, msg->key);
+	int r;
+
+	if (!ch)
+		return -ENOENT;
+	if (!ch->is_metadata) {
+		/* Whatever is recorded until now goes to the files being closed; every
+		 * stream ends its chunk with a packet, an empty one if need be (as
+		 * LTTng's chunks: no stream file of a chunk is empty). */
+		for (unsigned i = 0; i < ch->stream_count && ch->has_output; i++)
+			(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 0);
+		channel_drain(ch);
+	}
+	r = ch->write_error;
+	for (unsigned i = 0; i < ch->stream_count; i++) {
+		if (ch->streams[i].file)
+			stream_file_close(ch->streams[i].file);
+		ch->streams[i].file = NULL;
+	}
+	if (ch->metadata)
+		metadata_file_close(ch->metadata);
+	ch->metadata = NULL;
+	ch->metadata_length = 0;
+	dir_watch_release(set->dirs, ch->dir_wd);
+	ch->dir_wd = -1;
+	/* Without files, nothing is drained: the buffers keep it for the next ones. */
+	ch->has_output = false;
+	ch->write_error = 0;
+	if (msg->directory[0]) {
+		int e = reopen_files(ch, msg->directory);
+
+		if (e < 0) {
+			ch->write_error = e;
+			return e;
+		}
+		ch->has_output = !ch->is_metadata;
+	}
+	return r;
 }
 
 int channel_destroy(struct channel_set *set, uint64_t key)

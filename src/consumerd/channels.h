@@ -40,6 +40,9 @@ int channel_push_metadata(struct channel_set *set, const struct consumer_wire_pu
 			  const char *text);
 /* Final flush of every stream and drain of what is readable. */
 int channel_flush(struct channel_set *set, uint64_t key);
+/* Finishes the channel's files (every packet recorded so far written, closed)
+ * and, with a directory, starts new ones there (doc/protocol/consumer.md, ROTATE). */
+int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *msg);
 /* Drains, closes the files and frees the channel. */
 int channel_destroy(struct channel_set *set, uint64_t key);
 /* Copies the channel's buffered packets (the newest packets_per_stream of each

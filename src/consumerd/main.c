@@ -116,7 +116,7 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 
 		return reply_stats(fd, r, discarded, lost);
 	}
-	default: /* ADD_CHANNEL, ADD_METADATA, PUSH_METADATA: user space */
+	default: /* ADD_CHANNEL, ADD_METADATA, PUSH_METADATA: user space; ROTATE: not yet */
 		return reply_status(fd, -EOPNOTSUPP, 0);
 	}
 }
@@ -161,6 +161,8 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 							      req.u.push.text), 0);
 	case CONSUMER_MSG_SNAPSHOT:
 		return reply_status(fd, channel_snapshot(&c->channels, req.u.snapshot), 0);
+	case CONSUMER_MSG_ROTATE:
+		return reply_status(fd, channel_rotate(&c->channels, req.u.rotate), 0);
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 		return reply_status(fd, channel_flush(&c->channels, req.u.key), 0);
 	case CONSUMER_MSG_DESTROY_CHANNEL:

@@ -334,6 +334,32 @@ struct wire_rotation_info {
 } PACKED;
 _Static_assert(sizeof(struct wire_rotation_info) == 4362, "rotation info reply 4362 bytes");
 
+/* ROTATE_SESSION reply data: the rotation's id, the index of the chunk it archives
+ * (T:include/lttng/rotate-internal.h, lttng_rotate_session_return). */
+struct wire_rotate_reply {
+	uint64_t rotation_id;
+} PACKED;
+_Static_assert(sizeof(struct wire_rotate_reply) == 8, "rotate reply 8 bytes");
+
+/* A trace archive's location as a DESTROY reply carries it after its rotation state
+ * (T:include/lttng/location-internal.h, lttng_trace_archive_location_comm), then
+ * the path(s) with their NUL. */
+struct wire_archive_location {
+	int8_t type; /* enum lttng_trace_archive_location_type: LOCAL 1, RELAY 2 */
+	union {
+		struct {
+			uint32_t absolute_path_len; /* with the NUL */
+		} PACKED local;
+		struct {
+			uint32_t hostname_len;
+			int8_t protocol;
+			uint16_t control_port, data_port;
+			uint32_t relative_path_len;
+		} PACKED relay;
+	} PACKED types;
+} PACKED;
+_Static_assert(sizeof(struct wire_archive_location) == 14, "archive location 14 bytes");
+
 struct wire_tracker_set_entry {
 	int32_t type;
 	union {

@@ -19,6 +19,7 @@ bool consumer_msg_is_request(uint16_t type)
 	case CONSUMER_MSG_DATA_PENDING:
 	case CONSUMER_MSG_CHANNEL_STATS:
 	case CONSUMER_MSG_SNAPSHOT:
+	case CONSUMER_MSG_ROTATE:
 		return true;
 	default:
 		return consumer_msg_is_kernel_only(type);
@@ -258,6 +259,13 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		    ret->u.snapshot->session_active > 1)
 			return -EINVAL;
 		return 0;
+	case CONSUMER_MSG_ROTATE:
+		if (payload_len != sizeof(*ret->u.rotate))
+			return -EPROTO;
+		ret->u.rotate = payload;
+		return path_field_ok(ret->u.rotate->directory, sizeof(ret->u.rotate->directory), true)
+			       ? 0
+			       : -EINVAL;
 	case CONSUMER_MSG_KERNEL_ADD_TRACE:
 		if (payload_len != sizeof(*ret->u.kernel_trace))
 			return -EPROTO;

@@ -30,6 +30,7 @@ struct consumer_request {
 			const char *text; /* head->length bytes, not NUL-terminated */
 		} push;
 		const struct consumer_wire_snapshot *snapshot;
+		const struct consumer_wire_rotate *rotate;
 		const struct consumer_wire_kernel_trace *kernel_trace;
 		const struct consumer_wire_kernel_channel *kernel_channel;
 		struct {

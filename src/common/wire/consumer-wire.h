@@ -15,9 +15,10 @@
 #include "../macros.h"
 
 #define CONSUMER_WIRE_MAGIC 0x4c43534eu /* "NSCL" */
-#define CONSUMER_WIRE_VERSION 5 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
+#define CONSUMER_WIRE_VERSION 6 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
 				* 3: the kernel messages; 4: KERNEL_SET_FILTER;
-				* 5: KERNEL_TRACK_IDS (every tracker) for TRACK_PIDS */
+				* 5: KERNEL_TRACK_IDS (every tracker) for TRACK_PIDS;
+				* 6: ROTATE */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -52,6 +53,7 @@ enum consumer_msg_type {
 	CONSUMER_MSG_KERNEL_TRACK_IDS = 18,   /* struct consumer_wire_kernel_ids + ids */
 	CONSUMER_MSG_KERNEL_SET_FILTER = 19,  /* struct consumer_wire_kernel_filter + text
 					       * + entries */
+	CONSUMER_MSG_ROTATE = 20,             /* struct consumer_wire_rotate */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -256,6 +258,18 @@ struct consumer_wire_kernel_filter {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_kernel_filter) == 24, "kernel_filter layout");
 
+/* ROTATE: the files of a channel (data or metadata; kernel: a trace key, its
+ * metadata and every channel of it) are finished and closed: every packet recorded
+ * until now is written first. With a directory, the same files start anew there
+ * (a metadata file with the whole text so far for the kernel; empty for user
+ * space, whose session daemon pushes the text again). "" closes only: what is
+ * recorded next stays in the buffers until a ROTATE gives a directory again. */
+struct consumer_wire_rotate {
+	uint64_t key;
+	char directory[CONSUMER_PATH_MAX]; /* absolute channel directory, or "" */
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_rotate) == 8 + 4096, "rotate layout");
+
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
  * ADD_CHANNEL, 1/0 of DATA_PENDING). */
 #define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
@@ -302,6 +316,8 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 		return sizeof(struct consumer_wire_status);
 	case CONSUMER_MSG_SNAPSHOT:
 		return sizeof(struct consumer_wire_snapshot);
+	case CONSUMER_MSG_ROTATE:
+		return sizeof(struct consumer_wire_rotate);
 	case CONSUMER_MSG_KERNEL_ADD_TRACE:
 		return sizeof(struct consumer_wire_kernel_trace);
 	case CONSUMER_MSG_KERNEL_ADD_CHANNEL:

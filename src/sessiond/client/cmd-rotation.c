@@ -1,34 +1,50 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Rotation commands: schedules are kept; rotating recorded data comes with the
- * trace lifecycle (issue 11), until then a rotation fails as it does in LTTng when
- * the consumer cannot rotate (doc/protocol/client.md, rotate). */
+/* Rotation commands: rotate now (client/rotation.h does it), the state the CLI polls,
+ * and the schedules (doc/protocol/client.md, doc/protocol/rotation.md). */
 #include <string.h>
 
 #include "client/commands.h"
+#include "client/rotation.h"
 
 enum lttng_error_code cmd_rotate_session(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
+	struct wire_rotate_reply reply;
+	enum lttng_error_code r = rotation_check(ctx->daemon, s);
 
-	if (!s->has_been_started)
-		return LTTNG_ERR_START_SESSION_ONCE;
-	if (s->live_timer_us)
-		return LTTNG_ERR_ROTATION_NOT_AVAILABLE;
-	if (s->output == SESSION_OUTPUT_NONE)
-		return LTTNG_ERR_NO_SESSION_OUTPUT;
-	/* Our consumer cannot rotate yet (issue 11). */
-	return LTTNG_ERR_ROTATION_FAIL_CONSUMER;
+	if (r != LTTNG_OK)
+		return r;
+	reply.rotation_id = s->chunks.index;
+	r = rotation_start(ctx->daemon, s);
+	if (r != LTTNG_OK)
+		return r;
+	return buffer_append(&ctx->reply->data, &reply, sizeof(reply)) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
 }
 
-/* No rotation ever completes here (see above), so every session is in LTTng's
- * initial state: whatever the id asked about, "no rotation". */
+/* LTTng's answer for a rotation id: the last rotation's state when it is that one,
+ * EXPIRED for an older one, NO_ROTATION before any. */
 enum lttng_error_code cmd_rotation_get_info(struct command_ctx *ctx)
 {
+	const struct session *s = ctx->session;
+	uint64_t id = ctx->req->header->u.get_rotation_info.rotation_id;
 	struct wire_rotation_info *info = buffer_append_zeroed(&ctx->reply->data, sizeof(*info));
 
 	if (!info)
 		return LTTNG_ERR_NOMEM;
-	info->status = LTTNG_ROTATION_STATE_NO_ROTATION;
+	if (!s->chunks.rotated) {
+		info->status = LTTNG_ROTATION_STATE_NO_ROTATION;
+		return LTTNG_OK;
+	}
+	if (id != s->chunks.last_id) {
+		info->status = LTTNG_ROTATION_STATE_EXPIRED;
+		return LTTNG_OK;
+	}
+	info->status = s->chunks.state;
+	if (s->chunks.state == LTTNG_ROTATION_STATE_COMPLETED) {
+		info->location_type = LTTNG_TRACE_ARCHIVE_LOCATION_TYPE_LOCAL;
+		memcpy(info->location.local_absolute_path, s->chunks.last_archive,
+		       strnlen(s->chunks.last_archive, sizeof(info->location.local_absolute_path) - 1));
+	}
 	return LTTNG_OK;
 }
 

@@ -10,6 +10,7 @@
 
 #include "client/client-op.h"
 #include "client/commands.h"
+#include "client/rotation.h"
 #include "domain/domain.h"
 #include "core/fs-as.h"
 #include "log.h"
@@ -191,12 +192,24 @@ enum lttng_error_code cmd_create_session(struct command_ctx *ctx)
 	return LTTNG_OK;
 }
 
-/* The destroy reply carries the rotation state as its command header. */
+/* The destroy reply carries the rotation state as its command header and, after
+ * the last chunk of a rotated session was archived, its location as data. */
 static int reply_destroyed(struct daemon *d, struct client_op *cop, struct client_reply *reply)
 {
-	int32_t rotation_state = LTTNG_ROTATION_STATE_NO_ROTATION;
+	const struct session *s = cop->destroyed;
+	bool archived = s && s->chunks.archived_at_destroy && s->chunks.last_archive[0] &&
+			s->chunks.state == LTTNG_ROTATION_STATE_COMPLETED;
+	int32_t rotation_state = archived ? LTTNG_ROTATION_STATE_COMPLETED
+					  : LTTNG_ROTATION_STATE_NO_ROTATION;
+	struct wire_archive_location loc = { .type = LTTNG_TRACE_ARCHIVE_LOCATION_TYPE_LOCAL };
 
 	if (buffer_append(&reply->cmd_header, &rotation_state, sizeof(rotation_state)) < 0)
+		return LTTNG_ERR_NOMEM;
+	if (!archived)
+		return LTTNG_OK;
+	loc.types.local.absolute_path_len = (uint32_t) strlen(s->chunks.last_archive) + 1;
+	if (buffer_append(&reply->data, &loc, sizeof(loc)) < 0 ||
+	    buffer_append(&reply->data, s->chunks.last_archive, loc.types.local.absolute_path_len) < 0)
 		return LTTNG_ERR_NOMEM;
 	return LTTNG_OK;
 }
@@ -205,6 +218,7 @@ enum lttng_error_code cmd_destroy_session(struct command_ctx *ctx)
 {
 	struct client_op *cop = client_op_begin(ctx, reply_destroyed);
 	struct session *s = ctx->session;
+	struct operation *op;
 
 	if (!cop)
 		return LTTNG_ERR_NOMEM;
@@ -213,7 +227,11 @@ enum lttng_error_code cmd_destroy_session(struct command_ctx *ctx)
 	 * the session freed. */
 	list_remove(&s->link);
 	cop->destroyed = move_ptr(ctx->session);
-	(void) domains_destroy(ctx->daemon, s, &cop->op);
+	/* A rotated session's last chunk is archived once its files are closed. */
+	op = rotation_on_destroy(ctx->daemon, s, &cop->op);
+	(void) domains_destroy(ctx->daemon, s, op);
+	if (op != &cop->op)
+		operation_release(ctx->daemon, op);
 	return LTTNG_OK; /* a destroy succeeds whatever its domains found */
 }
 
@@ -294,8 +312,9 @@ static size_t session_channel_count(const struct session *s)
 struct output_dirs_job {
 	struct fs_job fs;
 	struct client_op *cop;
+	bool new_chunk; /* a rotation closed the last one: the domains reopen their files */
 	unsigned count;
-	char paths[DOMAIN_INDEX_COUNT + 1][PATH_MAX];
+	char paths[DOMAIN_INDEX_COUNT + 2][PATH_MAX];
 };
 
 static int make_output_dirs(struct fs_job *fs)
@@ -315,12 +334,14 @@ static struct output_dirs_job *output_dirs_job_new(struct daemon *d, const struc
 	job->fs.gid = s->gid;
 	job->fs.work = make_output_dirs;
 	(void) copy_string(job->paths[job->count++], PATH_MAX, s->output_path);
+	if (s->chunks.dir[0])
+		(void) copy_string(job->paths[job->count++], PATH_MAX, s->chunks.dir);
 	for (size_t i = 0; i < DOMAIN_INDEX_COUNT; i++) {
 		const struct tracer_domain *impl = d->domains[i];
 
 		if (!s->domains[i].exists || !impl || !impl->output_subdir)
 			continue;
-		if ((size_t) snprintf(job->paths[job->count], PATH_MAX, "%s/%s", s->output_path,
+		if ((size_t) snprintf(job->paths[job->count], PATH_MAX, "%s/%s", session_trace_dir(s),
 				      impl->output_subdir) >= PATH_MAX) {
 			free(job);
 			return NULL;
@@ -343,10 +364,19 @@ static int start_after_output_dirs(struct daemon *d, struct output_dirs_job *job
 	if (job->fs.result < 0) {
 		log_error("Session \"%s\" cannot start: its output directory cannot be made",
 			  s->name);
-		s->has_been_started = false; /* the next start tries again */
+		if (job->new_chunk)
+			s->chunks.closed = true; /* the next start tries again */
+		else
+			s->has_been_started = false;
 		return LTTNG_ERR_CREATE_DIR_FAIL;
 	}
 	s->active = true;
+	if (job->new_chunk) {
+		int r = domains_rotate(d, s, s->chunks.dir, &job->cop->op);
+
+		if (r != LTTNG_OK)
+			return r;
+	}
 	return domains_start(d, s, &job->cop->op);
 }
 
@@ -405,14 +435,20 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 	if (!cop)
 		return LTTNG_ERR_NOMEM;
 	cop->failed = start_failed;
-	if (s->output != SESSION_OUTPUT_LOCAL || s->has_been_started) {
+	s->chunks.rotated_after_stop = false;
+	if (s->output != SESSION_OUTPUT_LOCAL || (s->has_been_started && !s->chunks.closed)) {
 		s->active = true;
 		s->has_been_started = true;
 		return domains_start(ctx->daemon, s, &cop->op);
 	}
+	if (s->chunks.closed)
+		rotation_open_chunk(s); /* rotated since its stop: a new trace chunk */
+	else
+		s->chunks.begin = time(NULL); /* the first chunk begins */
 	job = output_dirs_job_new(ctx->daemon, s);
 	if (!job)
 		return LTTNG_ERR_NOMEM;
+	job->new_chunk = s->has_been_started;
 	s->has_been_started = true;
 	s->start_pending = true;
 	job->cop = cop;

@@ -69,6 +69,23 @@ enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, cons
 	FAN_OUT(snapshot, d, s, directory, max_size, op);
 }
 
+enum lttng_error_code domains_can_rotate(struct daemon *d, const struct session *s)
+{
+	const struct tracer_domain *impl;
+
+	FOR_EACH_DOMAIN(impl, d, s)
+		if (impl->output_subdir && !impl->rotate)
+			return impl->type == LTTNG_DOMAIN_KERNEL ? LTTNG_ERR_ROTATION_NOT_AVAILABLE_KERNEL
+								 : LTTNG_ERR_ROTATION_NOT_AVAILABLE;
+	return LTTNG_OK;
+}
+
+enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
+		   struct operation *op)
+{
+	FAN_OUT(rotate, d, s, chunk_dir, op);
+}
+
 enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s)
 {
 	FAN_OUT(regenerate_metadata, d, s);

@@ -90,6 +90,12 @@ struct tracer_domain {
 	/* Records a snapshot into <directory>/<output_subdir>/; max_size 0: everything. */
 	enum lttng_error_code (*snapshot)(struct daemon *d, struct session *s, const char *directory,
 			uint64_t max_size, struct operation *op);
+	/* A rotation: every file of the session's trace in this domain is finished and
+	 * closed (all recorded until now written) and, with a chunk directory, started
+	 * anew under <chunk_dir>/<output_subdir>/ (NULL: closed until the next one).
+	 * NULL entry: the domain cannot rotate. */
+	enum lttng_error_code (*rotate)(struct daemon *d, struct session *s, const char *chunk_dir,
+			struct operation *op);
 	enum lttng_error_code (*regenerate_metadata)(struct daemon *d, struct session *s);
 	enum lttng_error_code (*regenerate_statedump)(struct daemon *d, struct session *s);
 	/* Collects what can be traced (tracepoints, with their fields when asked). */
@@ -130,6 +136,10 @@ enum lttng_error_code domains_destroy(struct daemon *d, struct session *s, struc
 enum lttng_error_code domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op);
 enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, const char *directory,
 		     uint64_t max_size, struct operation *op);
+/* LTTNG_OK when every domain of the session that writes files can rotate. */
+enum lttng_error_code domains_can_rotate(struct daemon *d, const struct session *s);
+enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
+		   struct operation *op);
 enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s);
 enum lttng_error_code domains_regenerate_statedump(struct daemon *d, struct session *s);
 bool domains_have_data(struct daemon *d, const struct session *s);

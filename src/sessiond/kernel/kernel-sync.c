@@ -622,7 +622,7 @@ static struct consumer_wire_kernel_trace *trace_message(struct daemon *d, const 
 		strftime(m->creation_time, sizeof(m->creation_time), "%Y%m%dT%H%M%S%z", &tm);
 	snprintf(m->hostname, sizeof(m->hostname), "%s", d->hostname);
 	if (s->output == SESSION_OUTPUT_LOCAL &&
-	    (size_t) snprintf(m->directory, sizeof(m->directory), "%s/kernel", s->output_path) >=
+	    (size_t) snprintf(m->directory, sizeof(m->directory), "%s/kernel", session_trace_dir(s)) >=
 		    sizeof(m->directory)) {
 		free(m);
 		return NULL;

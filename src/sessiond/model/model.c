@@ -51,6 +51,11 @@ struct session *session_find_by_id(struct session_registry *reg, uint64_t id)
 	return NULL;
 }
 
+const char *session_trace_dir(const struct session *s)
+{
+	return s->chunks.dir[0] ? s->chunks.dir : s->output_path;
+}
+
 struct session *session_find(struct session_registry *reg, const char *name)
 {
 	struct session *s;

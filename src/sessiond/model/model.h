@@ -91,6 +91,23 @@ struct snapshot_output {
 	char data_url[PATH_MAX];
 };
 
+/* Trace chunks (LTTng's rotation): the files a local session records go to its
+ * current chunk, the output root itself until the first rotation, then
+ * <root>/<begin>-<index>; a rotation archives the chunk as
+ * <root>/archives/<begin>-<end>-<index> (doc/protocol/rotation.md). */
+struct session_chunks {
+	char dir[PATH_MAX];   /* the current chunk; "" = the output root */
+	uint64_t index;       /* of the current chunk (of the next, while closed) */
+	time_t begin;         /* when the current chunk began */
+	bool closed;          /* rotated while inactive: no chunk until the next start */
+	bool rotated;         /* at least one rotation: destroy archives the last chunk */
+	bool rotated_after_stop;
+	bool archived_at_destroy; /* the destroy archived the last chunk */
+	int state;            /* enum lttng_rotation_state of the last rotation */
+	uint64_t last_id;     /* the index of the chunk it archived */
+	char last_archive[PATH_MAX];
+};
+
 enum session_output {
 	SESSION_OUTPUT_NONE,
 	SESSION_OUTPUT_LOCAL,
@@ -123,6 +140,7 @@ struct session {
 	bool rotate_size_set;
 	uint64_t rotate_size_bytes;
 	char shm_path[PATH_MAX];
+	struct session_chunks chunks;
 };
 
 struct session_registry {
@@ -137,6 +155,8 @@ struct session_registry *session_registry_new(void);
 struct session_registry *session_registry_free(struct session_registry *reg);
 struct session *session_find(struct session_registry *reg, const char *name);
 struct session *session_find_by_id(struct session_registry *reg, uint64_t id);
+/* Where the session's trace files go now: its current chunk's directory. */
+const char *session_trace_dir(const struct session *s);
 /* Allocates a session and appends it; name is copied. NULL on out-of-memory. */
 struct session *session_add(struct session_registry *reg, const char *name, uid_t uid,
 			    gid_t gid);

@@ -88,7 +88,7 @@ static int registry_directory(struct ust_registry *reg, const struct session *s,
 		return -ENAMETOOLONG;
 	if (s->output != SESSION_OUTPUT_LOCAL)
 		return 0; /* snapshots only: no directory of its own */
-	n = snprintf(reg->directory, sizeof(reg->directory), "%s/%s", s->output_path,
+	n = snprintf(reg->directory, sizeof(reg->directory), "%s/%s", session_trace_dir(s),
 		     reg->relative_path);
 	return n < 0 || (size_t) n >= sizeof(reg->directory) ? -ENAMETOOLONG : 0;
 }

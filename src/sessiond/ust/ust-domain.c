@@ -81,6 +81,7 @@ const struct tracer_domain ust_tracer_domain = {
 	.trackers_changed = ust_trace_trackers_changed,
 	.refresh_stats = ust_trace_refresh_stats,
 	.snapshot = ust_trace_snapshot,
+	.rotate = ust_trace_rotate,
 	.regenerate_metadata = ust_trace_regenerate_metadata,
 	.regenerate_statedump = ust_trace_regenerate_statedump,
 	.list_events = ust_list_events,

@@ -77,6 +77,10 @@ void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *
 /* Records a snapshot of the session's buffers into <directory>/ust/...; max_size 0 =
  * everything. The channel directories are made first (as LTTng does, even when the
  * size then proves too small). */
+/* Finishes the session's trace files (every registry's channels and metadata) and,
+ * with a chunk directory, starts them anew below it (domain.h, rotate). */
+enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
+				       struct operation *waiter);
 enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
 		       uint64_t max_size, struct operation *waiter);
 /* A tracker of the session changed: an active session starts in applications it now

@@ -55,6 +55,14 @@ RULES = [
     # Progress dots printed while the client polls the daemon; their number
     # depends on timing: "Waiting for data availability....",
     # "Destroying session foo..".
+    # The destroy of a rotated session: the CLI prints the archive's location
+    # after its progress line, then ends that line: "Destroying session
+    # foo...Trace chunk archive for session foo is now readable at ...\n\n";
+    # without progress (a prompt daemon) it is the location line alone.
+    (
+        re.compile(r"^((?:\[stderr\] )?)Destroying session [^\n.]*\.*(Trace chunk archive [^\n]*)\n\n", re.M),
+        r"\1\2\n",
+    ),
     (
         re.compile(r"^((?:\[stderr\] )?(?:Waiting for [^\n.]*|Destroying session [^\n]*?))\.*$", re.M),
         r"\1[dots]",

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Rotations of local sessions; see rotation.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "client/rotation.h"
+#include "core/daemon.h"
+#include "core/fs-as.h"
+#include "domain/domain.h"
+#include "log.h"
+#include "macros.h"
+
+#define ARCHIVES_DIR "archives"
+
+struct rotation {
+	struct operation domains; /* held by the domains while they finish the files */
+	struct fs_job fs;
+	uint64_t session_id;
+	struct session *destroyed; /* a destroy's session (out of the registry), or NULL */
+	struct operation *waiter;  /* held until the archive is made (destroy), or NULL */
+	bool from_root;		   /* the chunk archived is the output root itself */
+	char output[PATH_MAX];
+	char old_dir[PATH_MAX];
+	char archive[PATH_MAX];
+	char new_dir[PATH_MAX]; /* "" when the session does not go on recording */
+	unsigned subdir_count;
+	const char *subdirs[DOMAIN_INDEX_COUNT]; /* each domain's directory in a chunk */
+};
+
+void rotation_format_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(buf, size, "%Y%m%dT%H%M%S%z", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long) t);
+}
+
+enum lttng_error_code rotation_check(struct daemon *d, const struct session *s)
+{
+	enum lttng_error_code r;
+
+	if (!s->has_been_started)
+		return LTTNG_ERR_START_SESSION_ONCE;
+	if (s->live_timer_us || s->output != SESSION_OUTPUT_LOCAL || s->snapshot_mode)
+		return LTTNG_ERR_ROTATION_NOT_AVAILABLE;
+	r = domains_can_rotate(d, s);
+	if (r != LTTNG_OK)
+		return r;
+	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING)
+		return LTTNG_ERR_ROTATION_PENDING;
+	if (s->chunks.rotated_after_stop)
+		return LTTNG_ERR_ROTATION_MULTIPLE_AFTER_STOP;
+	return LTTNG_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The worker's part, as the session's user.                                  */
+
+static int mkdir_one(const char *path)
+{
+	return mkdir(path, 0770) == 0 || errno == EEXIST ? 0 : -errno;
+}
+
+/* <new>/<domain> for each domain (the chunk holds them even before any data). */
+static int make_new_chunk(struct fs_job *fs)
+{
+	struct rotation *r = container_of(fs, struct rotation, fs);
+	char path[PATH_MAX];
+	int e = fs_mkdir_parents(r->new_dir, 0770);
+
+	for (unsigned i = 0; i < r->subdir_count && e == 0; i++) {
+		if ((size_t) snprintf(path, sizeof(path), "%s/%s", r->new_dir, r->subdirs[i]) >=
+		    sizeof(path))
+			return -ENAMETOOLONG;
+		e = mkdir_one(path);
+	}
+	if (e < 0)
+		log_error_errno(e, "Rotation: cannot create the trace chunk %s", r->new_dir);
+	return e;
+}
+
+/* Moves the finished chunk under archives/ (a rename: readers never see it half
+ * there). The first chunk is the output root: its domain directories move into a
+ * new archive directory. */
+static int archive_chunk(struct fs_job *fs)
+{
+	struct rotation *r = container_of(fs, struct rotation, fs);
+	char archives[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
+	int e;
+
+	if ((size_t) snprintf(archives, sizeof(archives), "%s/" ARCHIVES_DIR, r->output) >=
+	    sizeof(archives))
+		return -ENAMETOOLONG;
+	e = fs_mkdir_parents(archives, 0770);
+	if (e < 0)
+		goto fail;
+	if (!r->from_root) {
+		e = rename(r->old_dir, r->archive) == 0 ? 0 : -errno;
+		goto done;
+	}
+	e = mkdir_one(r->archive);
+	for (unsigned i = 0; i < r->subdir_count && e == 0; i++) {
+		if ((size_t) snprintf(from, sizeof(from), "%s/%s", r->old_dir, r->subdirs[i]) >=
+			    sizeof(from) ||
+		    (size_t) snprintf(to, sizeof(to), "%s/%s", r->archive, r->subdirs[i]) >= sizeof(to))
+			return -ENAMETOOLONG;
+		e = rename(from, to) == 0 ? 0 : -errno;
+		if (e == -ENOENT)
+			e = mkdir_one(to); /* nothing was recorded in that domain */
+	}
+done:
+	if (e == 0)
+		return 0;
+fail:
+	log_error_errno(e, "Rotation: cannot archive the trace chunk %s as %s", r->old_dir,
+			r->archive);
+	return e;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The loop's part.                                                           */
+
+static struct session *session_of(struct daemon *d, const struct rotation *r)
+{
+	return r->destroyed ? r->destroyed : session_find_by_id(d->sessions, r->session_id);
+}
+
+static void finish(struct daemon *d, struct rotation *r, int code)
+{
+	struct session *s = session_of(d, r);
+
+	if (s) {
+		s->chunks.state = code == LTTNG_OK ? LTTNG_ROTATION_STATE_COMPLETED
+						   : LTTNG_ROTATION_STATE_ERROR;
+		if (code == LTTNG_OK)
+			(void) copy_string(s->chunks.last_archive, sizeof(s->chunks.last_archive),
+					   r->archive);
+		if (code == LTTNG_OK)
+			log_info("Session \"%s\": trace chunk archived as %s", s->name, r->archive);
+	}
+	if (r->waiter)
+		operation_release(d, r->waiter);
+	free(r);
+}
+
+static void archived(struct daemon *d, struct fs_job *fs)
+{
+	struct rotation *r = container_of(fs, struct rotation, fs);
+
+	finish(d, r, fs->result == 0 ? LTTNG_OK : LTTNG_ERR_ROTATE_RENAME_FAIL_CONSUMER);
+}
+
+/* The domains finished the chunk's files: archive it. */
+static void domains_done(struct daemon *d, struct operation *op)
+{
+	struct rotation *r = container_of(op, struct rotation, domains);
+
+	if (op->code != LTTNG_OK && !r->destroyed) {
+		finish(d, r, op->code);
+		return;
+	}
+	r->fs.work = archive_chunk;
+	r->fs.done = archived;
+	fs_job_submit(d, &r->fs);
+}
+
+static void new_chunk_made(struct daemon *d, struct fs_job *fs)
+{
+	struct rotation *r = container_of(fs, struct rotation, fs);
+	struct session *s = session_of(d, r);
+	int code = fs->result == 0 ? LTTNG_OK : LTTNG_ERR_CREATE_DIR_FAIL;
+
+	if (s && code == LTTNG_OK)
+		code = domains_rotate(d, s, r->new_dir, &r->domains);
+	if (code != LTTNG_OK)
+		operation_fail(&r->domains, code);
+	operation_release(d, &r->domains);
+}
+
+static struct rotation *rotation_new(struct daemon *d, struct session *s, time_t end)
+{
+	struct rotation *r = calloc(1, sizeof(*r));
+	char begin_s[64], end_s[64];
+
+	if (!r)
+		return NULL;
+	r->session_id = s->id;
+	r->fs.uid = s->uid;
+	r->fs.gid = s->gid;
+	r->from_root = !s->chunks.dir[0];
+	rotation_format_time(s->chunks.begin, begin_s, sizeof(begin_s));
+	rotation_format_time(end, end_s, sizeof(end_s));
+	if (copy_string(r->output, sizeof(r->output), s->output_path) < 0 ||
+	    copy_string(r->old_dir, sizeof(r->old_dir), session_trace_dir(s)) < 0 ||
+	    (size_t) snprintf(r->archive, sizeof(r->archive), "%s/" ARCHIVES_DIR "/%s-%s-%llu",
+			      s->output_path, begin_s, end_s,
+			      (unsigned long long) s->chunks.index) >= sizeof(r->archive)) {
+		free(r);
+		return NULL;
+	}
+	for (int i = 0; i < DOMAIN_INDEX_COUNT; i++)
+		if (s->domains[i].exists && d->domains[i] && d->domains[i]->output_subdir)
+			r->subdirs[r->subdir_count++] = d->domains[i]->output_subdir;
+	operation_init(&r->domains, domains_done);
+	return r;
+}
+
+void rotation_open_chunk(struct session *s)
+{
+	char begin_s[64];
+	time_t now = time(NULL);
+
+	rotation_format_time(now, begin_s, sizeof(begin_s));
+	if ((size_t) snprintf(s->chunks.dir, sizeof(s->chunks.dir), "%s/%s-%llu", s->output_path,
+			      begin_s, (unsigned long long) s->chunks.index) >= sizeof(s->chunks.dir))
+		s->chunks.dir[0] = '\0'; /* cannot happen: the output path was bounded */
+	s->chunks.begin = now;
+	s->chunks.closed = false;
+}
+
+enum lttng_error_code rotation_start(struct daemon *d, struct session *s)
+{
+	time_t now = time(NULL);
+	struct rotation *r = rotation_new(d, s, now);
+
+	if (!r)
+		return LTTNG_ERR_NOMEM;
+	s->chunks.state = LTTNG_ROTATION_STATE_ONGOING;
+	s->chunks.last_id = s->chunks.index;
+	s->chunks.rotated = true;
+	s->chunks.index++;
+	if (!s->active) {
+		/* Nothing records: no new chunk until the next start. */
+		s->chunks.rotated_after_stop = true;
+		s->chunks.closed = true;
+		(void) domains_rotate(d, s, NULL, &r->domains);
+		operation_release(d, &r->domains);
+		return LTTNG_OK;
+	}
+	rotation_open_chunk(s);
+	(void) copy_string(r->new_dir, sizeof(r->new_dir), s->chunks.dir);
+	r->fs.work = make_new_chunk;
+	r->fs.done = new_chunk_made;
+	fs_job_submit(d, &r->fs);
+	return LTTNG_OK;
+}
+
+struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struct operation *waiter)
+{
+	struct rotation *r;
+
+	if (!s->chunks.rotated || s->chunks.closed || s->output != SESSION_OUTPUT_LOCAL)
+		return waiter;
+	r = rotation_new(d, s, time(NULL));
+	if (!r)
+		return waiter; /* the chunk stays where it is */
+	r->destroyed = s;
+	r->waiter = waiter;
+	s->chunks.archived_at_destroy = true;
+	operation_hold(waiter);
+	s->chunks.state = LTTNG_ROTATION_STATE_ONGOING;
+	s->chunks.last_id = s->chunks.index;
+	return &r->domains;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Rotations of user-space sessions: every registry's channels and metadata finish
+ * their files and, with a new trace chunk, start them again below it; the metadata
+ * is pushed again from its beginning, so each chunk is readable alone.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/daemon.h"
+#include "log.h"
+#include "macros.h"
+#include "ust/ust-trace-internal.h"
+
+static void rotate_done(struct daemon *d, struct consumer_batch *b)
+{
+	int code = LTTNG_OK;
+
+	for (unsigned i = 0; i < b->count; i++) {
+		int r = b->ops[i].result;
+
+		/* A channel whose creation failed, or a consumer that died with its
+		 * buffers: nothing of it to finish. */
+		if (r >= 0 || r == -ENOENT || r == -ENOTCONN)
+			continue;
+		log_error_errno(r, "Rotation: the consumer daemon could not finish a channel's files");
+		code = LTTNG_ERR_ROTATION_FAIL_CONSUMER;
+	}
+	operation_step_done(d, b->waiter, code);
+}
+
+static int add_rotate(struct consumer_batch *b, uint64_t key, const char *directory)
+{
+	struct consumer_wire_rotate m = { .key = key };
+
+	if (copy_string(m.directory, sizeof(m.directory), directory) < 0)
+		return -ENAMETOOLONG;
+	return consumer_batch_add_request(b, CONSUMER_MSG_ROTATE, &m, sizeof(m)) ? 0 : -ENOMEM;
+}
+
+static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct ust_registry *reg,
+			   const char *chunk_dir)
+{
+	struct ust_registry_channel *rc;
+	char dir[PATH_MAX] = "";
+	int r = 0;
+
+	if (chunk_dir && (size_t) snprintf(dir, sizeof(dir), "%s/%s", chunk_dir, reg->relative_path) >=
+				 sizeof(dir))
+		return -ENAMETOOLONG;
+	consumer_batch_target(b, reg->bits_per_long);
+	/* Channels still being created are included: their creation is ahead of this
+	 * in the consumer's queue. */
+	list_for_each_entry(rc, &reg->channels, link)
+		if (r == 0 && rc->consumer_key)
+			r = add_rotate(b, rc->consumer_key, dir);
+	if (r == 0 && reg->metadata_key)
+		r = add_rotate(b, reg->metadata_key, dir);
+	if (r < 0)
+		return r;
+	if (chunk_dir) {
+		/* New channels of this registry go to the new chunk too (closed: they
+		 * keep the old directory; the next start moves them). */
+		(void) copy_string(reg->directory, sizeof(reg->directory), dir);
+		/* The new metadata file starts empty: the whole text again. */
+		reg->metadata_pushed = 0;
+		reg->metadata_reset = false;
+		r = registry_queue_push(d, reg, b);
+	}
+	return r;
+}
+
+enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
+				       struct operation *waiter)
+{
+	struct consumer_batch *b;
+	struct ust_registry *reg;
+
+	b = consumer_batch_new(rotate_done, s->id, waiter);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	b->stop_on_error = false;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		if (reg->session_id != s->id || reg->consumer_lost || !reg->directory[0])
+			continue;
+		if (rotate_registry(d, b, reg, chunk_dir) < 0) {
+			consumer_batch_free(b);
+			return LTTNG_ERR_NOMEM;
+		}
+	}
+	if (b->count == 0) {
+		consumer_batch_free(b);
+		return LTTNG_OK; /* no application registered: nothing recorded */
+	}
+	operation_hold(waiter);
+	consumer_batch_submit(d, b);
+	return LTTNG_OK;
+}
