@@ -110,13 +110,15 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 		return reply_status(fd, 0, kernel_data_pending(k, req->u.key));
 	case CONSUMER_MSG_SNAPSHOT:
 		return reply_status(fd, kernel_snapshot(k, req->u.snapshot), 0);
+	case CONSUMER_MSG_ROTATE:
+		return reply_status(fd, kernel_rotate(k, req->u.rotate), 0);
 	case CONSUMER_MSG_CHANNEL_STATS: {
 		uint64_t discarded = 0, lost = 0;
 		int r = kernel_stats(k, req->u.key, &discarded, &lost);
 
 		return reply_stats(fd, r, discarded, lost);
 	}
-	default: /* ADD_CHANNEL, ADD_METADATA, PUSH_METADATA: user space; ROTATE: not yet */
+	default: /* ADD_CHANNEL, ADD_METADATA, PUSH_METADATA: user space */
 		return reply_status(fd, -EOPNOTSUPP, 0);
 	}
 }

@@ -371,10 +371,12 @@ def corpus_uri():
 CONSUMER_MAGIC = 0x4c43534e
 C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
 C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
-CONSUMER_VERSION = 5
+CONSUMER_VERSION = 6
 C_K_TRACE, C_K_CHANNEL, C_K_EVENTS, C_K_CONTEXT, C_K_STATEDUMP, C_K_REGEN = 12, 13, 14, 15, 16, 17
 C_K_IDS = 18
 C_K_FILTER = 19
+C_ROTATE = 20
+C_ROTATE_FMT = '<Q4096s'
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
 C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
@@ -397,6 +399,7 @@ assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8552
 assert struct.calcsize(C_ADD_METADATA_FMT) == 4140
 assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
 assert struct.calcsize(C_STATUS_FMT) == 24
+assert struct.calcsize(C_ROTATE_FMT) == 4104
 UUID = bytes(range(16))
 
 
@@ -430,6 +433,10 @@ def c_push(key, offset, text, reset=0):
 
 def c_key(mtype, key):
     return cmsg(mtype, struct.pack('<Q', key))
+
+
+def c_rotate(key, directory=''):
+    return cmsg(C_ROTATE, struct.pack(C_ROTATE_FMT, key, directory.encode()))
 
 
 def c_snapshot(key, directory='/tmp/lttng-fuzz/snapshot-1', packets=0, active=1):
@@ -498,6 +505,12 @@ def corpus_consumer_request():
         'refused-then-served': h + c_add_channel(6, name='../escape') +
         c_add_channel(7, subbuf=3000) + c_push(9, 5, b'x', reset=1) +
         c_snapshot(3, directory='relative') + c_key(C_FLUSH, 1),
+        'rotation': h + c_add_channel(30) + c_add_metadata(31) + c_push(31, 0, TSDL) +
+        c_rotate(30, '/tmp/lttng-fuzz/20260101T000000+0000-1/ust/uid/0/64-bit') +
+        c_rotate(31, '/tmp/lttng-fuzz/20260101T000000+0000-1/ust/uid/0/64-bit') +
+        c_push(31, 0, TSDL) + c_rotate(30) + c_rotate(31) + c_push(31, 0, TSDL) +
+        c_rotate(32) + c_rotate(30, 'relative') + c_key(C_DESTROY, 30) + c_key(C_DESTROY, 31),
+        'rotate-wrong-size': h + cmsg(C_ROTATE, struct.pack('<Q', 30)),
         'not-greeted': c_key(C_FLUSH, 1) + h,
         'bad-magic': h + cmsg(C_FLUSH, struct.pack('<Q', 1), magic=0x12345678),
         'push-length-mismatch': h + cmsg(C_PUSH_METADATA,

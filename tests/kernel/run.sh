@@ -68,7 +68,7 @@
 #   src/sessiond/lttng-sessiond, src/consumerd/lttng-consumerd and
 #   tests/kernel/lttng-test-{workload,ref-recorder,uprobe-fixture} (cases g
 #   and k skip without the fixture: systemtap-sdt-dev).
-# Environment: KT_CASES (default "t a b c d e f g h i j k l m n o p q"), KT_KEEP=1 keeps
+# Environment: KT_CASES (default "t a b c d e f g h i j k l m n o p q r"), KT_KEEP=1 keeps
 # the work dir, KT_MI_XSD: LTTng's MI schema (mi-lttng-4.1.xsd) to validate
 # `lttng --mi xml` against (Debian ships none: well-formedness otherwise).
 #
@@ -121,7 +121,7 @@ if [ "$inner" = 0 ]; then
 	fixtures=${KT_FIXTURES:-$build/tests/kernel}
 	workload=$fixtures/lttng-test-workload
 	recorder=$fixtures/lttng-test-ref-recorder
-	cases=${KT_CASES:-t a b c d e f g h i j k l m n o p q}
+	cases=${KT_CASES:-t a b c d e f g h i j k l m n o p q r}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -1381,6 +1381,68 @@ case_q() {
 	stop_daemon "$sd"
 }
 
+# r: rotations of a kernel session (doc/protocol/rotation.md): each archive
+# under archives/ is a complete kernel trace (its own metadata) holding exactly
+# the writes of the workload run before that rotation; after a stop, one
+# rotation; the destroy archives the last chunk and says where.
+r_archive_writes() { # r_archive_writes INDEX WORKLOAD: its writes to its file in archive INDEX
+	local a
+	a=$(ls -d "$dir"/r/archives/*-"$1" 2>/dev/null | head -1)
+	[ -n "$a" ] || { echo "no-archive"; return; }
+	kdump "$a" "r$1.dump" || { echo "unreadable"; return; }
+	count_ev "r$1.dump" syscall_entry_write "pid=$2" "fd=4"
+}
+case_r() {
+	local n i p
+	start_daemon daemon || { notok "daemon started"; return; }
+	check "create, add-context -k pid, enable-event -k --syscall write, sched_switch" \
+		bash -c "lttng create r --output '$dir/r' >>cli.log 2>&1 &&
+			lttng add-context -k -s r -t pid >>cli.log 2>&1 &&
+			lttng enable-event -k -s r --syscall write >>cli.log 2>&1 &&
+			lttng enable-event -k -s r sched_switch >>cli.log 2>&1 &&
+			lttng start r >>cli.log 2>&1"
+	for i in 0 1; do
+		check "workload $i ready" start_workload "w$i" --open 0 --read 0 --write $((3 + i)) \
+			--sleep 0 --fork 0 --threads 0
+		go_workload "w$i"
+		check "workload $i ran" wait_workload "w$i"
+		run_lttng rot$i.txt rotate r
+		check "lttng rotate $i (exit $rc)" test "$rc" = 0
+		check "  ... says where archive $i is" grep -q "archives/.*-$i\$" rot$i.txt
+	done
+	check "the current chunk is <output>/<begin>-2 with kernel/" bash -c "ls -d '$dir'/r/*-2/kernel"
+	check "workload 2 ready" start_workload w2 --open 0 --read 0 --write 5 --sleep 0 --fork 0 --threads 0
+	go_workload w2
+	check "workload 2 ran" wait_workload w2
+	check "lttng stop" session_stop r
+	run_lttng rot2.txt rotate r
+	check "a rotation after the stop (exit $rc)" test "$rc" = 0
+	refused "a second rotation after the stop" rot3.txt 'already rotated once' rotate r
+	check "start again" session_start r
+	check "workload 3 ready" start_workload w3 --open 0 --read 0 --write 6 --sleep 0 --fork 0 --threads 0
+	go_workload w3
+	check "workload 3 ran" wait_workload w3
+	run_lttng destroy.txt destroy r
+	check "lttng destroy (exit $rc) says where the last archive is" \
+		bash -c "test $rc = 0 && grep -q 'Trace chunk archive for session r is now readable at .*archives/.*-3\$' destroy.txt"
+	n=$(ls -d "$dir"/r/archives/* | wc -l)
+	check "4 archives, nothing else in the output ($n; $(ls "$dir/r" | tr '\n' ' '))" \
+		bash -c "test $n = 4 && test \"\$(ls '$dir/r')\" = archives"
+	for i in 0 1 2 3; do
+		eval "p=\$wl_pid_w$i"
+		n=$(r_archive_writes $i "$p")
+		check "archive $i: workload $i's $((3 + i)) writes (got $n)" test "$n" = $((3 + i))
+		check "archive $i: babeltrace2 reads it alone (exit 0, empty stderr)" \
+			bt2_clean "$(ls -d "$dir"/r/archives/*-$i)" "r$i"
+		n=$(grep -c 'syscall_entry_write' "r$i.bt2.txt")
+		note "archive $i: $n syscall_entry_write in all"
+	done
+	p=$wl_pid_w1
+	n=$(count_ev r0.dump syscall_entry_write "pid=$p" "fd=4")
+	check "archive 0 has none of workload 1's writes (got $n)" test "$n" = 0
+	stop_daemon "$sd"
+}
+
 # o: a full disk: a session writing to a 2 MiB tmpfs fills it; its stop reports
 # the failure, the daemon and another session recording beside it go on, and what
 # the full session wrote is readable.
@@ -1451,7 +1513,7 @@ case_n() {
 }
 
 case "$case_name" in
-t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p | q) "case_$case_name" ;;
+t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p | q | r) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
 # A recorder still running is stopped (it removes its instance); whatever else

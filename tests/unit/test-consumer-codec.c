@@ -538,6 +538,35 @@ static void test_kernel_events(void)
 	free(buf);
 }
 
+static void test_rotate(void)
+{
+	struct consumer_wire_rotate *m = calloc(1, sizeof(*m));
+	struct consumer_wire_header h = header(CONSUMER_MSG_ROTATE, sizeof(*m));
+	struct consumer_request req;
+
+	if (!m)
+		bail_out("out of memory");
+	m->key = 42;
+	strcpy(m->directory, "/tmp/out/20260101T000000+0000-1/ust/uid/0/64-bit");
+	is_int(consumer_decode_request(&h, m, sizeof(*m), &req), 0, "ROTATE with a directory");
+	ok(req.type == CONSUMER_MSG_ROTATE && req.u.rotate->key == 42 &&
+		   !strcmp(req.u.rotate->directory, m->directory),
+	   "ROTATE decoded: key and directory");
+	m->directory[0] = '\0';
+	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), 0, "ROTATE without a directory (close only)");
+	strcpy(m->directory, "relative/dir");
+	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), -EINVAL, "ROTATE, relative directory");
+	memset(m->directory, 'a', sizeof(m->directory));
+	m->directory[0] = '/';
+	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), -EINVAL, "ROTATE, unterminated directory");
+	is_int(decode(CONSUMER_MSG_ROTATE, m, 8), -EPROTO, "ROTATE, 8 bytes");
+	h = header(CONSUMER_MSG_ROTATE, sizeof(*m) + 1);
+	is_int(consumer_header_check(&h), -EPROTO, "ROTATE header above its size");
+	is_int(status(CONSUMER_MSG_ROTATE, -ENOSPC, 0, 0, 0), 0, "ROTATE answered -ENOSPC");
+	is_int(status(CONSUMER_MSG_ROTATE, 0, 1, 0, 0), -EPROTO, "ROTATE answered with a value");
+	free(m);
+}
+
 int main(void)
 {
 	test_header_and_framing();
@@ -547,6 +576,7 @@ int main(void)
 	test_replies();
 	test_kernel_trace_and_channel();
 	test_kernel_events();
+	test_rotate();
 	done_testing();
 	return exit_status();
 }

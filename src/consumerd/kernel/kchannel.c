@@ -94,6 +94,9 @@ static int load_raw_data(struct kchannel *ch)
 
 static void read_all(struct kchannel *ch, unsigned pages)
 {
+	/* Between a rotation's close and the next directory, ftrace keeps the records. */
+	if (ch->files_closed)
+		return;
 	/* The process events queued so far first: they may speak of these records. */
 	kproc_feed_drain(ch->trace->feed);
 	for (unsigned i = 0; i < ch->cpu_count; i++)
@@ -479,6 +482,38 @@ int kchannel_flush(struct kchannel *ch)
 	for (unsigned i = 0; i < ch->cpu_count; i++)
 		(void) kstream_close_packet(&ch->streams[i], true);
 	return ch->write_error;
+}
+
+int kchannel_rotate(struct kchannel *ch, int dir_fd)
+{
+	int r = 0;
+
+	if (!ch->files_closed) {
+		if (!ch->destroyed)
+			for (unsigned i = 0; i < ch->cpu_count; i++)
+				(void) kstream_drain(&ch->streams[i], drain_budget(ch));
+		for (unsigned i = 0; i < ch->cpu_count; i++)
+			(void) kstream_close_packet(&ch->streams[i], true);
+		r = ch->write_error;
+	}
+	for (unsigned i = 0; i < ch->cpu_count; i++) {
+		stream_file_close(ch->streams[i].file);
+		ch->streams[i].file = NULL;
+	}
+	ch->files_closed = true;
+	if (dir_fd < 0)
+		return r;
+	ch->write_error = 0;
+	for (unsigned i = 0; i < ch->cpu_count; i++) {
+		int e = kstream_open_file(&ch->streams[i], dir_fd, ch->name);
+
+		if (e < 0) {
+			kchannel_write_failed(ch, e);
+			return e;
+		}
+	}
+	ch->files_closed = false;
+	return r;
 }
 
 int kchannel_stop(struct kchannel *ch)

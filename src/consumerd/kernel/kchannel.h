@@ -60,6 +60,7 @@ struct kchannel {
 	uint64_t malformed_records;
 	int write_error;
 	bool destroyed;
+	bool files_closed; /* by a rotation without a new directory: nothing is read */
 };
 
 int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
@@ -70,6 +71,10 @@ int kchannel_add_events(struct kchannel *ch, const struct consumer_wire_kernel_e
 int kchannel_add_context(struct kchannel *ch, int32_t ctx);
 /* The filter text (len bytes) for the count entries (declared events); replace:
  * the channel's earlier filters are dropped first. */
+/* A rotation: every record buffered is written, each stream's last packet closed
+ * (an empty one if need be) and its files closed; then, with dir_fd >= 0, the same
+ * files start anew there. 0 or the first -errno. */
+int kchannel_rotate(struct kchannel *ch, int dir_fd);
 int kchannel_set_filter(struct kchannel *ch, bool replace, const char *text, size_t len,
 			const struct consumer_wire_kernel_event *entries, uint32_t count);
 /* Declares the stream and its events in the metadata if not done yet. */

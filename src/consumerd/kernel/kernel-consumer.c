@@ -207,6 +207,15 @@ int kernel_flush(struct kernel_consumer *kc, uint64_t key)
 	return r ? r : t->write_error;
 }
 
+int kernel_rotate(struct kernel_consumer *kc, const struct consumer_wire_rotate *m)
+{
+	struct ktrace *t = find_trace(kc, m->key);
+
+	if (!t)
+		return find_channel(kc, m->key) ? -EINVAL : -ENOENT; /* a trace rotates whole */
+	return ktrace_rotate(t, m->directory);
+}
+
 int kernel_destroy(struct kernel_consumer *kc, uint64_t key)
 {
 	struct kchannel *ch = find_channel(kc, key);

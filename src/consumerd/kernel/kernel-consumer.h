@@ -38,6 +38,8 @@ int kernel_flush(struct kernel_consumer *kc, uint64_t key);
 /* DESTROY_CHANNEL: a channel key drains it, closes its raw buffers and files; a
  * trace key closes the metadata (and any channel left). */
 int kernel_destroy(struct kernel_consumer *kc, uint64_t key);
+/* ROTATE of a trace key: its metadata and every channel's files (ktrace_rotate). */
+int kernel_rotate(struct kernel_consumer *kc, const struct consumer_wire_rotate *m);
 bool kernel_data_pending(struct kernel_consumer *kc, uint64_t session_id);
 int kernel_stats(struct kernel_consumer *kc, uint64_t key, uint64_t *discarded, uint64_t *lost);
 /* SNAPSHOT of a channel key (its kept packets) or a trace key (its metadata). */

@@ -33,15 +33,8 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 	s->stats_fd = open(path, O_RDONLY | O_CLOEXEC);
 	s->dropped_base = kstream_read_dropped(s);
 	if (dir_fd >= 0) {
-		char name[CONSUMER_NAME_MAX + 16];
-		struct fs_identity identity;
-
-		snprintf(name, sizeof(name), "%s_%u", channel_name, cpu);
-		fs_identity_enter(ch->uid, ch->gid, &identity);
-		s->file = stream_file_open(dir_fd, name, ch->tracefile_size, ch->tracefile_count,
-					   ch->uid, ch->gid, true, &r);
-		fs_identity_leave(&identity);
-		if (!s->file)
+		r = kstream_open_file(s, dir_fd, channel_name);
+		if (r < 0)
 			return r;
 	} else {
 		s->ring = calloc(ring_size, sizeof(*s->ring));
@@ -50,6 +43,21 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 		s->ring_size = ring_size;
 	}
 	return kpacket_init(&s->pkt, ch->subbuf_size, ch->uuid, ch->chan_id, cpu, false);
+}
+
+int kstream_open_file(struct kstream *s, int dir_fd, const char *channel_name)
+{
+	char name[CONSUMER_NAME_MAX + 16];
+	struct fs_identity identity;
+	struct kchannel *ch = s->ch;
+	int r = 0;
+
+	snprintf(name, sizeof(name), "%s_%u", channel_name, s->cpu);
+	fs_identity_enter(ch->uid, ch->gid, &identity);
+	s->file = stream_file_open(dir_fd, name, ch->tracefile_size, ch->tracefile_count, ch->uid,
+				   ch->gid, true, &r);
+	fs_identity_leave(&identity);
+	return s->file ? 0 : (r ? r : -EIO);
 }
 
 /* A counter of the CPU's stats file ("<key>: <n>"); false when unreadable. */

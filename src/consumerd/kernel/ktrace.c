@@ -78,6 +78,7 @@ int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struc
 	kmetadata_host_read(&t->host);
 	fill_env(t);
 	t->env.clock_offset_ns = kmetadata_clock_offset();
+	t->has_output = m->directory[0] != '\0';
 	if (m->directory[0]) {
 		fs_identity_enter(m->uid, m->gid, &identity);
 		r = output_dir_make(m->directory, m->uid, m->gid, &t->dir_fd);
@@ -125,6 +126,46 @@ int ktrace_regenerate(struct ktrace *t)
 		}
 	}
 	buffer_fini(&text);
+	return r;
+}
+
+int ktrace_rotate(struct ktrace *t, const char *directory)
+{
+	struct fs_identity identity;
+	struct kchannel *ch;
+	int r = 0, e;
+
+	if (!t->has_output)
+		return -EINVAL;
+	list_for_each_entry(ch, &t->channels, link) {
+		e = kchannel_rotate(ch, -1);
+		r = r ? r : e;
+	}
+	metadata_file_close(t->md);
+	t->md = NULL;
+	if (t->dir_fd >= 0)
+		close(t->dir_fd);
+	t->dir_fd = -1;
+	if (!directory[0])
+		return r;
+	fs_identity_enter(t->uid, t->gid, &identity);
+	e = output_dir_make(directory, t->uid, t->gid, &t->dir_fd);
+	if (e == 0) {
+		t->md = metadata_file_open(t->dir_fd, t->uuid, t->uid, t->gid, &e);
+		if (t->md) {
+			metadata_file_set_packing(t->md, true);
+			e = metadata_file_append(t->md, (const char *) t->text.data, t->text.size);
+		}
+	}
+	fs_identity_leave(&identity);
+	if (e < 0) {
+		log_error_errno(e, "Kernel trace: cannot start its files in %s", directory);
+		return e;
+	}
+	list_for_each_entry(ch, &t->channels, link) {
+		e = kchannel_rotate(ch, t->dir_fd);
+		r = r ? r : e;
+	}
 	return r;
 }
 

@@ -26,7 +26,8 @@ struct ktrace {
 	uid_t uid;
 	gid_t gid;
 	uint8_t uuid[16];
-	int dir_fd;		  /* -1: no output (snapshot session) */
+	int dir_fd;		  /* -1: no output (snapshot session), or closed by a rotation */
+	bool has_output;	  /* not a snapshot session's */
 	struct metadata_file *md; /* NULL without output */
 	struct buffer text;	  /* every TSDL byte so far */
 	struct kmetadata_env env;
@@ -60,6 +61,10 @@ int ktrace_append(struct ktrace *t, const char *text, size_t len);
 /* Rewrites the metadata from scratch: preamble, then every channel's stream and
  * events. */
 int ktrace_regenerate(struct ktrace *t);
+/* A rotation: every channel's files and the metadata are finished and closed; with
+ * a directory (not ""), they start anew there, the metadata with all its text.
+ * -EINVAL for a trace without output (snapshot). */
+int ktrace_rotate(struct ktrace *t, const char *directory);
 /* Writes <dir>/metadata with the whole text (snapshots). */
 int ktrace_write_metadata_to(struct ktrace *t, int dir_fd, uid_t uid, gid_t gid);
 /* Closes the metadata (the channels must be gone). */

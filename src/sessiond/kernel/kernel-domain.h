@@ -46,6 +46,8 @@ void kernel_trace_event_changed(struct daemon *d, struct session *s, const char 
 void kernel_trace_trackers_changed(struct daemon *d, struct session *s);
 enum lttng_error_code kernel_trace_refresh_stats(struct daemon *d, struct session *s,
 						 struct operation *op);
+enum lttng_error_code kernel_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
+					  struct operation *op);
 enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
 					    const char *directory, uint64_t max_size,
 					    struct operation *op);

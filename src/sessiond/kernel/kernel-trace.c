@@ -469,6 +469,48 @@ enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
 	return LTTNG_OK;
 }
 
+static void rotate_batch_done(struct daemon *d, struct consumer_batch *b)
+{
+	int code = LTTNG_OK;
+
+	for (unsigned i = 0; i < b->count; i++)
+		if (b->ops[i].result < 0 && b->ops[i].result != -ENOENT &&
+		    b->ops[i].result != -ENOTCONN) {
+			log_error_errno(b->ops[i].result, "Kernel rotation of session %" PRIu64,
+					b->subject_id);
+			code = LTTNG_ERR_ROTATION_FAIL_CONSUMER;
+		}
+	operation_step_done(d, b->waiter, code);
+}
+
+/* The consumer finishes the trace's files (its metadata and every channel's) and
+ * starts them in <chunk>/kernel (doc/protocol/rotation.md). */
+enum lttng_error_code kernel_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
+					  struct operation *op)
+{
+	struct kernel_trace *t = kernel_trace_find(d, s->id);
+	struct consumer_wire_rotate m = { 0 };
+	struct consumer_batch *b;
+
+	if (!t || !t->consumer_made)
+		return LTTNG_OK; /* never started: nothing recorded */
+	m.key = t->key;
+	if (chunk_dir && (size_t) snprintf(m.directory, sizeof(m.directory), "%s/kernel", chunk_dir) >=
+				 sizeof(m.directory))
+		return LTTNG_ERR_INVALID;
+	b = consumer_batch_new(rotate_batch_done, s->id, op);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	consumer_batch_target_kernel(b);
+	if (!consumer_batch_add_request(b, CONSUMER_MSG_ROTATE, &m, sizeof(m))) {
+		consumer_batch_free(b);
+		return LTTNG_ERR_NOMEM;
+	}
+	operation_hold(op);
+	consumer_batch_submit(d, b);
+	return LTTNG_OK;
+}
+
 static void fire_and_forget_done(struct daemon *d, struct consumer_batch *b)
 {
 	for (unsigned i = 0; i < b->count; i++)
