@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Rotation commands: rotate now (client/rotation.h does it), the state the CLI polls,
  * and the schedules (doc/protocol/client.md, doc/protocol/rotation.md). */
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "client/commands.h"
@@ -67,6 +69,8 @@ enum lttng_error_code cmd_rotation_set_schedule(struct command_ctx *ctx)
 	case LTTNG_ROTATION_SCHEDULE_TYPE_PERIODIC:
 		is_set = &s->rotate_periodic_set;
 		current = &s->rotate_periodic_us;
+		if (value >= UINT_MAX)
+			return LTTNG_ERR_INVALID; /* LTTng's bound on a period */
 		break;
 	case LTTNG_ROTATION_SCHEDULE_TYPE_SIZE_THRESHOLD:
 		is_set = &s->rotate_size_set;
@@ -75,6 +79,8 @@ enum lttng_error_code cmd_rotation_set_schedule(struct command_ctx *ctx)
 	default:
 		return LTTNG_ERR_INVALID;
 	}
+	if (value == UINT64_MAX)
+		return LTTNG_ERR_INVALID;
 	if (set) {
 		if (*is_set)
 			return LTTNG_ERR_ROTATION_SCHEDULE_SET;
@@ -83,11 +89,12 @@ enum lttng_error_code cmd_rotation_set_schedule(struct command_ctx *ctx)
 		*is_set = true;
 		*current = value;
 	} else {
-		if (!*is_set)
+		if (!*is_set || *current != value)
 			return LTTNG_ERR_ROTATION_SCHEDULE_NOT_SET;
 		*is_set = false;
 		*current = 0;
 	}
+	rotation_schedule_update(ctx->daemon, s);
 	return LTTNG_OK;
 }
 

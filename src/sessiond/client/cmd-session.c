@@ -371,6 +371,7 @@ static int start_after_output_dirs(struct daemon *d, struct output_dirs_job *job
 		return LTTNG_ERR_CREATE_DIR_FAIL;
 	}
 	s->active = true;
+	rotation_schedule_update(d, s);
 	if (job->new_chunk) {
 		int r = domains_rotate(d, s, s->chunks.dir, &job->cop->op);
 
@@ -439,6 +440,7 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 	if (s->output != SESSION_OUTPUT_LOCAL || (s->has_been_started && !s->chunks.closed)) {
 		s->active = true;
 		s->has_been_started = true;
+		rotation_schedule_update(ctx->daemon, s);
 		return domains_start(ctx->daemon, s, &cop->op);
 	}
 	if (s->chunks.closed)

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <systemd/sd-event.h>
+
 #include "client/rotation.h"
 #include "core/daemon.h"
 #include "core/fs-as.h"
@@ -247,6 +249,62 @@ enum lttng_error_code rotation_start(struct daemon *d, struct session *s)
 	r->fs.done = new_chunk_made;
 	fs_job_submit(d, &r->fs);
 	return LTTNG_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* The periodic schedule.                                                     */
+
+struct schedule_tick {
+	struct daemon *d;
+	uint64_t session_id;
+};
+
+static int schedule_tick_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct schedule_tick *t = userdata;
+	struct session *s = session_find_by_id(t->d->sessions, t->session_id);
+	enum lttng_error_code r;
+
+	if (!s)
+		return 0;
+	r = rotation_check(t->d, s);
+	if (r == LTTNG_OK)
+		r = rotation_start(t->d, s);
+	if (r != LTTNG_OK)
+		log_info("Session \"%s\": scheduled rotation not done (LTTng error %d)", s->name,
+			 (int) r);
+	(void) sd_event_source_set_time_relative(src, s->rotate_periodic_us);
+	return 0;
+}
+
+void rotation_schedule_update(struct daemon *d, struct session *s)
+{
+	struct schedule_tick *t;
+	sd_event_source *src = NULL;
+
+	/* As LTTng's: armed by the first start with a schedule (or by the schedule of
+	 * an active session), it runs until the schedule is removed or the session
+	 * destroyed; ticks of a stopped session are refused but the first one. */
+	if (!s->rotate_periodic_set) {
+		s->chunks.timer = sd_event_source_disable_unref(s->chunks.timer);
+		return;
+	}
+	if (s->chunks.timer || !s->active)
+		return;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return;
+	t->d = d;
+	t->session_id = s->id;
+	if (sd_event_add_time_relative(d->loop, &src, CLOCK_MONOTONIC, s->rotate_periodic_us, 0,
+				       schedule_tick_cb, t) < 0) {
+		log_error("Session \"%s\": cannot arm its rotation timer", s->name);
+		free(t);
+		return;
+	}
+	(void) sd_event_source_set_destroy_callback(src, free);
+	(void) sd_event_source_set_enabled(src, SD_EVENT_ON);
+	s->chunks.timer = src;
 }
 
 struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struct operation *waiter)

@@ -31,6 +31,11 @@ void rotation_open_chunk(struct session *s);
  * destroy is launched, or waiter itself (not to release) when there is nothing to
  * archive. */
 struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struct operation *waiter);
+/* The periodic schedule (enable-rotation --timer): armed when s is active and has
+ * one, it runs until the schedule goes or the session is destroyed; each tick
+ * rotates unless a rotation is refused (logged). Called when the schedule changes
+ * and at each start. */
+void rotation_schedule_update(struct daemon *d, struct session *s);
 /* Formats a chunk time as LTTng names chunks (%Y%m%dT%H%M%S%z, local time). */
 void rotation_format_time(time_t t, char *buf, size_t size);
 

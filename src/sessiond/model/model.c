@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <lttng/lttng.h>
+#include <systemd/sd-event.h>
 
 #include "macros.h"
 #include "model/model.h"
@@ -148,6 +149,7 @@ void session_free(struct session *s)
 		domain_fini(&s->domains[i]);
 	list_for_each_entry_safe(o, tmp, &s->snapshot_outputs, link)
 		free(o);
+	sd_event_source_disable_unref(s->chunks.timer);
 	free(s);
 }
 

@@ -106,6 +106,7 @@ struct session_chunks {
 	int state;            /* enum lttng_rotation_state of the last rotation */
 	uint64_t last_id;     /* the index of the chunk it archived */
 	char last_archive[PATH_MAX];
+	void *timer; /* sd_event_source of the periodic rotation schedule, while it runs */
 };
 
 enum session_output {
