@@ -46,6 +46,7 @@ struct consumer_channel {
 	struct metadata_file *metadata;
 	uint64_t metadata_length; /* bytes of text pushed so far */
 	uint64_t lost_packets;
+	uint64_t bytes_written; /* packet bytes written to its stream files */
 	int write_error; /* first error writing the files; the channel stops writing */
 	int dir_wd;      /* watch of its trace directory (dir-watch.h), -1 when none */
 	bool has_output; /* drained into files; else read only by snapshots */
@@ -175,6 +176,8 @@ static int write_one_packet(struct consumer_stream *s)
 	if (!base)
 		return -EIO;
 	r = stream_file_write_packet(s->file, (const char *) base + offset, padded, &info);
+	if (r == 0)
+		ch->bytes_written += padded;
 	if (r < 0) {
 		ch->write_error = r;
 		log_error_errno(r, "Channel %s: cannot write stream %s_%d; recording of this channel "
@@ -781,6 +784,17 @@ bool channel_session_data_pending(struct channel_set *set, uint64_t session_id)
 		channel_drain(ch);
 	}
 	return false;
+}
+
+uint64_t channel_session_consumed(struct channel_set *set, uint64_t session_id)
+{
+	struct consumer_channel *ch;
+	uint64_t total = 0;
+
+	list_for_each_entry(ch, &set->channels, link)
+		if (ch->session_id == session_id && !ch->is_metadata)
+			total += ch->bytes_written;
+	return total;
 }
 
 int channel_stats(struct channel_set *set, uint64_t key, uint64_t *discarded, uint64_t *lost)

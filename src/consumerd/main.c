@@ -64,6 +64,13 @@ static int reply_status(int fd, int status, uint32_t value)
 	return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
 }
 
+static int reply_consumed(int fd, uint64_t bytes)
+{
+	struct consumer_wire_status st = { .status = 0, .consumed_bytes = bytes };
+
+	return consumer_send(fd, CONSUMER_MSG_STATUS, &st, sizeof(st), IO_TIMEOUT_MS);
+}
+
 static int reply_stats(int fd, int status, uint64_t discarded, uint64_t lost)
 {
 	struct consumer_wire_status st = { .status = status };
@@ -112,6 +119,8 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 		return reply_status(fd, kernel_snapshot(k, req->u.snapshot), 0);
 	case CONSUMER_MSG_ROTATE:
 		return reply_status(fd, kernel_rotate(k, req->u.rotate), 0);
+	case CONSUMER_MSG_SESSION_CONSUMED:
+		return reply_consumed(fd, kernel_session_consumed(k, req->u.key));
 	case CONSUMER_MSG_CHANNEL_STATS: {
 		uint64_t discarded = 0, lost = 0;
 		int r = kernel_stats(k, req->u.key, &discarded, &lost);
@@ -165,6 +174,8 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 		return reply_status(fd, channel_snapshot(&c->channels, req.u.snapshot), 0);
 	case CONSUMER_MSG_ROTATE:
 		return reply_status(fd, channel_rotate(&c->channels, req.u.rotate), 0);
+	case CONSUMER_MSG_SESSION_CONSUMED:
+		return reply_consumed(fd, channel_session_consumed(&c->channels, req.u.key));
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 		return reply_status(fd, channel_flush(&c->channels, req.u.key), 0);
 	case CONSUMER_MSG_DESTROY_CHANNEL:

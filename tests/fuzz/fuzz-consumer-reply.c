@@ -8,8 +8,9 @@
  * consumer_decode_status() (src/common/wire/consumer-codec.c).
  *
  * Input: byte 0 gives the number of requests (1 + byte % 16), the next bytes their
- * types (each byte % 10 picks READY, HELLO, ADD_CHANNEL, ADD_METADATA, PUSH_METADATA,
- * FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS or SNAPSHOT; READY
+ * types (each byte % 12 picks READY, HELLO, ADD_CHANNEL, ADD_METADATA, PUSH_METADATA,
+ * FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS, SNAPSHOT, ROTATE or
+ * SESSION_CONSUMED; READY
  * stands for the error socket's message), the rest is what the consumer daemon sent.
  * An error (a bad header, an answer of the wrong type or size, a reply the decoder
  * refuses, the end of the input) ends the connection, as the session daemon ends a
@@ -36,7 +37,7 @@ static const uint16_t request_types[] = {
 	CONSUMER_MSG_READY,	      CONSUMER_MSG_HELLO,	    CONSUMER_MSG_ADD_CHANNEL,
 	CONSUMER_MSG_ADD_METADATA,    CONSUMER_MSG_PUSH_METADATA,   CONSUMER_MSG_FLUSH_CHANNEL,
 	CONSUMER_MSG_DESTROY_CHANNEL, CONSUMER_MSG_DATA_PENDING,    CONSUMER_MSG_CHANNEL_STATS,
-	CONSUMER_MSG_SNAPSHOT,
+	CONSUMER_MSG_SNAPSHOT,	      CONSUMER_MSG_ROTATE,	    CONSUMER_MSG_SESSION_CONSUMED,
 };
 
 static void check_reply(uint16_t type, const struct consumer_wire_status *raw,
@@ -45,6 +46,9 @@ static void check_reply(uint16_t type, const struct consumer_wire_status *raw,
 	FUZZ_CHECK(rep->status == raw->status && rep->value == raw->value);
 	FUZZ_CHECK(rep->discarded_events == raw->discarded_events);
 	FUZZ_CHECK(rep->lost_packets == raw->lost_packets);
+	FUZZ_CHECK(rep->consumed_bytes == raw->consumed_bytes);
+	if (type != CONSUMER_MSG_SESSION_CONSUMED || rep->status != 0)
+		FUZZ_CHECK(rep->consumed_bytes == 0);
 	FUZZ_CHECK(rep->status <= 0 && rep->status >= -4095);
 	if (type == CONSUMER_MSG_ADD_CHANNEL && rep->status == 0)
 		FUZZ_CHECK(rep->value >= 1 && rep->value <= CONSUMER_MAX_STREAMS);

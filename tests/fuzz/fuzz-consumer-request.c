@@ -193,10 +193,16 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 		check_path(req->u.snapshot->directory, sizeof(req->u.snapshot->directory), 0);
 		FUZZ_CHECK(req->u.snapshot->session_active <= 1);
 		break;
+	case CONSUMER_MSG_ROTATE:
+		FUZZ_CHECK((const void *) req->u.rotate == payload);
+		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.rotate));
+		check_path(req->u.rotate->directory, sizeof(req->u.rotate->directory), 1);
+		break;
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 	case CONSUMER_MSG_DESTROY_CHANNEL:
 	case CONSUMER_MSG_DATA_PENDING:
-	case CONSUMER_MSG_CHANNEL_STATS: {
+	case CONSUMER_MSG_CHANNEL_STATS:
+	case CONSUMER_MSG_SESSION_CONSUMED: {
 		struct consumer_wire_key key;
 
 		FUZZ_CHECK(h->payload_bytes == sizeof(key));

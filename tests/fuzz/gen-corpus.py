@@ -376,6 +376,7 @@ C_K_TRACE, C_K_CHANNEL, C_K_EVENTS, C_K_CONTEXT, C_K_STATEDUMP, C_K_REGEN = 12, 
 C_K_IDS = 18
 C_K_FILTER = 19
 C_ROTATE = 20
+C_SESSION_CONSUMED = 21
 C_ROTATE_FMT = '<Q4096s'
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
@@ -383,7 +384,7 @@ C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
 C_ADD_METADATA_FMT = '<QQIII16s4096s'
 C_PUSH_FMT = '<QQII'
 C_SNAPSHOT_FMT = '<QQIIII4096s'
-C_STATUS_FMT = '<iIQQ'
+C_STATUS_FMT = '<iIQQQ'
 C_K_TRACE_FMT = '<QQII16s256s256s256s4096s'
 C_K_CHANNEL_FMT = '<QQQQQQIIIIII256s4096s'
 C_K_EVENTS_FMT = '<QII'
@@ -398,7 +399,7 @@ assert struct.calcsize(C_HEADER_FMT) == 16
 assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8552
 assert struct.calcsize(C_ADD_METADATA_FMT) == 4140
 assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
-assert struct.calcsize(C_STATUS_FMT) == 24
+assert struct.calcsize(C_STATUS_FMT) == 32
 assert struct.calcsize(C_ROTATE_FMT) == 4104
 UUID = bytes(range(16))
 
@@ -516,7 +517,8 @@ def corpus_consumer_request():
         'push-length-mismatch': h + cmsg(C_PUSH_METADATA,
                                          struct.pack(C_PUSH_FMT, 2, 0, 0, 100) + b'short'),
         'oversized-push': h + cmsg(C_PUSH_METADATA, b'', length=24 + 256 * 1024 + 1),
-        'status-as-request': h + cmsg(C_STATUS, struct.pack(C_STATUS_FMT, 0, 0, 0, 0)),
+        'status-as-request': h + cmsg(C_STATUS, struct.pack(C_STATUS_FMT, 0, 0, 0, 0, 0)),
+        'session-consumed': h + c_key(C_SESSION_CONSUMED, 1) + c_key(C_SESSION_CONSUMED, 99),
         'truncated': h + c_add_metadata(2)[:100],
         'kernel-session': h + c_k_trace(10) + c_k_channel(11, 10) +
         c_k_events(11, [('sched', 'sched_switch'), ('syscalls', 'sys_enter_openat'),
@@ -549,13 +551,13 @@ def corpus_consumer_request():
     }
 
 
-def c_status(status=0, value=0, discarded=0, lost=0):
-    return cmsg(C_STATUS, struct.pack(C_STATUS_FMT, status, value, discarded, lost))
+def c_status(status=0, value=0, discarded=0, lost=0, consumed=0):
+    return cmsg(C_STATUS, struct.pack(C_STATUS_FMT, status, value, discarded, lost, consumed))
 
 
-# Request selectors of fuzz-consumer-reply.c (byte % 10).
+# Request selectors of fuzz-consumer-reply.c (byte % 12).
 R = dict(READY=0, HELLO=1, ADD_CHANNEL=2, ADD_METADATA=3, PUSH=4, FLUSH=5, DESTROY=6,
-         DATA_PENDING=7, STATS=8, SNAPSHOT=9)
+         DATA_PENDING=7, STATS=8, SNAPSHOT=9, ROTATE=10, CONSUMED=11)
 
 
 def reply_input(requests, stream):
@@ -583,6 +585,10 @@ def corpus_consumer_reply():
         'wrong-type': reply_input(['FLUSH', 'FLUSH'], c_hello() + ok),
         'short-status': reply_input(['DESTROY'], cmsg(C_STATUS, b'\0' * 20)),
         'bad-hello': reply_input(['HELLO'], c_hello(48, 0)),
+        'rotation-batch': reply_input(['ROTATE', 'ROTATE', 'PUSH', 'CONSUMED', 'CONSUMED'],
+                                      ok + c_status(-28) + ok + c_status(0, 0, 0, 0, 1 << 20) +
+                                      c_status(-2)),
+        'consumed-on-flush': reply_input(['FLUSH'], c_status(0, 0, 0, 0, 5)),
     }
 
 

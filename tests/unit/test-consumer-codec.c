@@ -567,6 +567,29 @@ static void test_rotate(void)
 	free(m);
 }
 
+static int consumed(uint16_t request, int32_t st, uint64_t bytes, struct consumer_reply *rep)
+{
+	struct consumer_wire_status raw = { .status = st, .consumed_bytes = bytes };
+
+	return consumer_decode_status(request, &raw, sizeof(raw), rep);
+}
+
+static void test_session_consumed(void)
+{
+	struct consumer_wire_key key = { .key = 7 };
+	struct consumer_reply rep;
+
+	is_int(decode(CONSUMER_MSG_SESSION_CONSUMED, &key, sizeof(key)), 0, "SESSION_CONSUMED request");
+	is_int(decode(CONSUMER_MSG_SESSION_CONSUMED, &key, 4), -EPROTO, "SESSION_CONSUMED, 4 bytes");
+	is_int(consumed(CONSUMER_MSG_SESSION_CONSUMED, 0, 1u << 30, &rep), 0, "its reply, 1 GiB");
+	is_uint(rep.consumed_bytes, 1u << 30, "... the byte count decoded");
+	is_int(consumed(CONSUMER_MSG_SESSION_CONSUMED, -5, 12, &rep), -EPROTO,
+	       "a byte count with an error status: refused");
+	is_int(consumed(CONSUMER_MSG_CHANNEL_STATS, 0, 12, &rep), -EPROTO,
+	       "a byte count on another reply: refused");
+	is_int(consumed(CONSUMER_MSG_SESSION_CONSUMED, 0, 0, &rep), 0, "nothing written yet: 0");
+}
+
 int main(void)
 {
 	test_header_and_framing();
@@ -577,6 +600,7 @@ int main(void)
 	test_kernel_trace_and_channel();
 	test_kernel_events();
 	test_rotate();
+	test_session_consumed();
 	done_testing();
 	return exit_status();
 }

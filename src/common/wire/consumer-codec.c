@@ -20,6 +20,7 @@ bool consumer_msg_is_request(uint16_t type)
 	case CONSUMER_MSG_CHANNEL_STATS:
 	case CONSUMER_MSG_SNAPSHOT:
 	case CONSUMER_MSG_ROTATE:
+	case CONSUMER_MSG_SESSION_CONSUMED:
 		return true;
 	default:
 		return consumer_msg_is_kernel_only(type);
@@ -303,7 +304,7 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		/* enum lttng_event_context_type values are not negative. */
 		return ret->u.kernel_context->ctx < 0 ? -EINVAL : 0;
 	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS,
-		  * KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
+		  * SESSION_CONSUMED, KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
 		if (payload_len != sizeof(*key))
 			return -EPROTO;
 		ret->u.key = key->key;
@@ -345,10 +346,13 @@ int consumer_decode_status(uint16_t request_type, const void *payload, size_t pa
 	counters_allowed = request_type == CONSUMER_MSG_CHANNEL_STATS && st.status == 0;
 	if (!counters_allowed && (st.discarded_events || st.lost_packets))
 		return -EPROTO;
+	if (st.consumed_bytes && !(request_type == CONSUMER_MSG_SESSION_CONSUMED && st.status == 0))
+		return -EPROTO;
 	ret->status = st.status;
 	ret->value = st.value;
 	ret->discarded_events = st.discarded_events;
 	ret->lost_packets = st.lost_packets;
+	ret->consumed_bytes = st.consumed_bytes;
 	return 0;
 }
 

@@ -78,6 +78,7 @@ struct consumer_reply {
 			    * status is 0; DATA_PENDING: 0 or 1; else 0 */
 	uint64_t discarded_events; /* CHANNEL_STATS only, else 0 */
 	uint64_t lost_packets;
+	uint64_t consumed_bytes;   /* SESSION_CONSUMED only, else 0 */
 };
 
 /*

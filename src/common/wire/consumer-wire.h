@@ -18,7 +18,8 @@
 #define CONSUMER_WIRE_VERSION 6 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
 				* 3: the kernel messages; 4: KERNEL_SET_FILTER;
 				* 5: KERNEL_TRACK_IDS (every tracker) for TRACK_PIDS;
-				* 6: ROTATE */
+				* 6: ROTATE, SESSION_CONSUMED, STATUS of 32
+				* bytes */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -54,6 +55,7 @@ enum consumer_msg_type {
 	CONSUMER_MSG_KERNEL_SET_FILTER = 19,  /* struct consumer_wire_kernel_filter + text
 					       * + entries */
 	CONSUMER_MSG_ROTATE = 20,             /* struct consumer_wire_rotate */
+	CONSUMER_MSG_SESSION_CONSUMED = 21,   /* struct consumer_wire_key (session id) */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -278,8 +280,10 @@ struct consumer_wire_status {
 	uint32_t value;
 	uint64_t discarded_events; /* CHANNEL_STATS */
 	uint64_t lost_packets;
+	uint64_t consumed_bytes;   /* SESSION_CONSUMED: packet bytes written for the
+				    * session's data channels since they were made */
 } PACKED;
-_Static_assert(sizeof(struct consumer_wire_status) == 24, "status layout");
+_Static_assert(sizeof(struct consumer_wire_status) == 32, "status layout");
 
 _Static_assert(sizeof(struct consumer_wire_kernel_events) +
 		       CONSUMER_KERNEL_EVENTS_MAX * sizeof(struct consumer_wire_kernel_event) <=
@@ -311,6 +315,7 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 	case CONSUMER_MSG_DESTROY_CHANNEL:
 	case CONSUMER_MSG_DATA_PENDING:
 	case CONSUMER_MSG_CHANNEL_STATS:
+	case CONSUMER_MSG_SESSION_CONSUMED:
 		return sizeof(struct consumer_wire_key);
 	case CONSUMER_MSG_STATUS:
 		return sizeof(struct consumer_wire_status);

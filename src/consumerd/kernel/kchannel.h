@@ -61,6 +61,7 @@ struct kchannel {
 	int write_error;
 	bool destroyed;
 	bool files_closed; /* by a rotation without a new directory: nothing is read */
+	uint64_t bytes_written; /* packet bytes written to its stream files */
 };
 
 int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,

@@ -207,6 +207,19 @@ int kernel_flush(struct kernel_consumer *kc, uint64_t key)
 	return r ? r : t->write_error;
 }
 
+uint64_t kernel_session_consumed(struct kernel_consumer *kc, uint64_t session_id)
+{
+	struct ktrace *t;
+	struct kchannel *ch;
+	uint64_t total = 0;
+
+	list_for_each_entry(t, &kc->traces, link)
+		if (t->session_id == session_id)
+			list_for_each_entry(ch, &t->channels, link)
+				total += ch->bytes_written;
+	return total;
+}
+
 int kernel_rotate(struct kernel_consumer *kc, const struct consumer_wire_rotate *m)
 {
 	struct ktrace *t = find_trace(kc, m->key);

@@ -38,6 +38,8 @@ int kernel_flush(struct kernel_consumer *kc, uint64_t key);
 /* DESTROY_CHANNEL: a channel key drains it, closes its raw buffers and files; a
  * trace key closes the metadata (and any channel left). */
 int kernel_destroy(struct kernel_consumer *kc, uint64_t key);
+/* Packet bytes the session's channels wrote to their files (SESSION_CONSUMED). */
+uint64_t kernel_session_consumed(struct kernel_consumer *kc, uint64_t session_id);
 /* ROTATE of a trace key: its metadata and every channel's files (ktrace_rotate). */
 int kernel_rotate(struct kernel_consumer *kc, const struct consumer_wire_rotate *m);
 bool kernel_data_pending(struct kernel_consumer *kc, uint64_t session_id);

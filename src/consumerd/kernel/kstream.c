@@ -208,6 +208,8 @@ static int finish_packet(struct kstream *s, uint64_t discarded)
 	s->last_discarded = discarded;
 	if (s->file && !s->ch->write_error) {
 		r = stream_file_write_packet(s->file, s->pkt.buf.data, len, &info);
+		if (r == 0)
+			s->ch->bytes_written += len;
 		if (r < 0) {
 			log_error_errno(r, "Kernel channel %s: cannot write a packet of %zu bytes to "
 					"stream %s_%u (trace file %llu at %llu bytes)", s->ch->name, len,

@@ -251,6 +251,8 @@ enum lttng_error_code rotation_start(struct daemon *d, struct session *s)
 	return LTTNG_OK;
 }
 
+static void size_schedule_update(struct daemon *d, struct session *s);
+
 /* ------------------------------------------------------------------------- */
 /* The periodic schedule.                                                     */
 
@@ -282,6 +284,7 @@ void rotation_schedule_update(struct daemon *d, struct session *s)
 	struct schedule_tick *t;
 	sd_event_source *src = NULL;
 
+	size_schedule_update(d, s);
 	/* As LTTng's: armed by the first start with a schedule (or by the schedule of
 	 * an active session), it runs until the schedule is removed or the session
 	 * destroyed; ticks of a stopped session are refused but the first one. */
@@ -305,6 +308,92 @@ void rotation_schedule_update(struct daemon *d, struct session *s)
 	(void) sd_event_source_set_destroy_callback(src, free);
 	(void) sd_event_source_set_enabled(src, SD_EVENT_ON);
 	s->chunks.timer = src;
+}
+
+/* The size schedule (enable-rotation --size): every second while it is set (LTTng's
+ * monitor period), the session's consumers say what they wrote; at the threshold
+ * the session rotates and the next threshold is that much further, as LTTng
+ * subscribes again at consumed + size (T:rotation-thread.c). */
+#define SIZE_CHECK_PERIOD_US 1000000u
+
+struct size_check {
+	struct consumed_query q;
+	struct daemon *d;
+	uint64_t session_id;
+	bool busy;	 /* a query is under way */
+	bool timer_gone; /* its event source was released: free once idle */
+};
+
+static void size_check_release(void *userdata)
+{
+	struct size_check *c = userdata;
+
+	c->timer_gone = true;
+	if (!c->busy)
+		free(c);
+}
+
+static void size_answered(struct daemon *d, struct operation *op)
+{
+	struct size_check *c = container_of(op, struct size_check, q.op);
+	struct session *s = c->timer_gone ? NULL : session_find_by_id(d->sessions, c->session_id);
+
+	c->busy = false;
+	if (c->timer_gone) {
+		free(c);
+		return;
+	}
+	if (!s || !s->rotate_size_set || c->q.total < s->chunks.size_threshold)
+		return;
+	if (rotation_check(d, s) == LTTNG_OK && rotation_start(d, s) != LTTNG_OK)
+		log_error("Session \"%s\": the size-based rotation failed to start", s->name);
+	s->chunks.size_threshold = c->q.total + s->rotate_size_bytes;
+}
+
+static int size_tick_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct size_check *c = userdata;
+	struct session *s = session_find_by_id(c->d->sessions, c->session_id);
+
+	if (s && !c->busy) {
+		c->busy = true;
+		c->q.total = 0;
+		operation_init(&c->q.op, size_answered);
+		(void) domains_consumed_size(c->d, s, &c->q);
+		operation_release(c->d, &c->q.op);
+	}
+	(void) sd_event_source_set_time_relative(src, SIZE_CHECK_PERIOD_US);
+	return 0;
+}
+
+static void size_schedule_update(struct daemon *d, struct session *s)
+{
+	struct size_check *c;
+	sd_event_source *src = NULL;
+
+	if (!s->rotate_size_set) {
+		s->chunks.size_timer = sd_event_source_disable_unref(s->chunks.size_timer);
+		s->chunks.size_threshold = 0;
+		return;
+	}
+	if (s->chunks.size_timer || !s->active)
+		return;
+	if (!s->chunks.size_threshold)
+		s->chunks.size_threshold = s->rotate_size_bytes;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->d = d;
+	c->session_id = s->id;
+	if (sd_event_add_time_relative(d->loop, &src, CLOCK_MONOTONIC, SIZE_CHECK_PERIOD_US, 0,
+				       size_tick_cb, c) < 0) {
+		log_error("Session \"%s\": cannot arm its size checks", s->name);
+		free(c);
+		return;
+	}
+	(void) sd_event_source_set_destroy_callback(src, size_check_release);
+	(void) sd_event_source_set_enabled(src, SD_EVENT_ON);
+	s->chunks.size_timer = src;
 }
 
 struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struct operation *waiter)

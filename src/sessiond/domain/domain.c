@@ -86,6 +86,12 @@ enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const 
 	FAN_OUT(rotate, d, s, chunk_dir, op);
 }
 
+enum lttng_error_code domains_consumed_size(struct daemon *d, struct session *s,
+					    struct consumed_query *q)
+{
+	FAN_OUT(consumed_size, d, s, q);
+}
+
 enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s)
 {
 	FAN_OUT(regenerate_metadata, d, s);

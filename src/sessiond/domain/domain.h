@@ -50,6 +50,13 @@ void event_listing_fini(struct event_listing *l);
 
 struct event_request;
 
+/* What a session's consumers wrote so far (a size-based rotation schedule): each
+ * domain adds its consumers' byte counts to total and holds op while they answer. */
+struct consumed_query {
+	struct operation op;
+	uint64_t total;
+};
+
 struct tracer_domain {
 	int type;         /* enum lttng_domain_type */
 	const char *name; /* for messages */
@@ -96,6 +103,9 @@ struct tracer_domain {
 	 * NULL entry: the domain cannot rotate. */
 	enum lttng_error_code (*rotate)(struct daemon *d, struct session *s, const char *chunk_dir,
 			struct operation *op);
+	/* Adds to q->total the packet bytes its consumers wrote for the session. */
+	enum lttng_error_code (*consumed_size)(struct daemon *d, struct session *s,
+					       struct consumed_query *q);
 	enum lttng_error_code (*regenerate_metadata)(struct daemon *d, struct session *s);
 	enum lttng_error_code (*regenerate_statedump)(struct daemon *d, struct session *s);
 	/* Collects what can be traced (tracepoints, with their fields when asked). */
@@ -140,6 +150,8 @@ enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, cons
 enum lttng_error_code domains_can_rotate(struct daemon *d, const struct session *s);
 enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
 		   struct operation *op);
+enum lttng_error_code domains_consumed_size(struct daemon *d, struct session *s,
+					    struct consumed_query *q);
 enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s);
 enum lttng_error_code domains_regenerate_statedump(struct daemon *d, struct session *s);
 bool domains_have_data(struct daemon *d, const struct session *s);

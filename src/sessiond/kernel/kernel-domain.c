@@ -204,6 +204,7 @@ const struct tracer_domain kernel_tracer_domain = {
 	.refresh_stats = kernel_trace_refresh_stats,
 	.snapshot = kernel_trace_snapshot,
 	.rotate = kernel_trace_rotate,
+	.consumed_size = kernel_trace_consumed_size,
 	.regenerate_metadata = kernel_trace_regenerate_metadata,
 	.regenerate_statedump = kernel_trace_regenerate_statedump,
 	.list_events = kernel_list_events,

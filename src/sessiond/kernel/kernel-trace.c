@@ -511,6 +511,40 @@ enum lttng_error_code kernel_trace_rotate(struct daemon *d, struct session *s, c
 	return LTTNG_OK;
 }
 
+static void consumed_batch_done(struct daemon *d, struct consumer_batch *b)
+{
+	struct consumed_query *q = container_of(b->waiter, struct consumed_query, op);
+
+	for (unsigned i = 0; i < b->count; i++)
+		if (b->ops[i].result == 0)
+			q->total += b->ops[i].consumed_bytes;
+	operation_release(d, &q->op);
+}
+
+enum lttng_error_code kernel_trace_consumed_size(struct daemon *d, struct session *s,
+						 struct consumed_query *q)
+{
+	struct kernel_trace *t = kernel_trace_find(d, s->id);
+	struct consumer_batch *b;
+	struct consumer_op *op;
+
+	if (!t || !t->consumer_made)
+		return LTTNG_OK;
+	b = consumer_batch_new(consumed_batch_done, s->id, &q->op);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	consumer_batch_target_kernel(b);
+	op = consumer_batch_add(b, CONSUMER_OP_SESSION_CONSUMED);
+	if (!op) {
+		consumer_batch_free(b);
+		return LTTNG_ERR_NOMEM;
+	}
+	op->in.key = s->id;
+	operation_hold(&q->op);
+	consumer_batch_submit(d, b);
+	return LTTNG_OK;
+}
+
 static void fire_and_forget_done(struct daemon *d, struct consumer_batch *b)
 {
 	for (unsigned i = 0; i < b->count; i++)

@@ -150,6 +150,7 @@ void session_free(struct session *s)
 	list_for_each_entry_safe(o, tmp, &s->snapshot_outputs, link)
 		free(o);
 	sd_event_source_disable_unref(s->chunks.timer);
+	sd_event_source_disable_unref(s->chunks.size_timer);
 	free(s);
 }
 

@@ -107,6 +107,8 @@ struct session_chunks {
 	uint64_t last_id;     /* the index of the chunk it archived */
 	char last_archive[PATH_MAX];
 	void *timer; /* sd_event_source of the periodic rotation schedule, while it runs */
+	void *size_timer;	 /* sd_event_source of the size schedule's checks */
+	uint64_t size_threshold; /* bytes written by the consumers that rotate next */
 };
 
 enum session_output {

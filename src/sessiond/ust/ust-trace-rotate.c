@@ -11,6 +11,7 @@
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
+#include "domain/domain.h"
 #include "ust/ust-trace-internal.h"
 
 static void rotate_done(struct daemon *d, struct consumer_batch *b)
@@ -69,6 +70,50 @@ static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct us
 		r = registry_queue_push(d, reg, b);
 	}
 	return r;
+}
+
+static void consumed_done(struct daemon *d, struct consumer_batch *b)
+{
+	struct consumed_query *q = container_of(b->waiter, struct consumed_query, op);
+
+	for (unsigned i = 0; i < b->count; i++)
+		if (b->ops[i].result == 0)
+			q->total += b->ops[i].consumed_bytes;
+	operation_release(d, &q->op);
+}
+
+enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *s,
+					      struct consumed_query *q)
+{
+	struct consumer_batch *b = consumer_batch_new(consumed_done, s->id, &q->op);
+	struct ust_registry *reg;
+	bool asked[2] = { false, false }; /* 32-bit, 64-bit consumer */
+
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	b->stop_on_error = false;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		unsigned which = reg->bits_per_long == 64;
+		struct consumer_op *op;
+
+		if (reg->session_id != s->id || reg->consumer_lost || asked[which])
+			continue;
+		asked[which] = true;
+		consumer_batch_target(b, reg->bits_per_long);
+		op = consumer_batch_add(b, CONSUMER_OP_SESSION_CONSUMED);
+		if (!op) {
+			consumer_batch_free(b);
+			return LTTNG_ERR_NOMEM;
+		}
+		op->in.key = s->id;
+	}
+	if (b->count == 0) {
+		consumer_batch_free(b);
+		return LTTNG_OK;
+	}
+	operation_hold(&q->op);
+	consumer_batch_submit(d, b);
+	return LTTNG_OK;
 }
 
 enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,

@@ -18,6 +18,7 @@
 #include "list.h"
 
 struct consumer_death_subscription;
+struct consumed_query;
 struct daemon;
 struct event_rule;
 struct operation;
@@ -81,6 +82,9 @@ void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *
  * with a chunk directory, starts them anew below it (domain.h, rotate). */
 enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
 				       struct operation *waiter);
+/* Adds to q->total what the session's user-space consumers wrote (SESSION_CONSUMED). */
+enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *s,
+					      struct consumed_query *q);
 enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
 		       uint64_t max_size, struct operation *waiter);
 /* A tracker of the session changed: an active session starts in applications it now
