@@ -786,6 +786,23 @@ bool channel_session_data_pending(struct channel_set *set, uint64_t session_id)
 	return false;
 }
 
+int channel_clear(struct channel_set *set, uint64_t key)
+{
+	struct consumer_channel *ch = channel_find(set, key);
+
+	if (!ch)
+		return -ENOENT;
+	if (ch->is_metadata)
+		return 0; /* the metadata stays: a trace needs it */
+	/* The packet being filled closes, then everything not yet consumed goes. */
+	for (unsigned i = 0; i < ch->stream_count; i++) {
+		(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 1);
+		if (lttng_ust_ctl_clear_buffer(ch->streams[i].ust) < 0)
+			return -EIO;
+	}
+	return 0;
+}
+
 uint64_t channel_session_consumed(struct channel_set *set, uint64_t session_id)
 {
 	struct consumer_channel *ch;

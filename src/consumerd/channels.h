@@ -51,6 +51,8 @@ int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapsho
 /* Whether any channel of the session still has data not written to its files. */
 bool channel_session_data_pending(struct channel_set *set, uint64_t session_id);
 int channel_stats(struct channel_set *set, uint64_t key, uint64_t *discarded, uint64_t *lost);
+/* Discards what a data channel's buffers hold and have not written (CLEAR). */
+int channel_clear(struct channel_set *set, uint64_t key);
 /* Packet bytes the session's data channels wrote to their files (SESSION_CONSUMED). */
 uint64_t channel_session_consumed(struct channel_set *set, uint64_t session_id);
 

@@ -121,6 +121,8 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 		return reply_status(fd, kernel_rotate(k, req->u.rotate), 0);
 	case CONSUMER_MSG_SESSION_CONSUMED:
 		return reply_consumed(fd, kernel_session_consumed(k, req->u.key));
+	case CONSUMER_MSG_CLEAR:
+		return reply_status(fd, kernel_clear(k, req->u.key), 0);
 	case CONSUMER_MSG_CHANNEL_STATS: {
 		uint64_t discarded = 0, lost = 0;
 		int r = kernel_stats(k, req->u.key, &discarded, &lost);
@@ -176,6 +178,8 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 		return reply_status(fd, channel_rotate(&c->channels, req.u.rotate), 0);
 	case CONSUMER_MSG_SESSION_CONSUMED:
 		return reply_consumed(fd, channel_session_consumed(&c->channels, req.u.key));
+	case CONSUMER_MSG_CLEAR:
+		return reply_status(fd, channel_clear(&c->channels, req.u.key), 0);
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 		return reply_status(fd, channel_flush(&c->channels, req.u.key), 0);
 	case CONSUMER_MSG_DESTROY_CHANNEL:

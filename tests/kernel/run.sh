@@ -1384,7 +1384,8 @@ case_q() {
 # r: rotations of a kernel session (doc/protocol/rotation.md): each archive
 # under archives/ is a complete kernel trace (its own metadata) holding exactly
 # the writes of the workload run before that rotation; after a stop, one
-# rotation; the destroy archives the last chunk and says where.
+# rotation; the destroy archives the last chunk and says where. Then lttng clear:
+# only what is recorded after it stays; a stopped session's files go.
 r_archive_writes() { # r_archive_writes INDEX WORKLOAD: its writes to its file in archive INDEX
 	local a
 	a=$(ls -d "$dir"/r/archives/*-"$1" 2>/dev/null | head -1)
@@ -1440,6 +1441,28 @@ case_r() {
 	p=$wl_pid_w1
 	n=$(count_ev r0.dump syscall_entry_write "pid=$p" "fd=4")
 	check "archive 0 has none of workload 1's writes (got $n)" test "$n" = 0
+	# lttng clear: what was recorded goes, what comes after stays.
+	check "session c: add-context -k pid, --syscall write, start" \
+		bash -c "lttng create c --output '$dir/c' >>cli.log 2>&1 &&
+			lttng add-context -k -s c -t pid >>cli.log 2>&1 &&
+			lttng enable-event -k -s c --syscall write >>cli.log 2>&1 &&
+			lttng start c >>cli.log 2>&1"
+	check "workload 4 ready" start_workload w4 --open 0 --read 0 --write 7 --sleep 0 --fork 0 --threads 0
+	go_workload w4
+	check "workload 4 ran" wait_workload w4
+	check "lttng clear c" lttng_ok cli.log clear c
+	check "workload 5 ready" start_workload w5 --open 0 --read 0 --write 8 --sleep 0 --fork 0 --threads 0
+	go_workload w5
+	check "workload 5 ran" wait_workload w5
+	check "lttng stop c" session_stop c
+	check "the trace is read" kdump "$dir/c" c.dump
+	n=$(count_ev c.dump syscall_entry_write "pid=$wl_pid_w5" "fd=4")
+	check "after the clear: workload 5's 8 writes (got $n)" test "$n" = 8
+	n=$(count_ev c.dump syscall_entry_write "pid=$wl_pid_w4" "fd=4")
+	check "none of workload 4's, recorded before the clear (got $n)" test "$n" = 0
+	check "clear of the stopped session" lttng_ok cli.log clear c
+	check "its trace files are gone" bash -c "test -z \"\$(find '$dir/c' -type f)\""
+	check "lttng destroy c" session_destroy c
 	stop_daemon "$sd"
 }
 

@@ -21,6 +21,7 @@ bool consumer_msg_is_request(uint16_t type)
 	case CONSUMER_MSG_SNAPSHOT:
 	case CONSUMER_MSG_ROTATE:
 	case CONSUMER_MSG_SESSION_CONSUMED:
+	case CONSUMER_MSG_CLEAR:
 		return true;
 	default:
 		return consumer_msg_is_kernel_only(type);
@@ -304,7 +305,7 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		/* enum lttng_event_context_type values are not negative. */
 		return ret->u.kernel_context->ctx < 0 ? -EINVAL : 0;
 	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS,
-		  * SESSION_CONSUMED, KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
+		  * SESSION_CONSUMED, CLEAR, KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
 		if (payload_len != sizeof(*key))
 			return -EPROTO;
 		ret->u.key = key->key;

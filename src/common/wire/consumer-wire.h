@@ -18,8 +18,8 @@
 #define CONSUMER_WIRE_VERSION 6 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
 				* 3: the kernel messages; 4: KERNEL_SET_FILTER;
 				* 5: KERNEL_TRACK_IDS (every tracker) for TRACK_PIDS;
-				* 6: ROTATE, SESSION_CONSUMED, STATUS of 32
-				* bytes */
+				* 6: ROTATE, SESSION_CONSUMED, CLEAR, STATUS of
+				* 32 bytes */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -56,6 +56,7 @@ enum consumer_msg_type {
 					       * + entries */
 	CONSUMER_MSG_ROTATE = 20,             /* struct consumer_wire_rotate */
 	CONSUMER_MSG_SESSION_CONSUMED = 21,   /* struct consumer_wire_key (session id) */
+	CONSUMER_MSG_CLEAR = 22,              /* struct consumer_wire_key */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -316,6 +317,7 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 	case CONSUMER_MSG_DATA_PENDING:
 	case CONSUMER_MSG_CHANNEL_STATS:
 	case CONSUMER_MSG_SESSION_CONSUMED:
+	case CONSUMER_MSG_CLEAR:
 		return sizeof(struct consumer_wire_key);
 	case CONSUMER_MSG_STATUS:
 		return sizeof(struct consumer_wire_status);

@@ -181,6 +181,8 @@ int kchannel_record(struct kchannel *ch, struct kstream *s, uint64_t ts, const u
 				 (unsigned) (rec[0] | rec[1] << 8));
 		return 0;
 	}
+	if (ch->discarding)
+		return 0;
 	if (kchannel_freeze(ch) < 0)
 		return -EIO;
 	ch->conv.cpu = s->cpu;
@@ -514,6 +516,17 @@ int kchannel_rotate(struct kchannel *ch, int dir_fd)
 	}
 	ch->files_closed = false;
 	return r;
+}
+
+void kchannel_clear(struct kchannel *ch)
+{
+	ch->discarding = true;
+	if (!ch->destroyed)
+		for (unsigned i = 0; i < ch->cpu_count; i++)
+			(void) kstream_drain(&ch->streams[i], drain_budget(ch));
+	ch->discarding = false;
+	for (unsigned i = 0; i < ch->cpu_count; i++)
+		kstream_drop_packet(&ch->streams[i]);
 }
 
 int kchannel_stop(struct kchannel *ch)

@@ -62,6 +62,7 @@ struct kchannel {
 	bool destroyed;
 	bool files_closed; /* by a rotation without a new directory: nothing is read */
 	uint64_t bytes_written; /* packet bytes written to its stream files */
+	bool discarding;	/* a clear reads the raw buffers and keeps nothing */
 };
 
 int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
@@ -76,6 +77,9 @@ int kchannel_add_context(struct kchannel *ch, int32_t ctx);
  * (an empty one if need be) and its files closed; then, with dir_fd >= 0, the same
  * files start anew there. 0 or the first -errno. */
 int kchannel_rotate(struct kchannel *ch, int dir_fd);
+/* A clear: what ftrace's buffers hold unread and the packets being built are
+ * dropped. */
+void kchannel_clear(struct kchannel *ch);
 int kchannel_set_filter(struct kchannel *ch, bool replace, const char *text, size_t len,
 			const struct consumer_wire_kernel_event *entries, uint32_t count);
 /* Declares the stream and its events in the metadata if not done yet. */

@@ -220,6 +220,18 @@ uint64_t kernel_session_consumed(struct kernel_consumer *kc, uint64_t session_id
 	return total;
 }
 
+int kernel_clear(struct kernel_consumer *kc, uint64_t key)
+{
+	struct ktrace *t = find_trace(kc, key);
+	struct kchannel *ch;
+
+	if (!t)
+		return find_channel(kc, key) ? -EINVAL : -ENOENT; /* a trace clears whole */
+	list_for_each_entry(ch, &t->channels, link)
+		kchannel_clear(ch);
+	return 0;
+}
+
 int kernel_rotate(struct kernel_consumer *kc, const struct consumer_wire_rotate *m)
 {
 	struct ktrace *t = find_trace(kc, m->key);

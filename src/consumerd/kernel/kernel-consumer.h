@@ -40,6 +40,8 @@ int kernel_flush(struct kernel_consumer *kc, uint64_t key);
 int kernel_destroy(struct kernel_consumer *kc, uint64_t key);
 /* Packet bytes the session's channels wrote to their files (SESSION_CONSUMED). */
 uint64_t kernel_session_consumed(struct kernel_consumer *kc, uint64_t session_id);
+/* CLEAR of a trace key: every channel's unread records and packets dropped. */
+int kernel_clear(struct kernel_consumer *kc, uint64_t key);
 /* ROTATE of a trace key: its metadata and every channel's files (ktrace_rotate). */
 int kernel_rotate(struct kernel_consumer *kc, const struct consumer_wire_rotate *m);
 bool kernel_data_pending(struct kernel_consumer *kc, uint64_t session_id);

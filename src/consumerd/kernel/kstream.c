@@ -45,6 +45,11 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 	return kpacket_init(&s->pkt, ch->subbuf_size, ch->uuid, ch->chan_id, cpu, false);
 }
 
+void kstream_drop_packet(struct kstream *s)
+{
+	s->pkt.open = false;
+}
+
 int kstream_open_file(struct kstream *s, int dir_fd, const char *channel_name)
 {
 	char name[CONSUMER_NAME_MAX + 16];

@@ -373,7 +373,7 @@ static int start_after_output_dirs(struct daemon *d, struct output_dirs_job *job
 	s->active = true;
 	rotation_schedule_update(d, s);
 	if (job->new_chunk) {
-		int r = domains_rotate(d, s, s->chunks.dir, &job->cop->op);
+		int r = domains_rotate(d, s, session_trace_dir(s), &job->cop->op);
 
 		if (r != LTTNG_OK)
 			return r;
@@ -560,15 +560,13 @@ enum lttng_error_code cmd_set_consumer_uri(struct command_ctx *ctx)
 
 enum lttng_error_code cmd_clear_session(struct command_ctx *ctx)
 {
+	struct client_op *cop;
+
 	if (ctx->session->live_timer_us)
 		return LTTNG_ERR_CLEAR_RELAY_DISALLOWED;
-	/* Without recorded data clearing has nothing to discard. Discarding recorded
-	 * data (buffers and trace files) comes with rotation; until then say so rather
-	 * than claim a clear that did not happen. */
-	if (domains_have_data(ctx->daemon, ctx->session)) {
-		log_error("Session \"%s\": clearing recorded data is not supported yet",
-			  ctx->session->name);
-		return LTTNG_ERR_CLEAR_FAIL_CONSUMER;
-	}
-	return LTTNG_OK;
+	cop = client_op_begin(ctx, NULL);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
+	/* Deferred like LTTng's: the reply comes once the clear is done. */
+	return clear_start(ctx->daemon, ctx->session, &cop->op);
 }

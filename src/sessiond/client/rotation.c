@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Rotations of local sessions; see rotation.h. */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,7 @@ enum lttng_error_code rotation_check(struct daemon *d, const struct session *s)
 	r = domains_can_rotate(d, s);
 	if (r != LTTNG_OK)
 		return r;
-	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING)
+	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing)
 		return LTTNG_ERR_ROTATION_PENDING;
 	if (s->chunks.rotated_after_stop)
 		return LTTNG_ERR_ROTATION_MULTIPLE_AFTER_STOP;
@@ -216,6 +217,13 @@ void rotation_open_chunk(struct session *s)
 	char begin_s[64];
 	time_t now = time(NULL);
 
+	s->chunks.begin = now;
+	s->chunks.closed = false;
+	if (!s->chunks.rotated) {
+		/* Never rotated (only cleared): the chunk is the output root, as LTTng's. */
+		s->chunks.dir[0] = '\0';
+		return;
+	}
 	rotation_format_time(now, begin_s, sizeof(begin_s));
 	if ((size_t) snprintf(s->chunks.dir, sizeof(s->chunks.dir), "%s/%s-%llu", s->output_path,
 			      begin_s, (unsigned long long) s->chunks.index) >= sizeof(s->chunks.dir))
@@ -235,6 +243,7 @@ enum lttng_error_code rotation_start(struct daemon *d, struct session *s)
 	s->chunks.last_id = s->chunks.index;
 	s->chunks.rotated = true;
 	s->chunks.index++;
+	s->chunks.cleared_after_stop = false;
 	if (!s->active) {
 		/* Nothing records: no new chunk until the next start. */
 		s->chunks.rotated_after_stop = true;
@@ -412,4 +421,231 @@ struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struc
 	s->chunks.state = LTTNG_ROTATION_STATE_ONGOING;
 	s->chunks.last_id = s->chunks.index;
 	return &r->domains;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Clear (LTTng's cmd_clear_session, T:clear.c): the buffers are emptied, then  */
+/* the current chunk's files are closed and deleted; an active session goes on */
+/* in a new chunk (the output root while the session never rotated).          */
+
+enum clear_phase { CLEAR_BUFFERS, CLEAR_CLOSE, CLEAR_DELETE, CLEAR_REOPEN, CLEAR_DONE };
+
+struct clear_job {
+	struct operation steps; /* the domains' part of the current phase */
+	struct fs_job fs;
+	uint64_t session_id;
+	struct operation *waiter; /* held: the client's reply */
+	enum clear_phase phase;
+	bool files;  /* the session writes a local trace: its chunk goes */
+	bool reopen; /* the session records: a new chunk starts */
+	bool from_root;
+	int code;
+	char old_dir[PATH_MAX];
+	char new_dir[PATH_MAX];
+	unsigned subdir_count;
+	const char *subdirs[DOMAIN_INDEX_COUNT];
+};
+
+static void clear_next(struct daemon *d, struct operation *op);
+static void clear_after_delete(struct daemon *d, struct fs_job *fs);
+static void clear_finish(struct daemon *d, struct clear_job *j);
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	int r = flag == FTW_DP ? rmdir(path) : unlink(path);
+
+	return r == 0 || errno == ENOENT ? 0 : -errno;
+}
+
+/* rm -rf, never following a link; a tree that is not there is no error. */
+static int remove_tree(const char *path)
+{
+	int r = nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+
+	return r == 0 || errno == ENOENT ? 0 : (r < 0 ? -errno : r);
+}
+
+static int delete_chunk(struct fs_job *fs)
+{
+	struct clear_job *j = container_of(fs, struct clear_job, fs);
+	char path[PATH_MAX];
+	int e = 0;
+
+	if (!j->from_root)
+		e = remove_tree(j->old_dir);
+	for (unsigned i = 0; i < j->subdir_count && e == 0 && j->from_root; i++) {
+		if ((size_t) snprintf(path, sizeof(path), "%s/%s", j->old_dir, j->subdirs[i]) >=
+		    sizeof(path))
+			return -ENAMETOOLONG;
+		e = remove_tree(path);
+	}
+	if (e < 0)
+		log_error_errno(e, "Clear: cannot delete the trace chunk in %s", j->old_dir);
+	return e;
+}
+
+static int make_clear_chunk(struct fs_job *fs)
+{
+	struct clear_job *j = container_of(fs, struct clear_job, fs);
+	char path[PATH_MAX];
+	int e = fs_mkdir_parents(j->new_dir, 0770);
+
+	for (unsigned i = 0; i < j->subdir_count && e == 0; i++) {
+		if ((size_t) snprintf(path, sizeof(path), "%s/%s", j->new_dir, j->subdirs[i]) >=
+		    sizeof(path))
+			return -ENAMETOOLONG;
+		e = mkdir_one(path);
+	}
+	return e;
+}
+
+/* Runs the next phase with the domains, holding j->steps. */
+static void clear_phase_domains(struct daemon *d, struct clear_job *j, struct session *s)
+{
+	int r = LTTNG_OK;
+
+	operation_init(&j->steps, clear_next);
+	switch (j->phase) {
+	case CLEAR_BUFFERS:
+		r = domains_clear_buffers(d, s, &j->steps);
+		break;
+	case CLEAR_CLOSE:
+		r = domains_rotate(d, s, NULL, &j->steps);
+		break;
+	case CLEAR_REOPEN:
+		r = domains_rotate(d, s, j->new_dir, &j->steps);
+		break;
+	default:
+		break;
+	}
+	if (r != LTTNG_OK)
+		operation_fail(&j->steps, r);
+	operation_release(d, &j->steps);
+}
+
+static void clear_fs_done(struct daemon *d, struct fs_job *fs)
+{
+	struct clear_job *j = container_of(fs, struct clear_job, fs);
+	struct session *s = session_find_by_id(d->sessions, j->session_id);
+
+	if (fs->result < 0 && j->code == LTTNG_OK)
+		j->code = LTTNG_ERR_CLEAR_FAIL_CONSUMER;
+	if (!s || j->code != LTTNG_OK) {
+		clear_finish(d, j);
+		return;
+	}
+	if (j->phase == CLEAR_DELETE && !j->reopen) {
+		j->phase = CLEAR_DONE;
+		operation_init(&j->steps, clear_next);
+		operation_release(d, &j->steps);
+		return;
+	}
+	j->phase = CLEAR_REOPEN;
+	clear_phase_domains(d, j, s);
+}
+
+static void clear_finish(struct daemon *d, struct clear_job *j)
+{
+	struct session *s = session_find_by_id(d->sessions, j->session_id);
+
+	if (s)
+		s->chunks.clearing = false;
+	if (j->code != LTTNG_OK)
+		operation_fail(j->waiter, j->code);
+	operation_release(d, j->waiter);
+	free(j);
+}
+
+static void clear_next(struct daemon *d, struct operation *op)
+{
+	struct clear_job *j = container_of(op, struct clear_job, steps);
+	struct session *s = session_find_by_id(d->sessions, j->session_id);
+
+	if (op->code != LTTNG_OK && j->code == LTTNG_OK)
+		j->code = op->code == LTTNG_ERR_ROTATION_FAIL_CONSUMER ? LTTNG_ERR_CLEAR_FAIL_CONSUMER
+									: op->code;
+	if (!s || j->code != LTTNG_OK || j->phase == CLEAR_DONE ||
+	    (j->phase == CLEAR_BUFFERS && !j->files) || j->phase == CLEAR_REOPEN) {
+		clear_finish(d, j);
+		return;
+	}
+	switch (j->phase) {
+	case CLEAR_BUFFERS:
+		j->phase = CLEAR_CLOSE;
+		clear_phase_domains(d, j, s);
+		return;
+	case CLEAR_CLOSE:
+		/* Closed everywhere: the chunk's files go, off the loop. */
+		j->phase = CLEAR_DELETE;
+		j->fs.work = delete_chunk;
+		j->fs.done = clear_after_delete;
+		fs_job_submit(d, &j->fs);
+		return;
+	default:
+		clear_finish(d, j);
+		return;
+	}
+}
+
+static void clear_after_delete(struct daemon *d, struct fs_job *fs)
+{
+	struct clear_job *j = container_of(fs, struct clear_job, fs);
+
+	if (fs->result < 0) {
+		clear_fs_done(d, fs);
+		return;
+	}
+	if (!j->reopen) {
+		clear_fs_done(d, fs);
+		return;
+	}
+	/* The new chunk's directories, then the domains open their files there. */
+	j->fs.work = make_clear_chunk;
+	j->fs.done = clear_fs_done;
+	fs_job_submit(d, &j->fs);
+}
+
+enum lttng_error_code clear_start(struct daemon *d, struct session *s, struct operation *waiter)
+{
+	struct clear_job *j;
+
+	if (!s->has_been_started || s->chunks.cleared_after_stop || s->chunks.rotated_after_stop)
+		return LTTNG_OK; /* nothing recorded since: nothing to clear (LTTng's) */
+	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing)
+		return LTTNG_ERR_ROTATION_PENDING;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return LTTNG_ERR_NOMEM;
+	j->session_id = s->id;
+	j->waiter = waiter;
+	j->code = LTTNG_OK;
+	j->fs.uid = s->uid;
+	j->fs.gid = s->gid;
+	j->files = s->output == SESSION_OUTPUT_LOCAL && !s->snapshot_mode;
+	if (j->files) {
+		j->from_root = !s->chunks.dir[0];
+		if (copy_string(j->old_dir, sizeof(j->old_dir), session_trace_dir(s)) < 0) {
+			free(j);
+			return LTTNG_ERR_NOMEM;
+		}
+		for (int i = 0; i < DOMAIN_INDEX_COUNT; i++)
+			if (s->domains[i].exists && d->domains[i] && d->domains[i]->output_subdir)
+				j->subdirs[j->subdir_count++] = d->domains[i]->output_subdir;
+		s->chunks.index++;
+		if (s->active) {
+			j->reopen = true;
+			rotation_open_chunk(s);
+			(void) copy_string(j->new_dir, sizeof(j->new_dir), session_trace_dir(s));
+		} else {
+			s->chunks.closed = true;
+			s->chunks.rotated_after_stop = true;
+		}
+	}
+	if (!s->active)
+		s->chunks.cleared_after_stop = true;
+	s->chunks.clearing = true;
+	operation_hold(waiter);
+	j->phase = CLEAR_BUFFERS;
+	clear_phase_domains(d, j, s);
+	return LTTNG_OK;
 }

@@ -36,6 +36,9 @@ struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struc
  * rotates unless a rotation is refused (logged). Called when the schedule changes
  * and at each start. */
 void rotation_schedule_update(struct daemon *d, struct session *s);
+/* lttng clear: the session's buffers are emptied and its current chunk's files
+ * deleted; an active session goes on in a new chunk. waiter is held until done. */
+enum lttng_error_code clear_start(struct daemon *d, struct session *s, struct operation *waiter);
 /* Formats a chunk time as LTTng names chunks (%Y%m%dT%H%M%S%z, local time). */
 void rotation_format_time(time_t t, char *buf, size_t size);
 

@@ -86,6 +86,12 @@ enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const 
 	FAN_OUT(rotate, d, s, chunk_dir, op);
 }
 
+enum lttng_error_code domains_clear_buffers(struct daemon *d, struct session *s,
+					    struct operation *op)
+{
+	FAN_OUT(clear_buffers, d, s, op);
+}
+
 enum lttng_error_code domains_consumed_size(struct daemon *d, struct session *s,
 					    struct consumed_query *q)
 {

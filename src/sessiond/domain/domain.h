@@ -103,6 +103,10 @@ struct tracer_domain {
 	 * NULL entry: the domain cannot rotate. */
 	enum lttng_error_code (*rotate)(struct daemon *d, struct session *s, const char *chunk_dir,
 			struct operation *op);
+	/* A clear: what the session's buffers hold and its consumers did not write
+	 * yet is discarded (its files are the rotation's business). */
+	enum lttng_error_code (*clear_buffers)(struct daemon *d, struct session *s,
+					       struct operation *op);
 	/* Adds to q->total the packet bytes its consumers wrote for the session. */
 	enum lttng_error_code (*consumed_size)(struct daemon *d, struct session *s,
 					       struct consumed_query *q);
@@ -150,6 +154,8 @@ enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, cons
 enum lttng_error_code domains_can_rotate(struct daemon *d, const struct session *s);
 enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
 		   struct operation *op);
+enum lttng_error_code domains_clear_buffers(struct daemon *d, struct session *s,
+					    struct operation *op);
 enum lttng_error_code domains_consumed_size(struct daemon *d, struct session *s,
 					    struct consumed_query *q);
 enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s);

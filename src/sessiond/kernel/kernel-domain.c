@@ -205,6 +205,7 @@ const struct tracer_domain kernel_tracer_domain = {
 	.snapshot = kernel_trace_snapshot,
 	.rotate = kernel_trace_rotate,
 	.consumed_size = kernel_trace_consumed_size,
+	.clear_buffers = kernel_trace_clear_buffers,
 	.regenerate_metadata = kernel_trace_regenerate_metadata,
 	.regenerate_statedump = kernel_trace_regenerate_statedump,
 	.list_events = kernel_list_events,

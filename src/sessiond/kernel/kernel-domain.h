@@ -48,6 +48,8 @@ enum lttng_error_code kernel_trace_refresh_stats(struct daemon *d, struct sessio
 						 struct operation *op);
 enum lttng_error_code kernel_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
 					  struct operation *op);
+enum lttng_error_code kernel_trace_clear_buffers(struct daemon *d, struct session *s,
+						 struct operation *op);
 enum lttng_error_code kernel_trace_consumed_size(struct daemon *d, struct session *s,
 						 struct consumed_query *q);
 enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,

@@ -511,6 +511,43 @@ enum lttng_error_code kernel_trace_rotate(struct daemon *d, struct session *s, c
 	return LTTNG_OK;
 }
 
+static void clear_batch_done(struct daemon *d, struct consumer_batch *b)
+{
+	int code = LTTNG_OK;
+
+	for (unsigned i = 0; i < b->count; i++)
+		if (b->ops[i].result < 0 && b->ops[i].result != -ENOENT &&
+		    b->ops[i].result != -ENOTCONN) {
+			log_error_errno(b->ops[i].result, "Kernel clear of session %" PRIu64,
+					b->subject_id);
+			code = LTTNG_ERR_CLEAR_FAIL_CONSUMER;
+		}
+	operation_step_done(d, b->waiter, code);
+}
+
+enum lttng_error_code kernel_trace_clear_buffers(struct daemon *d, struct session *s,
+						 struct operation *op)
+{
+	struct kernel_trace *t = kernel_trace_find(d, s->id);
+	struct consumer_wire_key key;
+	struct consumer_batch *b;
+
+	if (!t || !t->consumer_made)
+		return LTTNG_OK;
+	key.key = t->key;
+	b = consumer_batch_new(clear_batch_done, s->id, op);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	consumer_batch_target_kernel(b);
+	if (!consumer_batch_add_request(b, CONSUMER_MSG_CLEAR, &key, sizeof(key))) {
+		consumer_batch_free(b);
+		return LTTNG_ERR_NOMEM;
+	}
+	operation_hold(op);
+	consumer_batch_submit(d, b);
+	return LTTNG_OK;
+}
+
 static void consumed_batch_done(struct daemon *d, struct consumer_batch *b)
 {
 	struct consumed_query *q = container_of(b->waiter, struct consumed_query, op);

@@ -102,6 +102,8 @@ struct session_chunks {
 	bool closed;          /* rotated while inactive: no chunk until the next start */
 	bool rotated;         /* at least one rotation: destroy archives the last chunk */
 	bool rotated_after_stop;
+	bool cleared_after_stop;
+	bool clearing;		  /* a clear is under way */
 	bool archived_at_destroy; /* the destroy archived the last chunk */
 	int state;            /* enum lttng_rotation_state of the last rotation */
 	uint64_t last_id;     /* the index of the chunk it archived */

@@ -83,6 +83,7 @@ const struct tracer_domain ust_tracer_domain = {
 	.snapshot = ust_trace_snapshot,
 	.rotate = ust_trace_rotate,
 	.consumed_size = ust_trace_consumed_size,
+	.clear_buffers = ust_trace_clear_buffers,
 	.regenerate_metadata = ust_trace_regenerate_metadata,
 	.regenerate_statedump = ust_trace_regenerate_statedump,
 	.list_events = ust_list_events,

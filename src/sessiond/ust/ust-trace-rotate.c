@@ -72,6 +72,55 @@ static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct us
 	return r;
 }
 
+static void clear_done(struct daemon *d, struct consumer_batch *b)
+{
+	int code = LTTNG_OK;
+
+	for (unsigned i = 0; i < b->count; i++) {
+		int r = b->ops[i].result;
+
+		if (r >= 0 || r == -ENOENT || r == -ENOTCONN)
+			continue;
+		log_error_errno(r, "Clear: the consumer daemon could not clear a channel's buffers");
+		code = LTTNG_ERR_CLEAR_FAIL_CONSUMER;
+	}
+	operation_step_done(d, b->waiter, code);
+}
+
+enum lttng_error_code ust_trace_clear_buffers(struct daemon *d, struct session *s,
+					      struct operation *waiter)
+{
+	struct consumer_batch *b = consumer_batch_new(clear_done, s->id, waiter);
+	struct ust_registry *reg;
+
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	b->stop_on_error = false;
+	list_for_each_entry(reg, &d->ust_registries, link) {
+		struct ust_registry_channel *rc;
+
+		if (reg->session_id != s->id || reg->consumer_lost)
+			continue;
+		consumer_batch_target(b, reg->bits_per_long);
+		list_for_each_entry(rc, &reg->channels, link) {
+			struct consumer_wire_key key = { .key = rc->consumer_key };
+
+			if (rc->consumer_key &&
+			    !consumer_batch_add_request(b, CONSUMER_MSG_CLEAR, &key, sizeof(key))) {
+				consumer_batch_free(b);
+				return LTTNG_ERR_NOMEM;
+			}
+		}
+	}
+	if (b->count == 0) {
+		consumer_batch_free(b);
+		return LTTNG_OK;
+	}
+	operation_hold(waiter);
+	consumer_batch_submit(d, b);
+	return LTTNG_OK;
+}
+
 static void consumed_done(struct daemon *d, struct consumer_batch *b)
 {
 	struct consumed_query *q = container_of(b->waiter, struct consumed_query, op);

@@ -82,6 +82,9 @@ void ust_trace_channel_changed(struct daemon *d, struct session *s, const char *
  * with a chunk directory, starts them anew below it (domain.h, rotate). */
 enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
 				       struct operation *waiter);
+/* Discards what the session's user-space buffers hold unwritten (consumer CLEAR). */
+enum lttng_error_code ust_trace_clear_buffers(struct daemon *d, struct session *s,
+					      struct operation *waiter);
 /* Adds to q->total what the session's user-space consumers wrote (SESSION_CONSUMED). */
 enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *s,
 					      struct consumed_query *q);

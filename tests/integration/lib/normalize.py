@@ -72,6 +72,9 @@ RULES = [
     # answers at once (a deliberate improvement, see README), so the progress line
     # is dropped from both transcripts.
     (re.compile(r"^(?:\[stderr\] )?Destroying session [^\n]*\[dots\]\n", re.M), ""),
+    # The same for a clear: the CLI says it waits only when the reply is not
+    # there at once (ours is; the real daemon takes a few hundred ms).
+    (re.compile(r"^(?:\[stderr\] )?Waiting for clear of session [^\n]*\[dots\]\n", re.M), ""),
 ]
 
 
