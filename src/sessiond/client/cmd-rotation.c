@@ -5,22 +5,29 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "client/client-op.h"
 #include "client/commands.h"
 #include "client/rotation.h"
 
+/* Better than LTTng, same protocol: the reply (the rotation's id) comes once the
+ * rotation ended, so the CLI's first ROTATION_GET_INFO finds it done instead of
+ * polling every 200 ms (doc/protocol/rotation.md). */
 enum lttng_error_code cmd_rotate_session(struct command_ctx *ctx)
 {
 	struct session *s = ctx->session;
 	struct wire_rotate_reply reply;
 	enum lttng_error_code r = rotation_check(ctx->daemon, s);
+	struct client_op *cop;
 
 	if (r != LTTNG_OK)
 		return r;
+	cop = client_op_begin(ctx, NULL);
+	if (!cop)
+		return LTTNG_ERR_NOMEM;
 	reply.rotation_id = s->chunks.index;
-	r = rotation_start(ctx->daemon, s);
-	if (r != LTTNG_OK)
-		return r;
-	return buffer_append(&ctx->reply->data, &reply, sizeof(reply)) < 0 ? LTTNG_ERR_NOMEM : LTTNG_OK;
+	if (buffer_append(&cop->reply_data, &reply, sizeof(reply)) < 0)
+		return LTTNG_ERR_NOMEM;
+	return rotation_start(ctx->daemon, s, &cop->op);
 }
 
 /* LTTng's answer for a rotation id: the last rotation's state when it is that one,

@@ -232,13 +232,16 @@ void rotation_open_chunk(struct session *s)
 	s->chunks.closed = false;
 }
 
-enum lttng_error_code rotation_start(struct daemon *d, struct session *s)
+enum lttng_error_code rotation_start(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	time_t now = time(NULL);
 	struct rotation *r = rotation_new(d, s, now);
 
 	if (!r)
 		return LTTNG_ERR_NOMEM;
+	r->waiter = waiter;
+	if (waiter)
+		operation_hold(waiter);
 	s->chunks.state = LTTNG_ROTATION_STATE_ONGOING;
 	s->chunks.last_id = s->chunks.index;
 	s->chunks.rotated = true;
@@ -280,7 +283,7 @@ static int schedule_tick_cb(sd_event_source *src, uint64_t usec, void *userdata)
 		return 0;
 	r = rotation_check(t->d, s);
 	if (r == LTTNG_OK)
-		r = rotation_start(t->d, s);
+		r = rotation_start(t->d, s, NULL);
 	if (r != LTTNG_OK)
 		log_info("Session \"%s\": scheduled rotation not done (LTTng error %d)", s->name,
 			 (int) r);
@@ -354,7 +357,7 @@ static void size_answered(struct daemon *d, struct operation *op)
 	}
 	if (!s || !s->rotate_size_set || c->q.total < s->chunks.size_threshold)
 		return;
-	if (rotation_check(d, s) == LTTNG_OK && rotation_start(d, s) != LTTNG_OK)
+	if (rotation_check(d, s) == LTTNG_OK && rotation_start(d, s, NULL) != LTTNG_OK)
 		log_error("Session \"%s\": the size-based rotation failed to start", s->name);
 	s->chunks.size_threshold = c->q.total + s->rotate_size_bytes;
 }

@@ -19,8 +19,9 @@ struct daemon;
 /* LTTNG_OK when s may be rotated now, else LTTng's refusal. */
 enum lttng_error_code rotation_check(struct daemon *d, const struct session *s);
 /* Starts a rotation (checked): the session's rotation state is ONGOING until it
- * ends, COMPLETED (with the archive's path) or ERROR. */
-enum lttng_error_code rotation_start(struct daemon *d, struct session *s);
+ * ends, COMPLETED (with the archive's path) or ERROR. waiter (NULL: none) is
+ * held until it ends, whatever its outcome (the state says it). */
+enum lttng_error_code rotation_start(struct daemon *d, struct session *s, struct operation *waiter);
 /* A start of a session whose chunk a rotation closed: opens a new chunk (its
  * directory is s's trace directory from now on); the caller makes the directory. */
 void rotation_open_chunk(struct session *s);
