@@ -68,22 +68,27 @@ static int mkdir_one(const char *path)
 	return mkdir(path, 0770) == 0 || errno == EEXIST ? 0 : -errno;
 }
 
-/* <new>/<domain> for each domain (the chunk holds them even before any data). */
-static int make_new_chunk(struct fs_job *fs)
+/* <dir>/<domain> for each domain (a chunk holds them even before any data). */
+static int make_chunk_dirs(const char *dir, const char *const *subdirs, unsigned count)
 {
-	struct rotation *r = container_of(fs, struct rotation, fs);
 	char path[PATH_MAX];
-	int e = fs_mkdir_parents(r->new_dir, 0770);
+	int e = fs_mkdir_parents(dir, 0770);
 
-	for (unsigned i = 0; i < r->subdir_count && e == 0; i++) {
-		if ((size_t) snprintf(path, sizeof(path), "%s/%s", r->new_dir, r->subdirs[i]) >=
-		    sizeof(path))
+	for (unsigned i = 0; i < count && e == 0; i++) {
+		if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]) >= sizeof(path))
 			return -ENAMETOOLONG;
 		e = mkdir_one(path);
 	}
 	if (e < 0)
-		log_error_errno(e, "Rotation: cannot create the trace chunk %s", r->new_dir);
+		log_error_errno(e, "Cannot create the trace chunk %s", dir);
 	return e;
+}
+
+static int make_new_chunk(struct fs_job *fs)
+{
+	struct rotation *r = container_of(fs, struct rotation, fs);
+
+	return make_chunk_dirs(r->new_dir, r->subdirs, r->subdir_count);
 }
 
 /* Moves the finished chunk under archives/ (a rename: readers never see it half
@@ -490,16 +495,8 @@ static int delete_chunk(struct fs_job *fs)
 static int make_clear_chunk(struct fs_job *fs)
 {
 	struct clear_job *j = container_of(fs, struct clear_job, fs);
-	char path[PATH_MAX];
-	int e = fs_mkdir_parents(j->new_dir, 0770);
 
-	for (unsigned i = 0; i < j->subdir_count && e == 0; i++) {
-		if ((size_t) snprintf(path, sizeof(path), "%s/%s", j->new_dir, j->subdirs[i]) >=
-		    sizeof(path))
-			return -ENAMETOOLONG;
-		e = mkdir_one(path);
-	}
-	return e;
+	return make_chunk_dirs(j->new_dir, j->subdirs, j->subdir_count);
 }
 
 /* Runs the next phase with the domains, holding j->steps. */

@@ -6,6 +6,7 @@
 
 #include "consumer-io.h"
 #include "core/daemon.h"
+#include "core/operation.h"
 #include "log.h"
 #include "macros.h"
 #include "consumer/consumer-batch.h"
@@ -309,6 +310,34 @@ static void part_consumer_ready(struct daemon *d, struct consumer_start_waiter *
 	fail_ops_of(part->batch, part->consumer, 0);
 	part->ran = true; /* its ops have their results */
 	batch_part_done(d, &part->base);
+}
+
+bool consumer_batch_submit_held(struct daemon *d, struct consumer_batch *b)
+{
+	if (b->count == 0) {
+		consumer_batch_free(b);
+		return false;
+	}
+	if (b->waiter)
+		operation_hold(b->waiter);
+	consumer_batch_submit(d, b);
+	return true;
+}
+
+bool consumer_batch_failed(const struct consumer_batch *b, const char *what)
+{
+	bool failed = false;
+
+	for (unsigned i = 0; i < b->count; i++) {
+		int r = b->ops[i].result;
+
+		if (r >= 0 || r == -ENOENT || r == -ENOTCONN)
+			continue;
+		log_error_errno(r, "%s: the consumer daemon failed (subject %llu)", what,
+				(unsigned long long) b->subject_id);
+		failed = true;
+	}
+	return failed;
 }
 
 void consumer_batch_submit(struct daemon *d, struct consumer_batch *b)

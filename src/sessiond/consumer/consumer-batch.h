@@ -114,6 +114,12 @@ int consumer_batch_add_push(struct consumer_batch *b, uint64_t key, uint64_t off
  * needed); the callback runs once, on the loop, when every part is done. The ops of a
  * consumer that cannot run fail with -ENOTCONN. */
 void consumer_batch_submit(struct daemon *d, struct consumer_batch *b);
+/* Submits b holding its waiter (when it has one), or frees it when it has no op;
+ * true when submitted. */
+bool consumer_batch_submit_held(struct daemon *d, struct consumer_batch *b);
+/* Logs each op that failed ("<what>: ...") but those whose channel or consumer is
+ * gone (-ENOENT, -ENOTCONN: nothing of theirs to do); true when one did. */
+bool consumer_batch_failed(const struct consumer_batch *b, const char *what);
 /* Frees the batch and whatever objects its ops still own. */
 void consumer_batch_free(struct consumer_batch *b);
 

@@ -471,16 +471,32 @@ enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
 
 static void rotate_batch_done(struct daemon *d, struct consumer_batch *b)
 {
-	int code = LTTNG_OK;
+	operation_step_done(d, b->waiter, consumer_batch_failed(b, "Kernel rotation")
+						  ? LTTNG_ERR_ROTATION_FAIL_CONSUMER
+						  : LTTNG_OK);
+}
 
-	for (unsigned i = 0; i < b->count; i++)
-		if (b->ops[i].result < 0 && b->ops[i].result != -ENOENT &&
-		    b->ops[i].result != -ENOTCONN) {
-			log_error_errno(b->ops[i].result, "Kernel rotation of session %" PRIu64,
-					b->subject_id);
-			code = LTTNG_ERR_ROTATION_FAIL_CONSUMER;
-		}
-	operation_step_done(d, b->waiter, code);
+/* One request on the session's trace key, b's waiter held until it is answered
+ * (nothing sent when the trace was never made). */
+static enum lttng_error_code trace_key_request(struct daemon *d, struct session *s, uint16_t type,
+					       const void *payload, uint32_t length,
+					       consumer_batch_done_fn done, struct operation *op)
+{
+	struct kernel_trace *t = kernel_trace_find(d, s->id);
+	struct consumer_batch *b;
+
+	if (!t || !t->consumer_made)
+		return LTTNG_OK; /* never started: nothing recorded */
+	b = consumer_batch_new(done, s->id, op);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	consumer_batch_target_kernel(b);
+	if (!consumer_batch_add_request(b, type, payload, length)) {
+		consumer_batch_free(b);
+		return LTTNG_ERR_NOMEM;
+	}
+	(void) consumer_batch_submit_held(d, b);
+	return LTTNG_OK;
 }
 
 /* The consumer finishes the trace's files (its metadata and every channel's) and
@@ -489,63 +505,28 @@ enum lttng_error_code kernel_trace_rotate(struct daemon *d, struct session *s, c
 					  struct operation *op)
 {
 	struct kernel_trace *t = kernel_trace_find(d, s->id);
-	struct consumer_wire_rotate m = { 0 };
-	struct consumer_batch *b;
+	struct consumer_wire_rotate m = { .key = t ? t->key : 0 };
 
-	if (!t || !t->consumer_made)
-		return LTTNG_OK; /* never started: nothing recorded */
-	m.key = t->key;
 	if (chunk_dir && (size_t) snprintf(m.directory, sizeof(m.directory), "%s/kernel", chunk_dir) >=
 				 sizeof(m.directory))
 		return LTTNG_ERR_INVALID;
-	b = consumer_batch_new(rotate_batch_done, s->id, op);
-	if (!b)
-		return LTTNG_ERR_NOMEM;
-	consumer_batch_target_kernel(b);
-	if (!consumer_batch_add_request(b, CONSUMER_MSG_ROTATE, &m, sizeof(m))) {
-		consumer_batch_free(b);
-		return LTTNG_ERR_NOMEM;
-	}
-	operation_hold(op);
-	consumer_batch_submit(d, b);
-	return LTTNG_OK;
+	return trace_key_request(d, s, CONSUMER_MSG_ROTATE, &m, sizeof(m), rotate_batch_done, op);
 }
 
 static void clear_batch_done(struct daemon *d, struct consumer_batch *b)
 {
-	int code = LTTNG_OK;
-
-	for (unsigned i = 0; i < b->count; i++)
-		if (b->ops[i].result < 0 && b->ops[i].result != -ENOENT &&
-		    b->ops[i].result != -ENOTCONN) {
-			log_error_errno(b->ops[i].result, "Kernel clear of session %" PRIu64,
-					b->subject_id);
-			code = LTTNG_ERR_CLEAR_FAIL_CONSUMER;
-		}
-	operation_step_done(d, b->waiter, code);
+	operation_step_done(d, b->waiter, consumer_batch_failed(b, "Kernel clear")
+						  ? LTTNG_ERR_CLEAR_FAIL_CONSUMER
+						  : LTTNG_OK);
 }
 
 enum lttng_error_code kernel_trace_clear_buffers(struct daemon *d, struct session *s,
 						 struct operation *op)
 {
 	struct kernel_trace *t = kernel_trace_find(d, s->id);
-	struct consumer_wire_key key;
-	struct consumer_batch *b;
+	struct consumer_wire_key key = { .key = t ? t->key : 0 };
 
-	if (!t || !t->consumer_made)
-		return LTTNG_OK;
-	key.key = t->key;
-	b = consumer_batch_new(clear_batch_done, s->id, op);
-	if (!b)
-		return LTTNG_ERR_NOMEM;
-	consumer_batch_target_kernel(b);
-	if (!consumer_batch_add_request(b, CONSUMER_MSG_CLEAR, &key, sizeof(key))) {
-		consumer_batch_free(b);
-		return LTTNG_ERR_NOMEM;
-	}
-	operation_hold(op);
-	consumer_batch_submit(d, b);
-	return LTTNG_OK;
+	return trace_key_request(d, s, CONSUMER_MSG_CLEAR, &key, sizeof(key), clear_batch_done, op);
 }
 
 static void consumed_batch_done(struct daemon *d, struct consumer_batch *b)
@@ -577,8 +558,7 @@ enum lttng_error_code kernel_trace_consumed_size(struct daemon *d, struct sessio
 		return LTTNG_ERR_NOMEM;
 	}
 	op->in.key = s->id;
-	operation_hold(&q->op);
-	consumer_batch_submit(d, b);
+	(void) consumer_batch_submit_held(d, b);
 	return LTTNG_OK;
 }
 

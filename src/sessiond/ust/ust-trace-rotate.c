@@ -16,19 +16,9 @@
 
 static void rotate_done(struct daemon *d, struct consumer_batch *b)
 {
-	int code = LTTNG_OK;
-
-	for (unsigned i = 0; i < b->count; i++) {
-		int r = b->ops[i].result;
-
-		/* A channel whose creation failed, or a consumer that died with its
-		 * buffers: nothing of it to finish. */
-		if (r >= 0 || r == -ENOENT || r == -ENOTCONN)
-			continue;
-		log_error_errno(r, "Rotation: the consumer daemon could not finish a channel's files");
-		code = LTTNG_ERR_ROTATION_FAIL_CONSUMER;
-	}
-	operation_step_done(d, b->waiter, code);
+	operation_step_done(d, b->waiter, consumer_batch_failed(b, "Rotation")
+						  ? LTTNG_ERR_ROTATION_FAIL_CONSUMER
+						  : LTTNG_OK);
 }
 
 static int add_rotate(struct consumer_batch *b, uint64_t key, const char *directory)
@@ -74,17 +64,8 @@ static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct us
 
 static void clear_done(struct daemon *d, struct consumer_batch *b)
 {
-	int code = LTTNG_OK;
-
-	for (unsigned i = 0; i < b->count; i++) {
-		int r = b->ops[i].result;
-
-		if (r >= 0 || r == -ENOENT || r == -ENOTCONN)
-			continue;
-		log_error_errno(r, "Clear: the consumer daemon could not clear a channel's buffers");
-		code = LTTNG_ERR_CLEAR_FAIL_CONSUMER;
-	}
-	operation_step_done(d, b->waiter, code);
+	operation_step_done(d, b->waiter,
+			    consumer_batch_failed(b, "Clear") ? LTTNG_ERR_CLEAR_FAIL_CONSUMER : LTTNG_OK);
 }
 
 enum lttng_error_code ust_trace_clear_buffers(struct daemon *d, struct session *s,
@@ -112,12 +93,7 @@ enum lttng_error_code ust_trace_clear_buffers(struct daemon *d, struct session *
 			}
 		}
 	}
-	if (b->count == 0) {
-		consumer_batch_free(b);
-		return LTTNG_OK;
-	}
-	operation_hold(waiter);
-	consumer_batch_submit(d, b);
+	(void) consumer_batch_submit_held(d, b); /* nothing to ask: nothing sent */
 	return LTTNG_OK;
 }
 
@@ -156,12 +132,7 @@ enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *
 		}
 		op->in.key = s->id;
 	}
-	if (b->count == 0) {
-		consumer_batch_free(b);
-		return LTTNG_OK;
-	}
-	operation_hold(&q->op);
-	consumer_batch_submit(d, b);
+	(void) consumer_batch_submit_held(d, b); /* nothing to ask: nothing sent */
 	return LTTNG_OK;
 }
 
@@ -183,11 +154,6 @@ enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, cons
 			return LTTNG_ERR_NOMEM;
 		}
 	}
-	if (b->count == 0) {
-		consumer_batch_free(b);
-		return LTTNG_OK; /* no application registered: nothing recorded */
-	}
-	operation_hold(waiter);
-	consumer_batch_submit(d, b);
+	(void) consumer_batch_submit_held(d, b); /* nothing to ask: nothing sent */
 	return LTTNG_OK;
 }
