@@ -103,6 +103,8 @@ void channel_set_init(struct channel_set *set, sd_event *loop)
 {
 	set->loop = loop;
 	list_init(&set->channels);
+	set->gone = NULL;
+	set->gone_count = set->gone_capacity = 0;
 	set->dirs = dir_watch_new(loop, trace_file_gone, set);
 }
 
@@ -308,6 +310,9 @@ void channel_set_fini(struct channel_set *set)
 	}
 	dir_watch_free(set->dirs);
 	set->dirs = NULL;
+	free(set->gone);
+	set->gone = NULL;
+	set->gone_count = set->gone_capacity = 0;
 }
 
 /* One shared-memory file per stream: anonymous (named then unlinked at once) in
@@ -676,6 +681,38 @@ int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *m
 	return r;
 }
 
+#define GONE_SESSIONS_MAX 65536u /* sessions whose gone channels are remembered */
+
+/* Remembers what a channel that goes wrote for its session. */
+static void remember_gone_bytes(struct channel_set *set, const struct consumer_channel *ch)
+{
+	struct consumed_by_session *e;
+
+	if (ch->is_metadata || !ch->bytes_written)
+		return;
+	for (size_t i = 0; i < set->gone_count; i++) {
+		if (set->gone[i].session_id == ch->session_id) {
+			set->gone[i].bytes += ch->bytes_written;
+			return;
+		}
+	}
+	if (set->gone_count == set->gone_capacity) {
+		size_t cap = set->gone_capacity ? 2 * set->gone_capacity : 16;
+
+		if (cap > GONE_SESSIONS_MAX)
+			return; /* bounded: older sessions' counts are enough */
+		e = realloc(set->gone, cap * sizeof(*e));
+		if (!e)
+			return;
+		set->gone = e;
+		set->gone_capacity = cap;
+	}
+	set->gone[set->gone_count++] = (struct consumed_by_session) {
+		.session_id = ch->session_id,
+		.bytes = ch->bytes_written,
+	};
+}
+
 int channel_destroy(struct channel_set *set, uint64_t key)
 {
 	struct consumer_channel *ch = channel_find(set, key);
@@ -685,6 +722,7 @@ int channel_destroy(struct channel_set *set, uint64_t key)
 		return -ENOENT;
 	channel_drain(ch);
 	r = ch->write_error;
+	remember_gone_bytes(set, ch);
 	channel_free(ch);
 	return r;
 }
@@ -811,6 +849,9 @@ uint64_t channel_session_consumed(struct channel_set *set, uint64_t session_id)
 	list_for_each_entry(ch, &set->channels, link)
 		if (ch->session_id == session_id && !ch->is_metadata)
 			total += ch->bytes_written;
+	for (size_t i = 0; i < set->gone_count; i++)
+		if (set->gone[i].session_id == session_id)
+			total += set->gone[i].bytes;
 	return total;
 }
 

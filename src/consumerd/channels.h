@@ -21,6 +21,12 @@ struct channel_set {
 	sd_event *loop;
 	struct list_node channels; /* struct consumer_channel */
 	struct dir_watch *dirs;    /* the channels' trace directories; NULL: unwatched */
+	/* Bytes written by channels that are gone (per-PID buffers of an application
+	 * that exited), by session: SESSION_CONSUMED counts them too. */
+	struct consumed_by_session {
+		uint64_t session_id, bytes;
+	} *gone;
+	size_t gone_count, gone_capacity;
 };
 
 /* The messages given to the functions below were checked by consumer_decode_request()

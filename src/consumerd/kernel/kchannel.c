@@ -148,6 +148,11 @@ static int stream_ready_cb(sd_event_source *src, int fd, uint32_t revents, void 
 {
 	struct kstream *s = userdata;
 
+	if (s->ch->files_closed) {
+		/* Nothing is read until the next files (kchannel_rotate turns it on). */
+		(void) sd_event_source_set_enabled(src, SD_EVENT_OFF);
+		return 0;
+	}
 	if (kstream_read(s, PAGES_PER_TICK) == 0 && (revents & (EPOLLERR | EPOLLHUP)))
 		(void) sd_event_source_set_enabled(src, SD_EVENT_OFF);
 	return 0;
@@ -515,6 +520,9 @@ int kchannel_rotate(struct kchannel *ch, int dir_fd)
 		}
 	}
 	ch->files_closed = false;
+	for (unsigned i = 0; ch->stream_watch && i < ch->cpu_count; i++)
+		if (ch->stream_watch[i])
+			(void) sd_event_source_set_enabled(ch->stream_watch[i], SD_EVENT_ON);
 	return r;
 }
 

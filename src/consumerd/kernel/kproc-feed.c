@@ -17,6 +17,7 @@
 #define VERSIONS 4u	    /* per task: its newest states */
 #define RECV_BYTES 65536
 #define SOCKET_BUFFER (8 << 20)
+#define DRAIN_MESSAGES_MAX 256 /* per call: the loop serves its other sources between */
 
 /* A task from a time on. */
 struct version {
@@ -260,6 +261,8 @@ static bool apply_exec(struct kproc_feed *f, const struct kproc_event *ev, struc
 		return false;
 	if (ktask_read(f->proc_root, ev->pid, &now) && now.tgid == ev->tgid)
 		memcpy(t->comm, now.comm, sizeof(t->comm));
+	else
+		t->comm[0] = '\0'; /* gone: the records' name (exec, switch) is better */
 	t->tid = ev->pid;
 	t->tgid = ev->tgid;
 	if (ev->pid == ev->tgid)
@@ -427,7 +430,9 @@ void kproc_feed_drain(struct kproc_feed *f)
 {
 	if (!f || f->fd < 0)
 		return;
-	for (;;) {
+	/* Bounded: a fork storm must not hold the loop; the socket stays readable and
+	 * the loop comes back. */
+	for (unsigned msgs = 0; msgs < DRAIN_MESSAGES_MAX; msgs++) {
 		struct sockaddr_nl from;
 		socklen_t from_len = sizeof(from);
 		ssize_t n = recvfrom(f->fd, f->buf, sizeof(f->buf), 0, (struct sockaddr *) &from,
@@ -440,6 +445,8 @@ void kproc_feed_drain(struct kproc_feed *f)
 			if (!f->overflows++)
 				log_warn("Process events: the socket overflowed; tasks whose "
 					 "events were lost are looked up in /proc (logged once)");
+			/* What it knew may be stale now (a lost fork reused a tid). */
+			memset(f->slots, 0, HISTORY_SLOTS * sizeof(*f->slots));
 			continue;
 		}
 		if (n <= 0)

@@ -48,6 +48,13 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 void kstream_drop_packet(struct kstream *s)
 {
 	s->pkt.open = false;
+	/* A snapshot session's kept packets go too. */
+	for (unsigned i = 0; i < s->ring_size; i++) {
+		free(s->ring[i].data);
+		s->ring[i].data = NULL;
+		s->ring[i].len = 0;
+	}
+	s->ring_count = s->ring_head = 0;
 }
 
 int kstream_open_file(struct kstream *s, int dir_fd, const char *channel_name)

@@ -61,7 +61,8 @@ int kstream_close_packet(struct kstream *s, bool even_empty);
 uint64_t kstream_read_dropped(struct kstream *s);
 /* Whether the CPU's raw buffer holds records not read yet (stats "entries"). */
 bool kstream_has_unread(struct kstream *s);
-/* Forgets the packet being built (a clear). */
+/* Forgets the packet being built and the packets a snapshot session keeps (a
+ * clear). */
 void kstream_drop_packet(struct kstream *s);
 /* Opens the stream's file <name>_<cpu> (and its index) in dir_fd, as the session's
  * user. 0 or -errno. */

@@ -314,6 +314,8 @@ const struct ktask *ktask_get(struct ktask_cache *c, int32_t tid)
 	c->merged = *then;
 	c->merged.prio = t->prio;
 	c->merged.nice = t->nice;
+	if (!then->comm[0])
+		memcpy(c->merged.comm, t->comm, sizeof(c->merged.comm));
 	return &c->merged;
 }
 

@@ -200,7 +200,8 @@ static int reply_destroyed(struct daemon *d, struct client_op *cop, struct clien
 	bool archived = s && s->chunks.archived_at_destroy && s->chunks.last_archive[0] &&
 			s->chunks.state == LTTNG_ROTATION_STATE_COMPLETED;
 	int32_t rotation_state = archived ? LTTNG_ROTATION_STATE_COMPLETED
-					  : LTTNG_ROTATION_STATE_NO_ROTATION;
+				 : s && s->chunks.archived_at_destroy ? s->chunks.state
+								      : LTTNG_ROTATION_STATE_NO_ROTATION;
 	struct wire_archive_location loc = { .type = LTTNG_TRACE_ARCHIVE_LOCATION_TYPE_LOCAL };
 
 	if (buffer_append(&reply->cmd_header, &rotation_state, sizeof(rotation_state)) < 0)
@@ -427,6 +428,9 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 
 	if (s->active || s->start_pending)
 		return LTTNG_ERR_TRACE_ALREADY_STARTED;
+	/* A rotation or clear moves the session's files: the start waits its end. */
+	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing)
+		return LTTNG_ERR_ROTATION_PENDING;
 	if (session_channel_count(s) == 0)
 		return LTTNG_ERR_NO_CHANNEL;
 	r = domains_can_start(ctx->daemon, s);
@@ -437,6 +441,7 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 		return LTTNG_ERR_NOMEM;
 	cop->failed = start_failed;
 	s->chunks.rotated_after_stop = false;
+	s->chunks.cleared_after_stop = false;
 	if (s->output != SESSION_OUTPUT_LOCAL || (s->has_been_started && !s->chunks.closed)) {
 		s->active = true;
 		s->has_been_started = true;

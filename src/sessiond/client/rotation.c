@@ -30,6 +30,7 @@ struct rotation {
 	char old_dir[PATH_MAX];
 	char archive[PATH_MAX];
 	char new_dir[PATH_MAX]; /* "" when the session does not go on recording */
+	struct session_chunks before; /* the session's chunks as they were (a failed mkdir) */
 	unsigned subdir_count;
 	const char *subdirs[DOMAIN_INDEX_COUNT]; /* each domain's directory in a chunk */
 };
@@ -53,7 +54,8 @@ enum lttng_error_code rotation_check(struct daemon *d, const struct session *s)
 	r = domains_can_rotate(d, s);
 	if (r != LTTNG_OK)
 		return r;
-	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing)
+	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing ||
+	    s->start_pending)
 		return LTTNG_ERR_ROTATION_PENDING;
 	if (s->chunks.rotated_after_stop)
 		return LTTNG_ERR_ROTATION_MULTIPLE_AFTER_STOP;
@@ -171,6 +173,12 @@ static void domains_done(struct daemon *d, struct operation *op)
 		finish(d, r, op->code);
 		return;
 	}
+	if (!session_of(d, r)) {
+		/* Destroyed meanwhile: its destroy closes the chunk's files later, so
+		 * the chunk stays where it is rather than be archived half-written. */
+		finish(d, r, LTTNG_ERR_ROTATION_FAIL_CONSUMER);
+		return;
+	}
 	r->fs.work = archive_chunk;
 	r->fs.done = archived;
 	fs_job_submit(d, &r->fs);
@@ -182,6 +190,13 @@ static void new_chunk_made(struct daemon *d, struct fs_job *fs)
 	struct session *s = session_of(d, r);
 	int code = fs->result == 0 ? LTTNG_OK : LTTNG_ERR_CREATE_DIR_FAIL;
 
+	if (s && code != LTTNG_OK) {
+		/* Nothing moved yet: the session goes on in the chunk it had. */
+		memcpy(s->chunks.dir, r->before.dir, sizeof(s->chunks.dir));
+		s->chunks.index = r->before.index;
+		s->chunks.begin = r->before.begin;
+		s->chunks.rotated = r->before.rotated;
+	}
 	if (s && code == LTTNG_OK)
 		code = domains_rotate(d, s, r->new_dir, &r->domains);
 	if (code != LTTNG_OK)
@@ -241,12 +256,14 @@ enum lttng_error_code rotation_start(struct daemon *d, struct session *s, struct
 {
 	time_t now = time(NULL);
 	struct rotation *r = rotation_new(d, s, now);
+	int code;
 
 	if (!r)
 		return LTTNG_ERR_NOMEM;
 	r->waiter = waiter;
 	if (waiter)
 		operation_hold(waiter);
+	r->before = s->chunks;
 	s->chunks.state = LTTNG_ROTATION_STATE_ONGOING;
 	s->chunks.last_id = s->chunks.index;
 	s->chunks.rotated = true;
@@ -256,7 +273,9 @@ enum lttng_error_code rotation_start(struct daemon *d, struct session *s, struct
 		/* Nothing records: no new chunk until the next start. */
 		s->chunks.rotated_after_stop = true;
 		s->chunks.closed = true;
-		(void) domains_rotate(d, s, NULL, &r->domains);
+		code = domains_rotate(d, s, NULL, &r->domains);
+		if (code != LTTNG_OK)
+			operation_fail(&r->domains, code);
 		operation_release(d, &r->domains);
 		return LTTNG_OK;
 	}
@@ -284,8 +303,11 @@ static int schedule_tick_cb(sd_event_source *src, uint64_t usec, void *userdata)
 	struct session *s = session_find_by_id(t->d->sessions, t->session_id);
 	enum lttng_error_code r;
 
-	if (!s)
+	if (!s) {
+		/* Being destroyed: its end frees the source; no tick until then. */
+		(void) sd_event_source_set_enabled(src, SD_EVENT_OFF);
 		return 0;
+	}
 	r = rotation_check(t->d, s);
 	if (r == LTTNG_OK)
 		r = rotation_start(t->d, s, NULL);
@@ -417,7 +439,9 @@ struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struc
 {
 	struct rotation *r;
 
-	if (!s->chunks.rotated || s->chunks.closed || s->output != SESSION_OUTPUT_LOCAL)
+	/* A rotation or clear under way keeps the chunk it works on (see domains_done). */
+	if (!s->chunks.rotated || s->chunks.closed || s->output != SESSION_OUTPUT_LOCAL ||
+	    s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing)
 		return waiter;
 	r = rotation_new(d, s, time(NULL));
 	if (!r)
@@ -530,14 +554,10 @@ static void clear_fs_done(struct daemon *d, struct fs_job *fs)
 
 	if (fs->result < 0 && j->code == LTTNG_OK)
 		j->code = LTTNG_ERR_CLEAR_FAIL_CONSUMER;
-	if (!s || j->code != LTTNG_OK) {
+	/* The files are closed: whatever failed, a recording session gets new ones
+	 * (the consumers make their directories themselves if need be). */
+	if (!s || !j->reopen) {
 		clear_finish(d, j);
-		return;
-	}
-	if (j->phase == CLEAR_DELETE && !j->reopen) {
-		j->phase = CLEAR_DONE;
-		operation_init(&j->steps, clear_next);
-		operation_release(d, &j->steps);
 		return;
 	}
 	j->phase = CLEAR_REOPEN;
@@ -564,8 +584,8 @@ static void clear_next(struct daemon *d, struct operation *op)
 	if (op->code != LTTNG_OK && j->code == LTTNG_OK)
 		j->code = op->code == LTTNG_ERR_ROTATION_FAIL_CONSUMER ? LTTNG_ERR_CLEAR_FAIL_CONSUMER
 									: op->code;
-	if (!s || j->code != LTTNG_OK || j->phase == CLEAR_DONE ||
-	    (j->phase == CLEAR_BUFFERS && !j->files) || j->phase == CLEAR_REOPEN) {
+	if (!s || j->phase == CLEAR_DONE || (j->phase == CLEAR_BUFFERS && !j->files) ||
+	    j->phase == CLEAR_REOPEN || (j->phase == CLEAR_BUFFERS && j->code != LTTNG_OK)) {
 		clear_finish(d, j);
 		return;
 	}
@@ -575,6 +595,17 @@ static void clear_next(struct daemon *d, struct operation *op)
 		clear_phase_domains(d, j, s);
 		return;
 	case CLEAR_CLOSE:
+		if (j->code != LTTNG_OK) {
+			/* Not every file may be closed: delete nothing; a recording
+			 * session still gets its new files. */
+			if (!j->reopen) {
+				clear_finish(d, j);
+				return;
+			}
+			j->phase = CLEAR_REOPEN;
+			clear_phase_domains(d, j, s);
+			return;
+		}
 		/* Closed everywhere: the chunk's files go, off the loop. */
 		j->phase = CLEAR_DELETE;
 		j->fs.work = delete_chunk;
@@ -591,11 +622,7 @@ static void clear_after_delete(struct daemon *d, struct fs_job *fs)
 {
 	struct clear_job *j = container_of(fs, struct clear_job, fs);
 
-	if (fs->result < 0) {
-		clear_fs_done(d, fs);
-		return;
-	}
-	if (!j->reopen) {
+	if (fs->result < 0 || !j->reopen) {
 		clear_fs_done(d, fs);
 		return;
 	}
@@ -609,10 +636,12 @@ enum lttng_error_code clear_start(struct daemon *d, struct session *s, struct op
 {
 	struct clear_job *j;
 
-	if (!s->has_been_started || s->chunks.cleared_after_stop || s->chunks.rotated_after_stop)
-		return LTTNG_OK; /* nothing recorded since: nothing to clear (LTTng's) */
-	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing)
+	if (s->chunks.state == LTTNG_ROTATION_STATE_ONGOING || s->chunks.clearing ||
+	    s->start_pending)
 		return LTTNG_ERR_ROTATION_PENDING;
+	if (!s->has_been_started ||
+	    (!s->active && (s->chunks.cleared_after_stop || s->chunks.rotated_after_stop)))
+		return LTTNG_OK; /* nothing recorded since: nothing to clear (LTTng's) */
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return LTTNG_ERR_NOMEM;

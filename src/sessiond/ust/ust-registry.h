@@ -89,6 +89,7 @@ struct ust_registry {
 	uint64_t next_enum_id;
 	bool failed;               /* the consumer could not create its buffers */
 	bool consumer_lost;        /* the consumer died with the buffers: trace ended */
+	bool files_closed;         /* a rotation closed its files, none opened since */
 };
 
 struct ust_registry *ust_registry_new(uint64_t id, uint64_t session_id, bool per_pid);

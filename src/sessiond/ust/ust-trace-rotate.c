@@ -40,6 +40,10 @@ static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct us
 	if (chunk_dir && (size_t) snprintf(dir, sizeof(dir), "%s/%s", chunk_dir, reg->relative_path) >=
 				 sizeof(dir))
 		return -ENAMETOOLONG;
+	/* Made after the chunk moved (an application registering meanwhile): its
+	 * files are in the new chunk already; opening them again would empty them. */
+	if (chunk_dir && !reg->files_closed && !strcmp(reg->directory, dir))
+		return 0;
 	consumer_batch_target(b, reg->bits_per_long);
 	/* Channels still being created are included: their creation is ahead of this
 	 * in the consumer's queue. */
@@ -50,6 +54,7 @@ static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct us
 		r = add_rotate(b, reg->metadata_key, dir);
 	if (r < 0)
 		return r;
+	reg->files_closed = !chunk_dir;
 	if (chunk_dir) {
 		/* New channels of this registry go to the new chunk too (closed: they
 		 * keep the old directory; the next start moves them). */
