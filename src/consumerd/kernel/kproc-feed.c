@@ -337,20 +337,20 @@ uint64_t kproc_feed_overflows(const struct kproc_feed *f)
 
 static int send_op(int fd, enum proc_cn_mcast_op op)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct cn_msg cn;
-		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) m;
+	/* nlmsghdr, cn_msg (its data is flexible), then the operation: laid out by
+	 * hand, each part at its offset. */
+	uint8_t m[sizeof(struct nlmsghdr) + sizeof(struct cn_msg) + sizeof(op)];
+	struct nlmsghdr nh = { .nlmsg_len = sizeof(m), .nlmsg_type = NLMSG_DONE };
+	struct cn_msg cn;
 
-	memset(&m, 0, sizeof(m));
-	m.nh.nlmsg_len = sizeof(m);
-	m.nh.nlmsg_type = NLMSG_DONE;
-	m.cn.id.idx = CN_IDX_PROC;
-	m.cn.id.val = CN_VAL_PROC;
-	m.cn.len = sizeof(m.op);
-	m.op = op;
-	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t) sizeof(m) ? 0 : -errno;
+	memset(&cn, 0, sizeof(cn));
+	cn.id.idx = CN_IDX_PROC;
+	cn.id.val = CN_VAL_PROC;
+	cn.len = sizeof(op);
+	memcpy(m, &nh, sizeof(nh));
+	memcpy(m + sizeof(nh), &cn, sizeof(cn));
+	memcpy(m + sizeof(nh) + sizeof(cn), &op, sizeof(op));
+	return send(fd, m, sizeof(m), MSG_NOSIGNAL) == (ssize_t) sizeof(m) ? 0 : -errno;
 }
 
 struct kproc_feed *kproc_feed_new_detached(const char *proc_root)
