@@ -533,20 +533,37 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	return 0;
 }
 
-int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add_metadata *msg)
+/* Opens the channel's files (metadata: an empty one) in directory. */
+static int open_files(struct consumer_channel *ch, const char *directory)
 {
 	struct fs_identity identity;
-	struct consumer_channel *ch;
 	_cleanup_close_ int dir_fd = -1;
-	int r, err = 0;
+	int r;
+
+	fs_identity_enter(ch->uid, ch->gid, &identity);
+	r = output_dir_make(directory, ch->uid, ch->gid, &dir_fd);
+	if (r == 0 && ch->is_metadata) {
+		ch->metadata = metadata_file_open(dir_fd, ch->uuid, ch->uid, ch->gid, &r);
+		if (ch->metadata)
+			metadata_file_set_packing(ch->metadata, true);
+	} else if (r == 0) {
+		r = open_stream_files(ch, dir_fd);
+	}
+	fs_identity_leave(&identity);
+	if (r < 0)
+		return log_error_errno(r, "Channel %s: cannot create its files in %s", ch->name,
+				       directory);
+	watch_trace_dir(ch, directory);
+	return 0;
+}
+
+int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add_metadata *msg)
+{
+	struct consumer_channel *ch;
+	int r;
 
 	if (channel_find(set, msg->key))
 		return -EINVAL;
-	fs_identity_enter(msg->uid, msg->gid, &identity);
-	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
-	fs_identity_leave(&identity);
-	if (r < 0)
-		return log_error_errno(r, "Cannot create the trace directory %s", msg->directory);
 	ch = calloc(1, sizeof(*ch));
 	if (!ch)
 		return -ENOMEM;
@@ -560,18 +577,13 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	memcpy(ch->uuid, msg->uuid, sizeof(ch->uuid));
 	snprintf(ch->name, sizeof(ch->name), "metadata");
 	list_append(&set->channels, &ch->link);
-	fs_identity_enter(msg->uid, msg->gid, &identity);
-	ch->metadata = metadata_file_open(dir_fd, msg->uuid, msg->uid, msg->gid, &err);
-	fs_identity_leave(&identity);
-	if (!ch->metadata) {
-		channel_free(ch);
-		return err ? err : -EIO;
-	}
 	/* Metadata is written as soon as applications describe their events (a trace
-	 * stays readable if we die), in as few packets as LTTng's batched pushes. */
-	metadata_file_set_packing(ch->metadata, true);
-	watch_trace_dir(ch, msg->directory);
-	return 0;
+	 * stays readable if we die), in as few packets as LTTng's batched pushes
+	 * (open_files turns packing on). */
+	r = open_files(ch, msg->directory);
+	if (r < 0)
+		channel_free(ch);
+	return r;
 }
 
 int channel_push_metadata(struct channel_set *set, const struct consumer_wire_push_metadata *msg,
@@ -603,40 +615,21 @@ int channel_push_metadata(struct channel_set *set, const struct consumer_wire_pu
 	return 0;
 }
 
-int channel_flush(struct channel_set *set, uint64_t key)
+/* Every stream closes the packet being filled (an empty one too), then what is
+ * readable is written; the channel's first write error. */
+static int flush_and_drain(struct consumer_channel *ch)
 {
-	struct consumer_channel *ch = channel_find(set, key);
-
-	if (!ch)
-		return -ENOENT;
 	for (unsigned i = 0; i < ch->stream_count; i++)
 		(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 0);
 	channel_drain(ch);
 	return ch->write_error;
 }
 
-/* Opens the channel's files (metadata: an empty one) in directory. */
-static int reopen_files(struct consumer_channel *ch, const char *directory)
+int channel_flush(struct channel_set *set, uint64_t key)
 {
-	struct fs_identity identity;
-	_cleanup_close_ int dir_fd = -1;
-	int r;
+	struct consumer_channel *ch = channel_find(set, key);
 
-	fs_identity_enter(ch->uid, ch->gid, &identity);
-	r = output_dir_make(directory, ch->uid, ch->gid, &dir_fd);
-	if (r == 0 && ch->is_metadata) {
-		ch->metadata = metadata_file_open(dir_fd, ch->uuid, ch->uid, ch->gid, &r);
-		if (ch->metadata)
-			metadata_file_set_packing(ch->metadata, true);
-	} else if (r == 0) {
-		r = open_stream_files(ch, dir_fd);
-	}
-	fs_identity_leave(&identity);
-	if (r < 0)
-		return log_error_errno(r, "Channel %s: cannot start its files in %s", ch->name,
-				       directory);
-	watch_trace_dir(ch, directory);
-	return 0;
+	return ch ? flush_and_drain(ch) : -ENOENT;
 }
 
 int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *msg)
@@ -646,15 +639,11 @@ int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *m
 
 	if (!ch)
 		return -ENOENT;
-	if (!ch->is_metadata) {
-		/* Whatever is recorded until now goes to the files being closed; every
-		 * stream ends its chunk with a packet, an empty one if need be (as
-		 * LTTng's chunks: no stream file of a chunk is empty). */
-		for (unsigned i = 0; i < ch->stream_count && ch->has_output; i++)
-			(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 0);
-		channel_drain(ch);
-	}
-	r = ch->write_error;
+	/* Whatever is recorded until now goes to the files being closed; every stream
+	 * ends its chunk with a packet, an empty one if need be (as LTTng's chunks: no
+	 * stream file of a chunk is empty). Without files (closed by the last
+	 * rotation) the buffers keep it all for the next ones. */
+	r = !ch->is_metadata && ch->has_output ? flush_and_drain(ch) : ch->write_error;
 	for (unsigned i = 0; i < ch->stream_count; i++) {
 		if (ch->streams[i].file)
 			stream_file_close(ch->streams[i].file);
@@ -670,7 +659,7 @@ int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *m
 	ch->has_output = false;
 	ch->write_error = 0;
 	if (msg->directory[0]) {
-		int e = reopen_files(ch, msg->directory);
+		int e = open_files(ch, msg->directory);
 
 		if (e < 0) {
 			ch->write_error = e;

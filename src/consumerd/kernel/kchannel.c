@@ -495,14 +495,8 @@ int kchannel_rotate(struct kchannel *ch, int dir_fd)
 {
 	int r = 0;
 
-	if (!ch->files_closed) {
-		if (!ch->destroyed)
-			for (unsigned i = 0; i < ch->cpu_count; i++)
-				(void) kstream_drain(&ch->streams[i], drain_budget(ch));
-		for (unsigned i = 0; i < ch->cpu_count; i++)
-			(void) kstream_close_packet(&ch->streams[i], true);
-		r = ch->write_error;
-	}
+	if (!ch->files_closed)
+		r = kchannel_flush(ch);
 	for (unsigned i = 0; i < ch->cpu_count; i++) {
 		stream_file_close(ch->streams[i].file);
 		ch->streams[i].file = NULL;

@@ -274,36 +274,30 @@ void kproc_feed_apply(struct kproc_feed *f, const struct kproc_event *ev)
 {
 	struct ktask t;
 
-	switch (ev->kind) {
-	case KPROC_FORK:
+	if (ev->kind == KPROC_FORK) {
 		apply_fork(f, ev);
 		return;
-	case KPROC_EXEC:
-		if (!apply_exec(f, ev, &t))
-			return;
-		break;
+	}
+	/* An exit needs nothing: its last records come before it, and the tid's next
+	 * task starts with a FORK event. */
+	if (ev->kind == KPROC_EXIT)
+		return;
+	if (ev->kind == KPROC_EXEC ? !apply_exec(f, ev, &t) : !base_of(f, ev->pid, &t))
+		return;
+	switch (ev->kind) {
 	case KPROC_UID:
-		if (!base_of(f, ev->pid, &t))
-			return;
 		t.vuid = own_namespace_id(f, ev->pid, true, ev->id, t.uid, t.vuid);
 		t.uid = ev->id;
 		break;
 	case KPROC_GID:
-		if (!base_of(f, ev->pid, &t))
-			return;
 		t.vgid = own_namespace_id(f, ev->pid, false, ev->id, t.gid, t.vgid);
 		t.gid = ev->id;
 		break;
 	case KPROC_COMM:
-		if (!base_of(f, ev->pid, &t))
-			return;
 		memcpy(t.comm, ev->comm, sizeof(t.comm));
 		break;
-	case KPROC_EXIT:
 	default:
-		/* Its last records come before this; the tid's next task starts with
-		 * a FORK event. */
-		return;
+		break;
 	}
 	push(f, ev->ts, &t);
 }

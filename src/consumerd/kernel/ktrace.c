@@ -54,10 +54,26 @@ static int write_preamble(struct ktrace *t)
 	return r;
 }
 
+/* Makes directory (as the session's user) and opens its metadata file, empty. */
+static int open_output(struct ktrace *t, const char *directory)
+{
+	struct fs_identity identity;
+	int r;
+
+	fs_identity_enter(t->uid, t->gid, &identity);
+	r = output_dir_make(directory, t->uid, t->gid, &t->dir_fd);
+	if (r == 0) {
+		t->md = metadata_file_open(t->dir_fd, t->uuid, t->uid, t->gid, &r);
+		if (t->md)
+			metadata_file_set_packing(t->md, true);
+	}
+	fs_identity_leave(&identity);
+	return r;
+}
+
 int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struct ktrace **ret)
 {
 	struct ktrace *t = calloc(1, sizeof(*t));
-	struct fs_identity identity;
 	int r = 0;
 
 	if (!t)
@@ -80,14 +96,7 @@ int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struc
 	t->env.clock_offset_ns = kmetadata_clock_offset();
 	t->has_output = m->directory[0] != '\0';
 	if (m->directory[0]) {
-		fs_identity_enter(m->uid, m->gid, &identity);
-		r = output_dir_make(m->directory, m->uid, m->gid, &t->dir_fd);
-		if (r == 0) {
-			t->md = metadata_file_open(t->dir_fd, t->uuid, m->uid, m->gid, &r);
-			if (t->md)
-				metadata_file_set_packing(t->md, true);
-		}
-		fs_identity_leave(&identity);
+		r = open_output(t, m->directory);
 		if (r < 0) {
 			log_error_errno(r, "Cannot create the kernel trace in %s", m->directory);
 			ktrace_free(t);
@@ -131,7 +140,6 @@ int ktrace_regenerate(struct ktrace *t)
 
 int ktrace_rotate(struct ktrace *t, const char *directory)
 {
-	struct fs_identity identity;
 	struct kchannel *ch;
 	int r = 0, e;
 
@@ -148,16 +156,9 @@ int ktrace_rotate(struct ktrace *t, const char *directory)
 	t->dir_fd = -1;
 	if (!directory[0])
 		return r;
-	fs_identity_enter(t->uid, t->gid, &identity);
-	e = output_dir_make(directory, t->uid, t->gid, &t->dir_fd);
-	if (e == 0) {
-		t->md = metadata_file_open(t->dir_fd, t->uuid, t->uid, t->gid, &e);
-		if (t->md) {
-			metadata_file_set_packing(t->md, true);
-			e = metadata_file_append(t->md, (const char *) t->text.data, t->text.size);
-		}
-	}
-	fs_identity_leave(&identity);
+	e = open_output(t, directory);
+	if (e == 0)
+		e = metadata_file_append(t->md, (const char *) t->text.data, t->text.size);
 	if (e < 0) {
 		log_error_errno(e, "Kernel trace: cannot start its files in %s", directory);
 		return e;

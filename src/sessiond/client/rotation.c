@@ -65,10 +65,19 @@ enum lttng_error_code rotation_check(struct daemon *d, const struct session *s)
 /* ------------------------------------------------------------------------- */
 /* The worker's part, as the session's user.                                  */
 
-static int mkdir_one(const char *path)
+/* The directory each of the session's recording domains has in a chunk ("ust",
+ * "kernel"); their count. */
+static unsigned chunk_subdirs(const struct daemon *d, const struct session *s,
+			      const char *out[DOMAIN_INDEX_COUNT])
 {
-	return mkdir(path, 0770) == 0 || errno == EEXIST ? 0 : -errno;
+	unsigned n = 0;
+
+	for (int i = 0; i < DOMAIN_INDEX_COUNT; i++)
+		if (s->domains[i].exists && d->domains[i] && d->domains[i]->output_subdir)
+			out[n++] = d->domains[i]->output_subdir;
+	return n;
 }
+
 
 /* <dir>/<domain> for each domain (a chunk holds them even before any data). */
 static int make_chunk_dirs(const char *dir, const char *const *subdirs, unsigned count)
@@ -79,7 +88,7 @@ static int make_chunk_dirs(const char *dir, const char *const *subdirs, unsigned
 	for (unsigned i = 0; i < count && e == 0; i++) {
 		if ((size_t) snprintf(path, sizeof(path), "%s/%s", dir, subdirs[i]) >= sizeof(path))
 			return -ENAMETOOLONG;
-		e = mkdir_one(path);
+		e = fs_mkdir_parents(path, 0770);
 	}
 	if (e < 0)
 		log_error_errno(e, "Cannot create the trace chunk %s", dir);
@@ -112,7 +121,7 @@ static int archive_chunk(struct fs_job *fs)
 		e = rename(r->old_dir, r->archive) == 0 ? 0 : -errno;
 		goto done;
 	}
-	e = mkdir_one(r->archive);
+	e = fs_mkdir_parents(r->archive, 0770);
 	for (unsigned i = 0; i < r->subdir_count && e == 0; i++) {
 		if ((size_t) snprintf(from, sizeof(from), "%s/%s", r->old_dir, r->subdirs[i]) >=
 			    sizeof(from) ||
@@ -120,7 +129,7 @@ static int archive_chunk(struct fs_job *fs)
 			return -ENAMETOOLONG;
 		e = rename(from, to) == 0 ? 0 : -errno;
 		if (e == -ENOENT)
-			e = mkdir_one(to); /* nothing was recorded in that domain */
+			e = fs_mkdir_parents(to, 0770); /* nothing was recorded in that domain */
 	}
 done:
 	if (e == 0)
@@ -225,9 +234,7 @@ static struct rotation *rotation_new(struct daemon *d, struct session *s, time_t
 		free(r);
 		return NULL;
 	}
-	for (int i = 0; i < DOMAIN_INDEX_COUNT; i++)
-		if (s->domains[i].exists && d->domains[i] && d->domains[i]->output_subdir)
-			r->subdirs[r->subdir_count++] = d->domains[i]->output_subdir;
+	r->subdir_count = chunk_subdirs(d, s, r->subdirs);
 	operation_init(&r->domains, domains_done);
 	return r;
 }
@@ -657,9 +664,7 @@ enum lttng_error_code clear_start(struct daemon *d, struct session *s, struct op
 			free(j);
 			return LTTNG_ERR_NOMEM;
 		}
-		for (int i = 0; i < DOMAIN_INDEX_COUNT; i++)
-			if (s->domains[i].exists && d->domains[i] && d->domains[i]->output_subdir)
-				j->subdirs[j->subdir_count++] = d->domains[i]->output_subdir;
+		j->subdir_count = chunk_subdirs(d, s, j->subdirs);
 		s->chunks.index++;
 		if (s->active) {
 			j->reopen = true;

@@ -229,7 +229,6 @@ static int op_run(int fd, struct consumer_op *op)
 		type = op->type == CONSUMER_OP_FLUSH	     ? CONSUMER_MSG_FLUSH_CHANNEL
 		       : op->type == CONSUMER_OP_DESTROY      ? CONSUMER_MSG_DESTROY_CHANNEL
 		       : op->type == CONSUMER_OP_DATA_PENDING ? CONSUMER_MSG_DATA_PENDING
-		       : op->type == CONSUMER_OP_SESSION_CONSUMED ? CONSUMER_MSG_SESSION_CONSUMED
 							      : CONSUMER_MSG_CHANNEL_STATS;
 		r = consumer_send(fd, type, &key, sizeof(key), CONSUMER_REPLY_TIMEOUT_MS);
 		break;

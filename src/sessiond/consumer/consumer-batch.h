@@ -29,7 +29,6 @@ enum consumer_op_type {
 	CONSUMER_OP_DATA_PENDING,
 	CONSUMER_OP_STATS,
 	CONSUMER_OP_SNAPSHOT,
-	CONSUMER_OP_SESSION_CONSUMED, /* in.key: a session id; out: consumed_bytes */
 	/* A request answered by a STATUS alone (the kernel messages): its type and
 	 * payload as they go on the wire. */
 	CONSUMER_OP_REQUEST,
@@ -61,7 +60,7 @@ struct consumer_op {
 	/* DATA_PENDING, STATS */
 	uint32_t value;
 	uint64_t discarded_events, lost_packets;
-	uint64_t consumed_bytes; /* SESSION_CONSUMED */
+	uint64_t consumed_bytes; /* a SESSION_CONSUMED request's answer */
 };
 
 struct consumer_batch;

@@ -2,6 +2,9 @@
 /* The fan-out of client commands over a session's tracing domains (domain/domain.h). */
 #include <stdlib.h>
 
+#include "consumer/consumer-batch.h"
+#include "macros.h"
+
 #include "domain/domain.h"
 
 const struct tracer_domain *domain_impl(const struct daemon *d, int lttng_domain_type)
@@ -90,6 +93,16 @@ enum lttng_error_code domains_clear_buffers(struct daemon *d, struct session *s,
 					    struct operation *op)
 {
 	FAN_OUT(clear_buffers, d, s, op);
+}
+
+void consumed_query_batch_done(struct daemon *d, struct consumer_batch *b)
+{
+	struct consumed_query *q = container_of(b->waiter, struct consumed_query, op);
+
+	for (unsigned i = 0; i < b->count; i++)
+		if (b->ops[i].result == 0)
+			q->total += b->ops[i].consumed_bytes;
+	operation_release(d, &q->op);
 }
 
 enum lttng_error_code domains_consumed_size(struct daemon *d, struct session *s,

@@ -48,6 +48,7 @@ struct event_listing {
 struct listed_event *event_listing_add(struct event_listing *l);
 void event_listing_fini(struct event_listing *l);
 
+struct consumer_batch;
 struct event_request;
 
 /* What a session's consumers wrote so far (a size-based rotation schedule): each
@@ -156,6 +157,9 @@ enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const 
 		   struct operation *op);
 enum lttng_error_code domains_clear_buffers(struct daemon *d, struct session *s,
 					    struct operation *op);
+/* The done() of a batch of SESSION_CONSUMED requests whose waiter is a
+ * consumed_query's operation: adds what each consumer answered to its total. */
+void consumed_query_batch_done(struct daemon *d, struct consumer_batch *b);
 enum lttng_error_code domains_consumed_size(struct daemon *d, struct session *s,
 					    struct consumed_query *q);
 enum lttng_error_code domains_regenerate_metadata(struct daemon *d, struct session *s);

@@ -476,8 +476,8 @@ static void rotate_batch_done(struct daemon *d, struct consumer_batch *b)
 						  : LTTNG_OK);
 }
 
-/* One request on the session's trace key, b's waiter held until it is answered
- * (nothing sent when the trace was never made). */
+/* One request for the session's kernel trace, op (NULL: nobody waits) held until
+ * it is answered; nothing is sent when the trace was never made. */
 static enum lttng_error_code trace_key_request(struct daemon *d, struct session *s, uint16_t type,
 					       const void *payload, uint32_t length,
 					       consumer_batch_done_fn done, struct operation *op)
@@ -529,37 +529,13 @@ enum lttng_error_code kernel_trace_clear_buffers(struct daemon *d, struct sessio
 	return trace_key_request(d, s, CONSUMER_MSG_CLEAR, &key, sizeof(key), clear_batch_done, op);
 }
 
-static void consumed_batch_done(struct daemon *d, struct consumer_batch *b)
-{
-	struct consumed_query *q = container_of(b->waiter, struct consumed_query, op);
-
-	for (unsigned i = 0; i < b->count; i++)
-		if (b->ops[i].result == 0)
-			q->total += b->ops[i].consumed_bytes;
-	operation_release(d, &q->op);
-}
-
 enum lttng_error_code kernel_trace_consumed_size(struct daemon *d, struct session *s,
 						 struct consumed_query *q)
 {
-	struct kernel_trace *t = kernel_trace_find(d, s->id);
-	struct consumer_batch *b;
-	struct consumer_op *op;
+	struct consumer_wire_key key = { .key = s->id };
 
-	if (!t || !t->consumer_made)
-		return LTTNG_OK;
-	b = consumer_batch_new(consumed_batch_done, s->id, &q->op);
-	if (!b)
-		return LTTNG_ERR_NOMEM;
-	consumer_batch_target_kernel(b);
-	op = consumer_batch_add(b, CONSUMER_OP_SESSION_CONSUMED);
-	if (!op) {
-		consumer_batch_free(b);
-		return LTTNG_ERR_NOMEM;
-	}
-	op->in.key = s->id;
-	(void) consumer_batch_submit_held(d, b);
-	return LTTNG_OK;
+	return trace_key_request(d, s, CONSUMER_MSG_SESSION_CONSUMED, &key, sizeof(key),
+				 consumed_query_batch_done, &q->op);
 }
 
 static void fire_and_forget_done(struct daemon *d, struct consumer_batch *b)
@@ -573,22 +549,9 @@ static void fire_and_forget_done(struct daemon *d, struct consumer_batch *b)
 static enum lttng_error_code trace_request(struct daemon *d, struct session *s, uint16_t type)
 {
 	struct kernel_trace *t = kernel_trace_find(d, s->id);
-	struct consumer_wire_key key;
-	struct consumer_batch *b;
+	struct consumer_wire_key key = { .key = t ? t->key : 0 };
 
-	if (!t || !t->consumer_made)
-		return LTTNG_OK;
-	key.key = t->key;
-	b = consumer_batch_new(fire_and_forget_done, s->id, NULL);
-	if (!b)
-		return LTTNG_ERR_NOMEM;
-	consumer_batch_target_kernel(b);
-	if (!consumer_batch_add_request(b, type, &key, sizeof(key))) {
-		consumer_batch_free(b);
-		return LTTNG_ERR_NOMEM;
-	}
-	consumer_batch_submit(d, b);
-	return LTTNG_OK;
+	return trace_key_request(d, s, type, &key, sizeof(key), fire_and_forget_done, NULL);
 }
 
 enum lttng_error_code kernel_trace_regenerate_metadata(struct daemon *d, struct session *s)

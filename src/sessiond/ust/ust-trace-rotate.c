@@ -102,20 +102,11 @@ enum lttng_error_code ust_trace_clear_buffers(struct daemon *d, struct session *
 	return LTTNG_OK;
 }
 
-static void consumed_done(struct daemon *d, struct consumer_batch *b)
-{
-	struct consumed_query *q = container_of(b->waiter, struct consumed_query, op);
-
-	for (unsigned i = 0; i < b->count; i++)
-		if (b->ops[i].result == 0)
-			q->total += b->ops[i].consumed_bytes;
-	operation_release(d, &q->op);
-}
-
 enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *s,
 					      struct consumed_query *q)
 {
-	struct consumer_batch *b = consumer_batch_new(consumed_done, s->id, &q->op);
+	struct consumer_batch *b = consumer_batch_new(consumed_query_batch_done, s->id, &q->op);
+	struct consumer_wire_key key = { .key = s->id };
 	struct ust_registry *reg;
 	bool asked[2] = { false, false }; /* 32-bit, 64-bit consumer */
 
@@ -124,18 +115,15 @@ enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *
 	b->stop_on_error = false;
 	list_for_each_entry(reg, &d->ust_registries, link) {
 		unsigned which = reg->bits_per_long == 64;
-		struct consumer_op *op;
 
 		if (reg->session_id != s->id || reg->consumer_lost || asked[which])
 			continue;
 		asked[which] = true;
 		consumer_batch_target(b, reg->bits_per_long);
-		op = consumer_batch_add(b, CONSUMER_OP_SESSION_CONSUMED);
-		if (!op) {
+		if (!consumer_batch_add_request(b, CONSUMER_MSG_SESSION_CONSUMED, &key, sizeof(key))) {
 			consumer_batch_free(b);
 			return LTTNG_ERR_NOMEM;
 		}
-		op->in.key = s->id;
 	}
 	(void) consumer_batch_submit_held(d, b); /* nothing to ask: nothing sent */
 	return LTTNG_OK;
