@@ -19,6 +19,7 @@
 #include "macros.h"
 #include "metadata-file.h"
 #include "output-dir.h"
+#include "relay-conn.h"
 #include "stream-file.h"
 
 #define STATUS_TIMEOUT_MS 5000
@@ -99,9 +100,25 @@ static void trace_file_gone(void *userdata, int wd, const char *name)
 	}
 }
 
-void channel_set_init(struct channel_set *set, sd_event *loop)
+static void channel_drain(struct consumer_channel *ch);
+
+/* A relay connection has room again (or failed): drain its session's channels. */
+static void relay_writable(struct relay_listener *l, uint64_t session_id)
+{
+	struct channel_set *set = container_of(l, struct channel_set, relay_listener);
+	struct consumer_channel *ch, *tmp;
+
+	list_for_each_entry_safe(ch, tmp, &set->channels, link)
+		if (ch->session_id == session_id && !ch->is_metadata)
+			channel_drain(ch);
+}
+
+void channel_set_init(struct channel_set *set, sd_event *loop, struct relay_set *relays)
 {
 	set->loop = loop;
+	set->relays = relays;
+	set->relay_listener.writable = relay_writable;
+	relay_set_listen(relays, &set->relay_listener);
 	list_init(&set->channels);
 	set->gone = NULL;
 	set->gone_count = set->gone_capacity = 0;
@@ -200,7 +217,13 @@ static bool stream_read_some(struct consumer_stream *s, unsigned budget)
 	if (!s->channel->has_output)
 		return false;
 	for (unsigned i = 0; i < budget; i++) {
-		int r = lttng_ust_ctl_get_next_subbuf(s->ust);
+		int r;
+
+		/* A relay connection with too much unsent data: the packets wait in the
+		 * ring buffer until it has room (channel_set_writable). */
+		if (s->file && !s->channel->write_error && !stream_file_writable(s->file))
+			return false;
+		r = lttng_ust_ctl_get_next_subbuf(s->ust);
 
 		if (r < 0)
 			return false;
@@ -415,7 +438,10 @@ static int create_ring_buffers(struct consumer_channel *ch, const struct consume
 	return ch->stream_count ? 0 : -EINVAL;
 }
 
-static int open_stream_files(struct consumer_channel *ch, int dir_fd)
+/* Opens each stream's file in dir_fd or, with a relay connection, its stream on
+ * the relay daemon below relay_path. */
+static int open_stream_files(struct consumer_channel *ch, int dir_fd, struct relay_conn *relay,
+			     const char *relay_path)
 {
 	for (unsigned i = 0; i < ch->stream_count; i++) {
 		struct consumer_stream *s = &ch->streams[i];
@@ -423,11 +449,17 @@ static int open_stream_files(struct consumer_channel *ch, int dir_fd)
 		int err = 0;
 
 		snprintf(name, sizeof(name), "%s_%d", ch->name, s->cpu);
-		s->file = stream_file_open(dir_fd, name, ch->tracefile_size, ch->tracefile_count,
-					   ch->uid, ch->gid, true, &err);
+		if (relay)
+			s->file = stream_file_open_relay(relay, relay_path, name, ch->tracefile_size,
+							 ch->tracefile_count, &err);
+		else
+			s->file = stream_file_open(dir_fd, name, ch->tracefile_size,
+						   ch->tracefile_count, ch->uid, ch->gid, true, &err);
 		if (!s->file)
 			return err ? err : -EIO;
 	}
+	if (relay)
+		relay_conn_streams_sent(relay);
 	return 0;
 }
 
@@ -479,11 +511,47 @@ static int send_objects(struct consumer_channel *ch, int sock)
 	return lttng_ust_ctl_send_stream_to_sessiond(sock, NULL);
 }
 
+/* Opens the channel's files (metadata: an empty one) in directory: a local
+ * directory, or a relative one on the session's relay daemon. */
+static int open_files(struct consumer_channel *ch, const char *directory)
+{
+	struct fs_identity identity;
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	if (directory[0] != '/') {
+		struct relay_conn *relay = relay_set_find(ch->set->relays, ch->session_id);
+
+		if (!relay)
+			return log_error_errno(-ENOTCONN, "Channel %s: its session has no relay "
+					       "daemon connection", ch->name);
+		if (ch->is_metadata) {
+			ch->metadata = metadata_file_open_relay(relay, directory, ch->uuid, &r);
+			return ch->metadata ? 0 : r;
+		}
+		return open_stream_files(ch, -1, relay, directory);
+	}
+	fs_identity_enter(ch->uid, ch->gid, &identity);
+	r = output_dir_make(directory, ch->uid, ch->gid, &dir_fd);
+	if (r == 0 && ch->is_metadata) {
+		ch->metadata = metadata_file_open(dir_fd, ch->uuid, ch->uid, ch->gid, &r);
+		if (ch->metadata)
+			metadata_file_set_packing(ch->metadata, true);
+	} else if (r == 0) {
+		r = open_stream_files(ch, dir_fd, NULL, NULL);
+	}
+	fs_identity_leave(&identity);
+	if (r < 0)
+		return log_error_errno(r, "Channel %s: cannot create its files in %s", ch->name,
+				       directory);
+	watch_trace_dir(ch, directory);
+	return 0;
+}
+
 int channel_add_data(struct channel_set *set, const struct consumer_wire_add_channel *msg, int sock)
 {
 	struct fs_identity identity;
 	struct consumer_channel *ch;
-	_cleanup_close_ int dir_fd = -1;
 	int r;
 
 	if (channel_find(set, msg->key))
@@ -505,16 +573,10 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	ch->has_output = msg->directory[0] != '\0';
 	list_append(&set->channels, &ch->link);
 	fs_identity_enter(msg->uid, msg->gid, &identity);
-	r = ch->has_output ? output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd) : 0;
-	if (r < 0)
-		log_error_errno(r, "Cannot create the trace directory %s", msg->directory);
-	if (r == 0)
-		r = create_ring_buffers(ch, msg);
-	if (r == 0 && ch->has_output)
-		r = open_stream_files(ch, dir_fd);
+	r = create_ring_buffers(ch, msg);
 	fs_identity_leave(&identity);
 	if (r == 0 && ch->has_output)
-		watch_trace_dir(ch, msg->directory);
+		r = open_files(ch, msg->directory);
 	if (r == 0)
 		r = watch_streams(set, ch);
 	if (r < 0) {
@@ -530,30 +592,6 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	}
 	log_info("Channel %s (key %llu): %u streams in %s", ch->name, (unsigned long long) ch->key,
 		 ch->stream_count, msg->directory);
-	return 0;
-}
-
-/* Opens the channel's files (metadata: an empty one) in directory. */
-static int open_files(struct consumer_channel *ch, const char *directory)
-{
-	struct fs_identity identity;
-	_cleanup_close_ int dir_fd = -1;
-	int r;
-
-	fs_identity_enter(ch->uid, ch->gid, &identity);
-	r = output_dir_make(directory, ch->uid, ch->gid, &dir_fd);
-	if (r == 0 && ch->is_metadata) {
-		ch->metadata = metadata_file_open(dir_fd, ch->uuid, ch->uid, ch->gid, &r);
-		if (ch->metadata)
-			metadata_file_set_packing(ch->metadata, true);
-	} else if (r == 0) {
-		r = open_stream_files(ch, dir_fd);
-	}
-	fs_identity_leave(&identity);
-	if (r < 0)
-		return log_error_errno(r, "Channel %s: cannot create its files in %s", ch->name,
-				       directory);
-	watch_trace_dir(ch, directory);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <systemd/sd-event.h>
 
 #include "list.h"
+#include "relay-conn.h"
 #include "wire/consumer-wire.h"
 
 struct consumer_channel;
@@ -21,6 +22,8 @@ struct channel_set {
 	sd_event *loop;
 	struct list_node channels; /* struct consumer_channel */
 	struct dir_watch *dirs;    /* the channels' trace directories; NULL: unwatched */
+	struct relay_set *relays;  /* sessions streamed to lttng-relayd (not owned) */
+	struct relay_listener relay_listener;
 	/* Bytes written by channels that are gone (per-PID buffers of an application
 	 * that exited), by session: SESSION_CONSUMED counts them too. */
 	struct consumed_by_session {
@@ -33,7 +36,7 @@ struct channel_set {
  * (wire/consumer-codec.h): terminated absolute paths, a channel name that is a file
  * name, ring buffer sizes that are powers of two, a reset push at offset 0. */
 
-void channel_set_init(struct channel_set *set, sd_event *loop);
+void channel_set_init(struct channel_set *set, sd_event *loop, struct relay_set *relays);
 void channel_set_fini(struct channel_set *set);
 
 /* Creates the ring buffers of a data channel, opens its stream files, and sends the

@@ -34,6 +34,7 @@
 #endif
 #include "log.h"
 #include "macros.h"
+#include "relay-conn.h"
 #include "unix-io.h"
 #include "wire/consumer-codec.h"
 
@@ -50,6 +51,11 @@ struct consumerd {
 	sd_event_source *listen_source;
 	sd_event_source *sessiond_source;
 	struct channel_set channels;
+	struct relay_set relays; /* sessions streamed to lttng-relayd */
+	/* A request answered once its relay daemon has answered (RELAY_*): the session
+	 * daemon sends nothing else meanwhile, and its socket is not read. */
+	struct relay_waiter deferred;
+	bool deferring;
 #ifdef CONSUMERD_KERNEL
 	struct kernel_consumer *kernel; /* -k: the kernel domain; NULL in user-space mode */
 #endif
@@ -135,6 +141,45 @@ static int serve_kernel(struct consumerd *c, int fd, const struct consumer_reque
 }
 #endif
 
+/* A deferred request's answer: the session daemon's socket is read again. */
+static void deferred_done(struct relay_waiter *w, int status)
+{
+	struct consumerd *c = container_of(w, struct consumerd, deferred);
+
+	c->deferring = false;
+	if (c->sessiond_fd < 0)
+		return;
+	if (reply_status(c->sessiond_fd, status, 0) < 0) {
+		log_error("Session daemon connection: cannot answer");
+		(void) sd_event_exit(c->loop, 1);
+		return;
+	}
+	(void) sd_event_source_set_enabled(c->sessiond_source, SD_EVENT_ON);
+}
+
+/* RELAY_OPEN, RELAY_SYNC, RELAY_CLOSE: answered now, or once the relay daemon has. */
+static int serve_relay(struct consumerd *c, int fd, const struct consumer_request *req)
+{
+	int r;
+
+	/* Paused first: the answer may come before these return (a connection that
+	 * fails at once), and it resumes the reading. */
+	c->deferred.done = deferred_done;
+	c->deferring = true;
+	(void) sd_event_source_set_enabled(c->sessiond_source, SD_EVENT_OFF);
+	if (req->type == CONSUMER_MSG_RELAY_OPEN)
+		r = relay_set_open(&c->relays, req->u.relay_open, &c->deferred);
+	else if (req->type == CONSUMER_MSG_RELAY_SYNC)
+		r = relay_set_sync(&c->relays, req->u.key, &c->deferred);
+	else
+		r = relay_set_close(&c->relays, req->u.key, &c->deferred);
+	if (r == 0)
+		return 0;
+	c->deferring = false;
+	(void) sd_event_source_set_enabled(c->sessiond_source, SD_EVENT_ON);
+	return reply_status(fd, r > 0 ? 0 : r, 0);
+}
+
 /* Serves one command; returns < 0 when the connection is unusable. */
 static int serve_command(struct consumerd *c, int fd, const struct consumer_wire_header *h)
 {
@@ -150,6 +195,9 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 		return reply_status(fd, -EOPNOTSUPP, 0);
 	if (r < 0)
 		return r;
+	if (req.type == CONSUMER_MSG_RELAY_OPEN || req.type == CONSUMER_MSG_RELAY_SYNC ||
+	    req.type == CONSUMER_MSG_RELAY_CLOSE)
+		return serve_relay(c, fd, &req);
 #ifdef CONSUMERD_KERNEL
 	if (c->kernel && req.type != CONSUMER_MSG_HELLO)
 		return serve_kernel(c, fd, &req);
@@ -312,7 +360,8 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	/* Modes are given explicitly (directories 0770, files 0660), as LTTng's. */
 	umask(0);
-	channel_set_init(&c.channels, c.loop);
+	relay_set_init(&c.relays, c.loop);
+	channel_set_init(&c.channels, c.loop, &c.relays);
 	if (kernel_mode) {
 #ifdef CONSUMERD_KERNEL
 		c.kernel = kernel_consumer_new(c.loop);
@@ -341,6 +390,7 @@ int main(int argc, char **argv)
 #ifdef CONSUMERD_KERNEL
 	kernel_consumer_free(c.kernel);
 #endif
+	relay_set_fini(&c.relays);
 	free(c.message);
 	sd_event_source_disable_unref(c.sessiond_source);
 	sd_event_source_disable_unref(c.listen_source);

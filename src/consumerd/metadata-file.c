@@ -10,8 +10,10 @@
 #include "macros.h"
 #include "metadata-file.h"
 #include "output-dir.h"
+#include "relay-conn.h"
 
 struct metadata_file {
+	struct relay_stream *relay; /* streamed to lttng-relayd: no file here */
 	int fd;
 	uint8_t uuid[16];
 	uint64_t size;	  /* bytes in the file, whole packets only */
@@ -68,9 +70,30 @@ struct metadata_file *metadata_file_open(int channel_dir_fd, const uint8_t uuid[
 	return m;
 }
 
+struct metadata_file *metadata_file_open_relay(struct relay_conn *c, const char *path,
+					       const uint8_t uuid[16], int *err)
+{
+	struct metadata_file *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	m->fd = -1;
+	m->relay = relay_stream_add(c, METADATA_FILE_NAME, path, 0, 0, err);
+	if (!m->relay) {
+		free(m);
+		return NULL;
+	}
+	memcpy(m->uuid, uuid, sizeof(m->uuid));
+	m->first_open = true;
+	return m;
+}
+
 void metadata_file_set_packing(struct metadata_file *m, bool packing)
 {
-	m->packing = packing;
+	/* A packet sent to the relay daemon cannot be rewritten. */
+	m->packing = packing && !m->relay;
 }
 
 /* Packing mode: puts as much text as fits into the last packet and updates its
@@ -126,7 +149,15 @@ int metadata_file_append(struct metadata_file *m, const char *text, size_t len)
 					      METADATA_PACKET_SIZE);
 		memcpy(m->packet + METADATA_PACKET_HEADER_SIZE, text, chunk);
 		memset(m->packet + content, 0, METADATA_PACKET_SIZE - content);
-		ret = trace_file_pwrite_all(m->fd, m->packet, METADATA_PACKET_SIZE, m->size);
+		if (m->relay) {
+			/* What was sent stays sent: the relay daemon has it in order. */
+			ret = relay_stream_send_metadata(m->relay, m->packet, content,
+							 METADATA_PACKET_SIZE);
+			if (ret < 0)
+				return ret;
+		} else {
+			ret = trace_file_pwrite_all(m->fd, m->packet, METADATA_PACKET_SIZE, m->size);
+		}
 		if (ret < 0) {
 			/* Undo the whole call: a caller retrying it must not duplicate text. */
 			if (ftruncate(m->fd, (off_t) start) < 0) {
@@ -147,8 +178,14 @@ int metadata_file_append(struct metadata_file *m, const char *text, size_t len)
 
 int metadata_file_truncate(struct metadata_file *m)
 {
-	if (ftruncate(m->fd, 0) < 0)
+	if (m->relay) {
+		int r = relay_stream_reset_metadata(m->relay);
+
+		if (r < 0)
+			return r;
+	} else if (ftruncate(m->fd, 0) < 0) {
 		return -errno;
+	}
 	m->size = 0;
 	m->last_content = 0;
 	return 0;
@@ -161,13 +198,15 @@ uint64_t metadata_file_size(const struct metadata_file *m)
 
 bool metadata_file_unlinked(const struct metadata_file *m)
 {
-	return output_file_unlinked(m->fd);
+	return !m->relay && output_file_unlinked(m->fd);
 }
 
 void metadata_file_close(struct metadata_file *m)
 {
 	if (!m)
 		return;
-	close(m->fd);
+	relay_stream_close(m->relay);
+	if (m->fd >= 0)
+		close(m->fd);
 	free(m);
 }

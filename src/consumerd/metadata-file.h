@@ -56,6 +56,11 @@ struct metadata_file;
  * -1. NULL with *err = -errno on failure. */
 struct metadata_file *metadata_file_open(int channel_dir_fd, const uint8_t uuid[16], uid_t uid,
 					 gid_t gid, int *err);
+/* The same file sent to lttng-relayd (relay-conn.h): each packet goes as it is made;
+ * a truncate resets the metadata there (a new version). NULL with *err on failure. */
+struct relay_conn;
+struct metadata_file *metadata_file_open_relay(struct relay_conn *c, const char *path,
+					       const uint8_t uuid[16], int *err);
 /* Packing (off by default, which is LTTng's layout): each append first fills the free
  * space of the last packet (its content size is rewritten), so frequent small appends
  * do not each cost a 4 KiB packet. Readers see the same text either way. */

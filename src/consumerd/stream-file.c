@@ -12,12 +12,14 @@
 #include "index-file.h"
 #include "macros.h"
 #include "output-dir.h"
+#include "relay-conn.h"
 #include "stream-file.h"
 
 /* Longest "_<n>" plus ".idx" a name can get. */
 #define NAME_EXTRA_MAX (1 + 20 + sizeof(CTF_INDEX_SUFFIX) - 1)
 
 struct stream_file {
+	struct relay_stream *relay; /* streamed to lttng-relayd: no file here */
 	int dir_fd;	  /* our duplicate of the channel directory */
 	int index_dir_fd; /* index/, or -1 without an index */
 	char *name;
@@ -101,13 +103,19 @@ undo:
 
 bool stream_file_unlinked(const struct stream_file *f)
 {
-	return output_file_unlinked(f->fd);
+	return !f->relay && output_file_unlinked(f->fd);
+}
+
+bool stream_file_writable(const struct stream_file *f)
+{
+	return !f->relay || relay_stream_writable(f->relay);
 }
 
 void stream_file_close(struct stream_file *f)
 {
 	if (!f)
 		return;
+	relay_stream_close(f->relay);
 	index_file_close(f->index);
 	if (f->fd >= 0)
 		close(f->fd);
@@ -167,6 +175,30 @@ fail:
 	return NULL;
 }
 
+struct stream_file *stream_file_open_relay(struct relay_conn *c, const char *path, const char *name,
+					   uint64_t tracefile_size, uint64_t tracefile_count, int *err)
+{
+	struct stream_file *f;
+	int ret = trace_file_check_name(name, NAME_EXTRA_MAX);
+
+	if (ret < 0) {
+		*err = ret;
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	f->fd = f->dir_fd = f->index_dir_fd = -1;
+	f->relay = relay_stream_add(c, name, path, tracefile_size, tracefile_count, err);
+	if (!f->relay) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
 /* Moves to the next trace file; on failure the current one stays in use. */
 static int roll_over(struct stream_file *f)
 {
@@ -217,6 +249,16 @@ int stream_file_write_packet(struct stream_file *f, const void *packet, size_t l
 
 	if (!f || !packet || len == 0 || !info)
 		return -EINVAL;
+	if (f->relay) {
+		/* The relay daemon pads the content up to the packet size and rolls its
+		 * tracefiles over itself. */
+		size_t content = (size_t) MIN(info->content_size_bits / 8, (uint64_t) len);
+
+		ret = relay_stream_send_packet(f->relay, packet, content, len, info);
+		if (ret == 0)
+			f->size += len;
+		return ret;
+	}
 	if (f->tracefile_size > 0 &&
 	    (len > f->tracefile_size || f->size > f->tracefile_size - len)) {
 		ret = roll_over(f);

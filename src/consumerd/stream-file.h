@@ -45,6 +45,15 @@ struct stream_file *stream_file_open(int channel_dir_fd, const char *name, uint6
  * nothing of the packet left in either file on error. */
 int stream_file_write_packet(struct stream_file *f, const void *packet, size_t len,
 			     struct packet_info *info);
+/* The same stream sent to lttng-relayd instead (relay-conn.h): path is its directory
+ * below the session's output there; the relay daemon writes the file, its index and
+ * its rollovers. NULL with *err on failure. */
+struct relay_conn;
+struct stream_file *stream_file_open_relay(struct relay_conn *c, const char *path, const char *name,
+					   uint64_t tracefile_size, uint64_t tracefile_count, int *err);
+/* Whether a packet can be written now: a relay connection with too much unsent data
+ * says no, and the packets wait in the ring buffer. Always true for a file. */
+bool stream_file_writable(const struct stream_file *f);
 void stream_file_close(struct stream_file *f);
 /* Whether the data file being written was deleted (no name left to reach it). */
 bool stream_file_unlinked(const struct stream_file *f);

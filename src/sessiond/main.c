@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -146,6 +147,11 @@ static int daemon_start(struct daemon *d)
 	d->domains[DOMAIN_INDEX_UST] = &ust_tracer_domain;
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		strcpy(d->hostname, "localhost");
+	/* A random (version 4) UUID: never nil, which relay daemons refuse. */
+	if (getrandom(d->instance_uuid, sizeof(d->instance_uuid), 0) != sizeof(d->instance_uuid))
+		d->instance_uuid[0] = 1;
+	d->instance_uuid[6] = (uint8_t) ((d->instance_uuid[6] & 0x0f) | 0x40);
+	d->instance_uuid[8] = (uint8_t) ((d->instance_uuid[8] & 0x3f) | 0x80);
 	r = sd_event_new(&d->loop);
 	if (r < 0)
 		return log_error_errno(r, "Cannot create the event loop");

@@ -33,6 +33,27 @@ static void check_path(const char *field, size_t size, int may_be_empty)
 	FUZZ_CHECK(field[0] == '/' || (may_be_empty && field[0] == '\0'));
 }
 
+/* A directory that may be on the session's relay daemon: absolute (or empty when
+ * allowed), else relative with no empty, "." or ".." component. */
+static void check_output(const char *field, size_t size, int may_be_empty)
+{
+	const char *p;
+
+	FUZZ_CHECK(memchr(field, '\0', size) != NULL);
+	if (field[0] == '/' || (may_be_empty && field[0] == '\0'))
+		return;
+	FUZZ_CHECK(field[0] != '\0');
+	for (p = field;;) {
+		size_t n = strcspn(p, "/");
+
+		FUZZ_CHECK(n > 0 && !(n == 1 && p[0] == '.') &&
+			   !(n == 2 && p[0] == '.' && p[1] == '.'));
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+}
+
 static void check_add_channel(const struct consumer_wire_add_channel *m)
 {
 	size_t name_len;
@@ -40,7 +61,7 @@ static void check_add_channel(const struct consumer_wire_add_channel *m)
 	FUZZ_CHECK(memchr(m->name, '\0', sizeof(m->name)) != NULL);
 	name_len = strlen(m->name);
 	FUZZ_CHECK(name_len > 0 && m->name[0] != '.' && !memchr(m->name, '/', name_len));
-	check_path(m->directory, sizeof(m->directory), 1);
+	check_output(m->directory, sizeof(m->directory), 1);
 	check_path(m->shm_directory, sizeof(m->shm_directory), 1);
 	FUZZ_CHECK(m->subbuf_size && !(m->subbuf_size & (m->subbuf_size - 1)));
 	FUZZ_CHECK(m->num_subbuf && !(m->num_subbuf & (m->num_subbuf - 1)));
@@ -69,7 +90,7 @@ static void check_kernel(const struct consumer_wire_header *h, const uint8_t *pa
 		FUZZ_CHECK(memchr(t->trace_name, '\0', sizeof(t->trace_name)) != NULL);
 		FUZZ_CHECK(memchr(t->creation_time, '\0', sizeof(t->creation_time)) != NULL);
 		FUZZ_CHECK(memchr(t->hostname, '\0', sizeof(t->hostname)) != NULL);
-		check_path(t->directory, sizeof(t->directory), 1);
+		check_output(t->directory, sizeof(t->directory), 1);
 		break;
 	}
 	case CONSUMER_MSG_KERNEL_ADD_CHANNEL: {
@@ -169,7 +190,8 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 	case CONSUMER_MSG_ADD_METADATA:
 		FUZZ_CHECK((const void *) req->u.add_metadata == payload);
 		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.add_metadata));
-		check_path(req->u.add_metadata->directory, sizeof(req->u.add_metadata->directory), 0);
+		check_output(req->u.add_metadata->directory, sizeof(req->u.add_metadata->directory),
+			     0);
 		break;
 	case CONSUMER_MSG_PUSH_METADATA: {
 		const struct consumer_wire_push_metadata *head = req->u.push.head;
@@ -196,12 +218,27 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 	case CONSUMER_MSG_ROTATE:
 		FUZZ_CHECK((const void *) req->u.rotate == payload);
 		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.rotate));
-		check_path(req->u.rotate->directory, sizeof(req->u.rotate->directory), 1);
+		check_output(req->u.rotate->directory, sizeof(req->u.rotate->directory), 1);
 		break;
+	case CONSUMER_MSG_RELAY_OPEN: {
+		const struct consumer_wire_relay_open *m = req->u.relay_open;
+
+		FUZZ_CHECK((const void *) m == payload && h->payload_bytes == sizeof(*m));
+		FUZZ_CHECK(m->ipv6 <= 1 && m->snapshot <= 1 && m->name_contains_creation_time <= 1);
+		FUZZ_CHECK(m->control_port && m->data_port);
+		FUZZ_CHECK(memchr(m->control_address, '\0', sizeof(m->control_address)) != NULL);
+		FUZZ_CHECK(memchr(m->data_address, '\0', sizeof(m->data_address)) != NULL);
+		FUZZ_CHECK(memchr(m->session_name, '\0', sizeof(m->session_name)) && m->session_name[0]);
+		FUZZ_CHECK(memchr(m->hostname, '\0', sizeof(m->hostname)) != NULL);
+		FUZZ_CHECK(memchr(m->base_path, '\0', sizeof(m->base_path)) != NULL);
+		break;
+	}
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 	case CONSUMER_MSG_DESTROY_CHANNEL:
 	case CONSUMER_MSG_DATA_PENDING:
 	case CONSUMER_MSG_CHANNEL_STATS:
+	case CONSUMER_MSG_RELAY_SYNC:
+	case CONSUMER_MSG_RELAY_CLOSE:
 	case CONSUMER_MSG_SESSION_CONSUMED: {
 		struct consumer_wire_key key;
 

@@ -371,13 +371,15 @@ def corpus_uri():
 CONSUMER_MAGIC = 0x4c43534e
 C_READY, C_HELLO, C_ADD_CHANNEL, C_ADD_METADATA, C_PUSH_METADATA = 1, 2, 3, 4, 5
 C_FLUSH, C_DESTROY, C_DATA_PENDING, C_STATS, C_STATUS, C_SNAPSHOT = 6, 7, 8, 9, 10, 11
-CONSUMER_VERSION = 6
+CONSUMER_VERSION = 7
 C_K_TRACE, C_K_CHANNEL, C_K_EVENTS, C_K_CONTEXT, C_K_STATEDUMP, C_K_REGEN = 12, 13, 14, 15, 16, 17
 C_K_IDS = 18
 C_K_FILTER = 19
 C_ROTATE = 20
 C_SESSION_CONSUMED = 21
 C_ROTATE_FMT = '<Q4096s'
+C_RELAY_OPEN, C_RELAY_SYNC, C_RELAY_CLOSE = 23, 24, 25
+C_RELAY_OPEN_FMT = '<QQQQIHHBBBB16s64s64s256s256s4096s'
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
 C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
@@ -401,6 +403,7 @@ assert struct.calcsize(C_ADD_METADATA_FMT) == 4140
 assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
 assert struct.calcsize(C_STATUS_FMT) == 32
 assert struct.calcsize(C_ROTATE_FMT) == 4104
+assert struct.calcsize(C_RELAY_OPEN_FMT) == 4796
 UUID = bytes(range(16))
 
 
@@ -438,6 +441,14 @@ def c_key(mtype, key):
 
 def c_rotate(key, directory=''):
     return cmsg(C_ROTATE, struct.pack(C_ROTATE_FMT, key, directory.encode()))
+
+
+def c_relay_open(session=1, control='127.0.0.1', data='127.0.0.1', cport=1, dport=2, ipv6=0,
+                 name='s1', host='host', base='', live=0, snapshot=0, reserved=0):
+    return cmsg(C_RELAY_OPEN, struct.pack(C_RELAY_OPEN_FMT, session, 1767225600, 0, 1767225600,
+                                          live, cport, dport, ipv6, snapshot, 0, reserved, UUID,
+                                          control.encode(), data.encode(), name.encode(),
+                                          host.encode(), base.encode()))
 
 
 def c_snapshot(key, directory='/tmp/lttng-fuzz/snapshot-1', packets=0, active=1):
@@ -512,6 +523,14 @@ def corpus_consumer_request():
         c_push(31, 0, TSDL) + c_rotate(30) + c_rotate(31) + c_push(31, 0, TSDL) +
         c_rotate(32) + c_rotate(30, 'relative') + c_key(C_DESTROY, 30) + c_key(C_DESTROY, 31),
         'rotate-wrong-size': h + cmsg(C_ROTATE, struct.pack('<Q', 30)),
+        'relay': h + c_relay_open() + c_relay_open(ipv6=1, control='::1', data='::1') +
+        c_relay_open(control='not-an-address') + c_relay_open(cport=0) +
+        c_relay_open(reserved=1) + c_relay_open(name='') +
+        c_add_channel(40, directory='ust/uid/0/64-bit') +
+        c_add_metadata(41, directory='ust/../etc') + c_add_metadata(42, directory='./x') +
+        c_add_metadata(43, directory='ust//x') + c_add_metadata(44, directory='ust/x/') +
+        c_key(C_RELAY_SYNC, 1) + c_key(C_RELAY_CLOSE, 1) + c_key(C_RELAY_CLOSE, 7),
+        'relay-wrong-size': h + cmsg(C_RELAY_OPEN, struct.pack('<Q', 1)),
         'not-greeted': c_key(C_FLUSH, 1) + h,
         'bad-magic': h + cmsg(C_FLUSH, struct.pack('<Q', 1), magic=0x12345678),
         'push-length-mismatch': h + cmsg(C_PUSH_METADATA,

@@ -118,7 +118,11 @@ static void test_add_channel(void)
 	REFUSED("name with a slash", strcpy(c->name, "../../etc/x"));
 	REFUSED("hidden name", strcpy(c->name, ".chan"));
 	REFUSED("unterminated directory", memset(c->directory, 'a', sizeof(c->directory)));
-	REFUSED("relative directory", strcpy(c->directory, "trace"));
+	ACCEPTED("relative directory (on the relay daemon)", strcpy(c->directory, "ust/uid/0/64-bit"));
+	REFUSED("relative directory going up", strcpy(c->directory, "ust/../../etc"));
+	REFUSED("relative directory with a . component", strcpy(c->directory, "./ust"));
+	REFUSED("relative directory with an empty component", strcpy(c->directory, "ust//x"));
+	REFUSED("relative directory ending with a slash", strcpy(c->directory, "ust/x/"));
 	REFUSED("unterminated shm directory",
 		memset(c->shm_directory, '/', sizeof(c->shm_directory)));
 	REFUSED("relative shm directory", strcpy(c->shm_directory, "shm"));
@@ -316,8 +320,10 @@ static void test_kernel_trace_and_channel(void)
 	ok(req.u.kernel_trace == t, "points at the payload");
 	t->directory[0] = '\0';
 	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), 0, "no output: snapshot");
-	strcpy(t->directory, "tmp/s");
-	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), -EINVAL, "relative directory");
+	strcpy(t->directory, "kernel");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), 0, "relative directory (relay)");
+	strcpy(t->directory, "..");
+	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), -EINVAL, "directory ..");
 	strcpy(t->directory, "/tmp/s");
 	memset(t->hostname, 'h', sizeof(t->hostname));
 	is_int(decode(CONSUMER_MSG_KERNEL_ADD_TRACE, t, sizeof(*t)), -EINVAL, "unterminated hostname");
@@ -555,7 +561,9 @@ static void test_rotate(void)
 	m->directory[0] = '\0';
 	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), 0, "ROTATE without a directory (close only)");
 	strcpy(m->directory, "relative/dir");
-	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), -EINVAL, "ROTATE, relative directory");
+	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), 0, "ROTATE, relative directory (relay)");
+	strcpy(m->directory, "relative/../..");
+	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), -EINVAL, "ROTATE, directory going up");
 	memset(m->directory, 'a', sizeof(m->directory));
 	m->directory[0] = '/';
 	is_int(decode(CONSUMER_MSG_ROTATE, m, sizeof(*m)), -EINVAL, "ROTATE, unterminated directory");
@@ -590,6 +598,59 @@ static void test_session_consumed(void)
 	is_int(consumed(CONSUMER_MSG_SESSION_CONSUMED, 0, 0, &rep), 0, "nothing written yet: 0");
 }
 
+/* RELAY_OPEN: numeric addresses of the family announced, non-zero ports, a session
+ * name; RELAY_SYNC and RELAY_CLOSE carry a session id. */
+static void test_relay(void)
+{
+	struct consumer_wire_relay_open *m = calloc(1, sizeof(*m));
+	struct consumer_wire_header h = header(CONSUMER_MSG_RELAY_OPEN, sizeof(*m));
+	struct consumer_wire_key key = { .key = 9 };
+	struct consumer_request req;
+
+	if (!m)
+		bail_out("out of memory");
+	m->session_id = 9;
+	m->control_port = 5342;
+	m->data_port = 5343;
+	strcpy(m->control_address, "127.0.0.1");
+	strcpy(m->data_address, "127.0.0.1");
+	strcpy(m->session_name, "s1");
+	strcpy(m->hostname, "host");
+	strcpy(m->base_path, "a/b");
+	is_int(consumer_decode_request(&h, m, sizeof(*m), &req), 0, "RELAY_OPEN decodes");
+	ok(req.type == CONSUMER_MSG_RELAY_OPEN && req.u.relay_open == m &&
+		   req.u.relay_open->control_port == 5342,
+	   "RELAY_OPEN points at the payload");
+	m->ipv6 = 1;
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "IPv4 addresses said IPv6");
+	strcpy(m->control_address, "::1");
+	strcpy(m->data_address, "::1");
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), 0, "IPv6 addresses");
+	strcpy(m->data_address, "relay.example");
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "a host name (not resolved)");
+	strcpy(m->data_address, "::1");
+	m->data_port = 0;
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "data port 0");
+	m->data_port = 5343;
+	m->session_name[0] = '\0';
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "no session name");
+	strcpy(m->session_name, "s1");
+	memset(m->base_path, 'b', sizeof(m->base_path));
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "unterminated base path");
+	m->base_path[0] = '\0';
+	m->snapshot = 2;
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "snapshot flag 2");
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, 8), -EPROTO, "RELAY_OPEN, 8 bytes");
+	h = header(CONSUMER_MSG_RELAY_SYNC, sizeof(key));
+	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), 0, "RELAY_SYNC decodes");
+	ok(req.u.key == 9, "RELAY_SYNC session id");
+	h = header(CONSUMER_MSG_RELAY_CLOSE, sizeof(key));
+	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), 0, "RELAY_CLOSE decodes");
+	is_int(status(CONSUMER_MSG_RELAY_OPEN, -ECONNREFUSED, 0, 0, 0), 0,
+	       "RELAY_OPEN answered -ECONNREFUSED");
+	free(m);
+}
+
 int main(void)
 {
 	test_header_and_framing();
@@ -601,6 +662,7 @@ int main(void)
 	test_kernel_events();
 	test_rotate();
 	test_session_consumed();
+	test_relay();
 	done_testing();
 	return exit_status();
 }

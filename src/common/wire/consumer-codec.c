@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Decoders of the sessiond <-> consumerd protocol; see consumer-codec.h. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "consumer-codec.h"
 
@@ -22,6 +24,9 @@ bool consumer_msg_is_request(uint16_t type)
 	case CONSUMER_MSG_ROTATE:
 	case CONSUMER_MSG_SESSION_CONSUMED:
 	case CONSUMER_MSG_CLEAR:
+	case CONSUMER_MSG_RELAY_OPEN:
+	case CONSUMER_MSG_RELAY_SYNC:
+	case CONSUMER_MSG_RELAY_CLOSE:
 		return true;
 	default:
 		return consumer_msg_is_kernel_only(type);
@@ -74,6 +79,51 @@ static bool path_field_ok(const char *field, size_t size, bool may_be_empty)
 	return field[0] == '/' || (may_be_empty && field[0] == '\0');
 }
 
+/* A directory field that may name a place on the session's relay daemon: absolute
+ * (local), empty when allowed, or relative without "." or ".." components and
+ * without empty ones (a relay output: doc/protocol/consumer.md, RELAY_OPEN). */
+static bool output_field_ok(const char *field, size_t size, bool may_be_empty)
+{
+	const char *p;
+
+	if (path_field_ok(field, size, may_be_empty))
+		return true;
+	if (!memchr(field, '\0', size) || !field[0])
+		return false;
+	for (p = field; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+		if (*p == '/')
+			p++;
+		if (*p == '\0' && p[-1] == '/')
+			return false;
+	}
+	return true;
+}
+
+static bool address_ok(const char *field, size_t size, bool ipv6)
+{
+	unsigned char tmp[16];
+
+	return memchr(field, '\0', size) && inet_pton(ipv6 ? AF_INET6 : AF_INET, field, tmp) == 1;
+}
+
+static int check_relay_open(const struct consumer_wire_relay_open *m)
+{
+	if (m->ipv6 > 1 || m->snapshot > 1 || m->name_contains_creation_time > 1 || m->reserved ||
+	    !m->control_port || !m->data_port ||
+	    !address_ok(m->control_address, sizeof(m->control_address), m->ipv6) ||
+	    !address_ok(m->data_address, sizeof(m->data_address), m->ipv6) ||
+	    !memchr(m->session_name, '\0', sizeof(m->session_name)) || !m->session_name[0] ||
+	    !memchr(m->hostname, '\0', sizeof(m->hostname)) ||
+	    !memchr(m->base_path, '\0', sizeof(m->base_path)))
+		return -EINVAL;
+	return 0;
+}
+
 /* A channel name becomes file names (<name>_<cpu>, in the trace and shm directories):
  * terminated, not empty, no '/', not hidden (the session daemon's own rule). */
 static bool channel_name_ok(const char *name, size_t size)
@@ -96,7 +146,7 @@ static int check_add_channel(const struct consumer_wire_add_channel *m)
 	if (r < 0)
 		return r;
 	if (!channel_name_ok(m->name, sizeof(m->name)) ||
-	    !path_field_ok(m->directory, sizeof(m->directory), true) ||
+	    !output_field_ok(m->directory, sizeof(m->directory), true) ||
 	    !path_field_ok(m->shm_directory, sizeof(m->shm_directory), true))
 		return -EINVAL;
 	/* Ring buffer geometry as the session daemon validated it: powers of two whose
@@ -121,7 +171,7 @@ static int check_kernel_trace(const struct consumer_wire_kernel_trace *m)
 	if (!text_field_ok(m->trace_name, sizeof(m->trace_name)) ||
 	    !text_field_ok(m->creation_time, sizeof(m->creation_time)) ||
 	    !text_field_ok(m->hostname, sizeof(m->hostname)) ||
-	    !path_field_ok(m->directory, sizeof(m->directory), true))
+	    !output_field_ok(m->directory, sizeof(m->directory), true))
 		return -EINVAL;
 	return 0;
 }
@@ -240,8 +290,8 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		ret->u.add_metadata = payload;
 		if (check_domain(ret->u.add_metadata->domain) < 0)
 			return check_domain(ret->u.add_metadata->domain);
-		return path_field_ok(ret->u.add_metadata->directory,
-				     sizeof(ret->u.add_metadata->directory), false) ? 0 : -EINVAL;
+		return output_field_ok(ret->u.add_metadata->directory,
+				       sizeof(ret->u.add_metadata->directory), false) ? 0 : -EINVAL;
 	case CONSUMER_MSG_PUSH_METADATA:
 		if (payload_len < sizeof(*ret->u.push.head))
 			return -EPROTO;
@@ -265,9 +315,15 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		if (payload_len != sizeof(*ret->u.rotate))
 			return -EPROTO;
 		ret->u.rotate = payload;
-		return path_field_ok(ret->u.rotate->directory, sizeof(ret->u.rotate->directory), true)
+		return output_field_ok(ret->u.rotate->directory, sizeof(ret->u.rotate->directory),
+				       true)
 			       ? 0
 			       : -EINVAL;
+	case CONSUMER_MSG_RELAY_OPEN:
+		if (payload_len != sizeof(*ret->u.relay_open))
+			return -EPROTO;
+		ret->u.relay_open = payload;
+		return check_relay_open(ret->u.relay_open);
 	case CONSUMER_MSG_KERNEL_ADD_TRACE:
 		if (payload_len != sizeof(*ret->u.kernel_trace))
 			return -EPROTO;
@@ -304,7 +360,8 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		ret->u.kernel_context = payload;
 		/* enum lttng_event_context_type values are not negative. */
 		return ret->u.kernel_context->ctx < 0 ? -EINVAL : 0;
-	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS,
+	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS, RELAY_SYNC,
+		  * RELAY_CLOSE,
 		  * SESSION_CONSUMED, CLEAR, KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
 		if (payload_len != sizeof(*key))
 			return -EPROTO;

@@ -31,6 +31,7 @@ struct consumer_request {
 		} push;
 		const struct consumer_wire_snapshot *snapshot;
 		const struct consumer_wire_rotate *rotate;
+		const struct consumer_wire_relay_open *relay_open;
 		const struct consumer_wire_kernel_trace *kernel_trace;
 		const struct consumer_wire_kernel_channel *kernel_channel;
 		struct {
@@ -49,7 +50,7 @@ struct consumer_request {
 		} kernel_ids;
 		uint64_t key; /* FLUSH_CHANNEL, DESTROY_CHANNEL, CHANNEL_STATS,
 			       * KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA; the session
-			       * id of DATA_PENDING */
+			       * id of DATA_PENDING, RELAY_SYNC, RELAY_CLOSE */
 	} u;
 };
 

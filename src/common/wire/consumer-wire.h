@@ -15,11 +15,12 @@
 #include "../macros.h"
 
 #define CONSUMER_WIRE_MAGIC 0x4c43534eu /* "NSCL" */
-#define CONSUMER_WIRE_VERSION 6 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
+#define CONSUMER_WIRE_VERSION 7 /* 2: ADD_CHANNEL and ADD_METADATA carry the domain;
 				* 3: the kernel messages; 4: KERNEL_SET_FILTER;
 				* 5: KERNEL_TRACK_IDS (every tracker) for TRACK_PIDS;
 				* 6: ROTATE, SESSION_CONSUMED, CLEAR, STATUS of
-				* 32 bytes */
+				* 32 bytes; 7: RELAY_OPEN, RELAY_SYNC, RELAY_CLOSE
+				* and relative (relay) directories */
 
 enum consumer_msg_type {
 	/* consumerd -> sessiond, on the error socket, once listening. */
@@ -57,6 +58,18 @@ enum consumer_msg_type {
 	CONSUMER_MSG_ROTATE = 20,             /* struct consumer_wire_rotate */
 	CONSUMER_MSG_SESSION_CONSUMED = 21,   /* struct consumer_wire_key (session id) */
 	CONSUMER_MSG_CLEAR = 22,              /* struct consumer_wire_key */
+	/* Streaming to lttng-relayd: a session's connection to its relay daemon (one
+	 * per consumer daemon and session, as LTTng's). Once open, a directory that is
+	 * relative in ADD_CHANNEL, ADD_METADATA, KERNEL_ADD_TRACE or ROTATE names a place
+	 * below the session's output on the relay daemon ("ust/uid/1000/64-bit",
+	 * "kernel"). Their STATUS comes once the relay daemon has answered. */
+	CONSUMER_MSG_RELAY_OPEN = 23,         /* struct consumer_wire_relay_open */
+	CONSUMER_MSG_RELAY_SYNC = 24,         /* struct consumer_wire_key (session id):
+					       * everything written so far is at the
+					       * relay daemon, on its disk */
+	CONSUMER_MSG_RELAY_CLOSE = 25,        /* struct consumer_wire_key (session id):
+					       * the trace chunk closed, the connection
+					       * ended once all is sent */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -273,6 +286,32 @@ struct consumer_wire_rotate {
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_rotate) == 8 + 4096, "rotate layout");
 
+/* RELAY_OPEN: connect to the relay daemon (numeric addresses, already resolved by
+ * the session daemon), check its version, create the session there and its current
+ * trace chunk. Opening a session that has a live connection again answers 0 at once. */
+#define CONSUMER_RELAY_ADDRESS_MAX 64 /* an IPv4 or IPv6 address in text */
+struct consumer_wire_relay_open {
+	uint64_t session_id;     /* the session daemon's */
+	uint64_t creation_time;  /* session creation, seconds since the epoch */
+	uint64_t chunk_id;       /* the session's current trace chunk */
+	uint64_t chunk_creation_time;
+	uint32_t live_timer_us;  /* 0: not a live session */
+	uint16_t control_port, data_port;
+	uint8_t ipv6;            /* the addresses are IPv6 */
+	uint8_t snapshot;
+	uint8_t name_contains_creation_time;
+	uint8_t reserved;
+	uint8_t sessiond_uuid[16];
+	char control_address[CONSUMER_RELAY_ADDRESS_MAX];
+	char data_address[CONSUMER_RELAY_ADDRESS_MAX];
+	char session_name[CONSUMER_NAME_MAX];
+	char hostname[CONSUMER_NAME_MAX];
+	char base_path[CONSUMER_PATH_MAX]; /* "" = none */
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_relay_open) == 8 * 4 + 4 + 2 * 2 + 4 + 16 + 2 * 64 +
+								2 * 256 + 4096,
+	       "relay_open layout");
+
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
  * ADD_CHANNEL, 1/0 of DATA_PENDING). */
 #define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
@@ -312,6 +351,10 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 		return sizeof(struct consumer_wire_add_metadata);
 	case CONSUMER_MSG_PUSH_METADATA:
 		return sizeof(struct consumer_wire_push_metadata) + CONSUMER_METADATA_CHUNK;
+	case CONSUMER_MSG_RELAY_OPEN:
+		return sizeof(struct consumer_wire_relay_open);
+	case CONSUMER_MSG_RELAY_SYNC:
+	case CONSUMER_MSG_RELAY_CLOSE:
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 	case CONSUMER_MSG_DESTROY_CHANNEL:
 	case CONSUMER_MSG_DATA_PENDING:

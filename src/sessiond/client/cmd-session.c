@@ -443,6 +443,8 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 	s->chunks.rotated_after_stop = false;
 	s->chunks.cleared_after_stop = false;
 	if (s->output != SESSION_OUTPUT_LOCAL || (s->has_been_started && !s->chunks.closed)) {
+		if (!s->has_been_started)
+			s->chunks.begin = time(NULL); /* the first chunk begins (a relay's) */
 		s->active = true;
 		s->has_been_started = true;
 		rotation_schedule_update(ctx->daemon, s);

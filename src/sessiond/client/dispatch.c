@@ -285,7 +285,7 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 			return r;
 	}
 	if ((spec->flags & NEEDS_DOMAIN) && ctx->session &&
-	    ctx->session->output == SESSION_OUTPUT_NETWORK &&
+	    ctx->session->output == SESSION_OUTPUT_NETWORK && !ctx->session->relay_reached &&
 	    ctx->session->domains[DOMAIN_INDEX_UST].exists) {
 		r = probe_or_wait(ctx);
 		if (r != LTTNG_OK || ctx->reply->deferred)

@@ -49,6 +49,7 @@ struct daemon {
 	uint64_t next_consumer_key;      /* channel keys given to the consumer daemons */
 	gid_t tracing_gid; /* gid of the tracing group, or 0 when it does not exist */
 	char hostname[256];
+	uint8_t instance_uuid[16]; /* this daemon's, announced to relay daemons */
 	int agent_fd; /* agent TCP listener (agent/agent-listener.c), -1 when none */
 	sd_event_source *agent_source;
 	int health_fd;

@@ -133,6 +133,7 @@ struct session {
 	uint32_t uri_count;
 	bool snapshot_mode;
 	uint64_t live_timer_us;
+	bool relay_reached; /* its relay daemon answered a domain command's probe */
 	bool active;
 	bool has_been_started;
 	bool start_pending; /* a first start is making the output directories */

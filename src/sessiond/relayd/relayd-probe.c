@@ -68,9 +68,10 @@ static void probe_end(struct probe *p, bool answered)
 		log_error("Unable to reach lttng-relayd of session \"%s\"", p->session_name);
 		operation_fail(p->op, LTTNG_ERR_RELAYD_CONNECT_FAIL);
 	} else {
-		log_error("Session \"%s\": streaming to lttng-relayd is not supported by this "
-			  "daemon yet", p->session_name);
-		operation_fail(p->op, LTTNG_ERR_RELAYD_VERSION_FAIL);
+		struct session *s = session_find(p->daemon->sessions, p->session_name);
+
+		if (s)
+			s->relay_reached = true; /* its later commands go on at once */
 	}
 	sd_event_source_disable_unref(p->io);
 	sd_event_source_disable_unref(p->timer);

@@ -11,9 +11,8 @@
  * Connects to the relay daemon's control port without waiting on the loop: op is
  * held until the connection is made, refused, or LTTNG_NETWORK_SOCKET_TIMEOUT
  * (ms, default 3 s) passes, and fails with LTTNG_ERR_RELAYD_CONNECT_FAIL when
- * nobody answers. Streaming itself is not implemented yet (the trace lifecycle
- * issue), so a reachable relay daemon fails op with LTTNG_ERR_RELAYD_VERSION_FAIL
- * and a log message. Returns LTTNG_OK, or an error when nothing could be tried.
+ * nobody answers (the consumer daemons make their own connections when the session
+ * starts). Returns LTTNG_OK, or an error when nothing could be tried.
  */
 enum lttng_error_code relayd_probe(struct daemon *d, const struct session *session, struct operation *op);
 

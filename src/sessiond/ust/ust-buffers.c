@@ -12,6 +12,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "consumer/consumer-relay.h"
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
@@ -86,6 +87,8 @@ static int registry_directory(struct ust_registry *reg, const struct session *s,
 	}
 	if (n < 0 || (size_t) n >= sizeof(reg->relative_path))
 		return -ENAMETOOLONG;
+	if (session_streams_to_relay(s)) /* below the session's output on the relay daemon */
+		return copy_string(reg->directory, sizeof(reg->directory), reg->relative_path);
 	if (s->output != SESSION_OUTPUT_LOCAL)
 		return 0; /* snapshots only: no directory of its own */
 	n = snprintf(reg->directory, sizeof(reg->directory), "%s/%s", session_trace_dir(s),
@@ -219,6 +222,8 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 		goto fail;
 	consumer_batch_target(b, reg->bits_per_long);
 	reg->metadata_key = ++d->next_consumer_key;
+	if (session_streams_to_relay(s) && consumer_relay_add_open(d, s, b) < 0)
+		goto fail_batch;
 	if (!reg->directory[0])
 		goto channels; /* snapshot sessions write metadata with each snapshot */
 	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);

@@ -40,6 +40,7 @@ struct trace_op {
 	/* STOP and DESTROY: the applications are done and the consumer's flush ran. */
 	bool flushed;
 	uint64_t session_id;
+	bool to_relay; /* STOP, DESTROY: the session streams to a relay daemon */
 	/* The operation waiting for this one (a client's command), held until the
 	 * end; NULL for an application's registration or background work. */
 	struct operation *waiter;

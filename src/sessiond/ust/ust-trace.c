@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consumer/consumer-relay.h"
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
@@ -173,12 +174,13 @@ bool session_follows_app(const struct session *s, const struct ust_app *app)
 	       tracker_allows(&dom->trackers[TRACKER_VGID], app->gid);
 }
 
-/* Sessions whose user-space data this daemon records: to local disk as it comes
- * (local output), or kept in the buffers for snapshots (no output). Streaming to a
- * relay daemon is not done yet. */
+/* Sessions whose user-space data this daemon records: to local disk or to a relay
+ * daemon as it comes, or kept in the buffers for snapshots (no output). Snapshot
+ * sessions whose output is a relay daemon are not recorded yet. */
 bool session_records_ust(const struct session *s)
 {
-	return s->domains[DOMAIN_INDEX_UST].exists && s->output != SESSION_OUTPUT_NETWORK &&
+	return s->domains[DOMAIN_INDEX_UST].exists &&
+	       (s->output != SESSION_OUTPUT_NETWORK || session_streams_to_relay(s)) &&
 	       !list_is_empty(&s->domains[DOMAIN_INDEX_UST].channels);
 }
 
@@ -294,6 +296,7 @@ enum lttng_error_code ust_trace_stop(struct daemon *d, struct session *s, struct
 	op = op_new(TRACE_OP_STOP, waiter, s->id);
 	if (!op)
 		return LTTNG_ERR_NOMEM;
+	op->to_relay = session_streams_to_relay(s);
 	stop_apps(d, s);
 	wait_for_app_queues(d, s->id, op);
 	if (op_launched_nothing(op))
@@ -358,6 +361,7 @@ static void flush_registries(struct daemon *d, struct trace_op *op)
 	bool destroy = op->kind == TRACE_OP_DESTROY;
 	struct consumer_batch *b = consumer_batch_new(flush_done, op->session_id, &op->base);
 	struct ust_registry *reg;
+	unsigned bits_mask = 0; /* 1: a 32-bit registry, 2: a 64-bit one */
 
 	if (!b) {
 		op->flushed = true; /* nothing flushed, answer anyway */
@@ -375,6 +379,19 @@ static void flush_registries(struct daemon *d, struct trace_op *op)
 			continue;
 		}
 		registry_end_ops(d, b, reg, destroy ? REGISTRY_END_DESTROY : REGISTRY_END_FLUSH);
+		if (bits_mask & (reg->bits_per_long / 32u))
+			continue;
+		bits_mask |= reg->bits_per_long / 32u;
+	}
+	/* A session streamed to a relay daemon: everything is there (on its disk) when
+	 * the stop or destroy answers, and a destroy ends the connections. */
+	for (unsigned bits = 32; op->to_relay && bits <= 64; bits += 32) {
+		if (!(bits_mask & (bits / 32u)))
+			continue;
+		consumer_batch_target(b, bits);
+		if (consumer_relay_add_sync(b, op->session_id) < 0 ||
+		    (destroy && consumer_relay_add_close(b, op->session_id) < 0))
+			op_fail(op, LTTNG_ERR_NOMEM);
 	}
 	consumer_batch_submit(d, b);
 }
@@ -486,6 +503,7 @@ enum lttng_error_code ust_trace_destroy(struct daemon *d, struct session *s, str
 	op = op_new(TRACE_OP_DESTROY, waiter, s->id);
 	if (!op)
 		return LTTNG_ERR_NOMEM;
+	op->to_relay = session_streams_to_relay(s);
 	if (s->active)
 		stop_apps(d, s);
 	wait_for_app_queues(d, s->id, op);
