@@ -364,7 +364,7 @@ int main(int argc, char **argv)
 	channel_set_init(&c.channels, c.loop, &c.relays);
 	if (kernel_mode) {
 #ifdef CONSUMERD_KERNEL
-		c.kernel = kernel_consumer_new(c.loop);
+		c.kernel = kernel_consumer_new(c.loop, &c.relays);
 		if (!c.kernel)
 			return EXIT_FAILURE;
 #else

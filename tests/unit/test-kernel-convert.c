@@ -586,7 +586,7 @@ static void test_trace_from_pages(struct kconv *cv)
 		bail_out("mkdtemp");
 	snprintf(m.directory, sizeof(m.directory), "%s/kernel", dir);
 	strcpy(m.trace_name, "pages");
-	is_int(ktrace_new(&m, NULL, &t), 0, "trace with its metadata file");
+	is_int(ktrace_new(&m, NULL, NULL, &t), 0, "trace with its metadata file");
 	ktable_init(&table);
 	kcontext_add(&ctx, 6);
 	kcontext_add(&ctx, 2);

@@ -99,8 +99,15 @@ static void read_all(struct kchannel *ch, unsigned pages)
 		return;
 	/* The process events queued so far first: they may speak of these records. */
 	kproc_feed_drain(ch->trace->feed);
-	for (unsigned i = 0; i < ch->cpu_count; i++)
-		(void) kstream_read(&ch->streams[i], pages);
+	for (unsigned i = 0; i < ch->cpu_count; i++) {
+		struct kstream *s = &ch->streams[i];
+
+		/* A relay connection with too much unsent data: ftrace keeps the records
+		 * until it has room (kernel_consumer's relay listener reads them then). */
+		if (s->file && !ch->write_error && !stream_file_writable(s->file))
+			continue;
+		(void) kstream_read(s, pages);
+	}
 }
 
 /* What a drain reads at most per CPU: twice what the channel's buffers hold (the
@@ -153,6 +160,8 @@ static int stream_ready_cb(sd_event_source *src, int fd, uint32_t revents, void 
 		(void) sd_event_source_set_enabled(src, SD_EVENT_OFF);
 		return 0;
 	}
+	if (s->file && !s->ch->write_error && !stream_file_writable(s->file))
+		return 0; /* the read timer or the relay listener comes back */
 	if (kstream_read(s, PAGES_PER_TICK) == 0 && (revents & (EPOLLERR | EPOLLHUP)))
 		(void) sd_event_source_set_enabled(src, SD_EVENT_OFF);
 	return 0;
@@ -463,13 +472,15 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 	 * session's user (kstream_open). */
 	for (unsigned i = 0; i < ch->cpu_count && r == 0; i++) {
 		/* Snapshot sessions keep the newest num_subbuf packets per stream. */
-		unsigned ring = t->dir_fd < 0 ? (unsigned) MIN(ch->num_subbuf, 1024u) : 0;
+		unsigned ring = !ktrace_streams_out(t) ? (unsigned) MIN(ch->num_subbuf, 1024u) : 0;
 
 		r = kstream_open(&ch->streams[i], ch, i, ch->instance, t->dir_fd, ch->name, ring);
 		if (r < 0)
 			log_error_errno(r, "Kernel channel %s: cannot open CPU %u of %s", ch->name, i,
 					ch->instance);
 	}
+	if (r == 0 && t->relay)
+		relay_conn_streams_sent(t->relay);
 	if (r == 0) {
 		use_saved_tgids(ch);
 		r = start_reading(ch, t->loop);

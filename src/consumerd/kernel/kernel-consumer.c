@@ -16,6 +16,8 @@
 
 struct kernel_consumer {
 	sd_event *loop;
+	struct relay_set *relays;	       /* sessions streamed to lttng-relayd */
+	struct relay_listener relay_listener; /* their connections have room again */
 	struct list_node traces; /* struct ktrace */
 	struct kproc_feed *feed; /* NULL where the kernel refuses process events */
 	sd_event_source *feed_source;
@@ -27,13 +29,31 @@ static int feed_ready_cb(sd_event_source *src, int fd, uint32_t revents, void *u
 	return 0;
 }
 
-struct kernel_consumer *kernel_consumer_new(sd_event *loop)
+/* A relay connection has room again (or failed): read its session's channels. */
+static void relay_writable(struct relay_listener *l, uint64_t session_id)
+{
+	struct kernel_consumer *kc = container_of(l, struct kernel_consumer, relay_listener);
+	struct ktrace *t;
+	struct kchannel *ch;
+
+	list_for_each_entry(t, &kc->traces, link) {
+		if (t->session_id != session_id)
+			continue;
+		list_for_each_entry(ch, &t->channels, link)
+			kchannel_read(ch);
+	}
+}
+
+struct kernel_consumer *kernel_consumer_new(sd_event *loop, struct relay_set *relays)
 {
 	struct kernel_consumer *kc = calloc(1, sizeof(*kc));
 
 	if (!kc)
 		return NULL;
 	kc->loop = loop;
+	kc->relays = relays;
+	kc->relay_listener.writable = relay_writable;
+	relay_set_listen(relays, &kc->relay_listener);
 	list_init(&kc->traces);
 	kc->feed = kproc_feed_open("/proc");
 	if (!kc->feed) {
@@ -104,7 +124,7 @@ int kernel_add_trace(struct kernel_consumer *kc, const struct consumer_wire_kern
 
 	if (key_used(kc, m->key))
 		return -EEXIST;
-	r = ktrace_new(m, kc->loop, &t);
+	r = ktrace_new(m, kc->loop, kc->relays, &t);
 	if (r < 0)
 		return r;
 	t->feed = kc->feed;

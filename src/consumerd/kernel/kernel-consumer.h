@@ -16,7 +16,8 @@
 
 struct kernel_consumer;
 
-struct kernel_consumer *kernel_consumer_new(sd_event *loop);
+struct relay_set;
+struct kernel_consumer *kernel_consumer_new(sd_event *loop, struct relay_set *relays);
 /* Drains and finishes every channel, closes every file. */
 void kernel_consumer_free(struct kernel_consumer *kc);
 

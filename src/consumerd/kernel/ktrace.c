@@ -8,6 +8,7 @@
 #include "kchannel.h"
 #include "ktrace.h"
 #include "log.h"
+#include "macros.h"
 #include "output-dir.h"
 
 static void fill_env(struct ktrace *t)
@@ -54,11 +55,28 @@ static int write_preamble(struct ktrace *t)
 	return r;
 }
 
-/* Makes directory (as the session's user) and opens its metadata file, empty. */
-static int open_output(struct ktrace *t, const char *directory)
+bool ktrace_streams_out(const struct ktrace *t)
+{
+	return t->dir_fd >= 0 || t->relay;
+}
+
+/* Makes directory (as the session's user) and opens its metadata file, empty; a
+ * relative directory is the trace's place on the session's relay daemon. */
+static int open_output(struct ktrace *t, const char *directory, struct relay_set *relays)
 {
 	struct fs_identity identity;
 	int r;
+
+	if (directory[0] != '/') {
+		t->relay = relays ? relay_set_find(relays, t->session_id) : NULL;
+		if (!t->relay)
+			return -ENOTCONN;
+		(void) copy_string(t->relay_path, sizeof(t->relay_path), directory);
+		t->md = metadata_file_open_relay(t->relay, directory, t->uuid, &r);
+		if (!t->md)
+			t->relay = NULL;
+		return t->md ? 0 : r;
+	}
 
 	fs_identity_enter(t->uid, t->gid, &identity);
 	r = output_dir_make(directory, t->uid, t->gid, &t->dir_fd);
@@ -71,7 +89,8 @@ static int open_output(struct ktrace *t, const char *directory)
 	return r;
 }
 
-int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struct ktrace **ret)
+int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop,
+	       struct relay_set *relays, struct ktrace **ret)
 {
 	struct ktrace *t = calloc(1, sizeof(*t));
 	int r = 0;
@@ -96,7 +115,7 @@ int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struc
 	t->env.clock_offset_ns = kmetadata_clock_offset();
 	t->has_output = m->directory[0] != '\0';
 	if (m->directory[0]) {
-		r = open_output(t, m->directory);
+		r = open_output(t, m->directory, relays);
 		if (r < 0) {
 			log_error_errno(r, "Cannot create the kernel trace in %s", m->directory);
 			ktrace_free(t);
@@ -145,6 +164,8 @@ int ktrace_rotate(struct ktrace *t, const char *directory)
 
 	if (!t->has_output)
 		return -EINVAL;
+	if (t->relay)
+		return -EOPNOTSUPP; /* rotation of streaming sessions: not yet */
 	list_for_each_entry(ch, &t->channels, link) {
 		e = kchannel_rotate(ch, -1);
 		r = r ? r : e;
@@ -156,7 +177,7 @@ int ktrace_rotate(struct ktrace *t, const char *directory)
 	t->dir_fd = -1;
 	if (!directory[0])
 		return r;
-	e = open_output(t, directory);
+	e = open_output(t, directory, NULL);
 	if (e == 0)
 		e = metadata_file_append(t->md, (const char *) t->text.data, t->text.size);
 	if (e < 0) {

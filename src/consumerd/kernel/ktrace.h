@@ -17,6 +17,7 @@
 #include "ktask.h"
 #include "list.h"
 #include "metadata-file.h"
+#include "relay-conn.h"
 #include "wire/consumer-wire.h"
 
 struct ktrace {
@@ -27,6 +28,10 @@ struct ktrace {
 	gid_t gid;
 	uint8_t uuid[16];
 	int dir_fd;		  /* -1: no output (snapshot session), or closed by a rotation */
+	/* Streamed to lttng-relayd instead (dir_fd is then -1): the session's
+	 * connection and the trace's directory there ("kernel"). */
+	struct relay_conn *relay;
+	char relay_path[CONSUMER_PATH_MAX];
 	bool has_output;	  /* not a snapshot session's */
 	struct metadata_file *md; /* NULL without output */
 	struct buffer text;	  /* every TSDL byte so far */
@@ -55,7 +60,11 @@ int ktrace_track_ids(struct ktrace *t, enum consumer_kernel_tracker tracker, boo
 bool ktrace_keeps_task(const struct ktrace *t, const struct ktask *task);
 
 /* Creates the directory and metadata file (as uid/gid) and writes the preamble. */
-int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop, struct ktrace **ret);
+int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop,
+	       struct relay_set *relays, struct ktrace **ret);
+/* Whether the trace writes its packets as they come (to files or a relay daemon),
+ * rather than keeping them for snapshots. */
+bool ktrace_streams_out(const struct ktrace *t);
 /* Appends TSDL text: to the text and, with output, to the file. 0 or -errno. */
 int ktrace_append(struct ktrace *t, const char *text, size_t len);
 /* Rewrites the metadata from scratch: preamble, then every channel's stream and

@@ -21,6 +21,7 @@
  * below which they are told to go on. */
 #define DATA_HIGH_MARK (16u << 20)
 #define DATA_LOW_MARK (4u << 20)
+#define DATA_HARD_LIMIT (64u << 20)
 /* A connection that has something to send or to hear and makes no progress for this
  * long has failed. */
 #define STALL_TIMEOUT_US (30ULL * 1000 * 1000)
@@ -1040,8 +1041,10 @@ int relay_stream_send_packet(struct relay_stream *s, const void *packet, size_t 
 
 	if (r < 0)
 		return r;
-	if (!relay_stream_writable(s))
-		return -EAGAIN;
+	/* The high mark gates the reading of a next packet (relay_stream_writable); a
+	 * reader that produces several at once may pass it, up to this bound. */
+	if (c->data.queued > DATA_HARD_LIMIT)
+		return -ENOBUFS;
 	if (content_len > packet_len || packet_len - content_len > UINT32_MAX ||
 	    content_len > UINT32_MAX)
 		return -EINVAL;

@@ -90,7 +90,8 @@ void relay_conn_streams_sent(struct relay_conn *c);
 /* Whether a packet handed now would be accepted (see above). */
 bool relay_stream_writable(const struct relay_stream *s);
 /* One data packet: content_len bytes (the relay daemon pads it to packet_len) and its
- * index entry. 0, -EAGAIN (not writable now), or the connection's error. */
+ * index entry. 0, -ENOBUFS (far past the high mark: a writer that does not ask
+ * relay_stream_writable), or the connection's error. */
 int relay_stream_send_packet(struct relay_stream *s, const void *packet, size_t content_len,
 			     size_t packet_len, const struct packet_info *info);
 /* One metadata packet (the metadata stream). */

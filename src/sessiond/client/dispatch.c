@@ -279,15 +279,18 @@ static int run_command(struct command_ctx *ctx, const struct command_spec *spec)
 			return LTTNG_ERR_UNKNOWN_DOMAIN;
 		}
 	}
-	if (spec->flags & NEEDS_DOMAIN) {
-		r = prepare_domain(ctx);
+	/* The relay daemon first: a command it fails leaves no domain behind (the real
+	 * 2.13.9 leaves an empty user-space domain that `lttng list` then fails on). */
+	if ((spec->flags & NEEDS_DOMAIN) && ctx->session &&
+	    ctx->session->output == SESSION_OUTPUT_NETWORK && !ctx->session->relay_reached &&
+	    (req->domain_type == LTTNG_DOMAIN_UST || req->domain_type == LTTNG_DOMAIN_KERNEL ||
+	     ctx->session->domains[DOMAIN_INDEX_UST].exists)) {
+		r = probe_or_wait(ctx);
 		if (r != LTTNG_OK || ctx->reply->deferred)
 			return r;
 	}
-	if ((spec->flags & NEEDS_DOMAIN) && ctx->session &&
-	    ctx->session->output == SESSION_OUTPUT_NETWORK && !ctx->session->relay_reached &&
-	    ctx->session->domains[DOMAIN_INDEX_UST].exists) {
-		r = probe_or_wait(ctx);
+	if (spec->flags & NEEDS_DOMAIN) {
+		r = prepare_domain(ctx);
 		if (r != LTTNG_OK || ctx->reply->deferred)
 			return r;
 	}

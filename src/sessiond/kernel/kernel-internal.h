@@ -61,6 +61,7 @@ struct kernel_trace {
 	uint64_t session_id;
 	uint64_t key;            /* consumer key of the trace (its metadata) */
 	bool consumer_made;      /* KERNEL_ADD_TRACE succeeded */
+	bool to_relay;           /* its session streams to a relay daemon */
 	bool destroyed;          /* its session is gone: no step continues */
 	bool failed;             /* its setup failed: the session cannot record */
 	struct list_node channels; /* struct kernel_channel */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "consumer/consumer-batch.h"
+#include "consumer/consumer-relay.h"
 #include "core/worker.h"
 #include "kernel-names.h"
 #include "kernel/kernel-filter.h"
@@ -621,7 +622,9 @@ static struct consumer_wire_kernel_trace *trace_message(struct daemon *d, const 
 	if (localtime_r(&s->creation_time, &tm))
 		strftime(m->creation_time, sizeof(m->creation_time), "%Y%m%dT%H%M%S%z", &tm);
 	snprintf(m->hostname, sizeof(m->hostname), "%s", d->hostname);
-	if (s->output == SESSION_OUTPUT_LOCAL &&
+	if (session_streams_to_relay(s)) /* its place on the relay daemon */
+		strcpy(m->directory, "kernel");
+	else if (s->output == SESSION_OUTPUT_LOCAL &&
 	    (size_t) snprintf(m->directory, sizeof(m->directory), "%s/kernel", session_trace_dir(s)) >=
 		    sizeof(m->directory)) {
 		free(m);
@@ -831,7 +834,12 @@ static int launch_consumer_step(struct daemon *d, struct ksync *k, struct kernel
 	if (!t->consumer_made) {
 		struct consumer_wire_kernel_trace *m = trace_message(d, s, t);
 
-		r = m ? add_request(b, CONSUMER_MSG_KERNEL_ADD_TRACE, m, sizeof(*m)) : -ENAMETOOLONG;
+		t->to_relay = session_streams_to_relay(s);
+		if (t->to_relay)
+			r = consumer_relay_add_open(d, s, b);
+		if (r == 0)
+			r = m ? add_request(b, CONSUMER_MSG_KERNEL_ADD_TRACE, m, sizeof(*m))
+			      : -ENAMETOOLONG;
 		free(m);
 	}
 	list_for_each_entry(kc, &t->channels, link) {

@@ -14,6 +14,7 @@
 #include <lttng/lttng.h>
 
 #include "consumer/consumer-batch.h"
+#include "consumer/consumer-relay.h"
 #include "core/worker.h"
 #include "kernel/kernel-domain.h"
 #include "kernel/kernel-internal.h"
@@ -240,6 +241,11 @@ static void trace_end_next(struct daemon *d, struct operation *base)
 			}
 			if (e->destroy)
 				add_key_op(b, CONSUMER_OP_DESTROY, t->key);
+			/* Streamed: all of it at the relay daemon before the answer. */
+			if (t->to_relay && (consumer_relay_add_sync(b, e->session_id) < 0 ||
+					    (e->destroy &&
+					     consumer_relay_add_close(b, e->session_id) < 0)))
+				operation_fail(e->waiter, LTTNG_ERR_NOMEM);
 			/* The same operation waits for this step; its failures stay. */
 			{
 				int code = e->base.code;

@@ -175,6 +175,16 @@ wait "$enabler"
 rc=$?
 check "that command then fails: relay daemon unreachable (exit $rc, LTTng's 104)" test "$rc" -eq 104
 check "with the relay daemon error" grep -qi "relay" "$HOME/net-enable.txt"
+# Nothing half-made (better than the real 2.13.9, which leaves an empty user-space
+# domain after which `lttng list` fails on its trackers).
+lttng list net >"$HOME/net-list-after.txt" 2>&1
+rc=$?
+check "lttng list of that session then succeeds (exit $rc)" test "$rc" -eq 0
+check "and shows no user-space domain" bash -c "! grep -q 'Domain: User space' '$HOME/net-list-after.txt'"
+lttng --mi xml list net >"$HOME/net-mi-after.txt" 2>&1
+rc=$?
+check "lttng --mi xml list too (exit $rc)" test "$rc" -eq 0
+check "with no domain in it" bash -c "! grep -q '<domain>' '$HOME/net-mi-after.txt'"
 kill "$silent" 2>/dev/null
 wait "$silent" 2>/dev/null
 stop_daemon "$sd"
