@@ -33,6 +33,7 @@ struct consumer_stream {
 	uint64_t last_seq;
 	bool have_seq;
 	uint64_t discarded; /* the stream's cumulative counter, from its last packet */
+	uint64_t packets_written;
 };
 
 struct consumer_channel {
@@ -55,7 +56,9 @@ struct consumer_channel {
 	int shm_fd_count;
 	sd_event_source *switch_timer;
 	sd_event_source *read_timer;
-	uint64_t switch_timer_us, read_timer_us;
+	sd_event_source *live_timer; /* a live session's channel on its relay daemon */
+	uint64_t switch_timer_us, read_timer_us, live_timer_us;
+	uint32_t chan_id; /* the CTF stream class id of its packets */
 	/* What opening its files again (a rotation) needs. */
 	uid_t uid;
 	gid_t gid;
@@ -195,8 +198,10 @@ static int write_one_packet(struct consumer_stream *s)
 	if (!base)
 		return -EIO;
 	r = stream_file_write_packet(s->file, (const char *) base + offset, padded, &info);
-	if (r == 0)
+	if (r == 0) {
 		ch->bytes_written += padded;
+		s->packets_written++;
+	}
 	if (r < 0) {
 		ch->write_error = r;
 		log_error_errno(r, "Channel %s: cannot write stream %s_%d; recording of this channel "
@@ -280,6 +285,28 @@ static int switch_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* A live session's tick (LTTng's live timer): every stream closes the packet it
+ * fills when it has events, what is readable goes to the relay daemon, and a stream
+ * that had nothing sends its current time so that live viewers go on. */
+static int live_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct consumer_channel *ch = userdata;
+
+	for (unsigned i = 0; ch->has_output && !ch->write_error && i < ch->stream_count; i++) {
+		struct consumer_stream *s = &ch->streams[i];
+		uint64_t ts, before = s->packets_written;
+
+		if (!s->file || lttng_ust_ctl_get_current_timestamp(s->ust, &ts) < 0)
+			continue;
+		(void) lttng_ust_ctl_flush_buffer(s->ust, 1);
+		stream_drain(s);
+		if (s->packets_written == before && !ch->write_error)
+			(void) stream_file_send_beacon(s->file, ts, ch->chan_id);
+	}
+	(void) sd_event_source_set_time_relative(src, ch->live_timer_us);
+	return 0;
+}
+
 static int read_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
 {
 	struct consumer_channel *ch = userdata;
@@ -296,6 +323,7 @@ static void channel_free(struct consumer_channel *ch)
 {
 	sd_event_source_disable_unref(ch->switch_timer);
 	sd_event_source_disable_unref(ch->read_timer);
+	sd_event_source_disable_unref(ch->live_timer);
 	for (unsigned i = 0; i < ch->stream_count; i++) {
 		struct consumer_stream *s = &ch->streams[i];
 
@@ -529,7 +557,16 @@ static int open_files(struct consumer_channel *ch, const char *directory)
 			ch->metadata = metadata_file_open_relay(relay, directory, ch->uuid, &r);
 			return ch->metadata ? 0 : r;
 		}
-		return open_stream_files(ch, -1, relay, directory);
+		r = open_stream_files(ch, -1, relay, directory);
+		ch->live_timer_us = relay_conn_live_timer_us(relay);
+		if (r == 0 && ch->live_timer_us && !ch->live_timer) {
+			r = sd_event_add_time_relative(ch->set->loop, &ch->live_timer,
+						       CLOCK_MONOTONIC, ch->live_timer_us, 0,
+						       live_timer_cb, ch);
+			if (r == 0)
+				(void) sd_event_source_set_enabled(ch->live_timer, SD_EVENT_ON);
+		}
+		return r;
 	}
 	fs_identity_enter(ch->uid, ch->gid, &identity);
 	r = output_dir_make(directory, ch->uid, ch->gid, &dir_fd);
@@ -570,6 +607,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	ch->gid = msg->gid;
 	ch->tracefile_size = msg->tracefile_size;
 	ch->tracefile_count = msg->tracefile_count;
+	ch->chan_id = msg->chan_id;
 	ch->has_output = msg->directory[0] != '\0';
 	list_append(&set->channels, &ch->link);
 	fs_identity_enter(msg->uid, msg->gid, &identity);

@@ -106,6 +106,16 @@ bool stream_file_unlinked(const struct stream_file *f)
 	return !f->relay && output_file_unlinked(f->fd);
 }
 
+int stream_file_send_beacon(struct stream_file *f, uint64_t ts, uint64_t ctf_stream_id)
+{
+	return f->relay ? relay_stream_send_beacon(f->relay, ts, ctf_stream_id) : 0;
+}
+
+struct relay_conn *stream_file_relay(const struct stream_file *f)
+{
+	return f->relay ? relay_stream_conn(f->relay) : NULL;
+}
+
 bool stream_file_writable(const struct stream_file *f)
 {
 	return !f->relay || relay_stream_writable(f->relay);

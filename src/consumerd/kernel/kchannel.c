@@ -151,6 +151,19 @@ static int switch_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* A live session's tick (LTTng's live timer). */
+static int live_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct kchannel *ch = userdata;
+
+	read_all(ch, PAGES_PER_TICK);
+	for (unsigned i = 0; !ch->files_closed && i < ch->cpu_count; i++)
+		kstream_live_tick(&ch->streams[i]);
+	(void) sd_event_source_set_time_relative(src, ch->live_timer_us);
+	(void) sd_event_source_set_enabled(src, SD_EVENT_ON);
+	return 0;
+}
+
 static int stream_ready_cb(sd_event_source *src, int fd, uint32_t revents, void *userdata)
 {
 	struct kstream *s = userdata;
@@ -428,6 +441,14 @@ static int start_reading(struct kchannel *ch, sd_event *loop)
 			return r;
 		(void) sd_event_source_set_enabled(ch->switch_timer, SD_EVENT_ON);
 	}
+	ch->live_timer_us = ch->trace->relay ? relay_conn_live_timer_us(ch->trace->relay) : 0;
+	if (ch->live_timer_us) {
+		r = sd_event_add_time_relative(loop, &ch->live_timer, CLOCK_MONOTONIC,
+					       ch->live_timer_us, 0, live_timer_cb, ch);
+		if (r < 0)
+			return r;
+		(void) sd_event_source_set_enabled(ch->live_timer, SD_EVENT_ON);
+	}
 	return 0;
 }
 
@@ -559,6 +580,7 @@ int kchannel_stop(struct kchannel *ch)
 			ch->stream_watch[i] = sd_event_source_disable_unref(ch->stream_watch[i]);
 	ch->read_timer = sd_event_source_disable_unref(ch->read_timer);
 	ch->switch_timer = sd_event_source_disable_unref(ch->switch_timer);
+	ch->live_timer = sd_event_source_disable_unref(ch->live_timer);
 	/* Before answering: the session daemon removes the instance next, which ftrace
 	 * refuses (EBUSY) while a trace_pipe_raw is open. */
 	if (ch->streams)

@@ -46,7 +46,8 @@ struct kchannel {
 	struct kstream *streams;
 	sd_event_source **stream_watch;
 	sd_event_source *read_timer, *switch_timer;
-	uint32_t read_timer_us, switch_timer_us;
+	sd_event_source *live_timer; /* a live session's channel on its relay daemon */
+	uint32_t read_timer_us, switch_timer_us, live_timer_us;
 
 	struct tep_handle *tep;
 	struct ktable table;	/* its event classes */

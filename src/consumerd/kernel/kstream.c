@@ -184,6 +184,17 @@ static uint64_t monotonic_now(void)
 	return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
+void kstream_live_tick(struct kstream *s)
+{
+	uint64_t now = monotonic_now(), before = s->seq;
+
+	if (!s->file || s->ch->write_error)
+		return;
+	(void) kstream_close_packet(s, false);
+	if (s->seq == before && !s->ch->write_error)
+		(void) stream_file_send_beacon(s->file, now, s->ch->chan_id);
+}
+
 static void ring_keep(struct kstream *s, const uint8_t *data, size_t len,
 		      const struct packet_info *info)
 {

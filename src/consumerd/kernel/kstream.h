@@ -67,6 +67,9 @@ void kstream_drop_packet(struct kstream *s);
 /* Opens the stream's file <name>_<cpu> (and its index) in dir_fd, as the session's
  * user. 0 or -errno. */
 int kstream_open_file(struct kstream *s, int dir_fd, const char *channel_name);
+/* A live session's tick: the open packet is closed and sent when it has records;
+ * a stream with none sends its current time (a beacon) instead. */
+void kstream_live_tick(struct kstream *s);
 /* Writes the ring's newest `count` (0: all) packets into dir_fd/<name>_<cpu> and its
  * index. 0 or -errno. */
 int kstream_snapshot(struct kstream *s, int dir_fd, const char *channel_name, uint64_t count,

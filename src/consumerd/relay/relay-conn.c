@@ -100,6 +100,7 @@ struct relay_conn {
 	uint64_t relay_session_id;
 	uint64_t chunk_id;
 	uint32_t minor;
+	uint32_t live_timer_us;
 	char session_name[CONSUMER_NAME_MAX];
 	struct relay_socket control, data;
 	struct buffer rx;
@@ -710,6 +711,11 @@ int relay_conn_error(const struct relay_conn *c)
 	return c->error;
 }
 
+uint32_t relay_conn_live_timer_us(const struct relay_conn *c)
+{
+	return c->live_timer_us;
+}
+
 /* The handshake, queued at once: sent as soon as the sockets connect. */
 static int queue_handshake(struct relay_conn *c, const struct consumer_wire_relay_open *m)
 {
@@ -776,6 +782,7 @@ int relay_set_open(struct relay_set *set, const struct consumer_wire_relay_open 
 	c->refs = 1;
 	c->session_id = m->session_id;
 	c->chunk_id = m->chunk_id;
+	c->live_timer_us = m->live_timer_us;
 	c->control.fd = c->data.fd = -1;
 	list_init(&c->control.frames);
 	list_init(&c->data.frames);
@@ -1012,6 +1019,11 @@ void relay_conn_streams_sent(struct relay_conn *c)
 		conn_progress(c);
 }
 
+struct relay_conn *relay_stream_conn(const struct relay_stream *s)
+{
+	return s->conn;
+}
+
 bool relay_stream_writable(const struct relay_stream *s)
 {
 	const struct relay_conn *c = s->conn;
@@ -1114,6 +1126,30 @@ int relay_stream_send_metadata(struct relay_stream *s, const void *packet, size_
 	if (!--c->refs)
 		free(c);
 	return r;
+}
+
+int relay_stream_send_beacon(struct relay_stream *s, uint64_t ts, uint64_t ctf_stream_id)
+{
+	struct relay_conn *c = s->conn;
+	struct relayd_wire_index ix;
+	int r = stream_usable(s);
+
+	if (r < 0)
+		return r;
+	if (!s->has_handle || c->state != CONN_OPEN)
+		return 0; /* a viewer cannot see the stream yet: nothing to say */
+	ix = (struct relayd_wire_index) {
+		.net_seq_num = htobe64(s->next_seq - 1),
+		.timestamp_end = htobe64(ts),
+		.stream_id = htobe64(ctf_stream_id),
+	};
+	r = control_send(c, RELAYD_CMD_SEND_INDEX, &ix, sizeof(ix), NULL, 0, s,
+			 offsetof(struct relayd_wire_index, relay_stream_id), EXPECT_OK, NULL);
+	if (r < 0)
+		conn_fail(c, r, "beacon");
+	else
+		conn_progress(c);
+	return r < 0 ? r : stream_usable(s);
 }
 
 int relay_stream_reset_metadata(struct relay_stream *s)

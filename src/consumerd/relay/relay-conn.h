@@ -77,6 +77,8 @@ int relay_set_close(struct relay_set *set, uint64_t session_id, struct relay_wai
 
 /* 0, or the error that ended the connection. */
 int relay_conn_error(const struct relay_conn *c);
+/* The session's live timer (microseconds; 0: not a live session). */
+uint32_t relay_conn_live_timer_us(const struct relay_conn *c);
 
 /* Announces a stream: name is its file name ("<channel>_<cpu>", or "metadata"),
  * path its directory below the session's output ("ust/uid/1000/64-bit"). The relay
@@ -97,8 +99,12 @@ int relay_stream_send_packet(struct relay_stream *s, const void *packet, size_t 
 /* One metadata packet (the metadata stream). */
 int relay_stream_send_metadata(struct relay_stream *s, const void *packet, size_t content_len,
 			       size_t packet_len);
+/* A live session's stream with nothing new: its time has reached ts (ring buffer
+ * clock), so live viewers may go past it ("beacon": an index entry of size 0). */
+int relay_stream_send_beacon(struct relay_stream *s, uint64_t ts, uint64_t ctf_stream_id);
 /* The metadata is written anew from its start (regenerate metadata). */
 int relay_stream_reset_metadata(struct relay_stream *s);
+struct relay_conn *relay_stream_conn(const struct relay_stream *s);
 /* Closes the stream on the relay daemon after its last packet and drops it. */
 void relay_stream_close(struct relay_stream *s);
 

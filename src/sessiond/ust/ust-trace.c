@@ -211,6 +211,34 @@ enum lttng_error_code ust_trace_can_start(struct daemon *d, const struct session
 	return LTTNG_OK;
 }
 
+/* The session exists on the relay daemon once `lttng start` answers (a live viewer
+ * may attach before any application registers). */
+static void relay_opened(struct daemon *d, struct consumer_batch *b)
+{
+	int code = consumer_batch_failed(b, "Connection to lttng-relayd")
+			   ? LTTNG_ERR_RELAYD_CONNECT_FAIL
+			   : LTTNG_OK;
+
+	operation_step_done(d, b->waiter, code);
+}
+
+static void open_relay(struct daemon *d, struct session *s, struct trace_op *op)
+{
+	struct consumer_batch *b = consumer_batch_new(relay_opened, s->id, &op->base);
+
+	if (!b) {
+		op_fail(op, LTTNG_ERR_NOMEM);
+		return;
+	}
+	consumer_batch_target(b, 64);
+	if (consumer_relay_add_open(d, s, b) < 0) {
+		consumer_batch_free(b);
+		op_fail(op, LTTNG_ERR_NOMEM);
+		return;
+	}
+	(void) consumer_batch_submit_held(d, b);
+}
+
 enum lttng_error_code ust_trace_start(struct daemon *d, struct session *s, struct operation *waiter)
 {
 	struct trace_op *op;
@@ -221,6 +249,8 @@ enum lttng_error_code ust_trace_start(struct daemon *d, struct session *s, struc
 	op = op_new(TRACE_OP_START, waiter, s->id);
 	if (!op)
 		return LTTNG_ERR_NOMEM;
+	if (session_streams_to_relay(s))
+		open_relay(d, s, op);
 	list_for_each_entry(app, &d->apps->apps, link)
 		if (app->state == UST_APP_READY)
 			app_session_begin(d, app, s, op);
