@@ -555,6 +555,8 @@ static int open_files(struct consumer_channel *ch, const char *directory)
 					       "daemon connection", ch->name);
 		if (ch->is_metadata) {
 			ch->metadata = metadata_file_open_relay(relay, directory, ch->uuid, &r);
+			if (ch->metadata)
+				relay_conn_streams_sent(relay);
 			return ch->metadata ? 0 : r;
 		}
 		r = open_stream_files(ch, -1, relay, directory);

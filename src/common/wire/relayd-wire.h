@@ -200,9 +200,12 @@ struct relayd_wire_rotation_position {
 	uint64_t rotate_at_seq_num;
 } PACKED;
 
-/* Path and name bounds the relay daemon applies (it refuses longer ones). */
-#define RELAYD_PATH_MAX 4096u
-#define RELAYD_NAME_MAX 255u
-#define RELAYD_HOST_NAME_MAX 64u
+/* Bounds the 2.13.9 relay daemon applies, NUL included (longer ones end the
+ * connection, and the session with it): doc/protocol/relayd.md, Limits. */
+#define RELAYD_PATH_MAX 4096u         /* replies' paths */
+#define RELAYD_STREAM_PATH_MAX 255u   /* ADD_STREAM's path */
+#define RELAYD_STREAM_NAME_MAX 264u   /* ADD_STREAM's name */
+#define RELAYD_SESSION_NAME_MAX 255u  /* CREATE_SESSION's session name */
+#define RELAYD_HOST_NAME_MAX 256u     /* CREATE_SESSION's host name */
 
 #endif

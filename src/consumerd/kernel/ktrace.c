@@ -75,6 +75,8 @@ static int open_output(struct ktrace *t, const char *directory, struct relay_set
 		t->md = metadata_file_open_relay(t->relay, directory, t->uuid, &r);
 		if (!t->md)
 			t->relay = NULL;
+		else
+			relay_conn_streams_sent(t->relay);
 		return t->md ? 0 : r;
 	}
 

@@ -31,7 +31,7 @@
  * writes. */
 #define SYNC_RETRY_US (20ULL * 1000)
 /* The longest reply: CREATE_SESSION's or CLOSE_TRACE_CHUNK's, with a path. */
-#define REPLY_MAX (sizeof(struct relayd_wire_create_session_reply) + RELAYD_PATH_MAX)
+#define REPLY_MAX (sizeof(struct relayd_wire_create_session_reply) + RELAYD_PATH_MAX - 1)
 /* CLOSE_TRACE_CHUNK's command: leave the chunk where it is. */
 #define CHUNK_CLOSE_NO_OPERATION 1u
 
@@ -91,10 +91,12 @@ struct relay_stream {
 struct relay_conn {
 	struct list_node link; /* in set->conns while open */
 	struct relay_set *set;
-	unsigned refs;         /* the set's, while in it, and one per stream */
+	unsigned refs;         /* the set's (until it ends), one per stream, and callers'
+				* while they run */
 	enum conn_state state;
 	int error;
-	bool in_set;
+	bool in_set;           /* listed in set->conns (a closing one no longer is) */
+	bool holds_set_ref;    /* the set's reference, dropped when it ends */
 	bool closing;
 	uint64_t session_id;
 	uint64_t relay_session_id;
@@ -207,6 +209,9 @@ static void conn_end(struct relay_conn *c, enum conn_state state)
 	if (c->in_set) {
 		list_remove(&c->link);
 		c->in_set = false;
+	}
+	if (c->holds_set_ref) {
+		c->holds_set_ref = false;
 		c->refs--;
 	}
 }
@@ -443,7 +448,8 @@ static int reply_apply(struct relay_conn *c, struct expect *e, const uint8_t *rx
 		uint32_t major = be32_at(rx), minor = be32_at(rx + 4);
 
 		*what = "version";
-		if (major != RELAYD_PROTO_MAJOR || minor < 11)
+		/* 2.12 at least: GET_CONFIGURATION, sent right after, is 2.12's. */
+		if (major != RELAYD_PROTO_MAJOR || minor < 12)
 			return -EPROTONOSUPPORT;
 		c->minor = MIN(minor, RELAYD_PROTO_MINOR);
 		return 0;
@@ -769,6 +775,13 @@ int relay_set_open(struct relay_set *set, const struct consumer_wire_relay_open 
 	struct relay_conn *c = relay_set_find(set, m->session_id);
 	int r;
 
+	if (strlen(m->session_name) + 1 > RELAYD_SESSION_NAME_MAX ||
+	    strlen(m->hostname) + 1 > RELAYD_HOST_NAME_MAX) {
+		log_error("Session \"%s\": its name or host name is longer than lttng-relayd "
+			  "takes (%u, %u bytes)", m->session_name, RELAYD_SESSION_NAME_MAX - 1,
+			  RELAYD_HOST_NAME_MAX - 1);
+		return -ENAMETOOLONG;
+	}
 	if (c) { /* open or opening (a failed or closing one has left the set) */
 		if (c->state == CONN_OPEN)
 			return 1;
@@ -797,6 +810,7 @@ int relay_set_open(struct relay_set *set, const struct consumer_wire_relay_open 
 	c->connect_deadline_us = c->last_progress_us + connect_timeout_us();
 	list_append(&set->conns, &c->link);
 	c->in_set = true;
+	c->holds_set_ref = true;
 	r = socket_open(c, &c->control, m->control_address, m->control_port, m->ipv6);
 	if (r == 0)
 		r = socket_open(c, &c->data, m->data_address, m->data_port, m->ipv6);
@@ -940,9 +954,10 @@ int relay_set_close(struct relay_set *set, uint64_t session_id, struct relay_wai
 		return 1;
 	}
 	c->closing = true;
-	list_remove(&c->link); /* a new RELAY_OPEN of the session makes a new connection */
+	/* A new RELAY_OPEN of the session makes a new connection; this one keeps the
+	 * set's reference until it ends. */
+	list_remove(&c->link);
 	c->in_set = false;
-	c->refs--; /* the set's; the close waiter's round keeps it (below) */
 	c->refs++;
 	list_append(&c->close_waiters, &w->link);
 	conn_progress(c);
@@ -973,8 +988,18 @@ struct relay_stream *relay_stream_add(struct relay_conn *c, const char *name, co
 		*err = c->error ? c->error : -ENOTCONN;
 		return NULL;
 	}
-	if (name_len > RELAYD_NAME_MAX || path_len > RELAYD_PATH_MAX) {
+	if (name_len > RELAYD_STREAM_NAME_MAX || path_len > RELAYD_STREAM_PATH_MAX) {
+		log_error("Session \"%s\": stream path %s/%s is longer than lttng-relayd takes "
+			  "(%u bytes)", c->session_name, path, name, RELAYD_STREAM_PATH_MAX - 1);
 		*err = -ENAMETOOLONG;
+		return NULL;
+	}
+	if (tracefile_size && !tracefile_count) {
+		/* lttng-relayd 2.13.9 divides by the count at its first rollover. */
+		log_error("Session \"%s\": a tracefile size without a tracefile count cannot be "
+			  "streamed to lttng-relayd 2.13 (it would crash); give --tracefile-count",
+			  c->session_name);
+		*err = -EINVAL;
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
@@ -1057,8 +1082,8 @@ int relay_stream_send_packet(struct relay_stream *s, const void *packet, size_t 
 	 * reader that produces several at once may pass it, up to this bound. */
 	if (c->data.queued > DATA_HARD_LIMIT)
 		return -ENOBUFS;
-	if (content_len > packet_len || packet_len - content_len > UINT32_MAX ||
-	    content_len > UINT32_MAX)
+	/* The relay daemon adds the two sizes in 32 bits. */
+	if (content_len > packet_len || packet_len > UINT32_MAX)
 		return -EINVAL;
 	f = frame_new(sizeof(h) + content_len);
 	if (!f)

@@ -187,6 +187,8 @@ static int receive_objects(int fd, struct consumer_op *op, uint32_t expected)
 	return op->stream_count == expected ? 0 : -EPROTO;
 }
 
+/* Runs op: 0 with op->result set to the consumer's answer (which may be any errno,
+ * a relay daemon's ECONNRESET say), or the -errno of the connection itself. */
 static int op_run(int fd, struct consumer_op *op)
 {
 	struct consumer_reply rep;
@@ -200,10 +202,15 @@ static int op_run(int fd, struct consumer_op *op)
 				  sizeof(*op->in.add_channel), CONSUMER_REPLY_TIMEOUT_MS);
 		if (r == 0)
 			r = recv_status(fd, CONSUMER_MSG_ADD_CHANNEL, &rep);
-		if (r == 0 && rep.status < 0)
-			return rep.status;
+		if (r == 0 && rep.status < 0) {
+			op->result = rep.status;
+			return 0;
+		}
 		/* rep.value: 1..CONSUMER_MAX_STREAMS streams, checked */
-		return r < 0 ? r : receive_objects(fd, op, rep.value);
+		if (r == 0)
+			r = receive_objects(fd, op, rep.value);
+		op->result = r;
+		return r;
 	case CONSUMER_OP_ADD_METADATA:
 		type = CONSUMER_MSG_ADD_METADATA;
 		r = consumer_send(fd, type, &op->in.add_metadata, sizeof(op->in.add_metadata),
@@ -235,13 +242,16 @@ static int op_run(int fd, struct consumer_op *op)
 	}
 	if (r == 0)
 		r = recv_status(fd, type, &rep);
-	if (r < 0)
+	if (r < 0) {
+		op->result = r;
 		return r;
+	}
 	op->value = rep.value;
 	op->discarded_events = rep.discarded_events;
 	op->lost_packets = rep.lost_packets;
 	op->consumed_bytes = rep.consumed_bytes;
-	return rep.status;
+	op->result = rep.status;
+	return 0;
 }
 
 /* The ops for that consumer, from index `first` on, never reached it. */
@@ -263,22 +273,17 @@ static void batch_part_run(struct worker_job *job)
 
 		if (op->consumer != part->consumer)
 			continue;
-		op->result = op_run(part->fd, op);
-		if (op->result < 0) {
-			/* A broken connection fails everything after it too. */
-			bool broken = op->result == -EPIPE || op->result == -ECONNRESET ||
-				      op->result == -ETIMEDOUT || op->result == -EPROTO;
-			if (broken) {
-				/* Replies may now be out of step: end this consumer (it is
-				 * noticed and replaced) rather than misread the next batch.
-				 * The part's later ops never reach it. */
-				shutdown(part->fd, SHUT_RDWR);
-				fail_ops_of(b, part->consumer, i + 1);
-				break;
-			}
-			if (b->stop_on_error)
-				break;
+		if (op_run(part->fd, op) < 0) {
+			/* A broken connection fails everything after it too. Replies may
+			 * now be out of step: end this consumer (it is noticed and
+			 * replaced) rather than misread the next batch. The part's later
+			 * ops never reach it. */
+			shutdown(part->fd, SHUT_RDWR);
+			fail_ops_of(b, part->consumer, i + 1);
+			break;
 		}
+		if (op->result < 0 && b->stop_on_error)
+			break;
 	}
 }
 
