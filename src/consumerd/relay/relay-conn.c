@@ -23,8 +23,9 @@
 #define DATA_LOW_MARK (4u << 20)
 #define DATA_HARD_LIMIT (64u << 20)
 /* A connection that has something to send or to hear and makes no progress for this
- * long has failed. */
-#define STALL_TIMEOUT_US (30ULL * 1000 * 1000)
+ * long has failed (well within the session daemon's 30 s wait for our answers). The
+ * handshake has the connect timeout (LTTNG_NETWORK_SOCKET_TIMEOUT, default 3 s). */
+#define STALL_TIMEOUT_US (10ULL * 1000 * 1000)
 #define DEFAULT_CONNECT_TIMEOUT_MS 3000
 #define TICK_US (1000ULL * 1000)
 /* Pause between two data-pending rounds of a sync while the relay daemon still
