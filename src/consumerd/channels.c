@@ -479,7 +479,7 @@ static int open_stream_files(struct consumer_channel *ch, int dir_fd, struct rel
 		snprintf(name, sizeof(name), "%s_%d", ch->name, s->cpu);
 		if (relay)
 			s->file = stream_file_open_relay(relay, relay_path, name, ch->tracefile_size,
-							 ch->tracefile_count, &err);
+							 ch->tracefile_count, true, &err);
 		else
 			s->file = stream_file_open(dir_fd, name, ch->tracefile_size,
 						   ch->tracefile_count, ch->uid, ch->gid, true, &err);
@@ -808,8 +808,10 @@ static unsigned long snapshot_start(unsigned long consumed, unsigned long produc
 	return (long) (start - consumed) < 0 ? consumed : start;
 }
 
+/* A snapshot of one stream into dir_fd, or to the relay daemon (relay set) below
+ * msg->directory there. */
 static int snapshot_stream(struct consumer_stream *s, const struct consumer_wire_snapshot *msg,
-			   int dir_fd)
+			   int dir_fd, struct relay_conn *relay)
 {
 	struct lttng_ust_ctl_consumer_stream *u = s->ust;
 	unsigned long consumed, produced, subbuf_size = 0;
@@ -829,7 +831,10 @@ static int snapshot_stream(struct consumer_stream *s, const struct consumer_wire
 	if (r < 0)
 		return r;
 	snprintf(name, sizeof(name), "%s_%d", s->channel->name, s->cpu);
-	file = stream_file_open(dir_fd, name, 0, 0, msg->uid, msg->gid, false, &err);
+	if (relay)
+		file = stream_file_open_relay(relay, msg->directory, name, 0, 0, false, &err);
+	else
+		file = stream_file_open(dir_fd, name, 0, 0, msg->uid, msg->gid, false, &err);
 	if (!file)
 		return err ? err : -EIO;
 	for (unsigned long pos = snapshot_start(consumed, produced, msg->packets_per_stream,
@@ -844,6 +849,11 @@ static int snapshot_stream(struct consumer_stream *s, const struct consumer_wire
 		r = lttng_ust_ctl_get_padded_subbuf_size(u, &padded);
 		if (r == 0)
 			r = lttng_ust_ctl_get_mmap_read_offset(u, &offset);
+		/* What a relay daemon needs to strip the padding. */
+		if (r == 0)
+			r = lttng_ust_ctl_get_content_size(u, &info.content_size_bits);
+		if (r == 0)
+			r = lttng_ust_ctl_get_packet_size(u, &info.packet_size_bits);
 		base = lttng_ust_ctl_get_mmap_base(u);
 		if (r == 0 && base)
 			r = stream_file_write_packet(file, (const char *) base + offset, padded, &info);
@@ -864,6 +874,16 @@ int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapsho
 
 	if (!ch || ch->is_metadata)
 		return -ENOENT;
+	if (msg->directory[0] != '/') { /* a record on the session's relay daemon */
+		struct relay_conn *relay = relay_set_find(set->relays, ch->session_id);
+
+		r = relay ? 0 : -ENOTCONN;
+		for (unsigned i = 0; i < ch->stream_count && r == 0; i++)
+			r = snapshot_stream(&ch->streams[i], msg, -1, relay);
+		if (r < 0)
+			log_error_errno(r, "Snapshot of channel %s to lttng-relayd failed", ch->name);
+		return r;
+	}
 	fs_identity_enter(msg->uid, msg->gid, &identity);
 	r = output_dir_make(msg->directory, msg->uid, msg->gid, &dir_fd);
 	if (r < 0) {
@@ -871,7 +891,7 @@ int channel_snapshot(struct channel_set *set, const struct consumer_wire_snapsho
 		return log_error_errno(r, "Cannot create the snapshot directory %s", msg->directory);
 	}
 	for (unsigned i = 0; i < ch->stream_count && r == 0; i++)
-		r = snapshot_stream(&ch->streams[i], msg, dir_fd);
+		r = snapshot_stream(&ch->streams[i], msg, dir_fd, NULL);
 	fs_identity_leave(&identity);
 	if (r < 0)
 		log_error_errno(r, "Snapshot of channel %s into %s failed", ch->name, msg->directory);

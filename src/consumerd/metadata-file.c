@@ -80,7 +80,7 @@ struct metadata_file *metadata_file_open_relay(struct relay_conn *c, const char 
 		return NULL;
 	}
 	m->fd = -1;
-	m->relay = relay_stream_add(c, METADATA_FILE_NAME, path, 0, 0, err);
+	m->relay = relay_stream_add(c, METADATA_FILE_NAME, path, 0, 0, false, err);
 	if (!m->relay) {
 		free(m);
 		return NULL;

@@ -186,7 +186,8 @@ fail:
 }
 
 struct stream_file *stream_file_open_relay(struct relay_conn *c, const char *path, const char *name,
-					   uint64_t tracefile_size, uint64_t tracefile_count, int *err)
+					   uint64_t tracefile_size, uint64_t tracefile_count,
+					   bool with_index, int *err)
 {
 	struct stream_file *f;
 	int ret = trace_file_check_name(name, NAME_EXTRA_MAX);
@@ -201,7 +202,8 @@ struct stream_file *stream_file_open_relay(struct relay_conn *c, const char *pat
 		return NULL;
 	}
 	f->fd = f->dir_fd = f->index_dir_fd = -1;
-	f->relay = relay_stream_add(c, name, path, tracefile_size, tracefile_count, err);
+	f->relay = relay_stream_add(c, name, path, tracefile_size, tracefile_count, with_index,
+				    err);
 	if (!f->relay) {
 		free(f);
 		return NULL;

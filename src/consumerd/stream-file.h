@@ -50,7 +50,8 @@ int stream_file_write_packet(struct stream_file *f, const void *packet, size_t l
  * its rollovers. NULL with *err on failure. */
 struct relay_conn;
 struct stream_file *stream_file_open_relay(struct relay_conn *c, const char *path, const char *name,
-					   uint64_t tracefile_size, uint64_t tracefile_count, int *err);
+					   uint64_t tracefile_size, uint64_t tracefile_count,
+					   bool with_index, int *err);
 /* Whether a packet can be written now: a relay connection with too much unsent data
  * says no, and the packets wait in the ring buffer. Always true for a file. */
 bool stream_file_writable(const struct stream_file *f);

@@ -119,7 +119,9 @@ static int check_relay_open(const struct consumer_wire_relay_open *m)
 	    !address_ok(m->data_address, sizeof(m->data_address), m->ipv6) ||
 	    !memchr(m->session_name, '\0', sizeof(m->session_name)) || !m->session_name[0] ||
 	    !memchr(m->hostname, '\0', sizeof(m->hostname)) ||
-	    !memchr(m->base_path, '\0', sizeof(m->base_path)))
+	    !memchr(m->base_path, '\0', sizeof(m->base_path)) ||
+	    !memchr(m->chunk_name, '\0', sizeof(m->chunk_name)) || strchr(m->chunk_name, '/') ||
+	    !strcmp(m->chunk_name, ".") || !strcmp(m->chunk_name, ".."))
 		return -EINVAL;
 	return 0;
 }
@@ -306,8 +308,8 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		if (payload_len != sizeof(*ret->u.snapshot))
 			return -EPROTO;
 		ret->u.snapshot = payload;
-		if (!path_field_ok(ret->u.snapshot->directory, sizeof(ret->u.snapshot->directory),
-				   false) ||
+		if (!output_field_ok(ret->u.snapshot->directory, sizeof(ret->u.snapshot->directory),
+				     false) ||
 		    ret->u.snapshot->session_active > 1)
 			return -EINVAL;
 		return 0;

@@ -307,9 +307,12 @@ struct consumer_wire_relay_open {
 	char session_name[CONSUMER_NAME_MAX];
 	char hostname[CONSUMER_NAME_MAX];
 	char base_path[CONSUMER_PATH_MAX]; /* "" = none */
+	char chunk_name[CONSUMER_NAME_MAX]; /* the trace chunk's directory there (a snapshot
+					     * record's "<output>-<datetime>-<n>"); "" =
+					     * the relay daemon's choice */
 } PACKED;
 _Static_assert(sizeof(struct consumer_wire_relay_open) == 8 * 4 + 4 + 2 * 2 + 4 + 16 + 2 * 64 +
-								2 * 256 + 4096,
+								3 * 256 + 4096,
 	       "relay_open layout");
 
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of

@@ -618,11 +618,23 @@ int kchannel_snapshot(struct kchannel *ch, const struct consumer_wire_snapshot *
 
 	if (m->session_active)
 		(void) kchannel_flush(ch);
+	if (m->directory[0] != '/') { /* a record on the session's relay daemon */
+		struct relay_conn *relay = ch->trace->relays
+						   ? relay_set_find(ch->trace->relays,
+								    ch->trace->session_id)
+						   : NULL;
+
+		r = relay ? 0 : -ENOTCONN;
+		for (unsigned i = 0; i < ch->cpu_count && r == 0; i++)
+			r = kstream_snapshot(&ch->streams[i], -1, relay, m->directory, ch->name,
+					     m->packets_per_stream, m->uid, m->gid);
+		return r;
+	}
 	fs_identity_enter(m->uid, m->gid, &identity);
 	r = output_dir_make(m->directory, m->uid, m->gid, &dir_fd);
 	for (unsigned i = 0; i < ch->cpu_count && r == 0; i++)
-		r = kstream_snapshot(&ch->streams[i], dir_fd, ch->name, m->packets_per_stream,
-				     m->uid, m->gid);
+		r = kstream_snapshot(&ch->streams[i], dir_fd, NULL, NULL, ch->name,
+				     m->packets_per_stream, m->uid, m->gid);
 	fs_identity_leave(&identity);
 	if (dir_fd >= 0)
 		close(dir_fd);

@@ -313,7 +313,7 @@ int kernel_snapshot(struct kernel_consumer *kc, const struct consumer_wire_snaps
 	int dir_fd = -1, r;
 
 	if (ch) {
-		if (ch->trace->dir_fd >= 0)
+		if (ktrace_streams_out(ch->trace))
 			return -EOPNOTSUPP; /* not a snapshot session: nothing kept */
 		return kchannel_snapshot(ch, m);
 	}
@@ -323,6 +323,11 @@ int kernel_snapshot(struct kernel_consumer *kc, const struct consumer_wire_snaps
 	/* The metadata of what the channels' snapshots hold: declare them first. */
 	list_for_each_entry(ch, &t->channels, link)
 		(void) kchannel_freeze(ch);
+	if (m->directory[0] != '/') { /* a record on the session's relay daemon */
+		struct relay_conn *relay = relay_set_find(kc->relays, t->session_id);
+
+		return relay ? ktrace_send_metadata_to(t, relay, m->directory) : -ENOTCONN;
+	}
 	fs_identity_enter(m->uid, m->gid, &identity);
 	r = output_dir_make(m->directory, m->uid, m->gid, &dir_fd);
 	if (r == 0)

@@ -68,7 +68,7 @@ int kstream_open_file(struct kstream *s, int dir_fd, const char *channel_name)
 	snprintf(name, sizeof(name), "%s_%u", channel_name, s->cpu);
 	if (ch->trace->relay) {
 		s->file = stream_file_open_relay(ch->trace->relay, ch->trace->relay_path, name,
-						 ch->tracefile_size, ch->tracefile_count, &r);
+						 ch->tracefile_size, ch->tracefile_count, true, &r);
 		return s->file ? 0 : r;
 	}
 	fs_identity_enter(ch->uid, ch->gid, &identity);
@@ -285,8 +285,8 @@ int kstream_close_packet(struct kstream *s, bool even_empty)
 	return r;
 }
 
-int kstream_snapshot(struct kstream *s, int dir_fd, const char *channel_name, uint64_t count,
-		     uid_t uid, gid_t gid)
+int kstream_snapshot(struct kstream *s, int dir_fd, struct relay_conn *relay, const char *path,
+		     const char *channel_name, uint64_t count, uid_t uid, gid_t gid)
 {
 	char name[CONSUMER_NAME_MAX + 16];
 	struct stream_file *f;
@@ -294,7 +294,10 @@ int kstream_snapshot(struct kstream *s, int dir_fd, const char *channel_name, ui
 	int r = 0;
 
 	snprintf(name, sizeof(name), "%s_%u", channel_name, s->cpu);
-	f = stream_file_open(dir_fd, name, 0, 0, uid, gid, true, &r);
+	if (relay)
+		f = stream_file_open_relay(relay, path, name, 0, 0, false, &r);
+	else
+		f = stream_file_open(dir_fd, name, 0, 0, uid, gid, true, &r);
 	if (!f)
 		return r;
 	if (count && count < s->ring_count)

@@ -72,7 +72,9 @@ int kstream_open_file(struct kstream *s, int dir_fd, const char *channel_name);
 void kstream_live_tick(struct kstream *s);
 /* Writes the ring's newest `count` (0: all) packets into dir_fd/<name>_<cpu> and its
  * index. 0 or -errno. */
-int kstream_snapshot(struct kstream *s, int dir_fd, const char *channel_name, uint64_t count,
+struct relay_conn;
+int kstream_snapshot(struct kstream *s, int dir_fd, struct relay_conn *relay, const char *path,
+		     const char *channel_name, uint64_t count,
 		     uid_t uid, gid_t gid);
 /* Closes the raw buffer fd (the instance can then be removed). */
 void kstream_close_raw(struct kstream *s);

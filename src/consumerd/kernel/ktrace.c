@@ -108,6 +108,7 @@ int ktrace_new(const struct consumer_wire_kernel_trace *m, sd_event *loop,
 	t->uid = m->uid;
 	t->gid = m->gid;
 	t->dir_fd = -1;
+	t->relays = relays;
 	memcpy(t->uuid, m->uuid, sizeof(t->uuid));
 	memcpy(t->trace_name, m->trace_name, sizeof(t->trace_name));
 	memcpy(t->creation_time, m->creation_time, sizeof(t->creation_time));
@@ -202,6 +203,19 @@ int ktrace_write_metadata_to(struct ktrace *t, int dir_fd, uid_t uid, gid_t gid)
 	if (!m)
 		return r;
 	metadata_file_set_packing(m, true);
+	r = metadata_file_append(m, (const char *) t->text.data, t->text.size);
+	metadata_file_close(m);
+	return r;
+}
+
+int ktrace_send_metadata_to(struct ktrace *t, struct relay_conn *relay, const char *path)
+{
+	struct metadata_file *m;
+	int r = 0;
+
+	m = metadata_file_open_relay(relay, path, t->uuid, &r);
+	if (!m)
+		return r;
 	r = metadata_file_append(m, (const char *) t->text.data, t->text.size);
 	metadata_file_close(m);
 	return r;

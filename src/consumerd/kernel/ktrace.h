@@ -32,6 +32,7 @@ struct ktrace {
 	 * connection and the trace's directory there ("kernel"). */
 	struct relay_conn *relay;
 	char relay_path[CONSUMER_PATH_MAX];
+	struct relay_set *relays; /* the consumer's connections (snapshot records) */
 	bool has_output;	  /* not a snapshot session's */
 	struct metadata_file *md; /* NULL without output */
 	struct buffer text;	  /* every TSDL byte so far */
@@ -76,6 +77,8 @@ int ktrace_regenerate(struct ktrace *t);
 int ktrace_rotate(struct ktrace *t, const char *directory);
 /* Writes <dir>/metadata with the whole text (snapshots). */
 int ktrace_write_metadata_to(struct ktrace *t, int dir_fd, uid_t uid, gid_t gid);
+/* The same, as a metadata stream below path on a relay daemon (a snapshot record). */
+int ktrace_send_metadata_to(struct ktrace *t, struct relay_conn *relay, const char *path);
 /* Closes the metadata (the channels must be gone). */
 void ktrace_free(struct ktrace *t);
 

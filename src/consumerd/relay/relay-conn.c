@@ -85,6 +85,7 @@ struct relay_stream {
 	bool dead;             /* refused by the relay daemon, or its connection failed */
 	bool closed;           /* the writer is done with it */
 	bool is_metadata;
+	bool with_index;       /* each packet's index entry is sent (not for snapshots) */
 	uint64_t next_seq;     /* net_seq_num of its next packet */
 	uint64_t metadata_version;
 };
@@ -740,9 +741,11 @@ static int queue_handshake(struct relay_conn *c, const struct consumer_wire_rela
 		.session_id = htobe64(m->session_id),
 		.creation_time = htobe64(m->creation_time),
 	};
+	size_t chunk_name_len = m->chunk_name[0] ? strlen(m->chunk_name) + 1 : 0;
 	struct relayd_wire_create_trace_chunk chunk = {
 		.chunk_id = htobe64(m->chunk_id),
 		.creation_timestamp = htobe64(m->chunk_creation_time),
+		.override_name_length = htobe32((uint32_t) chunk_name_len),
 	};
 	struct buffer names;
 	int r;
@@ -764,8 +767,8 @@ static int queue_handshake(struct relay_conn *c, const struct consumer_wire_rela
 		r = control_send(c, RELAYD_CMD_CREATE_SESSION, &s, sizeof(s), names.data, names.size,
 				 NULL, 0, EXPECT_SESSION, NULL);
 	if (r == 0)
-		r = control_send(c, RELAYD_CMD_CREATE_TRACE_CHUNK, &chunk, sizeof(chunk), NULL, 0,
-				 NULL, 0, EXPECT_CHUNK, NULL);
+		r = control_send(c, RELAYD_CMD_CREATE_TRACE_CHUNK, &chunk, sizeof(chunk),
+				 m->chunk_name, chunk_name_len, NULL, 0, EXPECT_CHUNK, NULL);
 	buffer_fini(&names);
 	return r;
 }
@@ -971,7 +974,8 @@ int relay_set_close(struct relay_set *set, uint64_t session_id, struct relay_wai
 /* Streams.                                                                   */
 
 struct relay_stream *relay_stream_add(struct relay_conn *c, const char *name, const char *path,
-				      uint64_t tracefile_size, uint64_t tracefile_count, int *err)
+				      uint64_t tracefile_size, uint64_t tracefile_count,
+				      bool with_index, int *err)
 {
 	size_t name_len = strlen(name) + 1, path_len = strlen(path) + 1;
 	struct relayd_wire_add_stream m = {
@@ -1011,6 +1015,7 @@ struct relay_stream *relay_stream_add(struct relay_conn *c, const char *name, co
 	s->conn = c;
 	s->refs = 1;
 	s->is_metadata = strcmp(name, "metadata") == 0;
+	s->with_index = with_index;
 	c->refs++;
 	list_append(&c->streams, &s->link);
 	buffer_init(&names);
@@ -1109,8 +1114,10 @@ int relay_stream_send_packet(struct relay_stream *s, const void *packet, size_t 
 		.packet_seq_num = htobe64(info->packet_seq_num),
 	};
 	s->next_seq++;
-	r = control_send(c, RELAYD_CMD_SEND_INDEX, &ix, sizeof(ix), NULL, 0, s,
-			 offsetof(struct relayd_wire_index, relay_stream_id), EXPECT_OK, NULL);
+	r = !s->with_index ? 0
+			   : control_send(c, RELAYD_CMD_SEND_INDEX, &ix, sizeof(ix), NULL, 0, s,
+					  offsetof(struct relayd_wire_index, relay_stream_id),
+					  EXPECT_OK, NULL);
 	if (r < 0) {
 		conn_fail(c, r, "index");
 		return r;

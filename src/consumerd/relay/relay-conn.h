@@ -82,10 +82,12 @@ uint32_t relay_conn_live_timer_us(const struct relay_conn *c);
 
 /* Announces a stream: name is its file name ("<channel>_<cpu>", or "metadata"),
  * path its directory below the session's output ("ust/uid/1000/64-bit"). The relay
- * daemon rolls tracefiles over itself. NULL with *err on failure. The stream holds a
- * reference to the connection. */
+ * daemon rolls tracefiles over itself. Without index (snapshots), packets go without
+ * their index entries. NULL with *err on failure. The stream holds a reference to the
+ * connection. */
 struct relay_stream *relay_stream_add(struct relay_conn *c, const char *name, const char *path,
-				      uint64_t tracefile_size, uint64_t tracefile_count, int *err);
+				      uint64_t tracefile_size, uint64_t tracefile_count,
+				      bool with_index, int *err);
 /* Tells the relay daemon that the streams announced so far are all of a channel
  * (live viewers see them from then on). */
 void relay_conn_streams_sent(struct relay_conn *c);

@@ -195,7 +195,9 @@ enum lttng_error_code cmd_snapshot_list_outputs(struct command_ctx *ctx)
 
 /* One snapshot of the session to an output: the record directory
  * <path>/<name>-<datetime>-<n> is made (off the loop, as the session's user), then
- * each recorded domain writes its sub-directory. */
+ * each recorded domain writes its sub-directory. To a relay daemon, the record is
+ * the trace chunk <name>-<datetime>-<n> of a snapshot session there, below the
+ * output's path, and nothing is made here. */
 struct record_job {
 	struct fs_job fs;
 	/* The domains' part: held by each domain while it records; its end gives the
@@ -205,6 +207,8 @@ struct record_job {
 	uint64_t max_size;
 	uint32_t number; /* the record's n, reserved in the session's count */
 	char dir[PATH_MAX];
+	struct snapshot_output output; /* a copy: a one-time output is the command's */
+	char record_name[SESSION_NAME_MAX + 32];
 };
 
 static int make_record_dir(struct fs_job *fs)
@@ -232,6 +236,18 @@ static void record_domains_done(struct daemon *d, struct operation *op)
 	free(job);
 }
 
+static enum lttng_error_code record_domains(struct daemon *d, struct session *s,
+					    struct record_job *job)
+{
+	struct snapshot_dest dest = {
+		.directory = snapshot_output_is_relay(&job->output) ? NULL : job->dir,
+		.output = &job->output,
+		.record_name = job->record_name,
+	};
+
+	return domains_snapshot(d, s, &dest, job->max_size, &job->domains);
+}
+
 static void record_dir_made(struct daemon *d, struct fs_job *fs)
 {
 	struct record_job *job = container_of(fs, struct record_job, fs);
@@ -243,8 +259,7 @@ static void record_dir_made(struct daemon *d, struct fs_job *fs)
 	else if (!s)
 		operation_fail(&job->domains, LTTNG_ERR_SESS_NOT_FOUND); /* destroyed meanwhile */
 	else
-		operation_fail(&job->domains, domains_snapshot(d, s, job->dir, job->max_size,
-							       &job->domains));
+		operation_fail(&job->domains, record_domains(d, s, job));
 	operation_release(d, &job->domains);
 }
 
@@ -256,21 +271,33 @@ static int record_to_output(struct daemon *d, struct client_op *cop, struct sess
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (o->uri_count != 1 || o->uris[0].dtype != WIRE_URI_PATH)
-		return LTTNG_ERR_RELAYD_CONNECT_FAIL; /* relay daemons come with issue 11 */
+	bool relay = snapshot_output_is_relay(o);
+
+	if (!relay && (o->uri_count != 1 || o->uris[0].dtype != WIRE_URI_PATH))
+		return LTTNG_ERR_INVALID;
 	job = calloc(1, sizeof(*job));
 	if (!job)
 		return LTTNG_ERR_NOMEM;
 	localtime_r(&now, &tm);
 	strftime(datetime, sizeof(datetime), "%Y%m%d-%H%M%S", &tm);
-	if ((size_t) snprintf(job->dir, sizeof(job->dir), "%s/%s-%s-%u", o->uris[0].dst.path,
-			      o->name, datetime, s->snapshot_count) >= sizeof(job->dir)) {
+	job->output = *o;
+	if ((size_t) snprintf(job->record_name, sizeof(job->record_name), "%s-%s-%u", o->name,
+			      datetime, s->snapshot_count) >= sizeof(job->record_name) ||
+	    (!relay && (size_t) snprintf(job->dir, sizeof(job->dir), "%s/%s", o->uris[0].dst.path,
+					 job->record_name) >= sizeof(job->dir))) {
 		free(job);
 		return LTTNG_ERR_INVALID;
 	}
 	job->cop = cop;
 	job->number = s->snapshot_count++;
 	job->max_size = o->max_size;
+	if (relay) {
+		operation_hold(&job->cop->op);
+		operation_init(&job->domains, record_domains_done);
+		operation_fail(&job->domains, record_domains(d, s, job));
+		operation_release(d, &job->domains);
+		return LTTNG_OK;
+	}
 	job->fs.uid = s->uid;
 	job->fs.gid = s->gid;
 	job->fs.work = make_record_dir;

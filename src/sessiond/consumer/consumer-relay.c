@@ -18,18 +18,20 @@ static int fill_address(char *dst, size_t size, uint16_t *port, const struct wir
 	return copy_string(dst, size, uri->dtype == WIRE_URI_IPV6 ? uri->dst.ipv6 : uri->dst.ipv4);
 }
 
-int consumer_relay_add_open(const struct daemon *d, const struct session *s,
-			    struct consumer_batch *b)
+/* RELAY_OPEN to the relay daemon of uris (control and data, in either order). */
+static int add_open(const struct daemon *d, const struct session *s, const struct wire_uri *uris,
+		    bool snapshot, const char *chunk_name, struct consumer_batch *b)
 {
 	struct consumer_wire_relay_open m;
-	const struct wire_uri *control = &s->uris[0], *data = &s->uris[1];
+	const struct wire_uri *control = &uris[0], *data = &uris[1];
 	uint16_t control_port, data_port;
 
 	if (control->stype != WIRE_URI_CONTROL) {
-		control = &s->uris[1];
-		data = &s->uris[0];
+		control = &uris[1];
+		data = &uris[0];
 	}
 	memset(&m, 0, sizeof(m));
+	m.snapshot = snapshot;
 	m.session_id = s->id;
 	m.creation_time = (uint64_t) s->creation_time;
 	m.chunk_id = s->chunks.index;
@@ -42,11 +44,25 @@ int consumer_relay_add_open(const struct daemon *d, const struct session *s,
 	    fill_address(m.data_address, sizeof(m.data_address), &data_port, data) < 0 ||
 	    copy_string(m.session_name, sizeof(m.session_name), s->name) < 0 ||
 	    copy_string(m.hostname, sizeof(m.hostname), d->hostname) < 0 ||
-	    copy_string(m.base_path, sizeof(m.base_path), control->subdir) < 0)
+	    copy_string(m.base_path, sizeof(m.base_path), control->subdir) < 0 ||
+	    copy_string(m.chunk_name, sizeof(m.chunk_name), chunk_name) < 0)
 		return -ENAMETOOLONG;
 	m.control_port = control_port;
 	m.data_port = data_port;
 	return consumer_batch_add_request(b, CONSUMER_MSG_RELAY_OPEN, &m, sizeof(m)) ? 0 : -ENOMEM;
+}
+
+int consumer_relay_add_open(const struct daemon *d, const struct session *s,
+			    struct consumer_batch *b)
+{
+	return add_open(d, s, s->uris, false, "", b);
+}
+
+int consumer_relay_add_snapshot_open(const struct daemon *d, const struct session *s,
+				     const struct snapshot_output *o, const char *record_name,
+				     struct consumer_batch *b)
+{
+	return add_open(d, s, o->uris, true, record_name, b);
 }
 
 int consumer_relay_add_sync(struct consumer_batch *b, uint64_t session_id)

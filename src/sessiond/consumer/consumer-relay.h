@@ -22,6 +22,11 @@ bool session_streams_to_relay(const struct session *s);
  * 0 or -errno. */
 int consumer_relay_add_open(const struct daemon *d, const struct session *s,
 			    struct consumer_batch *b);
+/* RELAY_OPEN of one snapshot record of s to the relay daemon of output o: a
+ * snapshot session there, whose trace chunk is record_name. */
+int consumer_relay_add_snapshot_open(const struct daemon *d, const struct session *s,
+				     const struct snapshot_output *o, const char *record_name,
+				     struct consumer_batch *b);
 /* RELAY_SYNC / RELAY_CLOSE of the session id. 0 or -ENOMEM. */
 int consumer_relay_add_sync(struct consumer_batch *b, uint64_t session_id);
 int consumer_relay_add_close(struct consumer_batch *b, uint64_t session_id);

@@ -66,10 +66,11 @@ enum lttng_error_code domains_refresh_stats(struct daemon *d, struct session *s,
 	FAN_OUT(refresh_stats, d, s, op);
 }
 
-enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, const char *directory,
-		     uint64_t max_size, struct operation *op)
+enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s,
+				       const struct snapshot_dest *dest, uint64_t max_size,
+				       struct operation *op)
 {
-	FAN_OUT(snapshot, d, s, directory, max_size, op);
+	FAN_OUT(snapshot, d, s, dest, max_size, op);
 }
 
 enum lttng_error_code domains_can_rotate(struct daemon *d, const struct session *s)

@@ -95,9 +95,11 @@ struct tracer_domain {
 	void (*trackers_changed)(struct daemon *d, struct session *s);
 	/* Brings the session's channel counters up to date (into the model). */
 	enum lttng_error_code (*refresh_stats)(struct daemon *d, struct session *s, struct operation *op);
-	/* Records a snapshot into <directory>/<output_subdir>/; max_size 0: everything. */
-	enum lttng_error_code (*snapshot)(struct daemon *d, struct session *s, const char *directory,
-			uint64_t max_size, struct operation *op);
+	/* Records a snapshot into <directory>/<output_subdir>/, or to the relay daemon
+	 * of dest->output; max_size 0: everything. */
+	enum lttng_error_code (*snapshot)(struct daemon *d, struct session *s,
+					  const struct snapshot_dest *dest, uint64_t max_size,
+					  struct operation *op);
 	/* A rotation: every file of the session's trace in this domain is finished and
 	 * closed (all recorded until now written) and, with a chunk directory, started
 	 * anew under <chunk_dir>/<output_subdir>/ (NULL: closed until the next one).
@@ -149,8 +151,9 @@ enum lttng_error_code domains_start(struct daemon *d, struct session *s, struct 
 enum lttng_error_code domains_stop(struct daemon *d, struct session *s, struct operation *op);
 enum lttng_error_code domains_destroy(struct daemon *d, struct session *s, struct operation *op);
 enum lttng_error_code domains_refresh_stats(struct daemon *d, struct session *s, struct operation *op);
-enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s, const char *directory,
-		     uint64_t max_size, struct operation *op);
+enum lttng_error_code domains_snapshot(struct daemon *d, struct session *s,
+				       const struct snapshot_dest *dest, uint64_t max_size,
+				       struct operation *op);
 /* LTTNG_OK when every domain of the session that writes files can rotate. */
 enum lttng_error_code domains_can_rotate(struct daemon *d, const struct session *s);
 enum lttng_error_code domains_rotate(struct daemon *d, struct session *s, const char *chunk_dir,

@@ -53,7 +53,7 @@ enum lttng_error_code kernel_trace_clear_buffers(struct daemon *d, struct sessio
 enum lttng_error_code kernel_trace_consumed_size(struct daemon *d, struct session *s,
 						 struct consumed_query *q);
 enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
-					    const char *directory, uint64_t max_size,
+					    const struct snapshot_dest *dest, uint64_t max_size,
 					    struct operation *op);
 enum lttng_error_code kernel_trace_regenerate_metadata(struct daemon *d, struct session *s);
 enum lttng_error_code kernel_trace_regenerate_statedump(struct daemon *d, struct session *s);

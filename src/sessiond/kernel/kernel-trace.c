@@ -409,8 +409,9 @@ static struct consumer_wire_snapshot *snapshot_msg(uint64_t key, uint64_t packet
 	m->uid = (uint32_t) s->uid;
 	m->gid = (uint32_t) s->gid;
 	m->session_active = active;
-	if ((size_t) snprintf(m->directory, sizeof(m->directory), "%s/kernel", dir) >=
-	    sizeof(m->directory)) {
+	/* On a relay daemon: "kernel", below the record's trace chunk there. */
+	if ((size_t) snprintf(m->directory, sizeof(m->directory), "%s%skernel", dir ? dir : "",
+			      dir ? "/" : "") >= sizeof(m->directory)) {
 		free(m);
 		return NULL;
 	}
@@ -418,9 +419,10 @@ static struct consumer_wire_snapshot *snapshot_msg(uint64_t key, uint64_t packet
 }
 
 enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
-					    const char *directory, uint64_t max_size,
+					    const struct snapshot_dest *dest, uint64_t max_size,
 					    struct operation *op)
 {
+	const char *directory = dest->directory;
 	struct kernel_trace *t = kernel_trace_find(d, s->id);
 	const struct domain *dom = &s->domains[DOMAIN_INDEX_KERNEL];
 	uint64_t packets = 0, streams = 0, subbuf = 0;
@@ -446,6 +448,13 @@ enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
 	if (!b)
 		return LTTNG_ERR_NOMEM;
 	consumer_batch_target_kernel(b);
+	if (!directory) { /* a relay daemon's: a connection for this record */
+		b->stop_on_error = false; /* it is closed whatever happens */
+		if (consumer_relay_add_snapshot_open(d, s, dest->output, dest->record_name, b) < 0) {
+			consumer_batch_free(b);
+			return LTTNG_ERR_NOMEM;
+		}
+	}
 	/* The trace key writes the metadata, then each channel its streams. */
 	{
 		struct consumer_op *cop = consumer_batch_add(b, CONSUMER_OP_SNAPSHOT);
@@ -469,6 +478,10 @@ enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
 			consumer_batch_free(b);
 			return LTTNG_ERR_NOMEM;
 		}
+	}
+	if (!directory && consumer_relay_add_close(b, s->id) < 0) {
+		consumer_batch_free(b);
+		return LTTNG_ERR_NOMEM;
 	}
 	operation_hold(op);
 	consumer_batch_submit(d, b);

@@ -256,6 +256,11 @@ void uri_to_display(const struct wire_uri *uri, char *dst, size_t size)
 		snprintf(dst, size, "tcp4://%.16s:%u/%s", uri->dst.ipv4, uri->port, uri->subdir);
 }
 
+bool snapshot_output_is_relay(const struct snapshot_output *o)
+{
+	return o->uri_count == 2 && o->uris[0].dtype != WIRE_URI_PATH;
+}
+
 void snapshot_output_set_uris(struct snapshot_output *o, const struct wire_uri *uris,
 			      uint32_t count)
 {

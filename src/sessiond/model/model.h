@@ -91,6 +91,14 @@ struct snapshot_output {
 	char data_url[PATH_MAX];
 };
 
+/* Where one snapshot record goes: a local directory, or a relay daemon (the output's
+ * URLs), where the record is the trace chunk record_name below the output. */
+struct snapshot_dest {
+	const char *directory; /* local: the record's directory; NULL: a relay daemon */
+	const struct snapshot_output *output;
+	const char *record_name; /* "<output name>-<datetime>-<n>" */
+};
+
 /* Trace chunks (LTTng's rotation): the files a local session records go to its
  * current chunk, the output root itself until the first rotation, then
  * <root>/<begin>-<index>; a rotation archives the chunk as
@@ -172,6 +180,8 @@ void domain_init(struct domain *domain, int type);
 /* Sets a snapshot output's URIs and their printable forms. */
 void snapshot_output_set_uris(struct snapshot_output *o, const struct wire_uri *uris,
 			      uint32_t count);
+/* Whether the output is a relay daemon's (net:// or tcp:// URLs). */
+bool snapshot_output_is_relay(const struct snapshot_output *o);
 /* Printable form of an output URI: a plain path, or tcp4://host:port/subdir as
  * LTTng prints network outputs. */
 void uri_to_display(const struct wire_uri *uri, char *dst, size_t size);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consumer/consumer-relay.h"
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
@@ -185,13 +186,59 @@ static void snapshot_dirs_made(struct daemon *d, struct fs_job *fs)
 	free(job);
 }
 
-enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
-		       uint64_t max_size, struct operation *waiter)
+/* A record on a relay daemon: per consumer daemon, a connection made for it (a
+ * snapshot session there whose trace chunk is the record), each registry's metadata
+ * and buffers, then the connection closed. Nothing to make on this host. */
+static enum lttng_error_code snapshot_to_relay(struct daemon *d, struct session *s,
+					       const struct snapshot_dest *dest, uint64_t max_size,
+					       struct operation *waiter)
 {
-	struct snapshot_job *job = calloc(1, sizeof(*job));
+	int64_t packets = packets_per_stream(d, s, max_size);
+	struct consumer_batch *b;
+	struct ust_registry *reg;
+
+	if (packets < 0)
+		return LTTNG_ERR_MAX_SIZE_INVALID;
+	b = consumer_batch_new(snapshot_done, s->id, waiter);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	b->stop_on_error = false; /* the connection is closed whatever happened */
+	for (unsigned bits = 32; bits <= 64; bits += 32) {
+		bool opened = false;
+
+		list_for_each_entry(reg, &d->ust_registries, link) {
+			if (reg->session_id != s->id || reg->failed || reg->bits_per_long != bits)
+				continue;
+			consumer_batch_target(b, bits);
+			if ((!opened && consumer_relay_add_snapshot_open(d, s, dest->output,
+									 dest->record_name, b) < 0) ||
+			    snapshot_add_registry(d, b, s, reg, reg->relative_path, packets) < 0) {
+				consumer_batch_free(b);
+				return LTTNG_ERR_NOMEM;
+			}
+			opened = true;
+		}
+		if (opened && consumer_relay_add_close(b, s->id) < 0) {
+			consumer_batch_free(b);
+			return LTTNG_ERR_NOMEM;
+		}
+	}
+	(void) consumer_batch_submit_held(d, b);
+	return LTTNG_OK;
+}
+
+enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s,
+					 const struct snapshot_dest *dest, uint64_t max_size,
+					 struct operation *waiter)
+{
+	const char *directory = dest->directory;
+	struct snapshot_job *job;
 	struct ust_registry *reg;
 	unsigned count = 1;
 
+	if (!directory)
+		return d->apps ? snapshot_to_relay(d, s, dest, max_size, waiter) : LTTNG_OK;
+	job = calloc(1, sizeof(*job));
 	if (!job)
 		return LTTNG_ERR_NOMEM;
 	list_for_each_entry(reg, &d->ust_registries, link)

@@ -88,8 +88,9 @@ enum lttng_error_code ust_trace_clear_buffers(struct daemon *d, struct session *
 /* Adds to q->total what the session's user-space consumers wrote (SESSION_CONSUMED). */
 enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *s,
 					      struct consumed_query *q);
-enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s, const char *directory,
-		       uint64_t max_size, struct operation *waiter);
+enum lttng_error_code ust_trace_snapshot(struct daemon *d, struct session *s,
+					 const struct snapshot_dest *dest, uint64_t max_size,
+					 struct operation *waiter);
 /* A tracker of the session changed: an active session starts in applications it now
  * follows and ends in those it no longer follows. */
 void ust_trace_trackers_changed(struct daemon *d, struct session *s);
