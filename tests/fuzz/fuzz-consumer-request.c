@@ -212,7 +212,7 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 	case CONSUMER_MSG_SNAPSHOT:
 		FUZZ_CHECK((const void *) req->u.snapshot == payload);
 		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.snapshot));
-		check_path(req->u.snapshot->directory, sizeof(req->u.snapshot->directory), 0);
+		check_output(req->u.snapshot->directory, sizeof(req->u.snapshot->directory), 0);
 		FUZZ_CHECK(req->u.snapshot->session_active <= 1);
 		break;
 	case CONSUMER_MSG_ROTATE:
@@ -231,6 +231,9 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 		FUZZ_CHECK(memchr(m->session_name, '\0', sizeof(m->session_name)) && m->session_name[0]);
 		FUZZ_CHECK(memchr(m->hostname, '\0', sizeof(m->hostname)) != NULL);
 		FUZZ_CHECK(memchr(m->base_path, '\0', sizeof(m->base_path)) != NULL);
+		FUZZ_CHECK(memchr(m->chunk_name, '\0', sizeof(m->chunk_name)) != NULL);
+		FUZZ_CHECK(!strchr(m->chunk_name, '/') && strcmp(m->chunk_name, ".") &&
+			   strcmp(m->chunk_name, ".."));
 		break;
 	}
 	case CONSUMER_MSG_FLUSH_CHANNEL:

@@ -379,7 +379,7 @@ C_ROTATE = 20
 C_SESSION_CONSUMED = 21
 C_ROTATE_FMT = '<Q4096s'
 C_RELAY_OPEN, C_RELAY_SYNC, C_RELAY_CLOSE = 23, 24, 25
-C_RELAY_OPEN_FMT = '<QQQQIHHBBBB16s64s64s256s256s4096s'
+C_RELAY_OPEN_FMT = '<QQQQIHHBBBB16s64s64s256s256s4096s256s'
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
 C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
@@ -403,7 +403,7 @@ assert struct.calcsize(C_ADD_METADATA_FMT) == 4140
 assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
 assert struct.calcsize(C_STATUS_FMT) == 32
 assert struct.calcsize(C_ROTATE_FMT) == 4104
-assert struct.calcsize(C_RELAY_OPEN_FMT) == 4796
+assert struct.calcsize(C_RELAY_OPEN_FMT) == 5052
 UUID = bytes(range(16))
 
 
@@ -444,11 +444,11 @@ def c_rotate(key, directory=''):
 
 
 def c_relay_open(session=1, control='127.0.0.1', data='127.0.0.1', cport=1, dport=2, ipv6=0,
-                 name='s1', host='host', base='', live=0, snapshot=0, reserved=0):
+                 name='s1', host='host', base='', live=0, snapshot=0, reserved=0, chunk=''):
     return cmsg(C_RELAY_OPEN, struct.pack(C_RELAY_OPEN_FMT, session, 1767225600, 0, 1767225600,
                                           live, cport, dport, ipv6, snapshot, 0, reserved, UUID,
                                           control.encode(), data.encode(), name.encode(),
-                                          host.encode(), base.encode()))
+                                          host.encode(), base.encode(), chunk.encode()))
 
 
 def c_snapshot(key, directory='/tmp/lttng-fuzz/snapshot-1', packets=0, active=1):
@@ -526,6 +526,8 @@ def corpus_consumer_request():
         'relay': h + c_relay_open() + c_relay_open(ipv6=1, control='::1', data='::1') +
         c_relay_open(control='not-an-address') + c_relay_open(cport=0) +
         c_relay_open(reserved=1) + c_relay_open(name='') +
+        c_relay_open(snapshot=1, chunk='snapshot-1-20260101-000000-0') +
+        c_relay_open(chunk='../up') + c_snapshot(40, directory='ust/uid/0/64-bit') +
         c_add_channel(40, directory='ust/uid/0/64-bit') +
         c_add_metadata(41, directory='ust/../etc') + c_add_metadata(42, directory='./x') +
         c_add_metadata(43, directory='ust//x') + c_add_metadata(44, directory='ust/x/') +

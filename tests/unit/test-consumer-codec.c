@@ -219,8 +219,11 @@ static void test_metadata_and_snapshot(void)
 	       "SNAPSHOT, active flag 2");
 	snap->session_active = 0;
 	strcpy(snap->directory, "rel");
+	is_int(decode(CONSUMER_MSG_SNAPSHOT, snap, sizeof(*snap)), 0,
+	       "SNAPSHOT, relative directory (a record on a relay daemon)");
+	strcpy(snap->directory, "../rel");
 	is_int(decode(CONSUMER_MSG_SNAPSHOT, snap, sizeof(*snap)), -EINVAL,
-	       "SNAPSHOT, relative directory");
+	       "SNAPSHOT, relative directory going up");
 	free(meta);
 	free(snap);
 }
@@ -638,6 +641,13 @@ static void test_relay(void)
 	memset(m->base_path, 'b', sizeof(m->base_path));
 	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "unterminated base path");
 	m->base_path[0] = '\0';
+	strcpy(m->chunk_name, "snapshot-1-20260101-000000-0");
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), 0, "a chunk name");
+	strcpy(m->chunk_name, "a/b");
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "a chunk name with a slash");
+	strcpy(m->chunk_name, "..");
+	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "chunk name ..");
+	m->chunk_name[0] = '\0';
 	m->snapshot = 2;
 	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, sizeof(*m)), -EINVAL, "snapshot flag 2");
 	is_int(decode(CONSUMER_MSG_RELAY_OPEN, m, 8), -EPROTO, "RELAY_OPEN, 8 bytes");
