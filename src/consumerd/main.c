@@ -56,6 +56,7 @@ struct consumerd {
 	 * daemon sends nothing else meanwhile, and its socket is not read. */
 	struct relay_waiter deferred;
 	bool deferring;
+	uint16_t deferred_type; /* the request it answers */
 #ifdef CONSUMERD_KERNEL
 	struct kernel_consumer *kernel; /* -k: the kernel domain; NULL in user-space mode */
 #endif
@@ -149,7 +150,11 @@ static void deferred_done(struct relay_waiter *w, int status)
 	c->deferring = false;
 	if (c->sessiond_fd < 0)
 		return;
-	if (reply_status(c->sessiond_fd, status, 0) < 0) {
+	if (reply_status(c->sessiond_fd, status, 0) < 0 ||
+	    (status == 0 && (c->deferred_type == CONSUMER_MSG_RELAY_CHUNK_CLOSE ||
+			     c->deferred_type == CONSUMER_MSG_RELAY_CLOSE) &&
+	     consumer_send(c->sessiond_fd, CONSUMER_MSG_RELAY_PATH, w->path,
+			   (uint32_t) strlen(w->path) + 1, IO_TIMEOUT_MS) < 0)) {
 		log_error("Session daemon connection: cannot answer");
 		(void) sd_event_exit(c->loop, 1);
 		return;
@@ -165,19 +170,32 @@ static int serve_relay(struct consumerd *c, int fd, const struct consumer_reques
 	/* Paused first: the answer may come before these return (a connection that
 	 * fails at once), and it resumes the reading. */
 	c->deferred.done = deferred_done;
+	c->deferred.path[0] = '\0';
+	c->deferred_type = req->type;
 	c->deferring = true;
 	(void) sd_event_source_set_enabled(c->sessiond_source, SD_EVENT_OFF);
 	if (req->type == CONSUMER_MSG_RELAY_OPEN)
 		r = relay_set_open(&c->relays, req->u.relay_open, &c->deferred);
 	else if (req->type == CONSUMER_MSG_RELAY_SYNC)
 		r = relay_set_sync(&c->relays, req->u.key, &c->deferred);
+	else if (req->type == CONSUMER_MSG_RELAY_CHUNK_NEW)
+		r = relay_set_chunk_new(&c->relays, req->u.relay_chunk, &c->deferred);
+	else if (req->type == CONSUMER_MSG_RELAY_CHUNK_CLOSE)
+		r = relay_set_chunk_close(&c->relays, req->u.relay_chunk, &c->deferred);
 	else
-		r = relay_set_close(&c->relays, req->u.key, &c->deferred);
+		r = relay_set_close(&c->relays, req->u.relay_chunk, &c->deferred);
 	if (r == 0)
 		return 0;
 	c->deferring = false;
 	(void) sd_event_source_set_enabled(c->sessiond_source, SD_EVENT_ON);
-	return reply_status(fd, r > 0 ? 0 : r, 0);
+	if (r < 0)
+		return reply_status(fd, r, 0);
+	/* Nothing of the session here: done, and a chunk close has no path. */
+	r = reply_status(fd, 0, 0);
+	if (r == 0 && (req->type == CONSUMER_MSG_RELAY_CHUNK_CLOSE ||
+		       req->type == CONSUMER_MSG_RELAY_CLOSE))
+		r = consumer_send(fd, CONSUMER_MSG_RELAY_PATH, "", 1, IO_TIMEOUT_MS);
+	return r;
 }
 
 /* Serves one command; returns < 0 when the connection is unusable. */
@@ -196,7 +214,8 @@ static int serve_command(struct consumerd *c, int fd, const struct consumer_wire
 	if (r < 0)
 		return r;
 	if (req.type == CONSUMER_MSG_RELAY_OPEN || req.type == CONSUMER_MSG_RELAY_SYNC ||
-	    req.type == CONSUMER_MSG_RELAY_CLOSE)
+	    req.type == CONSUMER_MSG_RELAY_CLOSE || req.type == CONSUMER_MSG_RELAY_CHUNK_NEW ||
+	    req.type == CONSUMER_MSG_RELAY_CHUNK_CLOSE)
 		return serve_relay(c, fd, &req);
 #ifdef CONSUMERD_KERNEL
 	if (c->kernel && req.type != CONSUMER_MSG_HELLO)

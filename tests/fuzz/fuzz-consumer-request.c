@@ -236,12 +236,19 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 			   strcmp(m->chunk_name, ".."));
 		break;
 	}
+	case CONSUMER_MSG_RELAY_CLOSE:
+	case CONSUMER_MSG_RELAY_CHUNK_NEW:
+	case CONSUMER_MSG_RELAY_CHUNK_CLOSE:
+		FUZZ_CHECK((const void *) req->u.relay_chunk == payload);
+		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.relay_chunk));
+		FUZZ_CHECK(req->u.relay_chunk->close_command <= CONSUMER_CHUNK_DELETE &&
+			   !req->u.relay_chunk->reserved);
+		break;
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 	case CONSUMER_MSG_DESTROY_CHANNEL:
 	case CONSUMER_MSG_DATA_PENDING:
 	case CONSUMER_MSG_CHANNEL_STATS:
 	case CONSUMER_MSG_RELAY_SYNC:
-	case CONSUMER_MSG_RELAY_CLOSE:
 	case CONSUMER_MSG_SESSION_CONSUMED: {
 		struct consumer_wire_key key;
 

@@ -379,6 +379,8 @@ C_ROTATE = 20
 C_SESSION_CONSUMED = 21
 C_ROTATE_FMT = '<Q4096s'
 C_RELAY_OPEN, C_RELAY_SYNC, C_RELAY_CLOSE = 23, 24, 25
+C_RELAY_CHUNK_NEW, C_RELAY_CHUNK_CLOSE = 26, 27
+C_RELAY_CHUNK_FMT = '<QQQII'
 C_RELAY_OPEN_FMT = '<QQQQIHHBBBB16s64s64s256s256s4096s256s'
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
@@ -404,6 +406,7 @@ assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
 assert struct.calcsize(C_STATUS_FMT) == 32
 assert struct.calcsize(C_ROTATE_FMT) == 4104
 assert struct.calcsize(C_RELAY_OPEN_FMT) == 5052
+assert struct.calcsize(C_RELAY_CHUNK_FMT) == 32
 UUID = bytes(range(16))
 
 
@@ -449,6 +452,10 @@ def c_relay_open(session=1, control='127.0.0.1', data='127.0.0.1', cport=1, dpor
                                           live, cport, dport, ipv6, snapshot, 0, reserved, UUID,
                                           control.encode(), data.encode(), name.encode(),
                                           host.encode(), base.encode(), chunk.encode()))
+
+
+def c_relay_chunk(mtype, session=1, chunk=0, ts=1767225600, command=0, reserved=0):
+    return cmsg(mtype, struct.pack(C_RELAY_CHUNK_FMT, session, chunk, ts, command, reserved))
 
 
 def c_snapshot(key, directory='/tmp/lttng-fuzz/snapshot-1', packets=0, active=1):
@@ -531,7 +538,12 @@ def corpus_consumer_request():
         c_add_channel(40, directory='ust/uid/0/64-bit') +
         c_add_metadata(41, directory='ust/../etc') + c_add_metadata(42, directory='./x') +
         c_add_metadata(43, directory='ust//x') + c_add_metadata(44, directory='ust/x/') +
-        c_key(C_RELAY_SYNC, 1) + c_key(C_RELAY_CLOSE, 1) + c_key(C_RELAY_CLOSE, 7),
+        c_relay_chunk(C_RELAY_CHUNK_NEW, chunk=1) + c_rotate(40, 'ust/uid/0/64-bit') +
+        c_relay_chunk(C_RELAY_CHUNK_CLOSE, chunk=0, command=0) +
+        c_relay_chunk(C_RELAY_CHUNK_CLOSE, chunk=1, command=2) +
+        c_relay_chunk(C_RELAY_CHUNK_CLOSE, command=3) + c_relay_chunk(C_RELAY_CLOSE, reserved=1) +
+        c_key(C_RELAY_SYNC, 1) + c_relay_chunk(C_RELAY_CLOSE, command=1) +
+        c_relay_chunk(C_RELAY_CLOSE, session=7) + c_key(C_RELAY_CLOSE, 1),
         'relay-wrong-size': h + cmsg(C_RELAY_OPEN, struct.pack('<Q', 1)),
         'not-greeted': c_key(C_FLUSH, 1) + h,
         'bad-magic': h + cmsg(C_FLUSH, struct.pack('<Q', 1), magic=0x12345678),

@@ -654,8 +654,26 @@ static void test_relay(void)
 	h = header(CONSUMER_MSG_RELAY_SYNC, sizeof(key));
 	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), 0, "RELAY_SYNC decodes");
 	ok(req.u.key == 9, "RELAY_SYNC session id");
-	h = header(CONSUMER_MSG_RELAY_CLOSE, sizeof(key));
-	is_int(consumer_decode_request(&h, &key, sizeof(key), &req), 0, "RELAY_CLOSE decodes");
+	{
+		struct consumer_wire_relay_chunk c = { .session_id = 9, .chunk_id = 3,
+						       .close_command = CONSUMER_CHUNK_ARCHIVE };
+		uint16_t types[] = { CONSUMER_MSG_RELAY_CLOSE, CONSUMER_MSG_RELAY_CHUNK_NEW,
+				     CONSUMER_MSG_RELAY_CHUNK_CLOSE };
+
+		for (unsigned i = 0; i < 3; i++) {
+			c.close_command = CONSUMER_CHUNK_ARCHIVE;
+			h = header(types[i], sizeof(c));
+			is_int(consumer_decode_request(&h, &c, sizeof(c), &req), 0,
+			       "relay chunk request %u decodes", types[i]);
+			ok(req.u.relay_chunk == (const void *) &c && req.u.relay_chunk->chunk_id == 3,
+			   "relay chunk request %u points at the payload", types[i]);
+			c.close_command = CONSUMER_CHUNK_DELETE + 1;
+			is_int(decode(types[i], &c, sizeof(c)), -EINVAL,
+			       "relay chunk request %u, unknown close command", types[i]);
+			is_int(decode(types[i], &key, sizeof(key)), -EPROTO,
+			       "relay chunk request %u of 8 bytes", types[i]);
+		}
+	}
 	is_int(status(CONSUMER_MSG_RELAY_OPEN, -ECONNREFUSED, 0, 0, 0), 0,
 	       "RELAY_OPEN answered -ECONNREFUSED");
 	free(m);

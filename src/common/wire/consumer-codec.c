@@ -27,6 +27,8 @@ bool consumer_msg_is_request(uint16_t type)
 	case CONSUMER_MSG_RELAY_OPEN:
 	case CONSUMER_MSG_RELAY_SYNC:
 	case CONSUMER_MSG_RELAY_CLOSE:
+	case CONSUMER_MSG_RELAY_CHUNK_NEW:
+	case CONSUMER_MSG_RELAY_CHUNK_CLOSE:
 		return true;
 	default:
 		return consumer_msg_is_kernel_only(type);
@@ -321,6 +323,16 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 				       true)
 			       ? 0
 			       : -EINVAL;
+	case CONSUMER_MSG_RELAY_CHUNK_NEW:
+	case CONSUMER_MSG_RELAY_CHUNK_CLOSE:
+	case CONSUMER_MSG_RELAY_CLOSE:
+		if (payload_len != sizeof(*ret->u.relay_chunk))
+			return -EPROTO;
+		ret->u.relay_chunk = payload;
+		return ret->u.relay_chunk->close_command > CONSUMER_CHUNK_DELETE ||
+				       ret->u.relay_chunk->reserved
+			       ? -EINVAL
+			       : 0;
 	case CONSUMER_MSG_RELAY_OPEN:
 		if (payload_len != sizeof(*ret->u.relay_open))
 			return -EPROTO;
@@ -363,7 +375,6 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		/* enum lttng_event_context_type values are not negative. */
 		return ret->u.kernel_context->ctx < 0 ? -EINVAL : 0;
 	default: /* FLUSH_CHANNEL, DESTROY_CHANNEL, DATA_PENDING, CHANNEL_STATS, RELAY_SYNC,
-		  * RELAY_CLOSE,
 		  * SESSION_CONSUMED, CLEAR, KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA */
 		if (payload_len != sizeof(*key))
 			return -EPROTO;

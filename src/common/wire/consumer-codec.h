@@ -32,6 +32,7 @@ struct consumer_request {
 		const struct consumer_wire_snapshot *snapshot;
 		const struct consumer_wire_rotate *rotate;
 		const struct consumer_wire_relay_open *relay_open;
+		const struct consumer_wire_relay_chunk *relay_chunk;
 		const struct consumer_wire_kernel_trace *kernel_trace;
 		const struct consumer_wire_kernel_channel *kernel_channel;
 		struct {
@@ -50,7 +51,7 @@ struct consumer_request {
 		} kernel_ids;
 		uint64_t key; /* FLUSH_CHANNEL, DESTROY_CHANNEL, CHANNEL_STATS,
 			       * KERNEL_STATEDUMP, KERNEL_REGENERATE_METADATA; the session
-			       * id of DATA_PENDING, RELAY_SYNC, RELAY_CLOSE */
+			       * id of DATA_PENDING, RELAY_SYNC */
 	} u;
 };
 

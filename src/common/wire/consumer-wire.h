@@ -67,9 +67,19 @@ enum consumer_msg_type {
 	CONSUMER_MSG_RELAY_SYNC = 24,         /* struct consumer_wire_key (session id):
 					       * everything written so far is at the
 					       * relay daemon, on its disk */
-	CONSUMER_MSG_RELAY_CLOSE = 25,        /* struct consumer_wire_key (session id):
-					       * the trace chunk closed, the connection
-					       * ended once all is sent */
+	CONSUMER_MSG_RELAY_CLOSE = 25,        /* struct consumer_wire_relay_chunk: the
+					       * open trace chunk closed with its command,
+					       * the connection ended once all is sent;
+					       * answered as RELAY_CHUNK_CLOSE */
+	/* A rotation of a streaming session: RELAY_CHUNK_NEW makes the next trace
+	 * chunk on the relay daemon (streams opened from then on are in it), the
+	 * channels' ROTATEs (relative directories) move their streams there, then
+	 * RELAY_CHUNK_CLOSE closes the previous chunk with a command (archive it,
+	 * delete it); its STATUS, when 0, is followed by RELAY_PATH: where the relay
+	 * daemon put the chunk, relative to its output directory. */
+	CONSUMER_MSG_RELAY_CHUNK_NEW = 26,    /* struct consumer_wire_relay_chunk */
+	CONSUMER_MSG_RELAY_CHUNK_CLOSE = 27,  /* struct consumer_wire_relay_chunk */
+	CONSUMER_MSG_RELAY_PATH = 28,         /* consumerd -> sessiond: the path, NUL-ended */
 	CONSUMER_MSG_COUNT,
 };
 
@@ -315,6 +325,21 @@ _Static_assert(sizeof(struct consumer_wire_relay_open) == 8 * 4 + 4 + 2 * 2 + 4 
 								3 * 256 + 4096,
 	       "relay_open layout");
 
+/* RELAY_CHUNK_NEW and RELAY_CHUNK_CLOSE. */
+enum consumer_chunk_close {
+	CONSUMER_CHUNK_ARCHIVE = 0, /* LTTng's MOVE_TO_COMPLETED: into archives/ */
+	CONSUMER_CHUNK_KEEP = 1,    /* NO_OPERATION */
+	CONSUMER_CHUNK_DELETE = 2,  /* its files are deleted (a clear) */
+};
+struct consumer_wire_relay_chunk {
+	uint64_t session_id;
+	uint64_t chunk_id;
+	uint64_t timestamp; /* creation (NEW) or close (CLOSE), seconds since the epoch */
+	uint32_t close_command; /* enum consumer_chunk_close (CLOSE) */
+	uint32_t reserved;
+} PACKED;
+_Static_assert(sizeof(struct consumer_wire_relay_chunk) == 32, "relay_chunk layout");
+
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
  * ADD_CHANNEL, 1/0 of DATA_PENDING). */
 #define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
@@ -356,8 +381,13 @@ static inline uint32_t consumer_msg_max_payload(uint16_t type)
 		return sizeof(struct consumer_wire_push_metadata) + CONSUMER_METADATA_CHUNK;
 	case CONSUMER_MSG_RELAY_OPEN:
 		return sizeof(struct consumer_wire_relay_open);
-	case CONSUMER_MSG_RELAY_SYNC:
+	case CONSUMER_MSG_RELAY_CHUNK_NEW:
+	case CONSUMER_MSG_RELAY_CHUNK_CLOSE:
 	case CONSUMER_MSG_RELAY_CLOSE:
+		return sizeof(struct consumer_wire_relay_chunk);
+	case CONSUMER_MSG_RELAY_PATH:
+		return CONSUMER_PATH_MAX;
+	case CONSUMER_MSG_RELAY_SYNC:
 	case CONSUMER_MSG_FLUSH_CHANNEL:
 	case CONSUMER_MSG_DESTROY_CHANNEL:
 	case CONSUMER_MSG_DATA_PENDING:

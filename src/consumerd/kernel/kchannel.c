@@ -523,7 +523,7 @@ int kchannel_flush(struct kchannel *ch)
 	return ch->write_error;
 }
 
-int kchannel_rotate(struct kchannel *ch, int dir_fd)
+int kchannel_rotate(struct kchannel *ch, bool reopen, int dir_fd)
 {
 	int r = 0;
 
@@ -534,7 +534,7 @@ int kchannel_rotate(struct kchannel *ch, int dir_fd)
 		ch->streams[i].file = NULL;
 	}
 	ch->files_closed = true;
-	if (dir_fd < 0)
+	if (!reopen)
 		return r;
 	ch->write_error = 0;
 	for (unsigned i = 0; i < ch->cpu_count; i++) {

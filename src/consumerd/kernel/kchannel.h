@@ -77,7 +77,9 @@ int kchannel_add_context(struct kchannel *ch, int32_t ctx);
 /* A rotation: every record buffered is written, each stream's last packet closed
  * (an empty one if need be) and its files closed; then, with dir_fd >= 0, the same
  * files start anew there. 0 or the first -errno. */
-int kchannel_rotate(struct kchannel *ch, int dir_fd);
+/* Finishes the channel's files and, with reopen, starts them again in dir_fd (or on
+ * the trace's relay daemon, in its current chunk). */
+int kchannel_rotate(struct kchannel *ch, bool reopen, int dir_fd);
 /* A clear: what ftrace's buffers hold unread and the packets being built are
  * dropped. */
 void kchannel_clear(struct kchannel *ch);

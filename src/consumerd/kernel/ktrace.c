@@ -167,11 +167,31 @@ int ktrace_rotate(struct ktrace *t, const char *directory)
 
 	if (!t->has_output)
 		return -EINVAL;
-	if (t->relay)
-		return -EOPNOTSUPP; /* rotation of streaming sessions: not yet */
 	list_for_each_entry(ch, &t->channels, link) {
-		e = kchannel_rotate(ch, -1);
+		e = kchannel_rotate(ch, false, -1);
 		r = r ? r : e;
+	}
+	if (t->relay) {
+		/* Streamed: the same streams again in the relay daemon's new chunk
+		 * (RELAY_CHUNK_NEW came first), the whole metadata with them. */
+		metadata_file_close(t->md);
+		t->md = NULL;
+		if (!directory[0])
+			return r;
+		t->md = metadata_file_open_relay(t->relay, t->relay_path, t->uuid, &e);
+		if (t->md) {
+			relay_conn_streams_sent(t->relay);
+			e = metadata_file_append(t->md, (const char *) t->text.data, t->text.size);
+		}
+		if (e < 0)
+			return log_error_errno(e, "Kernel trace: cannot start its streams again");
+		list_for_each_entry(ch, &t->channels, link) {
+			e = kchannel_rotate(ch, true, -1);
+			r = r ? r : e;
+			if (e == 0)
+				relay_conn_streams_sent(t->relay);
+		}
+		return r;
 	}
 	metadata_file_close(t->md);
 	t->md = NULL;
@@ -188,7 +208,7 @@ int ktrace_rotate(struct ktrace *t, const char *directory)
 		return e;
 	}
 	list_for_each_entry(ch, &t->channels, link) {
-		e = kchannel_rotate(ch, t->dir_fd);
+		e = kchannel_rotate(ch, true, t->dir_fd);
 		r = r ? r : e;
 	}
 	return r;

@@ -33,8 +33,6 @@
 #define SYNC_RETRY_US (20ULL * 1000)
 /* The longest reply: CREATE_SESSION's or CLOSE_TRACE_CHUNK's, with a path. */
 #define REPLY_MAX (sizeof(struct relayd_wire_create_session_reply) + RELAYD_PATH_MAX - 1)
-/* CLOSE_TRACE_CHUNK's command: leave the chunk where it is. */
-#define CHUNK_CLOSE_NO_OPERATION 1u
 
 enum conn_state { CONN_CONNECTING, CONN_OPEN, CONN_FAILED, CONN_ENDED };
 
@@ -66,7 +64,9 @@ enum expect_kind {
 	EXPECT_STREAM,       /* ADD_STREAM: the stream's handle */
 	EXPECT_PENDING,      /* DATA_PENDING: 0 or 1 */
 	EXPECT_END_PENDING,  /* END_DATA_PENDING: data still in flight or not */
-	EXPECT_CLOSE_CHUNK,
+	EXPECT_CLOSE_CHUNK,  /* RELAY_CLOSE's, at the end */
+	EXPECT_NEW_CHUNK,    /* a rotation's CREATE_TRACE_CHUNK: a waiter */
+	EXPECT_ROTATED_CHUNK, /* a rotation's CLOSE_TRACE_CHUNK: a waiter, the path */
 	EXPECT_NOTHING,      /* SEND_METADATA: no reply */
 };
 
@@ -74,6 +74,7 @@ struct expect {
 	struct list_node link;
 	enum expect_kind kind;
 	struct relay_stream *stream; /* EXPECT_STREAM (a reference) */
+	struct relay_waiter *waiter; /* EXPECT_NEW_CHUNK, EXPECT_ROTATED_CHUNK */
 };
 
 struct relay_stream {
@@ -103,6 +104,9 @@ struct relay_conn {
 	uint64_t session_id;
 	uint64_t relay_session_id;
 	uint64_t chunk_id;
+	bool chunk_open;       /* chunk_id is open on the relay daemon */
+	uint64_t prev_chunk_id; /* a rotation's previous chunk, open until it closes it */
+	bool prev_chunk_open;
 	uint32_t minor;
 	uint32_t live_timer_us;
 	char session_name[CONSUMER_NAME_MAX];
@@ -111,11 +115,14 @@ struct relay_conn {
 	struct list_node expects;  /* struct expect */
 	struct list_node streams;  /* struct relay_stream, not closed */
 	struct list_node open_waiters, sync_waiters, close_waiters;
+	struct list_node chunk_waiters; /* rotation steps whose command failed with us */
+	struct list_node chunk_done;    /* rotation steps answered, to complete */
 	bool query_in_flight, query_found_pending, round_done;
 	uint64_t next_round_us;
 	bool data_was_full;
 	/* What replies read in one go ask for, done once the reading is over. */
 	bool opened_now, handles_came;
+	char closed_path[CONSUMER_PATH_MAX]; /* RELAY_CLOSE's chunk, where it went */
 	uint64_t last_progress_us, connect_deadline_us;
 	sd_event_source *tick;
 };
@@ -206,6 +213,8 @@ static void conn_end(struct relay_conn *c, enum conn_state state)
 		list_remove(&e->link);
 		if (e->stream)
 			stream_put(e->stream);
+		if (e->waiter) /* completed by the caller (conn_fail) */
+			list_append(&c->chunk_waiters, &e->waiter->link);
 		free(e);
 	}
 	if (c->in_set) {
@@ -233,6 +242,13 @@ static void conn_fail(struct relay_conn *c, int err, const char *what)
 	conn_end(c, CONN_FAILED);
 	complete_all(&c->open_waiters, err);
 	complete_all(&c->sync_waiters, err);
+	complete_all(&c->chunk_waiters, err);
+	while (!list_is_empty(&c->chunk_done)) { /* answered before the failure */
+		struct relay_waiter *w = container_of(c->chunk_done.next, struct relay_waiter, link);
+
+		list_remove(&w->link);
+		w->done(w, w->covered ? 0 : -EREMOTEIO);
+	}
 	/* Closing a connection that failed has nothing more to lose. */
 	complete_all(&c->close_waiters, 0);
 	notify_writable(c); /* writers learn that their streams are dead */
@@ -429,6 +445,7 @@ static size_t reply_length(enum expect_kind kind, const uint8_t *rx, size_t have
 	case EXPECT_STREAM:
 		return sizeof(struct relayd_wire_stream_reply);
 	case EXPECT_CLOSE_CHUNK:
+	case EXPECT_ROTATED_CHUNK:
 		if (have < sizeof(struct relayd_wire_close_trace_chunk_reply))
 			return sizeof(struct relayd_wire_close_trace_chunk_reply);
 		return sizeof(struct relayd_wire_close_trace_chunk_reply) +
@@ -505,9 +522,34 @@ static int reply_apply(struct relay_conn *c, struct expect *e, const uint8_t *rx
 		c->query_in_flight = false;
 		c->round_done = true;
 		return 0;
-	case EXPECT_CLOSE_CHUNK:
+	case EXPECT_CLOSE_CHUNK: {
+		uint32_t len = be32_at(rx + 4);
+
 		*what = "trace chunk close";
-		return be32_at(rx) == RELAYD_RET_OK ? 0 : -EREMOTEIO;
+		if (be32_at(rx) != RELAYD_RET_OK)
+			return -EREMOTEIO;
+		if (len && len <= sizeof(c->closed_path) && rx[8 + len - 1] == '\0')
+			memcpy(c->closed_path, rx + 8, len);
+		return 0;
+	}
+	case EXPECT_NEW_CHUNK:
+	case EXPECT_ROTATED_CHUNK: {
+		/* The rotation step's answer; the connection goes on either way. */
+		struct relay_waiter *w = e->waiter;
+		uint32_t len = e->kind == EXPECT_ROTATED_CHUNK ? be32_at(rx + 4) : 0;
+
+		e->waiter = NULL;
+		w->path[0] = '\0';
+		if (be32_at(rx) != RELAYD_RET_OK) {
+			w->covered = false; /* failed */
+		} else {
+			w->covered = true;
+			if (len && len <= sizeof(w->path) && rx[8 + len - 1] == '\0')
+				memcpy(w->path, rx + 8, len);
+		}
+		list_append(&c->chunk_done, &w->link);
+		return 0;
+	}
 	case EXPECT_OK:
 		*what = "command";
 		return be32_at(rx) == RELAYD_RET_OK ? 0 : -EREMOTEIO;
@@ -604,6 +646,13 @@ static int socket_cb(sd_event_source *src, int fd, uint32_t revents, void *userd
 		if (c->opened_now) {
 			c->opened_now = false;
 			complete_all(&c->open_waiters, 0);
+		}
+		while (!list_is_empty(&c->chunk_done)) {
+			struct relay_waiter *w =
+				container_of(c->chunk_done.next, struct relay_waiter, link);
+
+			list_remove(&w->link);
+			w->done(w, w->covered ? 0 : -EREMOTEIO);
 		}
 		if (c->handles_came) {
 			c->handles_came = false;
@@ -769,6 +818,7 @@ static int queue_handshake(struct relay_conn *c, const struct consumer_wire_rela
 	if (r == 0)
 		r = control_send(c, RELAYD_CMD_CREATE_TRACE_CHUNK, &chunk, sizeof(chunk),
 				 m->chunk_name, chunk_name_len, NULL, 0, EXPECT_CHUNK, NULL);
+	c->chunk_open = r == 0;
 	buffer_fini(&names);
 	return r;
 }
@@ -808,6 +858,8 @@ int relay_set_open(struct relay_set *set, const struct consumer_wire_relay_open 
 	list_init(&c->open_waiters);
 	list_init(&c->sync_waiters);
 	list_init(&c->close_waiters);
+	list_init(&c->chunk_waiters);
+	list_init(&c->chunk_done);
 	buffer_init(&c->rx);
 	(void) copy_string(c->session_name, sizeof(c->session_name), m->session_name);
 	c->last_progress_us = now_us();
@@ -923,6 +975,12 @@ static void close_step(struct relay_conn *c)
 		return;
 	c->refs++;
 	conn_end(c, CONN_ENDED);
+	{
+		struct relay_waiter *w;
+
+		list_for_each_entry(w, &c->close_waiters, link)
+			(void) copy_string(w->path, sizeof(w->path), c->closed_path);
+	}
 	complete_all(&c->close_waiters, 0);
 	if (!--c->refs)
 		free(c);
@@ -930,12 +988,13 @@ static void close_step(struct relay_conn *c)
 
 static void stream_queue_close(struct relay_stream *s);
 
-int relay_set_close(struct relay_set *set, uint64_t session_id, struct relay_waiter *w)
+int relay_set_close(struct relay_set *set, const struct consumer_wire_relay_chunk *cm,
+		    struct relay_waiter *w)
 {
-	struct relay_conn *c = relay_set_find(set, session_id);
+	struct relay_conn *c = relay_set_find(set, cm->session_id);
 	struct relayd_wire_close_trace_chunk m;
 	struct relay_stream *s, *tmp;
-	int r;
+	int r = 0;
 
 	if (!c)
 		return 1;
@@ -947,12 +1006,15 @@ int relay_set_close(struct relay_set *set, uint64_t session_id, struct relay_wai
 		stream_queue_close(s);
 	m = (struct relayd_wire_close_trace_chunk) {
 		.chunk_id = htobe64(c->chunk_id),
-		.close_timestamp = htobe64((uint64_t) time(NULL)),
+		.close_timestamp = htobe64(cm->timestamp),
 		.close_command_is_set = 1,
-		.close_command = htobe32(CHUNK_CLOSE_NO_OPERATION),
+		.close_command = htobe32(cm->close_command),
 	};
-	r = control_send(c, RELAYD_CMD_CLOSE_TRACE_CHUNK, &m, sizeof(m), NULL, 0, NULL, 0,
-			 EXPECT_CLOSE_CHUNK, NULL);
+	/* A chunk a rotation closed (rotated after the stop) has nothing to close. */
+	if (c->chunk_open)
+		r = control_send(c, RELAYD_CMD_CLOSE_TRACE_CHUNK, &m, sizeof(m), NULL, 0, NULL, 0,
+				 EXPECT_CLOSE_CHUNK, NULL);
+	c->chunk_open = false;
 	if (r < 0) {
 		conn_fail(c, r, "close");
 		return 1;
@@ -968,6 +1030,71 @@ int relay_set_close(struct relay_set *set, uint64_t session_id, struct relay_wai
 	if (!--c->refs)
 		free(c);
 	return 0;
+}
+
+/* A rotation step on the session's connection: CREATE_TRACE_CHUNK or
+ * CLOSE_TRACE_CHUNK, its waiter completed by the reply. */
+static int chunk_step(struct relay_set *set, const struct consumer_wire_relay_chunk *m,
+		      struct relay_waiter *w, bool create)
+{
+	struct relay_conn *c = relay_set_find(set, m->session_id);
+	struct relayd_wire_create_trace_chunk cm = {
+		.chunk_id = htobe64(m->chunk_id),
+		.creation_timestamp = htobe64(m->timestamp),
+	};
+	struct relayd_wire_close_trace_chunk xm = {
+		.chunk_id = htobe64(m->chunk_id),
+		.close_timestamp = htobe64(m->timestamp),
+		.close_command_is_set = 1,
+		.close_command = htobe32(m->close_command),
+	};
+	struct expect *e;
+	int r;
+
+	if (!c)
+		return 1; /* never opened here (no data of this consumer): nothing to do */
+	if (c->state != CONN_OPEN)
+		return c->error ? c->error : -ENOTCONN;
+	if (!create && !(c->chunk_open && m->chunk_id == c->chunk_id) &&
+	    !(c->prev_chunk_open && m->chunk_id == c->prev_chunk_id))
+		return 1; /* closed already (a rotation after the stop) */
+	r = create ? control_send(c, RELAYD_CMD_CREATE_TRACE_CHUNK, &cm, sizeof(cm), NULL, 0, NULL,
+				  0, EXPECT_NEW_CHUNK, NULL)
+		   : control_send(c, RELAYD_CMD_CLOSE_TRACE_CHUNK, &xm, sizeof(xm), NULL, 0, NULL,
+				  0, EXPECT_ROTATED_CHUNK, NULL);
+	if (r < 0) {
+		conn_fail(c, r, "rotation");
+		return r;
+	}
+	e = container_of(c->expects.prev, struct expect, link);
+	e->waiter = w;
+	if (create) {
+		c->prev_chunk_id = c->chunk_id;
+		c->prev_chunk_open = c->chunk_open;
+		c->chunk_id = m->chunk_id; /* streams added from now on */
+		c->chunk_open = true;
+	} else if (c->chunk_open && m->chunk_id == c->chunk_id) {
+		c->chunk_open = false;
+	} else {
+		c->prev_chunk_open = false;
+	}
+	c->refs++;
+	conn_progress(c);
+	if (!--c->refs)
+		free(c);
+	return 0;
+}
+
+int relay_set_chunk_new(struct relay_set *set, const struct consumer_wire_relay_chunk *m,
+			struct relay_waiter *w)
+{
+	return chunk_step(set, m, w, true);
+}
+
+int relay_set_chunk_close(struct relay_set *set, const struct consumer_wire_relay_chunk *m,
+			  struct relay_waiter *w)
+{
+	return chunk_step(set, m, w, false);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -39,6 +39,8 @@ struct relay_waiter {
 	struct list_node link;
 	void (*done)(struct relay_waiter *w, int status);
 	bool covered; /* a sync: the data-pending round under way includes it */
+	/* A chunk close: where the relay daemon put the chunk (NUL-terminated). */
+	char path[CONSUMER_PATH_MAX];
 };
 
 /* Told when a connection can take packets again (a stream got its relay handle, the
@@ -71,9 +73,20 @@ struct relay_conn *relay_set_find(struct relay_set *set, uint64_t session_id);
  * and the relay daemon says it has them all. A session without a connection
  * completes at once (0). Returns 0 or -errno as relay_set_open. */
 int relay_set_sync(struct relay_set *set, uint64_t session_id, struct relay_waiter *w);
-/* RELAY_CLOSE: closes the session's trace chunk on the relay daemon, then the
- * connection once everything is sent; streams still open are closed first. */
-int relay_set_close(struct relay_set *set, uint64_t session_id, struct relay_waiter *w);
+/* RELAY_CLOSE: closes the session's open trace chunk on the relay daemon with
+ * m->close_command (w->path: where it went), then the connection once everything is
+ * sent; streams still open are closed first. */
+int relay_set_close(struct relay_set *set, const struct consumer_wire_relay_chunk *m,
+		    struct relay_waiter *w);
+
+/* RELAY_CHUNK_NEW: the next trace chunk; streams added from now on are in it. w
+ * completes once the relay daemon made it. 1 (done: no connection), 0 or -errno. */
+int relay_set_chunk_new(struct relay_set *set, const struct consumer_wire_relay_chunk *m,
+			struct relay_waiter *w);
+/* RELAY_CHUNK_CLOSE: closes chunk m->chunk_id with its command; w->path gets where
+ * the relay daemon put it. As relay_set_chunk_new. */
+int relay_set_chunk_close(struct relay_set *set, const struct consumer_wire_relay_chunk *m,
+			  struct relay_waiter *w);
 
 /* 0, or the error that ended the connection. */
 int relay_conn_error(const struct relay_conn *c);

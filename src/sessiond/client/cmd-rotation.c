@@ -49,7 +49,19 @@ enum lttng_error_code cmd_rotation_get_info(struct command_ctx *ctx)
 		return LTTNG_OK;
 	}
 	info->status = s->chunks.state;
-	if (s->chunks.state == LTTNG_ROTATION_STATE_COMPLETED) {
+	if (s->chunks.state == LTTNG_ROTATION_STATE_COMPLETED && s->chunks.last_archive_on_relay) {
+		const struct wire_uri *control = session_control_uri(s);
+
+		info->location_type = LTTNG_TRACE_ARCHIVE_LOCATION_TYPE_RELAY;
+		uri_host_string(control, info->location.relay.host,
+				sizeof(info->location.relay.host));
+		info->location.relay.protocol = LTTNG_TRACE_ARCHIVE_LOCATION_RELAY_PROTOCOL_TYPE_TCP;
+		info->location.relay.control_port = control->port;
+		info->location.relay.data_port = session_data_uri(s)->port;
+		memcpy(info->location.relay.relative_path, s->chunks.last_archive,
+		       strnlen(s->chunks.last_archive,
+			       sizeof(info->location.relay.relative_path) - 1));
+	} else if (s->chunks.state == LTTNG_ROTATION_STATE_COMPLETED) {
 		info->location_type = LTTNG_TRACE_ARCHIVE_LOCATION_TYPE_LOCAL;
 		memcpy(info->location.local_absolute_path, s->chunks.last_archive,
 		       strnlen(s->chunks.last_archive, sizeof(info->location.local_absolute_path) - 1));

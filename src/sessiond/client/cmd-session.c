@@ -208,6 +208,23 @@ static int reply_destroyed(struct daemon *d, struct client_op *cop, struct clien
 		return LTTNG_ERR_NOMEM;
 	if (!archived)
 		return LTTNG_OK;
+	if (s->chunks.last_archive_on_relay) {
+		char host[256];
+
+		uri_host_string(session_control_uri(s), host, sizeof(host));
+		loc.type = LTTNG_TRACE_ARCHIVE_LOCATION_TYPE_RELAY;
+		loc.types.relay.hostname_len = (uint32_t) strlen(host) + 1;
+		loc.types.relay.protocol = LTTNG_TRACE_ARCHIVE_LOCATION_RELAY_PROTOCOL_TYPE_TCP;
+		loc.types.relay.control_port = session_control_uri(s)->port;
+		loc.types.relay.data_port = session_data_uri(s)->port;
+		loc.types.relay.relative_path_len = (uint32_t) strlen(s->chunks.last_archive) + 1;
+		if (buffer_append(&reply->data, &loc, sizeof(loc)) < 0 ||
+		    buffer_append(&reply->data, host, loc.types.relay.hostname_len) < 0 ||
+		    buffer_append(&reply->data, s->chunks.last_archive,
+				  loc.types.relay.relative_path_len) < 0)
+			return LTTNG_ERR_NOMEM;
+		return LTTNG_OK;
+	}
 	loc.types.local.absolute_path_len = (uint32_t) strlen(s->chunks.last_archive) + 1;
 	if (buffer_append(&reply->data, &loc, sizeof(loc)) < 0 ||
 	    buffer_append(&reply->data, s->chunks.last_archive, loc.types.local.absolute_path_len) < 0)
@@ -227,6 +244,7 @@ enum lttng_error_code cmd_destroy_session(struct command_ctx *ctx)
 	/* Out of the session list at once; its trace is ended, then the reply sent and
 	 * the session freed. */
 	list_remove(&s->link);
+	list_append(&ctx->daemon->sessions->destroying, &s->link);
 	cop->destroyed = move_ptr(ctx->session);
 	/* A rotated session's last chunk is archived once its files are closed. */
 	op = rotation_on_destroy(ctx->daemon, s, &cop->op);
@@ -443,11 +461,22 @@ enum lttng_error_code cmd_start_trace(struct command_ctx *ctx)
 	s->chunks.rotated_after_stop = false;
 	s->chunks.cleared_after_stop = false;
 	if (s->output != SESSION_OUTPUT_LOCAL || (s->has_been_started && !s->chunks.closed)) {
-		if (!s->has_been_started)
-			s->chunks.begin = time(NULL); /* the first chunk begins (a relay's) */
+		bool reopen = session_streams_to_relay(s) && s->chunks.closed;
+
+		if (!s->has_been_started || reopen) {
+			/* The first chunk begins, or (a relay daemon's session rotated while
+			 * stopped) the next one: the relay daemon makes it. */
+			s->chunks.begin = time(NULL);
+			s->chunks.closed = false;
+		}
 		s->active = true;
 		s->has_been_started = true;
 		rotation_schedule_update(ctx->daemon, s);
+		if (reopen) {
+			r = domains_rotate(ctx->daemon, s, "", &cop->op);
+			if (r != LTTNG_OK)
+				return r;
+		}
 		return domains_start(ctx->daemon, s, &cop->op);
 	}
 	if (s->chunks.closed)

@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "client/rotation.h"
+#include "consumer/consumer-relay.h"
 #include "core/daemon.h"
 #include "core/fs-as.h"
 #include "domain/domain.h"
@@ -31,6 +32,7 @@ struct rotation {
 	char archive[PATH_MAX];
 	char new_dir[PATH_MAX]; /* "" when the session does not go on recording */
 	struct session_chunks before; /* the session's chunks as they were (a failed mkdir) */
+	bool relay;		      /* streamed: the relay daemon archives the chunk */
 	unsigned subdir_count;
 	const char *subdirs[DOMAIN_INDEX_COUNT]; /* each domain's directory in a chunk */
 };
@@ -49,7 +51,8 @@ enum lttng_error_code rotation_check(struct daemon *d, const struct session *s)
 
 	if (!s->has_been_started)
 		return LTTNG_ERR_START_SESSION_ONCE;
-	if (s->live_timer_us || s->output != SESSION_OUTPUT_LOCAL || s->snapshot_mode)
+	if (s->live_timer_us || s->snapshot_mode ||
+	    (s->output != SESSION_OUTPUT_LOCAL && !session_streams_to_relay(s)))
 		return LTTNG_ERR_ROTATION_NOT_AVAILABLE;
 	r = domains_can_rotate(d, s);
 	if (r != LTTNG_OK)
@@ -155,11 +158,15 @@ static void finish(struct daemon *d, struct rotation *r, int code)
 	if (s) {
 		s->chunks.state = code == LTTNG_OK ? LTTNG_ROTATION_STATE_COMPLETED
 						   : LTTNG_ROTATION_STATE_ERROR;
-		if (code == LTTNG_OK)
+		/* A relay daemon's archive: its path came with the domains' answers. */
+		if (code == LTTNG_OK && !r->relay) {
 			(void) copy_string(s->chunks.last_archive, sizeof(s->chunks.last_archive),
 					   r->archive);
+			s->chunks.last_archive_on_relay = false;
+		}
 		if (code == LTTNG_OK)
-			log_info("Session \"%s\": trace chunk archived as %s", s->name, r->archive);
+			log_info("Session \"%s\": trace chunk archived as %s", s->name,
+				 s->chunks.last_archive);
 	}
 	if (r->waiter)
 		operation_release(d, r->waiter);
@@ -186,6 +193,10 @@ static void domains_done(struct daemon *d, struct operation *op)
 		/* Destroyed meanwhile: its destroy closes the chunk's files later, so
 		 * the chunk stays where it is rather than be archived half-written. */
 		finish(d, r, LTTNG_ERR_ROTATION_FAIL_CONSUMER);
+		return;
+	}
+	if (r->relay) {
+		finish(d, r, LTTNG_OK); /* the relay daemon archived it */
 		return;
 	}
 	r->fs.work = archive_chunk;
@@ -271,6 +282,9 @@ enum lttng_error_code rotation_start(struct daemon *d, struct session *s, struct
 	if (waiter)
 		operation_hold(waiter);
 	r->before = s->chunks;
+	r->relay = session_streams_to_relay(s);
+	s->chunks.relay_close_command = CONSUMER_CHUNK_ARCHIVE;
+	s->chunks.relay_closing_id = s->chunks.index;
 	s->chunks.state = LTTNG_ROTATION_STATE_ONGOING;
 	s->chunks.last_id = s->chunks.index;
 	s->chunks.rotated = true;
@@ -281,6 +295,16 @@ enum lttng_error_code rotation_start(struct daemon *d, struct session *s, struct
 		s->chunks.rotated_after_stop = true;
 		s->chunks.closed = true;
 		code = domains_rotate(d, s, NULL, &r->domains);
+		if (code != LTTNG_OK)
+			operation_fail(&r->domains, code);
+		operation_release(d, &r->domains);
+		return LTTNG_OK;
+	}
+	if (r->relay) {
+		/* The relay daemon makes the new chunk (RELAY_CHUNK_NEW): "" names it. */
+		s->chunks.begin = now;
+		s->chunks.closed = false;
+		code = domains_rotate(d, s, "", &r->domains);
 		if (code != LTTNG_OK)
 			operation_fail(&r->domains, code);
 		operation_release(d, &r->domains);
@@ -467,7 +491,16 @@ struct operation *rotation_on_destroy(struct daemon *d, struct session *s, struc
 /* the current chunk's files are closed and deleted; an active session goes on */
 /* in a new chunk (the output root while the session never rotated).          */
 
-enum clear_phase { CLEAR_BUFFERS, CLEAR_CLOSE, CLEAR_DELETE, CLEAR_REOPEN, CLEAR_DONE };
+/* A streaming session's clear is a rotation whose previous chunk the relay daemon
+ * deletes (LTTng's, T:clear.c): CLEAR_BUFFERS, then CLEAR_RELAY. */
+enum clear_phase {
+	CLEAR_BUFFERS,
+	CLEAR_CLOSE,
+	CLEAR_DELETE,
+	CLEAR_REOPEN,
+	CLEAR_RELAY,
+	CLEAR_DONE
+};
 
 struct clear_job {
 	struct operation steps; /* the domains' part of the current phase */
@@ -476,6 +509,7 @@ struct clear_job {
 	struct operation *waiter; /* held: the client's reply */
 	enum clear_phase phase;
 	bool files;  /* the session writes a local trace: its chunk goes */
+	bool relay;  /* the session streams: its chunk goes on the relay daemon */
 	bool reopen; /* the session records: a new chunk starts */
 	bool from_root;
 	int code;
@@ -546,6 +580,9 @@ static void clear_phase_domains(struct daemon *d, struct clear_job *j, struct se
 	case CLEAR_REOPEN:
 		r = domains_rotate(d, s, j->new_dir, &j->steps);
 		break;
+	case CLEAR_RELAY:
+		r = domains_rotate(d, s, j->reopen ? "" : NULL, &j->steps);
+		break;
 	default:
 		break;
 	}
@@ -591,9 +628,15 @@ static void clear_next(struct daemon *d, struct operation *op)
 	if (op->code != LTTNG_OK && j->code == LTTNG_OK)
 		j->code = op->code == LTTNG_ERR_ROTATION_FAIL_CONSUMER ? LTTNG_ERR_CLEAR_FAIL_CONSUMER
 									: op->code;
-	if (!s || j->phase == CLEAR_DONE || (j->phase == CLEAR_BUFFERS && !j->files) ||
-	    j->phase == CLEAR_REOPEN || (j->phase == CLEAR_BUFFERS && j->code != LTTNG_OK)) {
+	if (!s || j->phase == CLEAR_DONE || (j->phase == CLEAR_BUFFERS && !j->files && !j->relay) ||
+	    j->phase == CLEAR_REOPEN || j->phase == CLEAR_RELAY ||
+	    (j->phase == CLEAR_BUFFERS && j->code != LTTNG_OK)) {
 		clear_finish(d, j);
+		return;
+	}
+	if (j->phase == CLEAR_BUFFERS && j->relay) {
+		j->phase = CLEAR_RELAY;
+		clear_phase_domains(d, j, s);
 		return;
 	}
 	switch (j->phase) {
@@ -658,6 +701,20 @@ enum lttng_error_code clear_start(struct daemon *d, struct session *s, struct op
 	j->fs.uid = s->uid;
 	j->fs.gid = s->gid;
 	j->files = s->output == SESSION_OUTPUT_LOCAL && !s->snapshot_mode;
+	j->relay = session_streams_to_relay(s);
+	if (j->relay) {
+		/* The relay daemon deletes the chunk and, recording, makes the next. */
+		s->chunks.relay_close_command = CONSUMER_CHUNK_DELETE;
+		s->chunks.relay_closing_id = s->chunks.index;
+		s->chunks.index++;
+		if (s->active) {
+			j->reopen = true;
+			s->chunks.begin = time(NULL);
+		} else {
+			s->chunks.closed = true;
+			s->chunks.rotated_after_stop = true;
+		}
+	}
 	if (j->files) {
 		j->from_root = !s->chunks.dir[0];
 		if (copy_string(j->old_dir, sizeof(j->old_dir), session_trace_dir(s)) < 0) {

@@ -141,6 +141,7 @@ void consumer_batch_free(struct consumer_batch *b)
 			free(op->in.push.text);
 		if (op->type == CONSUMER_OP_REQUEST)
 			free(op->in.request.payload);
+		free(op->relay_path);
 	}
 	free(b->ops);
 	free(b);
@@ -226,6 +227,26 @@ static int op_run(int fd, struct consumer_op *op)
 		r = consumer_send(fd, type, op->in.request.payload, op->in.request.length,
 				  CONSUMER_REPLY_TIMEOUT_MS);
 		break;
+	case CONSUMER_OP_RELAY_CHUNK_CLOSE: {
+		struct consumer_wire_header h;
+
+		r = consumer_send(fd, op->relay_msg, &op->in.relay_chunk, sizeof(op->in.relay_chunk),
+				  CONSUMER_REPLY_TIMEOUT_MS);
+		if (r == 0)
+			r = recv_status(fd, op->relay_msg, &rep);
+		if (r == 0 && rep.status == 0) {
+			op->relay_path = calloc(1, CONSUMER_PATH_MAX + 1);
+			r = op->relay_path ? consumer_recv_any(fd, &h, op->relay_path, CONSUMER_PATH_MAX,
+							       CONSUMER_REPLY_TIMEOUT_MS)
+					   : -ENOMEM;
+			/* One terminated path (the buffer holds one byte more). */
+			if (r == 0 && (h.type != CONSUMER_MSG_RELAY_PATH || h.payload_bytes == 0 ||
+				       op->relay_path[h.payload_bytes - 1] != '\0'))
+				r = -EPROTO;
+		}
+		op->result = r < 0 ? r : rep.status;
+		return r;
+	}
 	case CONSUMER_OP_PUSH_METADATA:
 		type = CONSUMER_MSG_PUSH_METADATA;
 		r = consumer_send_parts(fd, type, &op->in.push.head,

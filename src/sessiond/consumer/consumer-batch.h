@@ -32,6 +32,9 @@ enum consumer_op_type {
 	/* A request answered by a STATUS alone (the kernel messages): its type and
 	 * payload as they go on the wire. */
 	CONSUMER_OP_REQUEST,
+	/* RELAY_CHUNK_CLOSE or RELAY_CLOSE (relay_msg): STATUS, then where the relay
+	 * daemon put the chunk. */
+	CONSUMER_OP_RELAY_CHUNK_CLOSE,
 };
 
 struct consumer_op {
@@ -52,7 +55,12 @@ struct consumer_op {
 			uint32_t length;
 			void *payload; /* owned */
 		} request;
+		struct consumer_wire_relay_chunk relay_chunk;
 	} in;
+	/* RELAY_CHUNK_CLOSE: the chunk's path on the relay daemon ("" when not said),
+	 * owned; the message that closes it. */
+	char *relay_path;
+	uint16_t relay_msg;
 	/* ADD_CHANNEL: the objects to hand to applications (owned until taken). */
 	struct lttng_ust_abi_object_data *channel_object;
 	struct lttng_ust_abi_object_data **stream_objects;

@@ -2,15 +2,11 @@
 /* The relay daemon requests of a consumer batch; see consumer-relay.h. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "consumer/consumer-relay.h"
 #include "core/daemon.h"
 #include "macros.h"
-
-bool session_streams_to_relay(const struct session *s)
-{
-	return s->output == SESSION_OUTPUT_NETWORK && !s->snapshot_mode && s->uri_count == 2;
-}
 
 static int fill_address(char *dst, size_t size, uint16_t *port, const struct wire_uri *uri)
 {
@@ -65,6 +61,83 @@ int consumer_relay_add_snapshot_open(const struct daemon *d, const struct sessio
 	return add_open(d, s, o->uris, true, record_name, b);
 }
 
+int consumer_relay_add_chunk_new(struct consumer_batch *b, const struct session *s)
+{
+	struct consumer_wire_relay_chunk m = {
+		.session_id = s->id,
+		.chunk_id = s->chunks.index,
+		.timestamp = (uint64_t) s->chunks.begin,
+	};
+
+	return consumer_batch_add_request(b, CONSUMER_MSG_RELAY_CHUNK_NEW, &m, sizeof(m)) ? 0
+											  : -ENOMEM;
+}
+
+int consumer_relay_add_chunk_close(struct consumer_batch *b, const struct session *s)
+{
+	struct consumer_op *op = consumer_batch_add(b, CONSUMER_OP_RELAY_CHUNK_CLOSE);
+
+	if (!op)
+		return -ENOMEM;
+	op->relay_msg = CONSUMER_MSG_RELAY_CHUNK_CLOSE;
+	op->in.relay_chunk = (struct consumer_wire_relay_chunk) {
+		.session_id = s->id,
+		.chunk_id = s->chunks.relay_closing_id,
+		.timestamp = (uint64_t) time(NULL),
+		.close_command = (uint32_t) s->chunks.relay_close_command,
+	};
+	return 0;
+}
+
+static int add_close(struct consumer_batch *b, uint64_t session_id, uint32_t command)
+{
+	struct consumer_op *op = consumer_batch_add(b, CONSUMER_OP_RELAY_CHUNK_CLOSE);
+
+	if (!op)
+		return -ENOMEM;
+	op->relay_msg = CONSUMER_MSG_RELAY_CLOSE;
+	op->in.relay_chunk = (struct consumer_wire_relay_chunk) {
+		.session_id = session_id,
+		.timestamp = (uint64_t) time(NULL),
+		.close_command = command,
+	};
+	return 0;
+}
+
+int consumer_relay_add_close(struct consumer_batch *b, uint64_t session_id, bool archive)
+{
+	return add_close(b, session_id, archive ? CONSUMER_CHUNK_ARCHIVE : CONSUMER_CHUNK_KEEP);
+}
+
+int consumer_relay_add_record_close(struct consumer_batch *b, uint64_t session_id)
+{
+	return add_close(b, session_id, CONSUMER_CHUNK_KEEP);
+}
+
+void consumer_relay_take_archive(struct daemon *d, const struct consumer_batch *b)
+{
+	struct session *s = session_find_by_id(d->sessions, b->subject_id);
+
+	if (!s)
+		s = session_find_destroying(d->sessions, b->subject_id);
+	for (unsigned i = 0; s && i < b->count; i++) {
+		const struct consumer_op *op = &b->ops[i];
+
+		if (op->type != CONSUMER_OP_RELAY_CHUNK_CLOSE || op->result < 0 || !op->relay_path ||
+		    !op->relay_path[0] || op->in.relay_chunk.close_command != CONSUMER_CHUNK_ARCHIVE)
+			continue;
+		(void) copy_string(s->chunks.last_archive, sizeof(s->chunks.last_archive),
+				   op->relay_path);
+		s->chunks.last_archive_on_relay = true;
+		if (op->relay_msg == CONSUMER_MSG_RELAY_CLOSE) {
+			/* LTTng's last rotation at destroy: the destroy reply says where. */
+			s->chunks.archived_at_destroy = true;
+			s->chunks.state = LTTNG_ROTATION_STATE_COMPLETED;
+		}
+		return;
+	}
+}
+
 int consumer_relay_add_sync(struct consumer_batch *b, uint64_t session_id)
 {
 	struct consumer_wire_key key = { .key = session_id };
@@ -72,10 +145,4 @@ int consumer_relay_add_sync(struct consumer_batch *b, uint64_t session_id)
 	return consumer_batch_add_request(b, CONSUMER_MSG_RELAY_SYNC, &key, sizeof(key)) ? 0 : -ENOMEM;
 }
 
-int consumer_relay_add_close(struct consumer_batch *b, uint64_t session_id)
-{
-	struct consumer_wire_key key = { .key = session_id };
 
-	return consumer_batch_add_request(b, CONSUMER_MSG_RELAY_CLOSE, &key, sizeof(key)) ? 0
-											  : -ENOMEM;
-}

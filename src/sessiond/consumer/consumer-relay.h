@@ -16,8 +16,6 @@
 
 struct daemon;
 
-/* Whether the session's traces go to a relay daemon (not a snapshot session). */
-bool session_streams_to_relay(const struct session *s);
 /* RELAY_OPEN of s (the consumer answers at once when it is open already).
  * 0 or -errno. */
 int consumer_relay_add_open(const struct daemon *d, const struct session *s,
@@ -27,8 +25,23 @@ int consumer_relay_add_open(const struct daemon *d, const struct session *s,
 int consumer_relay_add_snapshot_open(const struct daemon *d, const struct session *s,
 				     const struct snapshot_output *o, const char *record_name,
 				     struct consumer_batch *b);
-/* RELAY_SYNC / RELAY_CLOSE of the session id. 0 or -ENOMEM. */
+/* A rotation of a streaming session, on the batch's current target: RELAY_CHUNK_NEW
+ * of the session's new chunk (s->chunks.index, begun s->chunks.begin) before the
+ * channels' ROTATEs, RELAY_CHUNK_CLOSE of the previous one
+ * (s->chunks.relay_closing_id, with s->chunks.relay_close_command) after them.
+ * 0 or -ENOMEM. */
+int consumer_relay_add_chunk_new(struct consumer_batch *b, const struct session *s);
+int consumer_relay_add_chunk_close(struct consumer_batch *b, const struct session *s);
+/* When the batch is done: the path the relay daemon gave a chunk close of it, as
+ * the session's last archive (relative to the relay daemon's output). */
+void consumer_relay_take_archive(struct daemon *d, const struct consumer_batch *b);
+/* RELAY_SYNC of the session id. 0 or -ENOMEM. */
 int consumer_relay_add_sync(struct consumer_batch *b, uint64_t session_id);
-int consumer_relay_add_close(struct consumer_batch *b, uint64_t session_id);
+/* RELAY_CLOSE of a session: its open chunk closed (archived when the session was
+ * rotated, as LTTng's last rotation at destroy; else left in place), then the
+ * connection. 0 or -ENOMEM. */
+int consumer_relay_add_close(struct consumer_batch *b, uint64_t session_id, bool archive);
+/* The same for one snapshot record's connection (its chunk stays). */
+int consumer_relay_add_record_close(struct consumer_batch *b, uint64_t session_id);
 
 #endif

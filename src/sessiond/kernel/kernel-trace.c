@@ -214,6 +214,15 @@ static void add_key_op(struct consumer_batch *b, enum consumer_op_type type, uin
 
 static void end_batch_done(struct daemon *d, struct consumer_batch *b);
 
+/* A destroyed streaming session that rotated: its last chunk is archived on the
+ * relay daemon (LTTng's last rotation at destroy). */
+static bool relay_archive(struct daemon *d, const struct trace_end *e)
+{
+	const struct session *s = session_find_destroying(d->sessions, e->session_id);
+
+	return s && s->chunks.rotated && !s->chunks.closed;
+}
+
 static void trace_end_next(struct daemon *d, struct operation *base)
 {
 	struct trace_end *e = container_of(base, struct trace_end, base);
@@ -244,7 +253,8 @@ static void trace_end_next(struct daemon *d, struct operation *base)
 			/* Streamed: all of it at the relay daemon before the answer. */
 			if (t->to_relay && (consumer_relay_add_sync(b, e->session_id) < 0 ||
 					    (e->destroy &&
-					     consumer_relay_add_close(b, e->session_id) < 0)))
+					     consumer_relay_add_close(b, e->session_id,
+								      relay_archive(d, e)) < 0)))
 				operation_fail(e->waiter, LTTNG_ERR_NOMEM);
 			/* The same operation waits for this step; its failures stay. */
 			{
@@ -274,6 +284,8 @@ static void trace_end_next(struct daemon *d, struct operation *base)
 static void end_batch_done(struct daemon *d, struct consumer_batch *b)
 {
 	struct trace_end *e = container_of(b->waiter, struct trace_end, base);
+
+	consumer_relay_take_archive(d, b);
 	struct kernel_trace *t = kernel_trace_find(d, e->session_id);
 	struct session *s = session_find_by_id(d->sessions, e->session_id);
 	unsigned i = 0;
@@ -479,7 +491,7 @@ enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
 			return LTTNG_ERR_NOMEM;
 		}
 	}
-	if (!directory && consumer_relay_add_close(b, s->id) < 0) {
+	if (!directory && consumer_relay_add_record_close(b, s->id) < 0) {
 		consumer_batch_free(b);
 		return LTTNG_ERR_NOMEM;
 	}
@@ -490,6 +502,7 @@ enum lttng_error_code kernel_trace_snapshot(struct daemon *d, struct session *s,
 
 static void rotate_batch_done(struct daemon *d, struct consumer_batch *b)
 {
+	consumer_relay_take_archive(d, b);
 	operation_step_done(d, b->waiter, consumer_batch_failed(b, "Kernel rotation")
 						  ? LTTNG_ERR_ROTATION_FAIL_CONSUMER
 						  : LTTNG_OK);
@@ -525,11 +538,34 @@ enum lttng_error_code kernel_trace_rotate(struct daemon *d, struct session *s, c
 {
 	struct kernel_trace *t = kernel_trace_find(d, s->id);
 	struct consumer_wire_rotate m = { .key = t ? t->key : 0 };
+	struct consumer_batch *b;
 
-	if (chunk_dir && (size_t) snprintf(m.directory, sizeof(m.directory), "%s/kernel", chunk_dir) >=
-				 sizeof(m.directory))
-		return LTTNG_ERR_INVALID;
-	return trace_key_request(d, s, CONSUMER_MSG_ROTATE, &m, sizeof(m), rotate_batch_done, op);
+	if (!t || !t->to_relay) {
+		if (chunk_dir && (size_t) snprintf(m.directory, sizeof(m.directory), "%s/kernel",
+						   chunk_dir) >= sizeof(m.directory))
+			return LTTNG_ERR_INVALID;
+		return trace_key_request(d, s, CONSUMER_MSG_ROTATE, &m, sizeof(m),
+					 rotate_batch_done, op);
+	}
+	/* Streamed: the relay daemon's new chunk, the streams moved there, the
+	 * previous chunk closed (consumer-relay.h). */
+	if (!t->consumer_made)
+		return LTTNG_OK;
+	if (chunk_dir)
+		strcpy(m.directory, "kernel");
+	b = consumer_batch_new(rotate_batch_done, s->id, op);
+	if (!b)
+		return LTTNG_ERR_NOMEM;
+	b->stop_on_error = false;
+	consumer_batch_target_kernel(b);
+	if ((chunk_dir && consumer_relay_add_chunk_new(b, s) < 0) ||
+	    !consumer_batch_add_request(b, CONSUMER_MSG_ROTATE, &m, sizeof(m)) ||
+	    consumer_relay_add_chunk_close(b, s) < 0) {
+		consumer_batch_free(b);
+		return LTTNG_ERR_NOMEM;
+	}
+	(void) consumer_batch_submit_held(d, b);
+	return LTTNG_OK;
 }
 
 static void clear_batch_done(struct daemon *d, struct consumer_batch *b)

@@ -13,6 +13,7 @@
 void session_registry_init(struct session_registry *reg)
 {
 	list_init(&reg->sessions);
+	list_init(&reg->destroying);
 	reg->next_id = 1;
 }
 
@@ -47,6 +48,16 @@ struct session *session_find_by_id(struct session_registry *reg, uint64_t id)
 	struct session *s;
 
 	list_for_each_entry(s, &reg->sessions, link)
+		if (s->id == id)
+			return s;
+	return NULL;
+}
+
+struct session *session_find_destroying(struct session_registry *reg, uint64_t id)
+{
+	struct session *s;
+
+	list_for_each_entry(s, &reg->destroying, link)
 		if (s->id == id)
 			return s;
 	return NULL;
@@ -254,6 +265,26 @@ void uri_to_display(const struct wire_uri *uri, char *dst, size_t size)
 		snprintf(dst, size, "tcp6://[%s]:%u/%s", uri->dst.ipv6, uri->port, uri->subdir);
 	else
 		snprintf(dst, size, "tcp4://%.16s:%u/%s", uri->dst.ipv4, uri->port, uri->subdir);
+}
+
+bool session_streams_to_relay(const struct session *s)
+{
+	return s->output == SESSION_OUTPUT_NETWORK && !s->snapshot_mode && s->uri_count == 2;
+}
+
+const struct wire_uri *session_control_uri(const struct session *s)
+{
+	return s->uris[0].stype == WIRE_URI_CONTROL ? &s->uris[0] : &s->uris[1];
+}
+
+const struct wire_uri *session_data_uri(const struct session *s)
+{
+	return s->uris[0].stype == WIRE_URI_CONTROL ? &s->uris[1] : &s->uris[0];
+}
+
+void uri_host_string(const struct wire_uri *uri, char *dst, size_t size)
+{
+	snprintf(dst, size, "%s", uri->dtype == WIRE_URI_IPV6 ? uri->dst.ipv6 : uri->dst.ipv4);
 }
 
 bool snapshot_output_is_relay(const struct snapshot_output *o)

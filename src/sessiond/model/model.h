@@ -119,6 +119,12 @@ struct session_chunks {
 	void *timer; /* sd_event_source of the periodic rotation schedule, while it runs */
 	void *size_timer;	 /* sd_event_source of the size schedule's checks */
 	uint64_t size_threshold; /* bytes written by the consumers that rotate next */
+	/* Streaming sessions: what the relay daemon does with the chunk a rotation
+	 * closes (enum consumer_chunk_close: archive it, or delete it for a clear),
+	 * and whether the last archive's path is on the relay daemon. */
+	int relay_close_command;
+	uint64_t relay_closing_id; /* the chunk the rotation or clear closes there */
+	bool last_archive_on_relay;
 };
 
 enum session_output {
@@ -159,6 +165,7 @@ struct session {
 
 struct session_registry {
 	struct list_node sessions; /* struct session */
+	struct list_node destroying; /* struct session: destroyed, their ends under way */
 	uint64_t next_id;
 };
 
@@ -169,6 +176,8 @@ struct session_registry *session_registry_new(void);
 struct session_registry *session_registry_free(struct session_registry *reg);
 struct session *session_find(struct session_registry *reg, const char *name);
 struct session *session_find_by_id(struct session_registry *reg, uint64_t id);
+/* A destroyed session whose trace is still being ended (its destroy not answered). */
+struct session *session_find_destroying(struct session_registry *reg, uint64_t id);
 /* Where the session's trace files go now: its current chunk's directory. */
 const char *session_trace_dir(const struct session *s);
 /* Allocates a session and appends it; name is copied. NULL on out-of-memory. */
@@ -180,6 +189,13 @@ void domain_init(struct domain *domain, int type);
 /* Sets a snapshot output's URIs and their printable forms. */
 void snapshot_output_set_uris(struct snapshot_output *o, const struct wire_uri *uris,
 			      uint32_t count);
+/* Whether the session's traces go to a relay daemon (not a snapshot session). */
+bool session_streams_to_relay(const struct session *s);
+/* A streaming session's control and data URLs (its two URIs, in either order). */
+const struct wire_uri *session_control_uri(const struct session *s);
+const struct wire_uri *session_data_uri(const struct session *s);
+/* The numeric host of a network URI. */
+void uri_host_string(const struct wire_uri *uri, char *dst, size_t size);
 /* Whether the output is a relay daemon's (net:// or tcp:// URLs). */
 bool snapshot_output_is_relay(const struct snapshot_output *o);
 /* Printable form of an output URI: a plain path, or tcp4://host:port/subdir as

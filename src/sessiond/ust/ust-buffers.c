@@ -213,6 +213,7 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 		return NULL;
 	reg->uid = app->uid;
 	reg->bits_per_long = app->bits_per_long;
+	reg->chunk_index = s->chunks.index;
 	reg->app_id = app->id;
 	if (registry_fill_meta(d, reg, s, app) < 0 || registry_directory(reg, s, app) < 0 ||
 	    ust_registry_start_metadata(reg) < 0)

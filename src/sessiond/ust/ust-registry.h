@@ -90,6 +90,7 @@ struct ust_registry {
 	bool failed;               /* the consumer could not create its buffers */
 	bool consumer_lost;        /* the consumer died with the buffers: trace ended */
 	bool files_closed;         /* a rotation closed its files, none opened since */
+	uint64_t chunk_index;      /* the session's trace chunk its files were opened in */
 };
 
 struct ust_registry *ust_registry_new(uint64_t id, uint64_t session_id, bool per_pid);

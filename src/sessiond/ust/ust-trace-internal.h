@@ -41,6 +41,7 @@ struct trace_op {
 	bool flushed;
 	uint64_t session_id;
 	bool to_relay; /* STOP, DESTROY: the session streams to a relay daemon */
+	bool relay_archive; /* DESTROY: its last chunk is archived there (it rotated) */
 	/* The operation waiting for this one (a client's command), held until the
 	 * end; NULL for an application's registration or background work. */
 	struct operation *waiter;

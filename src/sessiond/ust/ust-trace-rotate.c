@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "consumer/consumer-relay.h"
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
@@ -16,6 +17,7 @@
 
 static void rotate_done(struct daemon *d, struct consumer_batch *b)
 {
+	consumer_relay_take_archive(d, b);
 	operation_step_done(d, b->waiter, consumer_batch_failed(b, "Rotation")
 						  ? LTTNG_ERR_ROTATION_FAIL_CONSUMER
 						  : LTTNG_OK);
@@ -31,18 +33,25 @@ static int add_rotate(struct consumer_batch *b, uint64_t key, const char *direct
 }
 
 static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct ust_registry *reg,
-			   const char *chunk_dir)
+			   const char *chunk_dir, bool relay, uint64_t chunk_index)
 {
 	struct ust_registry_channel *rc;
 	char dir[PATH_MAX] = "";
 	int r = 0;
 
-	if (chunk_dir && (size_t) snprintf(dir, sizeof(dir), "%s/%s", chunk_dir, reg->relative_path) >=
-				 sizeof(dir))
+	if (relay) {
+		/* The same place on the relay daemon, in the chunk RELAY_CHUNK_NEW made. */
+		if (chunk_dir)
+			(void) copy_string(dir, sizeof(dir), reg->relative_path);
+		if (chunk_dir && !reg->files_closed && reg->chunk_index == chunk_index)
+			return 0; /* made in the new chunk already */
+	} else if (chunk_dir && (size_t) snprintf(dir, sizeof(dir), "%s/%s", chunk_dir,
+						  reg->relative_path) >= sizeof(dir)) {
 		return -ENAMETOOLONG;
+	}
 	/* Made after the chunk moved (an application registering meanwhile): its
 	 * files are in the new chunk already; opening them again would empty them. */
-	if (chunk_dir && !reg->files_closed && !strcmp(reg->directory, dir))
+	if (!relay && chunk_dir && !reg->files_closed && !strcmp(reg->directory, dir))
 		return 0;
 	consumer_batch_target(b, reg->bits_per_long);
 	/* Channels still being created are included: their creation is ahead of this
@@ -55,6 +64,7 @@ static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct us
 	if (r < 0)
 		return r;
 	reg->files_closed = !chunk_dir;
+	reg->chunk_index = chunk_index;
 	if (chunk_dir) {
 		/* New channels of this registry go to the new chunk too (closed: they
 		 * keep the old directory; the next start moves them). */
@@ -132,6 +142,7 @@ enum lttng_error_code ust_trace_consumed_size(struct daemon *d, struct session *
 enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, const char *chunk_dir,
 				       struct operation *waiter)
 {
+	bool relay = session_streams_to_relay(s);
 	struct consumer_batch *b;
 	struct ust_registry *reg;
 
@@ -139,14 +150,27 @@ enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, cons
 	if (!b)
 		return LTTNG_ERR_NOMEM;
 	b->stop_on_error = false;
-	list_for_each_entry(reg, &d->ust_registries, link) {
-		if (reg->session_id != s->id || reg->consumer_lost || !reg->directory[0])
-			continue;
-		if (rotate_registry(d, b, reg, chunk_dir) < 0) {
-			consumer_batch_free(b);
-			return LTTNG_ERR_NOMEM;
+	/* Streamed: per consumer daemon, the relay daemon's new chunk first and the
+	 * previous one closed last (consumer-relay.h). */
+	for (unsigned bits = 32; bits <= 64; bits += 32) {
+		bool any = false;
+
+		list_for_each_entry(reg, &d->ust_registries, link) {
+			if (reg->session_id != s->id || reg->consumer_lost || !reg->directory[0] ||
+			    reg->bits_per_long != bits)
+				continue;
+			consumer_batch_target(b, bits);
+			if ((relay && !any && chunk_dir && consumer_relay_add_chunk_new(b, s) < 0) ||
+			    rotate_registry(d, b, reg, chunk_dir, relay, s->chunks.index) < 0)
+				goto fail;
+			any = true;
 		}
+		if (relay && any && consumer_relay_add_chunk_close(b, s) < 0)
+			goto fail;
 	}
 	(void) consumer_batch_submit_held(d, b); /* nothing to ask: nothing sent */
 	return LTTNG_OK;
+fail:
+	consumer_batch_free(b);
+	return LTTNG_ERR_NOMEM;
 }

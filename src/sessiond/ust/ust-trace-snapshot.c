@@ -218,7 +218,7 @@ static enum lttng_error_code snapshot_to_relay(struct daemon *d, struct session 
 			}
 			opened = true;
 		}
-		if (opened && consumer_relay_add_close(b, s->id) < 0) {
+		if (opened && consumer_relay_add_record_close(b, s->id) < 0) {
 			consumer_batch_free(b);
 			return LTTNG_ERR_NOMEM;
 		}

@@ -420,7 +420,7 @@ static void flush_registries(struct daemon *d, struct trace_op *op)
 			continue;
 		consumer_batch_target(b, bits);
 		if (consumer_relay_add_sync(b, op->session_id) < 0 ||
-		    (destroy && consumer_relay_add_close(b, op->session_id) < 0))
+		    (destroy && consumer_relay_add_close(b, op->session_id, op->relay_archive) < 0))
 			op_fail(op, LTTNG_ERR_NOMEM);
 	}
 	consumer_batch_submit(d, b);
@@ -518,6 +518,7 @@ static void flush_done(struct daemon *d, struct consumer_batch *b)
 			record_stats(d, op->session_id, cop->in.key, cop->discarded_events,
 				     cop->lost_packets);
 	}
+	consumer_relay_take_archive(d, b);
 	if (destroy)
 		free_session_registries(d, op->session_id);
 	op->flushed = true;
@@ -534,6 +535,7 @@ enum lttng_error_code ust_trace_destroy(struct daemon *d, struct session *s, str
 	if (!op)
 		return LTTNG_ERR_NOMEM;
 	op->to_relay = session_streams_to_relay(s);
+	op->relay_archive = s->chunks.rotated && !s->chunks.closed;
 	if (s->active)
 		stop_apps(d, s);
 	wait_for_app_queues(d, s->id, op);
