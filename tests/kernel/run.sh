@@ -57,6 +57,9 @@
 #                erroneous filter, statedump events' fields: exact counts
 #   q  trackers  track -k --uid/--gid/--vuid: a process of the tracked user started
 #                after the start by root's shell is recorded, root's is not
+#   r  rotation  rotations and clear of a kernel session
+#   s  streaming to lttng-relayd: the workload's writes in the relay's copy, a
+#                rotation archived there, a snapshot record to a net:// output
 #
 # Each case runs in its own mount + PID namespace (tmpfs on /var/run/lttng and
 # /dev/shm, private HOME) with its own daemon, started and ended by PID; every
@@ -68,7 +71,7 @@
 #   src/sessiond/lttng-sessiond, src/consumerd/lttng-consumerd and
 #   tests/kernel/lttng-test-{workload,ref-recorder,uprobe-fixture} (cases g
 #   and k skip without the fixture: systemtap-sdt-dev).
-# Environment: KT_CASES (default "t a b c d e f g h i j k l m n o p q r"), KT_KEEP=1 keeps
+# Environment: KT_CASES (default "t a b c d e f g h i j k l m n o p q r s"), KT_KEEP=1 keeps
 # the work dir, KT_MI_XSD: LTTng's MI schema (mi-lttng-4.1.xsd) to validate
 # `lttng --mi xml` against (Debian ships none: well-formedness otherwise).
 #
@@ -121,7 +124,7 @@ if [ "$inner" = 0 ]; then
 	fixtures=${KT_FIXTURES:-$build/tests/kernel}
 	workload=$fixtures/lttng-test-workload
 	recorder=$fixtures/lttng-test-ref-recorder
-	cases=${KT_CASES:-t a b c d e f g h i j k l m n o p q r}
+	cases=${KT_CASES:-t a b c d e f g h i j k l m n o p q r s}
 
 	skip() {
 		echo "1..0 # SKIP $1"
@@ -1466,6 +1469,76 @@ case_r() {
 	stop_daemon "$sd"
 }
 
+# s: streaming to Debian's lttng-relayd (ports 15342-15344, so that a relay daemon
+# of the host is not in the way): the workload's writes in the relay daemon's copy
+# of the trace, exactly; a rotation archives the first chunk there; a snapshot
+# session's record to a net:// output holds the workload's writes; the relay's
+# traces read cleanly with babeltrace2.
+s_start_relayd() {
+	lttng-relayd -o "$dir/relay" -C tcp://127.0.0.1:15342 -D tcp://127.0.0.1:15343 \
+		-L tcp://127.0.0.1:15344 >relayd.log 2>&1 &
+	relayd_pid=$!
+	for _ in $(seq 100); do
+		bash -c 'exec 3<>/dev/tcp/127.0.0.1/15342' 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+s_writes() { # s_writes TRACE_DIR DUMP PID: the workload's writes to its file
+	kdump "$1" "$2" || { echo "unreadable"; return; }
+	count_ev "$2" syscall_entry_write "pid=$3" "fd=4"
+}
+case_s() {
+	local n a url=net://127.0.0.1:15342:15343
+	start_daemon daemon || { notok "daemon started"; return; }
+	check "lttng-relayd listening on 15342" s_start_relayd
+	check "create $url, add-context -k pid, --syscall write, sched_switch, start" \
+		bash -c "lttng create s --set-url $url >>cli.log 2>&1 &&
+			lttng add-context -k -s s -t pid >>cli.log 2>&1 &&
+			lttng enable-event -k -s s --syscall write >>cli.log 2>&1 &&
+			lttng enable-event -k -s s sched_switch >>cli.log 2>&1 &&
+			lttng start s >>cli.log 2>&1"
+	check "workload 0 ready" start_workload w0 --open 0 --read 0 --write 4 --sleep 0 --fork 0 \
+		--threads 0
+	go_workload w0
+	check "workload 0 ran" wait_workload w0
+	run_lttng srot.txt rotate s
+	check "lttng rotate (exit $rc) says the archive is on the relay daemon" \
+		bash -c "test $rc = 0 && grep -q 'readable on relay tcp://127.0.0.1/' srot.txt"
+	check "workload 1 ready" start_workload w1 --open 0 --read 0 --write 6 --sleep 0 --fork 0 \
+		--threads 0
+	go_workload w1
+	check "workload 1 ran" wait_workload w1
+	check "lttng stop s" session_stop s
+	check "lttng destroy s" session_destroy s
+	a=$(ls -d "$dir"/relay/*/s-*/archives/*-0 2>/dev/null | head -1)
+	n=$(s_writes "$a" s0.dump "$wl_pid_w0")
+	check "archive 0 on the relay: workload 0's 4 writes (got $n)" test "$n" = 4
+	n=$(count_ev s0.dump syscall_entry_write "pid=$wl_pid_w1" "fd=4")
+	check "archive 0: none of workload 1's (got $n)" test "$n" = 0
+	a=$(ls -d "$dir"/relay/*/s-*/archives/*-1 2>/dev/null | head -1)
+	n=$(s_writes "$a" s1.dump "$wl_pid_w1")
+	check "archive 1 (destroy): workload 1's 6 writes (got $n)" test "$n" = 6
+	check "archive 1: babeltrace2 reads it (exit 0, empty stderr)" bt2_clean "$a" s1
+	check "snapshot session to $url" \
+		bash -c "lttng create sn --snapshot --set-url $url >>cli.log 2>&1 &&
+			lttng add-context -k -s sn -t pid >>cli.log 2>&1 &&
+			lttng enable-event -k -s sn --syscall write >>cli.log 2>&1 &&
+			lttng start sn >>cli.log 2>&1"
+	check "workload 2 ready" start_workload w2 --open 0 --read 0 --write 5 --sleep 0 --fork 0 \
+		--threads 0
+	go_workload w2
+	check "workload 2 ran" wait_workload w2
+	check "lttng snapshot record" lttng_ok cli.log snapshot record -s sn
+	check "lttng destroy sn" session_destroy sn
+	a=$(ls -d "$dir"/relay/*/sn-*/snapshot-1-* 2>/dev/null | head -1)
+	n=$(s_writes "$a" sn.dump "$wl_pid_w2")
+	check "the record on the relay: workload 2's 5 writes (got $n)" test "$n" = 5
+	kill "$relayd_pid"
+	wait "$relayd_pid" 2>/dev/null
+	stop_daemon "$sd"
+}
+
 # o: a full disk: a session writing to a 2 MiB tmpfs fills it; its stop reports
 # the failure, the daemon and another session recording beside it go on, and what
 # the full session wrote is readable.
@@ -1536,7 +1609,7 @@ case_n() {
 }
 
 case "$case_name" in
-t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p | q | r) "case_$case_name" ;;
+t | a | b | c | d | e | f | g | h | i | j | k | l | m | n | o | p | q | r | s) "case_$case_name" ;;
 *) notok "unknown case $case_name" ;;
 esac
 # A recorder still running is stopped (it removes its instance); whatever else
