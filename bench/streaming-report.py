@@ -27,7 +27,7 @@ def fmt(value, unit):
         return f"{value / 1e6:.3f} M/s"
     if unit == "us":
         return f"{value / 1000:.1f} ms"
-    return f"{value:g}"
+    return f"{value:.0f}"
 
 
 def main():
