@@ -54,6 +54,11 @@ struct consumer_channel {
 	bool has_output; /* drained into files; else read only by snapshots */
 	int *shm_fds;      /* the ring buffers' shared memory: ours to close */
 	int shm_fd_count;
+	/* --shm-path: the directory of the ring buffer files (<name>_<cpu>) and, for a
+	 * metadata channel, of the raw TSDL copy (metadata, shm_metadata_fd) that
+	 * lttng-crash reads; both unlinked when the channel goes (a crash leaves them). */
+	char *shm_dir;
+	int shm_metadata_fd;
 	sd_event_source *switch_timer;
 	sd_event_source *read_timer;
 	sd_event_source *live_timer; /* a live session's channel on its relay daemon */
@@ -319,6 +324,23 @@ static int read_timer_cb(sd_event_source *src, uint64_t usec, void *userdata)
 /* ------------------------------------------------------------------------- */
 /* Creation and teardown.                                                     */
 
+/* The channel's files in its shm directory go with it (LTTng's consumer and session
+ * daemon remove them; a crashed daemon leaves them to lttng-crash). */
+static void shm_files_remove(const struct consumer_channel *ch)
+{
+	char path[PATH_MAX];
+
+	if (ch->is_metadata) {
+		if ((size_t) snprintf(path, sizeof(path), "%s/metadata", ch->shm_dir) < sizeof(path))
+			(void) unlink(path);
+		return;
+	}
+	for (int i = 0; i < ch->shm_fd_count; i++)
+		if ((size_t) snprintf(path, sizeof(path), "%s/%s_%d", ch->shm_dir, ch->name, i) <
+		    sizeof(path))
+			(void) unlink(path);
+}
+
 static void channel_free(struct consumer_channel *ch)
 {
 	sd_event_source_disable_unref(ch->switch_timer);
@@ -341,6 +363,11 @@ static void channel_free(struct consumer_channel *ch)
 		if (ch->shm_fds[i] >= 0)
 			close(ch->shm_fds[i]);
 	free(ch->shm_fds);
+	if (ch->shm_dir)
+		shm_files_remove(ch);
+	if (ch->shm_metadata_fd >= 0)
+		close(ch->shm_metadata_fd);
+	free(ch->shm_dir);
 	if (ch->metadata)
 		metadata_file_close(ch->metadata);
 	dir_watch_release(ch->set->dirs, ch->dir_wd);
@@ -447,6 +474,8 @@ static int create_ring_buffers(struct consumer_channel *ch, const struct consume
 	/* The library maps the fds without taking them: they are closed with the
 	 * channel (channel_free). */
 	ch->shm_fds = fds;
+	if (msg->shm_directory[0] && !(ch->shm_dir = strdup(msg->shm_directory)))
+		return -ENOMEM;
 	ch->shm_fd_count = nr;
 	if (r < 0)
 		return r;
@@ -600,6 +629,7 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 		return send_status(sock, -ENOMEM, 0) < 0 ? -EPIPE : -ENOMEM;
 	ch->set = set;
 	ch->dir_wd = -1;
+	ch->shm_metadata_fd = -1;
 	ch->key = msg->key;
 	ch->session_id = msg->session_id;
 	ch->switch_timer_us = msg->switch_timer_us;
@@ -635,6 +665,34 @@ int channel_add_data(struct channel_set *set, const struct consumer_wire_add_cha
 	return 0;
 }
 
+/* The raw TSDL copy beside the ring buffers (LTTng's session daemon keeps one there,
+ * T:ust-registry.c ust_registry_session_init: created exclusively, 0600, as the
+ * session's user). */
+static int open_shm_metadata(struct consumer_channel *ch, const char *shm_dir)
+{
+	struct fs_identity identity;
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	ch->shm_dir = strdup(shm_dir);
+	if (!ch->shm_dir)
+		return -ENOMEM;
+	fs_identity_enter(ch->uid, ch->gid, &identity);
+	r = output_dir_make(shm_dir, ch->uid, ch->gid, &dir_fd);
+	if (r == 0) {
+		(void) unlinkat(dir_fd, "metadata", 0); /* a previous life's */
+		ch->shm_metadata_fd = openat(dir_fd, "metadata",
+					     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+					     0600);
+		if (ch->shm_metadata_fd < 0)
+			r = -errno;
+	}
+	fs_identity_leave(&identity);
+	if (r < 0)
+		log_error_errno(r, "Cannot create the shm metadata copy in %s", shm_dir);
+	return r;
+}
+
 int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add_metadata *msg)
 {
 	struct consumer_channel *ch;
@@ -647,6 +705,7 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 		return -ENOMEM;
 	ch->set = set;
 	ch->dir_wd = -1;
+	ch->shm_metadata_fd = -1;
 	ch->key = msg->key;
 	ch->session_id = msg->session_id;
 	ch->is_metadata = true;
@@ -658,7 +717,9 @@ int channel_add_metadata(struct channel_set *set, const struct consumer_wire_add
 	/* Metadata is written as soon as applications describe their events (a trace
 	 * stays readable if we die), in as few packets as LTTng's batched pushes
 	 * (open_files turns packing on). */
-	r = open_files(ch, msg->directory);
+	r = msg->directory[0] ? open_files(ch, msg->directory) : 0;
+	if (r == 0 && msg->shm_directory[0])
+		r = open_shm_metadata(ch, msg->shm_directory);
 	if (r < 0)
 		channel_free(ch);
 	return r;
@@ -672,8 +733,19 @@ int channel_push_metadata(struct channel_set *set, const struct consumer_wire_pu
 
 	if (!ch || !ch->is_metadata)
 		return -ENOENT;
+	if (ch->shm_metadata_fd >= 0) {
+		/* The shm copy holds the text at its offsets (a push of the whole text
+		 * again after a rotation rewrites the same bytes). Not the answer's
+		 * business: a crash copy that cannot be written is only logged. */
+		if (msg->reset && ftruncate(ch->shm_metadata_fd, 0) < 0)
+			log_warn("Cannot empty the shm metadata copy: %s", strerror(errno));
+		r = trace_file_pwrite_all(ch->shm_metadata_fd, text, msg->length, msg->offset);
+		if (r < 0)
+			log_warn("Cannot write the shm metadata copy: %s", strerror(-r));
+	}
 	if (!ch->metadata)
-		return 0; /* closed by a rotation: the next directory gets the whole text */
+		return 0; /* closed by a rotation (the next directory gets the whole text),
+			   * or a snapshot session's shm copy only */
 	if (msg->reset) {
 		r = metadata_file_truncate(ch->metadata);
 		if (r < 0)

@@ -191,7 +191,10 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 		FUZZ_CHECK((const void *) req->u.add_metadata == payload);
 		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.add_metadata));
 		check_output(req->u.add_metadata->directory, sizeof(req->u.add_metadata->directory),
-			     0);
+			     1);
+		check_path(req->u.add_metadata->shm_directory,
+			   sizeof(req->u.add_metadata->shm_directory), 1);
+		FUZZ_CHECK(req->u.add_metadata->directory[0] || req->u.add_metadata->shm_directory[0]);
 		break;
 	case CONSUMER_MSG_PUSH_METADATA: {
 		const struct consumer_wire_push_metadata *head = req->u.push.head;

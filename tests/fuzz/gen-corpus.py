@@ -385,7 +385,7 @@ C_RELAY_OPEN_FMT = '<QQQQIHHBBBB16s64s64s256s256s4096s256s'
 DOMAIN_UST_ID = 2  # enum consumer_domain
 C_HEADER_FMT = '<IHHII'
 C_ADD_CHANNEL_FMT = '<QQQQQQqIIIIIIII16s256s4096s4096s'
-C_ADD_METADATA_FMT = '<QQIII16s4096s'
+C_ADD_METADATA_FMT = '<QQIII16s4096s4096s'
 C_PUSH_FMT = '<QQII'
 C_SNAPSHOT_FMT = '<QQIIII4096s'
 C_STATUS_FMT = '<iIQQQ'
@@ -401,7 +401,7 @@ assert struct.calcsize(C_K_EVENT_FMT) == 192
 assert struct.calcsize(C_K_CONTEXT_FMT) == 16
 assert struct.calcsize(C_HEADER_FMT) == 16
 assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8552
-assert struct.calcsize(C_ADD_METADATA_FMT) == 4140
+assert struct.calcsize(C_ADD_METADATA_FMT) == 8236
 assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
 assert struct.calcsize(C_STATUS_FMT) == 32
 assert struct.calcsize(C_ROTATE_FMT) == 4104
@@ -428,10 +428,10 @@ def c_add_channel(key, name='channel0', directory='/tmp/lttng-fuzz/ust/uid/0/64-
         directory.encode(), shm.encode()))
 
 
-def c_add_metadata(key, directory='/tmp/lttng-fuzz/ust/uid/0/64-bit', session=1):
+def c_add_metadata(key, directory='/tmp/lttng-fuzz/ust/uid/0/64-bit', session=1, shm=''):
     return cmsg(C_ADD_METADATA, struct.pack(C_ADD_METADATA_FMT, key, session, 0, 0,
                                             DOMAIN_UST_ID, UUID,
-                                            directory.encode()))
+                                            directory.encode(), shm.encode()))
 
 
 def c_push(key, offset, text, reset=0):
@@ -530,6 +530,9 @@ def corpus_consumer_request():
         c_push(31, 0, TSDL) + c_rotate(30) + c_rotate(31) + c_push(31, 0, TSDL) +
         c_rotate(32) + c_rotate(30, 'relative') + c_key(C_DESTROY, 30) + c_key(C_DESTROY, 31),
         'rotate-wrong-size': h + cmsg(C_ROTATE, struct.pack('<Q', 30)),
+        'shm-metadata': h + c_add_metadata(50, directory='', shm='/dev/shm/lttng-fuzz/s-1/ust') +
+        c_push(50, 0, TSDL, reset=1) + c_push(50, 0, TSDL) + c_add_metadata(51, directory='') +
+        c_add_metadata(52, shm='relative') + c_key(C_DESTROY, 50),
         'relay': h + c_relay_open() + c_relay_open(ipv6=1, control='::1', data='::1') +
         c_relay_open(control='not-an-address') + c_relay_open(cport=0) +
         c_relay_open(reserved=1) + c_relay_open(name='') +

@@ -176,7 +176,14 @@ static void test_metadata_and_snapshot(void)
 	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), 0, "ADD_METADATA");
 	meta->directory[0] = '\0';
 	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EINVAL,
-	       "ADD_METADATA without a directory");
+	       "ADD_METADATA without a directory nor a shm directory");
+	strcpy(meta->shm_directory, "/dev/shm/s-1/ust/uid/0/64-bit");
+	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), 0,
+	       "ADD_METADATA with a shm directory only (a snapshot session's copy)");
+	strcpy(meta->shm_directory, "shm");
+	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EINVAL,
+	       "ADD_METADATA, relative shm directory");
+	meta->shm_directory[0] = '\0';
 	memset(meta->directory, '/', sizeof(meta->directory));
 	is_int(decode(CONSUMER_MSG_ADD_METADATA, meta, sizeof(*meta)), -EINVAL,
 	       "ADD_METADATA, unterminated directory");

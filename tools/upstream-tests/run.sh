@@ -346,7 +346,7 @@ summarize() {
 	fi
 	printf '== %s [%s]: %s  plan %s, ok %d (skipped %d), not ok %d, not run %d, exit %s%s, %ss\n' \
 		"$t" "$daemon" "$verdict" "${plan:-none}" "$((ok - skip))" "$skip" "$notok" "$missing" "$rc" \
-		"$( ((rc == 124 || rc == 137)) && echo ' (timeout)')" "$secs"
+		"$(case $rc in 124 | 137) echo ' (timed out)' ;; 9[0-9]) echo ' (namespace setup failed)' ;; esac)" "$secs"
 	grep -E '^not ok [0-9]+|^Bail out!' "$log" | head -n 10 | sed 's/^/   /'
 	(($(grep -cE '^not ok [0-9]+' "$log") > 10)) && echo "   ..."
 	grep -m3 -E '^# (Looks like|Failed|No tests)' "$log" | sed 's/^/   /'

@@ -295,7 +295,13 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 		if (check_domain(ret->u.add_metadata->domain) < 0)
 			return check_domain(ret->u.add_metadata->domain);
 		return output_field_ok(ret->u.add_metadata->directory,
-				       sizeof(ret->u.add_metadata->directory), false) ? 0 : -EINVAL;
+				       sizeof(ret->u.add_metadata->directory), true) &&
+				       path_field_ok(ret->u.add_metadata->shm_directory,
+						     sizeof(ret->u.add_metadata->shm_directory), true) &&
+				       (ret->u.add_metadata->directory[0] ||
+					ret->u.add_metadata->shm_directory[0])
+			       ? 0
+			       : -EINVAL;
 	case CONSUMER_MSG_PUSH_METADATA:
 		if (payload_len < sizeof(*ret->u.push.head))
 			return -EPROTO;

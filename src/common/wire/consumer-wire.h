@@ -136,7 +136,10 @@ struct consumer_wire_add_channel {
 _Static_assert(sizeof(struct consumer_wire_add_channel) == 8 * 7 + 4 * 8 + 16 + 256 + 2 * 4096,
 	       "add_channel layout");
 
-/* ADD_METADATA: the metadata file of one registry (a channel directory). */
+/* ADD_METADATA: the metadata file of one registry (a channel directory; "" when the
+ * trace has none, a snapshot session's: then only the shm copy below). With a shm
+ * directory (--shm-path), the whole TSDL text is also kept there, unpacketized, in
+ * <shm_directory>/metadata beside the ring buffers, for lttng-crash. */
 struct consumer_wire_add_metadata {
 	uint64_t key;
 	uint64_t session_id;
@@ -144,8 +147,9 @@ struct consumer_wire_add_metadata {
 	uint32_t domain; /* enum consumer_domain */
 	uint8_t uuid[16];
 	char directory[CONSUMER_PATH_MAX];
+	char shm_directory[CONSUMER_PATH_MAX]; /* "" = none */
 } PACKED;
-_Static_assert(sizeof(struct consumer_wire_add_metadata) == 8 * 2 + 4 * 3 + 16 + 4096,
+_Static_assert(sizeof(struct consumer_wire_add_metadata) == 8 * 2 + 4 * 3 + 16 + 2 * 4096,
 	       "add_metadata layout");
 
 /* PUSH_METADATA: text appended to the metadata file at offset (the total length

@@ -96,6 +96,23 @@ static int registry_directory(struct ust_registry *reg, const struct session *s,
 	return n < 0 || (size_t) n >= sizeof(reg->directory) ? -ENAMETOOLONG : 0;
 }
 
+/* --shm-path: <session shm root>/<relative path>, the ring buffers' and metadata
+ * copy's directory (LTTng's layout). A path too long gets plain shared memory. */
+static int registry_shm(struct ust_registry *reg, const struct session *s)
+{
+	char dir[PATH_MAX];
+
+	if (!s->shm_path[0] ||
+	    (size_t) snprintf(dir, sizeof(dir), "%s/%s", s->shm_path, reg->relative_path) >=
+		    CONSUMER_PATH_MAX)
+		return 0;
+	reg->shm_dir = strdup(dir);
+	reg->shm_root = strdup(s->shm_path);
+	reg->shm_uid = s->uid;
+	reg->shm_gid = s->gid;
+	return reg->shm_dir && reg->shm_root ? 0 : -ENOMEM;
+}
+
 struct ust_registry *registry_find_for(struct daemon *d, const struct session *s,
 					      const struct ust_app *app)
 {
@@ -135,10 +152,8 @@ static void fill_add_channel(struct daemon *d, const struct session *s, const st
 	memcpy(m->uuid, reg->meta.uuid, sizeof(m->uuid));
 	(void) copy_string(m->name, sizeof(m->name), c->name);
 	(void) copy_string(m->directory, sizeof(m->directory), reg->directory);
-	if (s->shm_path[0] && (size_t) snprintf(m->shm_directory, sizeof(m->shm_directory), "%s/%.*s",
-						s->shm_path, (int) (sizeof(m->shm_directory) / 2),
-						reg->relative_path) >= sizeof(m->shm_directory))
-		m->shm_directory[0] = '\0'; /* too long: plain shared memory */
+	if (reg->shm_dir)
+		(void) copy_string(m->shm_directory, sizeof(m->shm_directory), reg->shm_dir);
 }
 
 /* The consumer created (or failed to create) a registry's buffers: hand them to
@@ -216,7 +231,7 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 	reg->chunk_index = s->chunks.index;
 	reg->app_id = app->id;
 	if (registry_fill_meta(d, reg, s, app) < 0 || registry_directory(reg, s, app) < 0 ||
-	    ust_registry_start_metadata(reg) < 0)
+	    registry_shm(reg, s) < 0 || ust_registry_start_metadata(reg) < 0)
 		goto fail;
 	b = consumer_batch_new(buffers_created, reg->id, NULL);
 	if (!b)
@@ -225,8 +240,10 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 	reg->metadata_key = ++d->next_consumer_key;
 	if (session_streams_to_relay(s) && consumer_relay_add_open(d, s, b) < 0)
 		goto fail_batch;
-	if (!reg->directory[0])
-		goto channels; /* snapshot sessions write metadata with each snapshot */
+	/* Snapshot sessions write metadata with each snapshot; with a shm path its
+	 * copy there still follows the registry (lttng-crash). */
+	if (!reg->directory[0] && !reg->shm_dir)
+		goto channels;
 	op = consumer_batch_add(b, CONSUMER_OP_ADD_METADATA);
 	if (!op)
 		goto fail_batch;
@@ -238,6 +255,9 @@ struct ust_registry *registry_create(struct daemon *d, struct session *s, struct
 	memcpy(op->in.add_metadata.uuid, reg->meta.uuid, 16);
 	(void) copy_string(op->in.add_metadata.directory, sizeof(op->in.add_metadata.directory),
 			   reg->directory);
+	if (reg->shm_dir)
+		(void) copy_string(op->in.add_metadata.shm_directory,
+				   sizeof(op->in.add_metadata.shm_directory), reg->shm_dir);
 	reg->metadata_created = true;
 	/* The header at once: the consumer packs later pushes into the same packet. */
 	if (registry_queue_push(d, reg, b) < 0)

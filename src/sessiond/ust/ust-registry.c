@@ -49,6 +49,10 @@ static void event_free(struct ust_registry_event *ev)
 
 void ust_registry_free(struct ust_registry *reg)
 {
+	if (reg) {
+		free(reg->shm_dir);
+		free(reg->shm_root);
+	}
 	struct ust_registry_channel *chan, *ctmp;
 	struct ust_registry_enum *en, *etmp;
 

@@ -91,6 +91,11 @@ struct ust_registry {
 	bool consumer_lost;        /* the consumer died with the buffers: trace ended */
 	bool files_closed;         /* a rotation closed its files, none opened since */
 	uint64_t chunk_index;      /* the session's trace chunk its files were opened in */
+	/* --shm-path: the registry's directory there (ring buffers, metadata copy), the
+	 * session's shm root above it, and whose they are; NULL without. */
+	char *shm_dir, *shm_root;
+	uid_t shm_uid;
+	gid_t shm_gid;
 };
 
 struct ust_registry *ust_registry_new(uint64_t id, uint64_t session_id, bool per_pid);

@@ -108,6 +108,11 @@ void op_fail(struct trace_op *op, int code);
 
 /* ust-trace.c: lookups (NULL when gone) and the session's rules. */
 struct session *session_by_id(struct daemon *d, uint64_t id);
+/* Removes a destroyed registry's --shm-path directories as far as they are empty
+ * (ust-shm.c). */
+void registry_shm_cleanup(struct daemon *d, const struct ust_registry *reg);
+/* The same at once, on this thread: the daemon's shutdown, its consumers gone. */
+void registry_shm_cleanup_now(const struct ust_registry *reg);
 struct ust_registry *registry_by_id(struct daemon *d, uint64_t id);
 struct ust_registry_channel *registry_channel_by_id(struct ust_registry *reg, uint32_t id);
 struct ust_app_session *app_session_find(struct ust_app *app, uint64_t session_id);

@@ -476,6 +476,7 @@ static void free_session_registries(struct daemon *d, uint64_t session_id)
 	list_for_each_entry_safe(reg, tmp, &d->ust_registries, link) {
 		if (reg->session_id != session_id)
 			continue;
+		registry_shm_cleanup(d, reg);
 		list_remove(&reg->link);
 		ust_registry_free(reg);
 	}
@@ -663,6 +664,7 @@ static void per_pid_closed(struct daemon *d, struct consumer_batch *b)
 		}
 	}
 	if (reg) {
+		registry_shm_cleanup(d, reg);
 		list_remove(&reg->link);
 		ust_registry_free(reg);
 	}
@@ -809,6 +811,9 @@ void ust_trace_fini(struct daemon *d)
 		struct ust_registry *reg =
 			container_of(d->ust_registries.next, struct ust_registry, link);
 
+		/* LTTng's clean exit leaves no --shm-path tree behind (its consumers
+		 * removed their files before they exited). */
+		registry_shm_cleanup_now(reg);
 		list_remove(&reg->link);
 		ust_registry_free(reg);
 	}
