@@ -63,30 +63,34 @@ int tsdl_preamble_trace(struct buffer *out, const struct tsdl_abi *abi, const ui
 		abi->big_endian ? "be" : "le");
 }
 
-int tsdl_preamble_clock(struct buffer *out, const char *clock_uuid, int64_t offset_ns)
+int tsdl_preamble_clock(struct buffer *out, const struct tsdl_clock *c)
 {
-	int r = tsdl_puts(out, "clock {\n\tname = \"monotonic\";\n");
+	int r = tsdl_puts(out, "clock {\n");
 
-	if (r == 0 && clock_uuid)
-		r = tsdl_string_attr(out, "uuid", clock_uuid);
+	if (r == 0)
+		r = tsdl_string_attr(out, "name", c->name ? c->name : "monotonic");
+	if (r == 0 && c->uuid)
+		r = tsdl_string_attr(out, "uuid", c->uuid);
+	if (r == 0)
+		r = tsdl_string_attr(out, "description",
+				     c->description ? c->description : "Monotonic Clock");
 	return r ? r : tsdl_printf(out,
-		"\tdescription = \"Monotonic Clock\";\n"
-		"\tfreq = 1000000000; /* Frequency, in Hz */\n"
+		"\tfreq = %" PRIu64 "; /* Frequency, in Hz */\n"
 		"\t/* clock value offset from Epoch is: offset * (1/freq) */\n"
 		"\toffset = %" PRId64 ";\n"
 		"};\n\n",
-		offset_ns);
+		c->freq ? c->freq : (uint64_t) 1000000000, c->offset);
 }
 
-/* A typealias of an unsigned integer whose values are the monotonic clock's. */
-static int clock_integer(struct buffer *out, unsigned bits, uint32_t align)
+/* A typealias of an unsigned integer whose values are the trace clock's. */
+static int clock_integer(struct buffer *out, unsigned bits, uint32_t align, const char *clock)
 {
 	return tsdl_printf(out,
 		"typealias integer {\n"
 		"\tsize = %u; align = %" PRIu32 "; signed = false;\n"
-		"\tmap = clock.monotonic.value;\n"
+		"\tmap = clock.%s.value;\n"
 		"} := uint%u_clock_monotonic_t;\n\n",
-		bits, align, bits);
+		bits, align, clock, bits);
 }
 
 static int packet_context(struct buffer *out)
@@ -124,14 +128,15 @@ static int event_header(struct buffer *out, const char *name, const char *id_typ
 		name, id_type, extended_id - 1, extended_id, timestamp_type, align);
 }
 
-int tsdl_preamble_headers(struct buffer *out, const struct tsdl_abi *abi)
+int tsdl_preamble_headers(struct buffer *out, const struct tsdl_abi *abi, const char *clock_name)
 {
-	int r = clock_integer(out, 27, 1);
+	const char *clock = clock_name ? clock_name : "monotonic";
+	int r = clock_integer(out, 27, 1, clock);
 
 	if (r == 0)
-		r = clock_integer(out, 32, abi->uint32_align);
+		r = clock_integer(out, 32, abi->uint32_align, clock);
 	if (r == 0)
-		r = clock_integer(out, 64, abi->uint64_align);
+		r = clock_integer(out, 64, abi->uint64_align, clock);
 	if (r == 0)
 		r = packet_context(out);
 	if (r == 0)

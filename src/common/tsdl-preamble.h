@@ -24,10 +24,20 @@ struct tsdl_abi {
 
 /* uint8_t ... uint64_t, unsigned long, uint5_t and uint27_t, then "trace { ... };". */
 int tsdl_preamble_trace(struct buffer *out, const struct tsdl_abi *abi, const uint8_t uuid[16]);
-/* "clock { ... };" of the monotonic clock; clock_uuid NULL: no uuid line. */
-int tsdl_preamble_clock(struct buffer *out, const char *clock_uuid, int64_t offset_ns);
-/* uint27/32/64_clock_monotonic_t, struct packet_context, struct event_header_compact
- * and struct event_header_large (ids 31 and 65535 announce an extended header). */
-int tsdl_preamble_headers(struct buffer *out, const struct tsdl_abi *abi);
+/* The trace's clock: the monotonic clock, or what an lttng-ust clock plugin says. */
+struct tsdl_clock {
+	const char *name;        /* a TSDL identifier; NULL: "monotonic" */
+	const char *uuid;        /* NULL: no uuid line */
+	const char *description; /* NULL: "Monotonic Clock" */
+	uint64_t freq;           /* Hz; 0: 1000000000 */
+	int64_t offset;          /* from the epoch, in clock ticks */
+};
+/* "clock { ... };". */
+int tsdl_preamble_clock(struct buffer *out, const struct tsdl_clock *clock);
+/* uint27/32/64_clock_monotonic_t (mapped to the clock named clock_name, NULL:
+ * "monotonic"; LTTng keeps those type names whatever the clock), struct
+ * packet_context, struct event_header_compact and struct event_header_large (ids 31
+ * and 65535 announce an extended header). */
+int tsdl_preamble_headers(struct buffer *out, const struct tsdl_abi *abi, const char *clock_name);
 
 #endif

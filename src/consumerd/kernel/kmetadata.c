@@ -56,10 +56,15 @@ int kmetadata_preamble(const struct kmetadata_env *env, struct buffer *out)
 
 	if (r == 0)
 		r = env_block(env, out);
-	if (r == 0)
-		r = tsdl_preamble_clock(out, has_clock_uuid ? env->clock_uuid : NULL,
-					env->clock_offset_ns);
-	return r ? r : tsdl_preamble_headers(out, &kernel_abi);
+	if (r == 0) {
+		struct tsdl_clock clock = {
+			.uuid = has_clock_uuid ? env->clock_uuid : NULL,
+			.offset = env->clock_offset_ns,
+		};
+
+		r = tsdl_preamble_clock(out, &clock);
+	}
+	return r ? r : tsdl_preamble_headers(out, &kernel_abi, NULL);
 }
 
 /* tsdl_context_fn of a kernel channel: arg is its const struct kcontext_set. */

@@ -16,6 +16,7 @@
 #include "core/daemon.h"
 #include "log.h"
 #include "macros.h"
+#include "ust/ust-clock.h"
 #include "ust/ust-trace-internal.h"
 
 /* ------------------------------------------------------------------------- */
@@ -34,6 +35,7 @@ static int registry_fill_meta(struct daemon *d, struct ust_registry *reg, const 
 {
 	struct ust_metadata_session *m = &reg->meta;
 	char boot_id[64];
+	struct ust_clock clock;
 
 	m->per_pid = reg->per_pid;
 	if (getrandom(m->uuid, sizeof(m->uuid), 0) != sizeof(m->uuid))
@@ -55,12 +57,26 @@ static int registry_fill_meta(struct daemon *d, struct ust_registry *reg, const 
 	m->app_registration_time = app->registration_time;
 	m->session_auto_named = s->auto_named;
 	m->session_creation_time = s->creation_time;
-	m->clock_offset_ns = ust_metadata_measure_clock_offset();
 	reg->procname = strdup(app->name);
 	reg->session_name = strdup(s->name);
 	reg->hostname = strdup(d->hostname);
-	if (ust_metadata_read_boot_id(boot_id, sizeof(boot_id)) == 0)
-		reg->clock_uuid = strdup(boot_id);
+	/* The trace clock: a clock plugin's when the daemon runs with one (ust-clock.h). */
+	if (ust_clock_get(&clock) == 0) {
+		m->clock_offset_ns = ust_metadata_measure_offset_of(clock.read64, clock.freq);
+		m->clock_freq = clock.freq;
+		reg->clock_name = strdup(clock.name);
+		reg->clock_description = strdup(clock.description);
+		if (clock.has_uuid)
+			reg->clock_uuid = strdup(clock.uuid);
+		if (!reg->clock_name || !reg->clock_description)
+			return -ENOMEM;
+		m->clock_name = reg->clock_name;
+		m->clock_description = reg->clock_description;
+	} else {
+		m->clock_offset_ns = ust_metadata_measure_clock_offset();
+		if (ust_metadata_read_boot_id(boot_id, sizeof(boot_id)) == 0)
+			reg->clock_uuid = strdup(boot_id);
+	}
 	if (!reg->procname || !reg->session_name || !reg->hostname)
 		return -ENOMEM;
 	m->procname = reg->procname;

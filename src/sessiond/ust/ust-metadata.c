@@ -517,10 +517,19 @@ int ust_metadata_session_header(struct buffer *out, const struct ust_metadata_se
 		r = tsdl_preamble_trace(out, &abi, s->uuid);
 	if (r == 0)
 		r = emit_env(out, s);
+	if (r == 0) {
+		struct tsdl_clock clock = {
+			.name = s->clock_name,
+			.uuid = s->clock_uuid,
+			.description = s->clock_description,
+			.freq = s->clock_freq,
+			.offset = s->clock_offset_ns,
+		};
+
+		r = tsdl_preamble_clock(out, &clock);
+	}
 	if (r == 0)
-		r = tsdl_preamble_clock(out, s->clock_uuid, s->clock_offset_ns);
-	if (r == 0)
-		r = tsdl_preamble_headers(out, &abi);
+		r = tsdl_preamble_headers(out, &abi, s->clock_name);
 	if (r)
 		out->size = mark;
 	return r;
@@ -693,6 +702,11 @@ static uint64_t monotonic_ns(void)
 
 int64_t ust_metadata_measure_clock_offset(void)
 {
+	return ust_metadata_measure_offset_of(NULL, 0);
+}
+
+int64_t ust_metadata_measure_offset_of(uint64_t (*read64)(void), uint64_t freq)
+{
 	uint64_t best_interval = UINT64_MAX;
 	int64_t best_offset = 0;
 
@@ -702,13 +716,16 @@ int64_t ust_metadata_measure_clock_offset(void)
 		struct timespec rt;
 		uint64_t before, after, realtime;
 
-		before = monotonic_ns();
+		before = read64 ? read64() : monotonic_ns();
 		if (clock_gettime(CLOCK_REALTIME, &rt) != 0)
 			return 0;
-		after = monotonic_ns();
+		after = read64 ? read64() : monotonic_ns();
 		if (after - before > best_interval)
 			continue;
-		realtime = (uint64_t) rt.tv_sec * NS_PER_S + (uint64_t) rt.tv_nsec;
+		/* The realtime in the clock's ticks, as LTTng computes it. */
+		realtime = !freq || freq == NS_PER_S
+				   ? (uint64_t) rt.tv_sec * NS_PER_S + (uint64_t) rt.tv_nsec
+				   : (uint64_t) rt.tv_sec * freq + (uint64_t) rt.tv_nsec * freq / NS_PER_S;
 		best_offset = (int64_t) (realtime - ((before + after) >> 1));
 		best_interval = after - before;
 	}

@@ -37,8 +37,12 @@ struct ust_metadata_session {
 	bool session_auto_named;      /* trace_name is then literally "auto" */
 	time_t session_creation_time; /* trace_creation_datetime (local time) */
 	const char *hostname;         /* NULL prints as "" */
-	int64_t clock_offset_ns;      /* realtime - monotonic */
+	int64_t clock_offset_ns;      /* realtime - the trace clock, in its ticks */
 	const char *clock_uuid;       /* boot id string, NULL = omit the uuid line */
+	/* The trace clock (lttng-ust's, or a clock plugin's: ust-clock.h); NULL/0:
+	 * the monotonic clock's. */
+	const char *clock_name, *clock_description;
+	uint64_t clock_freq;
 };
 
 /* The metadata channel's id: nothing is written for it (no stream, no events). */
@@ -92,6 +96,9 @@ int ust_metadata_event(struct buffer *out, const struct ust_metadata_session *s,
 /* Measures realtime - monotonic in ns the way the real daemon does (best of several
  * samples: the one whose monotonic reads were closest). 0 if the realtime clock fails. */
 int64_t ust_metadata_measure_clock_offset(void);
+/* The same for a clock read by read64 ticking freq times a second (a clock plugin's;
+ * NULL and 0: the monotonic clock). */
+int64_t ust_metadata_measure_offset_of(uint64_t (*read64)(void), uint64_t freq);
 
 /* Reads /proc/sys/kernel/random/boot_id into buf (no newline); 0 or -errno
  * (-ERANGE if size < 37, -EINVAL if the file is shorter than a uuid). */

@@ -78,6 +78,8 @@ void ust_registry_free(struct ust_registry *reg)
 	free(reg->session_name);
 	free(reg->hostname);
 	free(reg->clock_uuid);
+	free(reg->clock_name);
+	free(reg->clock_description);
 	free(reg);
 }
 

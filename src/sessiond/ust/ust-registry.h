@@ -79,6 +79,7 @@ struct ust_registry {
 				   * no continuous output (snapshot sessions) */
 	struct ust_metadata_session meta;
 	char *procname, *session_name, *hostname, *clock_uuid; /* meta's strings, owned */
+	char *clock_name, *clock_description;
 	struct buffer metadata;   /* the whole TSDL text */
 	size_t metadata_pushed;   /* how much the consumer has been sent */
 	bool metadata_reset;      /* the next push replaces the file (regenerate) */

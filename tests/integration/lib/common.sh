@@ -9,6 +9,7 @@ ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
 #   Reads a *.case file and fills these globals:
 #     CASE_MODES        array: modes to run (root, user); default both
 #     CASE_DAEMON_ARGS  array: extra daemon options (@daemon-args)
+#     CASE_DAEMON_ENV   array: NAME=VALUE for the daemon's environment (@daemon-env)
 #     CASE_TIMEOUT      per-case timeout in seconds ("" = runner default)
 #     CASE_STEPS        array: shell command lines, one per step
 #     CASE_BEFORE       array: @before-daemon command lines
@@ -20,6 +21,8 @@ ORACLE_TEST_USER=${ORACLE_TEST_USER:-lttng-test-user}
 #     # comment             blank lines are ignored too
 #     @modes root user      which modes to run
 #     @daemon-args ARGS...  extra arguments for `lttng-sessiond --daemonize`
+#     @daemon-env NAME=VALUE  one more variable in the daemon's environment;
+#                           $SAMPLE_APP_DIR in VALUE is the sample app's directory
 #     @timeout SECONDS      per-case timeout override
 #     @before-daemon CMD    a step run before the daemon starts (in order)
 #     @consumerd32          the daemon is started with --consumerd32-path=
@@ -34,6 +37,7 @@ parse_case() {
     local -a words
     CASE_MODES=()
     CASE_DAEMON_ARGS=()
+    CASE_DAEMON_ENV=()
     CASE_STEPS=()
     CASE_BEFORE=()
     CASE_TIMEOUT=""
@@ -87,6 +91,15 @@ parse_case() {
                 return 1
             fi
             CASE_TIMEOUT=${words[0]}
+            ;;
+        @daemon-env[[:space:]]*)
+            local assignment=${trimmed#@daemon-env}
+            assignment=${assignment#"${assignment%%[![:space:]]*}"}
+            if [[ ! $assignment =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+                CASE_ERROR="$file:$lineno: @daemon-env takes NAME=VALUE"
+                return 1
+            fi
+            CASE_DAEMON_ENV+=("$assignment")
             ;;
         @before-daemon[[:space:]]*)
             local before=${trimmed#@before-daemon}

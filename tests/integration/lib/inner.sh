@@ -271,10 +271,14 @@ idle=()
 # The 32-bit consumer differs per daemon (real: Debian's i386 build; ours:
 # ours built for i386); run-oracle.sh chose it.
 daemon_args=("${CASE_DAEMON_ARGS[@]}")
+daemon_env=()
+for assignment in "${CASE_DAEMON_ENV[@]}"; do
+    daemon_env+=("${assignment//\$SAMPLE_APP_DIR/$(dirname "${ORACLE_SAMPLE_APP:-/}")}")
+done
 [[ -n ${ORACLE_CONSUMERD32:-} ]] && daemon_args+=("--consumerd32-path=$ORACLE_CONSUMERD32")
 log "mode=$ORACLE_MODE daemon=$ORACLE_SESSIOND args=${daemon_args[*]}"
 (cd "$home" && exec timeout -k 2 "$daemon_start_timeout" "${idle[@]}" "${as_user[@]}" "${run_env[@]}" \
-    "$ORACLE_SESSIOND" --daemonize "${daemon_args[@]}") </dev/null >&2
+    "${daemon_env[@]}" "$ORACLE_SESSIOND" --daemonize "${daemon_args[@]}") </dev/null >&2
 rc=$?
 if ((rc == 124 || rc == 137)); then
     die "daemon did not return from --daemonize within ${daemon_start_timeout}s"
