@@ -126,7 +126,9 @@ def main():
         d = data[who]
         per_round = " ".join(f"{v / 1e6:.2f}" for v in d["eps"])
         lost = " ".join(f"{int(v)}" for v in d["lost"])
-        out.append(f"{who}: events/s per round (M/s): {per_round}; lost per round: {lost}")
+        stops = " ".join(f"{v / 1000:.0f}" for v in d["stop_us"])
+        out.append(f"{who}: events/s per round (M/s): {per_round}; lost per round: {lost}; "
+                   f"`lttng stop` per round (ms): {stops}")
         if lossy[who]:
             out.append(f"{who}: LOSS in {lossy[who]} of {len(d['lost'])} rounds "
                        "(its events/s count only what arrived)")

@@ -252,6 +252,7 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 	case CONSUMER_MSG_DATA_PENDING:
 	case CONSUMER_MSG_CHANNEL_STATS:
 	case CONSUMER_MSG_RELAY_SYNC:
+	case CONSUMER_MSG_CLEAR:
 	case CONSUMER_MSG_SESSION_CONSUMED: {
 		struct consumer_wire_key key;
 

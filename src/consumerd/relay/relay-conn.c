@@ -15,7 +15,7 @@
 #include "log.h"
 #include "macros.h"
 #include "relay-conn.h"
-#include "wire/relayd-wire.h"
+#include "wire/relayd-codec.h"
 
 /* Unsent data-socket bytes above which writers leave packets in their buffers, and
  * below which they are told to go on. */
@@ -31,8 +31,6 @@
 /* Pause between two data-pending rounds of a sync while the relay daemon still
  * writes. */
 #define SYNC_RETRY_US (20ULL * 1000)
-/* The longest reply: CREATE_SESSION's or CLOSE_TRACE_CHUNK's, with a path. */
-#define REPLY_MAX (sizeof(struct relayd_wire_create_session_reply) + RELAYD_PATH_MAX - 1)
 
 enum conn_state { CONN_CONNECTING, CONN_OPEN, CONN_FAILED, CONN_ENDED };
 
@@ -412,91 +410,61 @@ static int control_send(struct relay_conn *c, enum relayd_command cmd, const voi
 /* ------------------------------------------------------------------------- */
 /* Replies.                                                                   */
 
-static uint32_t be32_at(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be32toh(v);
-}
-
-static uint64_t be64_at(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64toh(v);
-}
-
-/* Bytes the reply of kind needs, given what has arrived (0: not known yet). */
-static size_t reply_length(enum expect_kind kind, const uint8_t *rx, size_t have)
+/* The reply format of each expectation (every kind but EXPECT_NOTHING). */
+static enum relayd_reply_kind reply_kind(enum expect_kind kind)
 {
 	switch (kind) {
 	case EXPECT_VERSION:
-		return sizeof(struct relayd_wire_version);
+		return RELAYD_REPLY_VERSION;
 	case EXPECT_CONFIGURATION:
-		return sizeof(struct relayd_wire_get_configuration_reply);
+		return RELAYD_REPLY_CONFIGURATION;
 	case EXPECT_SESSION:
-		if (have < sizeof(struct relayd_wire_create_session_reply))
-			return sizeof(struct relayd_wire_create_session_reply);
-		return sizeof(struct relayd_wire_create_session_reply) +
-		       be32_at(rx + offsetof(struct relayd_wire_create_session_reply,
-					     output_path_length));
+		return RELAYD_REPLY_SESSION;
 	case EXPECT_STREAM:
-		return sizeof(struct relayd_wire_stream_reply);
+		return RELAYD_REPLY_STREAM;
 	case EXPECT_CLOSE_CHUNK:
 	case EXPECT_ROTATED_CHUNK:
-		if (have < sizeof(struct relayd_wire_close_trace_chunk_reply))
-			return sizeof(struct relayd_wire_close_trace_chunk_reply);
-		return sizeof(struct relayd_wire_close_trace_chunk_reply) +
-		       be32_at(rx + offsetof(struct relayd_wire_close_trace_chunk_reply,
-					     path_length));
+		return RELAYD_REPLY_CLOSE_CHUNK;
 	default:
-		return sizeof(struct relayd_wire_generic_reply);
+		return RELAYD_REPLY_GENERIC;
 	}
 }
 
-/* Applies one complete reply. 0, or -errno with *what set when the connection fails. */
-static int reply_apply(struct relay_conn *c, struct expect *e, const uint8_t *rx,
+/* Applies one decoded reply. 0, or -errno with *what set when the connection fails. */
+static int reply_apply(struct relay_conn *c, struct expect *e, const struct relayd_reply *rep,
 		       const char **what)
 {
-	uint32_t ret;
-
 	switch (e->kind) {
-	case EXPECT_VERSION: {
-		uint32_t major = be32_at(rx), minor = be32_at(rx + 4);
-
+	case EXPECT_VERSION:
 		*what = "version";
 		/* 2.12 at least: GET_CONFIGURATION, sent right after, is 2.12's. */
-		if (major != RELAYD_PROTO_MAJOR || minor < 12)
+		if (rep->major != RELAYD_PROTO_MAJOR || rep->minor < 12)
 			return -EPROTONOSUPPORT;
-		c->minor = MIN(minor, RELAYD_PROTO_MINOR);
+		c->minor = MIN(rep->minor, RELAYD_PROTO_MINOR);
 		return 0;
-	}
 	case EXPECT_CONFIGURATION:
 		*what = "configuration";
-		return be32_at(rx) == RELAYD_RET_OK ? 0 : -EPROTO;
+		return rep->ret_code == RELAYD_RET_OK ? 0 : -EPROTO;
 	case EXPECT_SESSION:
 		*what = "session creation";
-		if (be32_at(rx + 8) != RELAYD_RET_OK)
+		if (rep->ret_code != RELAYD_RET_OK)
 			return -EREMOTEIO;
-		c->relay_session_id = be64_at(rx);
+		c->relay_session_id = rep->session_id;
 		return 0;
 	case EXPECT_CHUNK:
 		*what = "trace chunk creation";
-		if (be32_at(rx) != RELAYD_RET_OK)
+		if (rep->ret_code != RELAYD_RET_OK)
 			return -EREMOTEIO;
 		c->state = CONN_OPEN;
 		c->opened_now = true;
 		return 0;
 	case EXPECT_STREAM:
-		ret = be32_at(rx + 8);
-		if (ret != RELAYD_RET_OK) {
+		if (rep->ret_code != RELAYD_RET_OK) {
 			log_error("Session \"%s\": lttng-relayd refused a stream (code %u)",
-				  c->session_name, ret);
+				  c->session_name, rep->ret_code);
 			e->stream->dead = true;
 		} else {
-			e->stream->handle = be64_at(rx);
+			e->stream->handle = rep->handle;
 			e->stream->has_handle = true;
 			if (e->stream->closed && !e->stream->dead) {
 				/* closed before its handle came: say so now */
@@ -511,48 +479,39 @@ static int reply_apply(struct relay_conn *c, struct expect *e, const uint8_t *rx
 		c->handles_came = true;
 		return 0;
 	case EXPECT_PENDING:
-		ret = be32_at(rx);
 		*what = "data pending";
-		if (ret > 1)
+		if (rep->ret_code > 1)
 			return -EREMOTEIO;
-		c->query_found_pending |= ret == 1;
+		c->query_found_pending |= rep->ret_code == 1;
 		return 0;
 	case EXPECT_END_PENDING:
-		c->query_found_pending |= be32_at(rx) != 0;
+		c->query_found_pending |= rep->ret_code != 0;
 		c->query_in_flight = false;
 		c->round_done = true;
 		return 0;
-	case EXPECT_CLOSE_CHUNK: {
-		uint32_t len = be32_at(rx + 4);
-
+	case EXPECT_CLOSE_CHUNK:
 		*what = "trace chunk close";
-		if (be32_at(rx) != RELAYD_RET_OK)
+		if (rep->ret_code != RELAYD_RET_OK)
 			return -EREMOTEIO;
-		if (len && len <= sizeof(c->closed_path) && rx[8 + len - 1] == '\0')
-			memcpy(c->closed_path, rx + 8, len);
+		if (rep->path)
+			memcpy(c->closed_path, rep->path, rep->path_len);
 		return 0;
-	}
 	case EXPECT_NEW_CHUNK:
 	case EXPECT_ROTATED_CHUNK: {
 		/* The rotation step's answer; the connection goes on either way. */
 		struct relay_waiter *w = e->waiter;
-		uint32_t len = e->kind == EXPECT_ROTATED_CHUNK ? be32_at(rx + 4) : 0;
 
 		e->waiter = NULL;
 		w->path[0] = '\0';
-		if (be32_at(rx) != RELAYD_RET_OK) {
-			w->covered = false; /* failed */
-		} else {
-			w->covered = true;
-			if (len && len <= sizeof(w->path) && rx[8 + len - 1] == '\0')
-				memcpy(w->path, rx + 8, len);
-		}
+		w->covered = rep->ret_code == RELAYD_RET_OK; /* failed otherwise */
+		if (w->covered && rep->path)
+			memcpy(w->path, rep->path, rep->path_len);
 		list_append(&c->chunk_done, &w->link);
 		return 0;
 	}
 	case EXPECT_OK:
 		*what = "command";
-		return be32_at(rx) == RELAYD_RET_OK ? 0 : -EREMOTEIO;
+		return rep->ret_code == RELAYD_RET_OK ? 0 : -EREMOTEIO;
 	case EXPECT_NOTHING:
 		break;
 	}
@@ -573,6 +532,7 @@ static int control_read(struct relay_conn *c, const char **what)
 	if (buffer_append(&c->rx, chunk, (size_t) n) < 0)
 		return -ENOMEM;
 	for (;;) {
+		struct relayd_reply rep;
 		struct expect *e;
 		size_t need;
 		int r;
@@ -585,15 +545,15 @@ static int control_read(struct relay_conn *c, const char **what)
 			return 0;
 		}
 		e = container_of(c->expects.next, struct expect, link);
-		need = reply_length(e->kind, c->rx.data, c->rx.size);
-		if (need > REPLY_MAX) {
-			*what = "reply length";
+		r = relayd_decode_reply(reply_kind(e->kind), c->rx.data, c->rx.size, &rep, &need);
+		if (r == -EAGAIN)
+			return 0;
+		if (r < 0) {
+			*what = "reply";
 			return -EPROTO;
 		}
-		if (c->rx.size < need)
-			return 0;
 		list_remove(&e->link);
-		r = reply_apply(c, e, c->rx.data, what);
+		r = reply_apply(c, e, &rep, what);
 		if (e->stream)
 			stream_put(e->stream);
 		free(e);
