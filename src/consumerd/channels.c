@@ -34,6 +34,7 @@ struct consumer_stream {
 	bool have_seq;
 	uint64_t discarded; /* the stream's cumulative counter, from its last packet */
 	uint64_t packets_written;
+	uint64_t packets_at_chunk_start; /* packets_written when its files were opened */
 };
 
 struct consumer_channel {
@@ -506,6 +507,7 @@ static int open_stream_files(struct consumer_channel *ch, int dir_fd, struct rel
 		int err = 0;
 
 		snprintf(name, sizeof(name), "%s_%d", ch->name, s->cpu);
+		s->packets_at_chunk_start = s->packets_written;
 		if (relay)
 			s->file = stream_file_open_relay(relay, relay_path, name, ch->tracefile_size,
 							 ch->tracefile_count, true, &err);
@@ -782,6 +784,28 @@ int channel_flush(struct channel_set *set, uint64_t key)
 	return ch ? flush_and_drain(ch) : -ENOENT;
 }
 
+/* A rotation's flush (as LTTng's, T:consumer.c lttng_consumer_rotate_channel): every
+ * stream closes the packet it fills if it holds events (an "active" switch, safe while
+ * the application writes), and what is readable is written; a stream that wrote no
+ * packet in the chunk then gets an empty one, so that no file of the chunk is empty
+ * (not one whose stream class the metadata does not declare yet). The ring buffers'
+ * snapshot positions are not touched: they belong to the normal reading. */
+static int rotation_flush_and_drain(struct consumer_channel *ch, bool undeclared)
+{
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		(void) lttng_ust_ctl_flush_buffer(ch->streams[i].ust, 1);
+	channel_drain(ch);
+	for (unsigned i = 0; !undeclared && i < ch->stream_count; i++) {
+		struct consumer_stream *s = &ch->streams[i];
+
+		if (s->packets_written > s->packets_at_chunk_start)
+			continue;
+		(void) lttng_ust_ctl_flush_buffer(s->ust, 0);
+		stream_drain(s);
+	}
+	return ch->write_error;
+}
+
 int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *msg)
 {
 	struct consumer_channel *ch = channel_find(set, msg->key);
@@ -793,7 +817,8 @@ int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *m
 	 * ends its chunk with a packet, an empty one if need be (as LTTng's chunks: no
 	 * stream file of a chunk is empty). Without files (closed by the last
 	 * rotation) the buffers keep it all for the next ones. */
-	r = !ch->is_metadata && ch->has_output ? flush_and_drain(ch) : ch->write_error;
+	r = !ch->is_metadata && ch->has_output ? rotation_flush_and_drain(ch, msg->undeclared)
+					       : ch->write_error;
 	for (unsigned i = 0; i < ch->stream_count; i++) {
 		if (ch->streams[i].file)
 			stream_file_close(ch->streams[i].file);

@@ -150,7 +150,7 @@ static void deferred_done(struct relay_waiter *w, int status)
 	c->deferring = false;
 	if (c->sessiond_fd < 0)
 		return;
-	if (reply_status(c->sessiond_fd, status, 0) < 0 ||
+	if (reply_status(c->sessiond_fd, status, status == 0 ? w->value : 0) < 0 ||
 	    (status == 0 && (c->deferred_type == CONSUMER_MSG_RELAY_CHUNK_CLOSE ||
 			     c->deferred_type == CONSUMER_MSG_RELAY_CLOSE) &&
 	     consumer_send(c->sessiond_fd, CONSUMER_MSG_RELAY_PATH, w->path,
@@ -171,6 +171,7 @@ static int serve_relay(struct consumerd *c, int fd, const struct consumer_reques
 	 * fails at once), and it resumes the reading. */
 	c->deferred.done = deferred_done;
 	c->deferred.path[0] = '\0';
+	c->deferred.value = 0;
 	c->deferred_type = req->type;
 	c->deferring = true;
 	(void) sd_event_source_set_enabled(c->sessiond_source, SD_EVENT_OFF);
@@ -190,8 +191,14 @@ static int serve_relay(struct consumerd *c, int fd, const struct consumer_reques
 	(void) sd_event_source_set_enabled(c->sessiond_source, SD_EVENT_ON);
 	if (r < 0)
 		return reply_status(fd, r, 0);
-	/* Nothing of the session here: done, and a chunk close has no path. */
-	r = reply_status(fd, 0, 0);
+	/* Done at once (an open connection: what it allows), or nothing of the session
+	 * here (a chunk close then has no path). */
+	r = reply_status(fd, 0,
+			 req->type == CONSUMER_MSG_RELAY_OPEN &&
+					 relay_set_find(&c->relays, req->u.relay_open->session_id)
+				 ? relay_conn_open_value(relay_set_find(&c->relays,
+									 req->u.relay_open->session_id))
+				 : 0);
 	if (r == 0 && (req->type == CONSUMER_MSG_RELAY_CHUNK_CLOSE ||
 		       req->type == CONSUMER_MSG_RELAY_CLOSE))
 		r = consumer_send(fd, CONSUMER_MSG_RELAY_PATH, "", 1, IO_TIMEOUT_MS);

@@ -222,6 +222,7 @@ static void check_request(const struct consumer_wire_header *h, const uint8_t *p
 		FUZZ_CHECK((const void *) req->u.rotate == payload);
 		FUZZ_CHECK(h->payload_bytes == sizeof(*req->u.rotate));
 		check_output(req->u.rotate->directory, sizeof(req->u.rotate->directory), 1);
+		FUZZ_CHECK(req->u.rotate->undeclared <= 1 && !req->u.rotate->reserved);
 		break;
 	case CONSUMER_MSG_RELAY_OPEN: {
 		const struct consumer_wire_relay_open *m = req->u.relay_open;

@@ -377,7 +377,7 @@ C_K_IDS = 18
 C_K_FILTER = 19
 C_ROTATE = 20
 C_SESSION_CONSUMED = 21
-C_ROTATE_FMT = '<Q4096s'
+C_ROTATE_FMT = '<Q4096sII'
 C_RELAY_OPEN, C_RELAY_SYNC, C_RELAY_CLOSE = 23, 24, 25
 C_RELAY_CHUNK_NEW, C_RELAY_CHUNK_CLOSE = 26, 27
 C_RELAY_CHUNK_FMT = '<QQQII'
@@ -404,7 +404,7 @@ assert struct.calcsize(C_ADD_CHANNEL_FMT) == 8552
 assert struct.calcsize(C_ADD_METADATA_FMT) == 8236
 assert struct.calcsize(C_SNAPSHOT_FMT) == 4128
 assert struct.calcsize(C_STATUS_FMT) == 32
-assert struct.calcsize(C_ROTATE_FMT) == 4104
+assert struct.calcsize(C_ROTATE_FMT) == 4112
 assert struct.calcsize(C_RELAY_OPEN_FMT) == 5052
 assert struct.calcsize(C_RELAY_CHUNK_FMT) == 32
 UUID = bytes(range(16))
@@ -442,8 +442,8 @@ def c_key(mtype, key):
     return cmsg(mtype, struct.pack('<Q', key))
 
 
-def c_rotate(key, directory=''):
-    return cmsg(C_ROTATE, struct.pack(C_ROTATE_FMT, key, directory.encode()))
+def c_rotate(key, directory='', undeclared=0, reserved=0):
+    return cmsg(C_ROTATE, struct.pack(C_ROTATE_FMT, key, directory.encode(), undeclared, reserved))
 
 
 def c_relay_open(session=1, control='127.0.0.1', data='127.0.0.1', cport=1, dport=2, ipv6=0,
@@ -530,6 +530,8 @@ def corpus_consumer_request():
         c_push(31, 0, TSDL) + c_rotate(30) + c_rotate(31) + c_push(31, 0, TSDL) +
         c_rotate(32) + c_rotate(30, 'relative') + c_key(C_DESTROY, 30) + c_key(C_DESTROY, 31),
         'rotate-wrong-size': h + cmsg(C_ROTATE, struct.pack('<Q', 30)),
+        'rotate-flags': h + c_add_channel(30) + c_rotate(30, '/tmp/lttng-fuzz/c1', undeclared=1) +
+        c_rotate(30, '/tmp/lttng-fuzz/c2', undeclared=2) + c_rotate(30, reserved=1),
         'shm-metadata': h + c_add_metadata(50, directory='', shm='/dev/shm/lttng-fuzz/s-1/ust') +
         c_push(50, 0, TSDL, reset=1) + c_push(50, 0, TSDL) + c_add_metadata(51, directory='') +
         c_add_metadata(52, shm='relative') + c_key(C_DESTROY, 50),

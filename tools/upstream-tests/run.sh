@@ -20,7 +20,7 @@
 #                       (default: $LTTNG_UPSTREAM_CACHE or /var/cache/lttng-upstream-tests)
 #   --results DIR       where each test's full output goes (default: <cache>/results/<date>-<daemon>)
 #   --user USER         the unprivileged account the tests run as (default: lttng-test-user)
-#   --timeout SECONDS   per test script (default: 1200)
+#   --timeout SECONDS   per test script (default: 720)
 #   -j, --jobs N        test scripts run at once, each in its own namespaces (default: 1)
 #   --build-only        fetch and build the upstream tree, run nothing
 #   --no-deps           do not apt-get install anything
@@ -60,7 +60,7 @@ our_consumerd=${OUR_CONSUMERD:-}
 cache=${LTTNG_UPSTREAM_CACHE:-/var/cache/lttng-upstream-tests}
 results=
 user=lttng-test-user
-timeout_s=1200
+timeout_s=720
 jobs=1
 build_only=0
 deps=1
@@ -116,7 +116,7 @@ packages=(
 	build-essential autoconf automake libtool bison flex pkg-config
 	libpopt-dev uuid-dev liburcu-dev libxml2-dev liblttng-ust-dev libkmod-dev
 	liblttng-ust1 lttng-tools babeltrace babeltrace2
-	util-linux procps iproute2 perl python3 bzip2 xz-utils tar git ca-certificates
+	util-linux procps iproute2 perl python3 bzip2 xz-utils tar git curl ca-certificates
 )
 install_deps() {
 	local -a missing=()
@@ -160,7 +160,7 @@ fetch_sources() {
 		-o APT::Get::List-Cleanup=0 -o APT::Sandbox::User=root)
 	if apt-get "${apt_opts[@]}" update >&2 &&
 		(cd "$tmp" && apt-get "${apt_opts[@]}" source --download-only ltt-control >&2); then
-		orig=$(ls "$tmp"/ltt-control_"$VERSION".orig.tar.* 2>/dev/null | head -n1)
+		orig=$(compgen -G "$tmp/ltt-control_$VERSION.orig.tar.*" | head -n1)
 		if [[ -n $orig ]] && tar -x -C "$tmp" -f "$orig" && [[ -d $tmp/lttng-tools-$VERSION ]]; then
 			mv "$tmp/lttng-tools-$VERSION" "$tree" && rm -rf "$tmp" && return 0
 		fi
@@ -255,8 +255,10 @@ ours)
 	# A private copy: a rebuild of the project meanwhile does not change the
 	# daemon under test halfway through the list.
 	mkdir -p "$work/ours/sessiond" "$work/ours/consumerd"
-	cp "$our_sessiond" "$work/ours/sessiond/lttng-sessiond" &&
-		cp "$our_consumerd" "$work/ours/consumerd/lttng-consumerd" || die "cannot copy our daemons"
+	if ! cp "$our_sessiond" "$work/ours/sessiond/lttng-sessiond" ||
+		! cp "$our_consumerd" "$work/ours/consumerd/lttng-consumerd"; then
+		die "cannot copy our daemons"
+	fi
 	chmod -R a+rX "$work/ours"
 	sessiond=$work/ours/sessiond/lttng-sessiond
 	consumerd64=$work/ours/consumerd/lttng-consumerd
@@ -292,6 +294,7 @@ done
 # /tmp are empty tmpfs, ports 5342-5344 are its own, and everything it started
 # dies with it), run as $user with a private HOME.
 # ---------------------------------------------------------------------------
+# shellcheck disable=SC2016 # expanded by the inner shell
 inner='
 set -u
 t=$1 uid=$2 gid=$3 user=$4 tree=$5

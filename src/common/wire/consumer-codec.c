@@ -326,7 +326,7 @@ int consumer_decode_request(const struct consumer_wire_header *h, const void *pa
 			return -EPROTO;
 		ret->u.rotate = payload;
 		return output_field_ok(ret->u.rotate->directory, sizeof(ret->u.rotate->directory),
-				       true)
+				       true) && ret->u.rotate->undeclared <= 1 && !ret->u.rotate->reserved
 			       ? 0
 			       : -EINVAL;
 	case CONSUMER_MSG_RELAY_CHUNK_NEW:
@@ -412,6 +412,7 @@ int consumer_decode_status(uint16_t request_type, const void *payload, size_t pa
 			return -EPROTO;
 		break;
 	case CONSUMER_MSG_DATA_PENDING:
+	case CONSUMER_MSG_RELAY_OPEN: /* bit 0: the relay daemon allows clears */
 		if (st.value > 1)
 			return -EPROTO;
 		break;

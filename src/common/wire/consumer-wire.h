@@ -297,8 +297,12 @@ _Static_assert(sizeof(struct consumer_wire_kernel_filter) == 24, "kernel_filter 
 struct consumer_wire_rotate {
 	uint64_t key;
 	char directory[CONSUMER_PATH_MAX]; /* absolute channel directory, or "" */
+	/* User space: the channel's stream class is not in the metadata yet (no
+	 * application registered it): no empty packet, whose header would name it. */
+	uint32_t undeclared;
+	uint32_t reserved;
 } PACKED;
-_Static_assert(sizeof(struct consumer_wire_rotate) == 8 + 4096, "rotate layout");
+_Static_assert(sizeof(struct consumer_wire_rotate) == 8 + 4096 + 8, "rotate layout");
 
 /* RELAY_OPEN: connect to the relay daemon (numeric addresses, already resolved by
  * the session daemon), check its version, create the session there and its current
@@ -345,7 +349,8 @@ struct consumer_wire_relay_chunk {
 _Static_assert(sizeof(struct consumer_wire_relay_chunk) == 32, "relay_chunk layout");
 
 /* STATUS: 0 or a negative errno; value is type-specific (stream count of
- * ADD_CHANNEL, 1/0 of DATA_PENDING). */
+ * ADD_CHANNEL, 1/0 of DATA_PENDING, RELAY_OPEN's bit 0: the relay daemon allows
+ * clears). */
 #define CONSUMER_MAX_STREAMS 4096u /* streams of one data channel (one per possible CPU) */
 struct consumer_wire_status {
 	int32_t status;

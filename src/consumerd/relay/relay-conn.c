@@ -107,6 +107,7 @@ struct relay_conn {
 	bool prev_chunk_open;
 	uint32_t minor;
 	uint32_t live_timer_us;
+	bool clear_allowed;
 	char session_name[CONSUMER_NAME_MAX];
 	struct relay_socket control, data;
 	struct buffer rx;
@@ -444,6 +445,7 @@ static int reply_apply(struct relay_conn *c, struct expect *e, const struct rela
 		return 0;
 	case EXPECT_CONFIGURATION:
 		*what = "configuration";
+		c->clear_allowed = rep->flags & RELAYD_CONFIG_CLEAR_ALLOWED;
 		return rep->ret_code == RELAYD_RET_OK ? 0 : -EPROTO;
 	case EXPECT_SESSION:
 		*what = "session creation";
@@ -604,7 +606,11 @@ static int socket_cb(sd_event_source *src, int fd, uint32_t revents, void *userd
 		conn_fail(c, r, what);
 	} else {
 		if (c->opened_now) {
+			struct relay_waiter *w;
+
 			c->opened_now = false;
+			list_for_each_entry(w, &c->open_waiters, link)
+				w->value = relay_conn_open_value(c);
 			complete_all(&c->open_waiters, 0);
 		}
 		while (!list_is_empty(&c->chunk_done)) {
@@ -726,6 +732,11 @@ struct relay_conn *relay_set_find(struct relay_set *set, uint64_t session_id)
 int relay_conn_error(const struct relay_conn *c)
 {
 	return c->error;
+}
+
+uint32_t relay_conn_open_value(const struct relay_conn *c)
+{
+	return c->clear_allowed ? RELAY_OPEN_CLEAR_ALLOWED : 0;
 }
 
 uint32_t relay_conn_live_timer_us(const struct relay_conn *c)

@@ -41,7 +41,13 @@ struct relay_waiter {
 	bool covered; /* a sync: the data-pending round under way includes it */
 	/* A chunk close: where the relay daemon put the chunk (NUL-terminated). */
 	char path[CONSUMER_PATH_MAX];
+	/* An open: what the relay daemon allows (RELAY_OPEN's STATUS value). */
+	uint32_t value;
 };
+
+/* RELAY_OPEN's STATUS value: bit 0, the relay daemon allows clears (LTTng's
+ * GET_CONFIGURATION flag; `lttng-relayd --disallow-clear` turns it off). */
+#define RELAY_OPEN_CLEAR_ALLOWED 1u
 
 /* Told when a connection can take packets again (a stream got its relay handle, the
  * queue went below its low mark, or the connection failed and writers must learn). */
@@ -90,6 +96,8 @@ int relay_set_chunk_close(struct relay_set *set, const struct consumer_wire_rela
 
 /* 0, or the error that ended the connection. */
 int relay_conn_error(const struct relay_conn *c);
+/* RELAY_OPEN's STATUS value for an open connection. */
+uint32_t relay_conn_open_value(const struct relay_conn *c);
 /* The session's live timer (microseconds; 0: not a live session). */
 uint32_t relay_conn_live_timer_us(const struct relay_conn *c);
 

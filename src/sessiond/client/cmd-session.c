@@ -598,7 +598,9 @@ enum lttng_error_code cmd_clear_session(struct command_ctx *ctx)
 {
 	struct client_op *cop;
 
-	if (ctx->session->live_timer_us)
+	/* A relay daemon run with --disallow-clear (it said so when connected). */
+	if (session_streams_to_relay(ctx->session) && ctx->session->relay_configured &&
+	    !ctx->session->relay_allows_clear)
 		return LTTNG_ERR_CLEAR_RELAY_DISALLOWED;
 	cop = client_op_begin(ctx, NULL);
 	if (!cop)

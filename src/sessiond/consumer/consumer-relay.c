@@ -138,6 +138,21 @@ void consumer_relay_take_archive(struct daemon *d, const struct consumer_batch *
 	}
 }
 
+void consumer_relay_take_config(struct daemon *d, const struct consumer_batch *b)
+{
+	struct session *s = session_find_by_id(d->sessions, b->subject_id);
+
+	for (unsigned i = 0; s && i < b->count; i++) {
+		const struct consumer_op *op = &b->ops[i];
+
+		if (op->type != CONSUMER_OP_REQUEST || op->in.request.msg_type != CONSUMER_MSG_RELAY_OPEN ||
+		    op->result < 0)
+			continue;
+		s->relay_configured = true;
+		s->relay_allows_clear = op->value & 1;
+	}
+}
+
 int consumer_relay_add_sync(struct consumer_batch *b, uint64_t session_id)
 {
 	struct consumer_wire_key key = { .key = session_id };

@@ -35,6 +35,8 @@ int consumer_relay_add_chunk_close(struct consumer_batch *b, const struct sessio
 /* When the batch is done: the path the relay daemon gave a chunk close of it, as
  * the session's last archive (relative to the relay daemon's output). */
 void consumer_relay_take_archive(struct daemon *d, const struct consumer_batch *b);
+/* When the batch is done: what the relay daemon allows, from a RELAY_OPEN of it. */
+void consumer_relay_take_config(struct daemon *d, const struct consumer_batch *b);
 /* RELAY_SYNC of the session id. 0 or -ENOMEM. */
 int consumer_relay_add_sync(struct consumer_batch *b, uint64_t session_id);
 /* RELAY_CLOSE of a session: its open chunk closed (archived when the session was

@@ -945,6 +945,8 @@ static void consumer_step_done(struct daemon *d, struct consumer_batch *b)
 	struct ksync *k = container_of(b->waiter, struct ksync, base);
 	struct kernel_trace *t = kernel_trace_find(d, k->session_id);
 
+	consumer_relay_take_config(d, b);
+
 	for (unsigned i = 0; i < b->count; i++) {
 		const struct consumer_op *op = &b->ops[i];
 		uint16_t type = op->in.request.msg_type;

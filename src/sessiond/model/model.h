@@ -148,6 +148,8 @@ struct session {
 	bool snapshot_mode;
 	uint64_t live_timer_us;
 	bool relay_reached; /* its relay daemon answered a domain command's probe */
+	bool relay_configured;    /* a consumer's connection told what the relay allows */
+	bool relay_allows_clear;
 	bool active;
 	bool has_been_started;
 	bool start_pending; /* a first start is making the output directories */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/daemon.h"
 #include "core/fs-as.h"
 #include "log.h"
 #include "macros.h"
@@ -74,6 +75,10 @@ void registry_shm_cleanup(struct daemon *d, const struct ust_registry *reg)
 
 	if (!reg->shm_dir || reg->consumer_lost)
 		return; /* none, or left to lttng-crash */
+	if (d->stopping) { /* the workers are gone: the daemon's exit does it now */
+		registry_shm_cleanup_now(reg);
+		return;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return;

@@ -23,9 +23,10 @@ static void rotate_done(struct daemon *d, struct consumer_batch *b)
 						  : LTTNG_OK);
 }
 
-static int add_rotate(struct consumer_batch *b, uint64_t key, const char *directory)
+static int add_rotate(struct consumer_batch *b, uint64_t key, const char *directory,
+		      bool undeclared)
 {
-	struct consumer_wire_rotate m = { .key = key };
+	struct consumer_wire_rotate m = { .key = key, .undeclared = undeclared };
 
 	if (copy_string(m.directory, sizeof(m.directory), directory) < 0)
 		return -ENAMETOOLONG;
@@ -58,9 +59,9 @@ static int rotate_registry(struct daemon *d, struct consumer_batch *b, struct us
 	 * in the consumer's queue. */
 	list_for_each_entry(rc, &reg->channels, link)
 		if (r == 0 && rc->consumer_key)
-			r = add_rotate(b, rc->consumer_key, dir);
+			r = add_rotate(b, rc->consumer_key, dir, !rc->registered);
 	if (r == 0 && reg->metadata_key)
-		r = add_rotate(b, reg->metadata_key, dir);
+		r = add_rotate(b, reg->metadata_key, dir, false);
 	if (r < 0)
 		return r;
 	reg->files_closed = !chunk_dir;
@@ -153,8 +154,16 @@ enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, cons
 	/* Streamed: per consumer daemon, the relay daemon's new chunk first and the
 	 * previous one closed last (consumer-relay.h). */
 	for (unsigned bits = 32; bits <= 64; bits += 32) {
-		bool any = false;
+		/* The 64-bit consumer holds the session's connection from its start
+		 * (per-PID buffers of applications gone since: no registry left, the
+		 * chunk still rotates on the relay daemon). */
+		bool any = relay && bits == 64;
 
+		if (any) {
+			consumer_batch_target(b, bits);
+			if (chunk_dir && consumer_relay_add_chunk_new(b, s) < 0)
+				goto fail;
+		}
 		list_for_each_entry(reg, &d->ust_registries, link) {
 			if (reg->session_id != s->id || reg->consumer_lost || !reg->directory[0] ||
 			    reg->bits_per_long != bits)
@@ -165,8 +174,11 @@ enum lttng_error_code ust_trace_rotate(struct daemon *d, struct session *s, cons
 				goto fail;
 			any = true;
 		}
-		if (relay && any && consumer_relay_add_chunk_close(b, s) < 0)
-			goto fail;
+		if (relay && any) {
+			consumer_batch_target(b, bits);
+			if (consumer_relay_add_chunk_close(b, s) < 0)
+				goto fail;
+		}
 	}
 	(void) consumer_batch_submit_held(d, b); /* nothing to ask: nothing sent */
 	return LTTNG_OK;

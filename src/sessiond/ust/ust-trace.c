@@ -219,6 +219,7 @@ static void relay_opened(struct daemon *d, struct consumer_batch *b)
 			   ? LTTNG_ERR_RELAYD_CONNECT_FAIL
 			   : LTTNG_OK;
 
+	consumer_relay_take_config(d, b);
 	operation_step_done(d, b->waiter, code);
 }
 

@@ -81,16 +81,26 @@ check "a killed consumer's buffers stay for lttng-crash" \
 	test -n "$(find "$HOME/shm-kill" -name 'ch_*')"
 check "and lttng-crash reads them" bash -c "lttng-crash '$HOME/shm-kill' | grep -q sample:app_end"
 
+mkdir "$HOME/shm-intp"
+lttng create ip --shm-path="$HOME/shm-intp" --output="$HOME/ip" >/dev/null
+lttng enable-channel -u ch --buffers-pid -s ip >/dev/null
+lttng enable-event -u 'sample:*' -c ch -s ip >/dev/null
+lttng start ip >/dev/null
 lttng create i --shm-path="$HOME/shm-int" --output="$HOME/i" >/dev/null
 lttng enable-channel -u ch --buffers-uid -s i >/dev/null
 lttng enable-event -u 'sample:*' -c ch -s i >/dev/null
 lttng start i >/dev/null
 app_waiting a3
 wait_until bash -c "test -n \"\$(find '$HOME/shm-int' -name metadata)\""
+wait_until bash -c "test -n \"\$(find '$HOME/shm-intp' -name metadata)\""
+check "per-PID session: the running application's directory is there" \
+	test -n "$(find "$HOME/shm-intp" -name metadata)"
 kill -INT "$sd"
 wait "$sd"
 check "SIGINT: the daemon exits (status $?)" true
 check "SIGINT: the active session's shm tree is gone" wait_until empty "$HOME/shm-int"
+check "SIGINT: a per-PID session's too (its application still running)" \
+	wait_until empty "$HOME/shm-intp"
 touch "$HOME/a3.go"; wait "$app_a3"
 check "no sanitizer report in the daemons' log" \
 	bash -c "! grep -q 'Sanitizer\|runtime error' '$HOME/sessiond.log'"
