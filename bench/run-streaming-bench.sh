@@ -18,9 +18,10 @@
 #   2. live latency: a live session (`lttng create --live=TIMER`), a
 #      babeltrace2 lttng-live reader started before the application, its output
 #      time-stamped line by line (bench/live-stamp.py); after warm-up runs
-#      until the reader prints an event, S times: a pause, then the sample
-#      application with -n 1 -t 1; the delay from its start (wall clock, taken
-#      just before) to the reader printing its sample:app_end line.
+#      until the reader prints an event, S times: a pause (200-699 ms), then
+#      the sample application with -n 1 -t 1; the delay from its start (wall
+#      clock, taken just before) to the reader printing its sample:app_end
+#      line.
 # Rounds alternate real/ours and ours/real. Prints the medians, ours/real
 # ratios and the issue's targets (events/s >= 1.0x real without loss; live
 # delay <= 0.5x real). A missed target is a result, not an error: the exit
@@ -83,9 +84,27 @@ relay_stop() {
     wait "$relayd" 2>/dev/null
 }
 
+# cpu_ticks: sets CPU_D to the user+system clock ticks of every process of
+# the namespace but us and lttng-relayd (the session daemon, its consumer
+# daemon(s), run-as workers), CPU_R to lttng-relayd's.
+cpu_ticks() {
+    local p stat f
+    CPU_D=0 CPU_R=0
+    ns_pids
+    for p in "${PIDS[@]}"; do
+        { read -r stat <"/proc/$p/stat"; } 2>/dev/null || continue
+        read -r -a f <<<"${stat##*) }" # f[11], f[12]: utime, stime
+        if [[ $p == "$relayd" ]]; then
+            CPU_R=$((CPU_R + f[11] + f[12]))
+        else
+            CPU_D=$((CPU_D + f[11] + f[12]))
+        fi
+    done
+}
+
 # Part 1: a net:// session recording the application flat out.
 throughput() {
-    local t0 t1 total app_us stop_us line n discarded=0 events=0 bt_discard=0 rc
+    local t0 t1 total app_us stop_us cpu_d cpu_r line n discarded=0 events=0 bt_discard=0 rc
     local expected=$((BENCH_ITER * BENCH_THREADS * 25 + 2))
     relay_start relay-tput
     cli - create s --set-url=net://127.0.0.1
@@ -93,6 +112,8 @@ throughput() {
         --subbuf-size="$BENCH_SUBBUF" --num-subbuf="$BENCH_NUMSUB"
     cli - enable-event -u 'sample:*' -c ch
     cli - start
+    cpu_ticks
+    cpu_d=$CPU_D cpu_r=$CPU_R
     t0=$EPOCHREALTIME
     "$app" -n "$BENCH_ITER" -t "$BENCH_THREADS" >/dev/null 2>&1 || fail "sample app failed"
     usec_since "$t0"
@@ -103,6 +124,8 @@ throughput() {
     stop_us=$US
     usec_since "$t0"
     total=$US
+    cpu_ticks
+    cpu_d=$(((CPU_D - cpu_d) * 1000 / BENCH_HZ)) cpu_r=$(((CPU_R - cpu_r) * 1000 / BENCH_HZ))
     # Statistics of the stopped session: "Discarded events: N" per channel.
     lttng list s >"$base/list.txt" 2>>"$log" || fail "lttng list s failed"
     while read -r line; do
@@ -132,6 +155,8 @@ throughput() {
     echo "lost $((expected - events))"
     echo "bt_discard_msgs $bt_discard"
     echo "bt_rc $rc"
+    echo "daemons_cpu_ms $cpu_d"
+    echo "relayd_cpu_ms $cpu_r"
     echo "eps $((events * 1000000 / total))"
     echo "app_eps $((events * 1000000 / app_us))"
 }
@@ -173,8 +198,11 @@ live() {
     sleep 0.5
     while wait_line 0.01; do :; done
     for ((k = 0; k < BENCH_SAMPLES; k++)); do
-        # Pause 250-349 ms: samples fall on every phase of the live timer.
-        sleep "0.$((250 + RANDOM % 100))"
+        # Pause 200-699 ms. The loop has just seen a line the reader printed
+        # right after a flush, so the pause sets the phase of the next start
+        # against the flushes: 500 ms spans whole periods of a 100 ms or
+        # 250 ms tick, so starts fall evenly on every phase of either.
+        sleep "0.$((200 + RANDOM % 500))"
         t0=$EPOCHREALTIME
         "$app" -n 1 -t 1 >/dev/null 2>&1 || fail "sample app failed"
         t1=$EPOCHREALTIME
@@ -272,6 +300,7 @@ check_numbers rounds iterations threads num_subbuf samples live_timer
 [[ $subbuf_size =~ ^[0-9]+[kKmMgG]?$ ]] || die "--subbuf-size takes a size (4096, 64k, 1M), not '$subbuf_size'"
 check_host lttng lttng-relayd babeltrace2 unshare ip
 [[ -x $app ]] || die "sample application not found: $app (build it: ninja -C build)"
+hz=$(getconf CLK_TCK) || die "getconf CLK_TCK failed"
 make_tmp
 freeze_ours
 host_info
@@ -287,20 +316,25 @@ unshare --mount --propagation private /bin/sh -c \
 run_one() { # WHO ROUND
     run_ns "$1" "$2" 300 BENCH_APP="$app" BENCH_ITER="$iterations" BENCH_THREADS="$threads" \
         BENCH_SUBBUF="$subbuf_size" BENCH_NUMSUB="$num_subbuf" BENCH_SAMPLES="$samples" \
-        BENCH_LIVE_TIMER="$live_timer"
+        BENCH_LIVE_TIMER="$live_timer" BENCH_HZ="$hz"
 }
 read -r load_before _ </proc/loadavg
 run_rounds
 read -r load_after _ </proc/loadavg
+relay_version=$(lttng-relayd --version 2>/dev/null | head -n1)
+reader_version=$(babeltrace2 --version 2>/dev/null | head -n1)
+tput_app="sample app -n $iterations -t $threads ($((iterations * threads * 25 + 2)) events)"
+live_app="(pause 200-699 ms, sample app -n 1 -t 1)"
 
 args=(--real "$tmp/real.samples" --ours "$tmp/ours.samples" --rounds "$rounds"
     --samples "$samples" --iterations "$iterations" --threads "$threads"
     --header "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     --header "machine: $(nproc) cores, $cpu, kernel $(uname -r)"
-    --header "real: $real (lttng-tools $real_version); relay: $(command -v lttng-relayd) ($(dpkg-query -W -f='${Version}' lttng-tools 2>/dev/null || echo unknown)); reader: $(babeltrace2 --version | head -n1)"
+    --header "real: $real (lttng-tools $real_version)"
     --header "ours: ${ours#"$repo"/} (commit $ours_rev)"
-    --header "throughput: net:// session, per-UID, 1 channel $num_subbuf x $subbuf_size, discard; sample app -n $iterations -t $threads ($((iterations * threads * 25 + 2)) events)"
-    --header "live: --live=$live_timer, default channel; $samples x (pause 250-349 ms, sample app -n 1 -t 1) per round"
+    --header "relay daemon: $(command -v lttng-relayd) $relay_version; reader: $reader_version"
+    --header "throughput: net:// session, per-UID, 1 channel $num_subbuf x $subbuf_size, discard; $tput_app"
+    --header "live: --live=$live_timer, default channel; $samples x $live_app per round"
     --header "run: $rounds rounds per daemon, alternating, ${elapsed} s in all; 1-min load average $load_before before, $load_after after")
 [[ -n $markdown ]] && args+=(--markdown "$markdown")
 /usr/bin/python3 -I "$bench_dir/streaming-report.py" "${args[@]}"

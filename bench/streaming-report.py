@@ -36,7 +36,7 @@ def main():
     data = {"real": load(a.real)[0], "ours": load(a.ours)[0]}
     problems = []
     needed = ("eps", "app_eps", "app_us", "stop_us", "total_us", "destroy_us", "recorded",
-              "expected", "discarded", "lost", "missing", "bt_discard_msgs", "bt_rc",
+              "expected", "discarded", "lost", "daemons_cpu_ms", "relayd_cpu_ms", "missing", "bt_discard_msgs", "bt_rc",
               "live_us", "live_exit_us", "live_app_us", "destroy_live_us", "live_runs",
               "live_events", "live_events_expected", "live_reader_rc")
     for who, samples in data.items():
@@ -90,6 +90,10 @@ def main():
         med("real", "stop_us"), med("ours", "stop_us"), "us")
     row("info: `lttng destroy` of the throughput session",
         med("real", "destroy_us"), med("ours", "destroy_us"), "us")
+    row("info: CPU of sessiond + consumerd (+ run-as), app start to stop",
+        med("real", "daemons_cpu_ms") * 1000, med("ours", "daemons_cpu_ms") * 1000, "us")
+    row("info: CPU of lttng-relayd, app start to stop",
+        med("real", "relayd_cpu_ms") * 1000, med("ours", "relayd_cpu_ms") * 1000, "us")
     row(f"info: events read by babeltrace2 (emitted: {expected})",
         med("real", "recorded"), med("ours", "recorded"), "n")
     row("info: events lost (emitted - read), sum over rounds",

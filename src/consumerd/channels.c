@@ -593,8 +593,10 @@ static int open_files(struct consumer_channel *ch, const char *directory)
 		r = open_stream_files(ch, -1, relay, directory);
 		ch->live_timer_us = relay_conn_live_timer_us(relay);
 		if (r == 0 && ch->live_timer_us && !ch->live_timer) {
+			/* Accuracy 1 µs: sd-event's default (0) would let it slip by up
+			 * to 250 ms, longer than a live timer's period. */
 			r = sd_event_add_time_relative(ch->set->loop, &ch->live_timer,
-						       CLOCK_MONOTONIC, ch->live_timer_us, 0,
+						       CLOCK_MONOTONIC, ch->live_timer_us, 1,
 						       live_timer_cb, ch);
 			if (r == 0)
 				(void) sd_event_source_set_enabled(ch->live_timer, SD_EVENT_ON);
@@ -806,6 +808,52 @@ static int rotation_flush_and_drain(struct consumer_channel *ch, bool undeclared
 	return ch->write_error;
 }
 
+/* A streamed channel moving to the relay daemon's new chunk: its relay streams are
+ * rotated in place (ROTATE_STREAMS), so that live viewers go on reading them. 1 when
+ * that cannot be done (a stream without its handle yet): the caller closes and adds
+ * them again. */
+static int rotate_relay_streams(struct consumer_channel *ch)
+{
+	struct relay_stream *streams[CONSUMER_MAX_STREAMS];
+	uint64_t next[CONSUMER_MAX_STREAMS];
+	struct relay_conn *relay = NULL;
+	unsigned n = 0;
+	int r;
+
+	if (ch->is_metadata) {
+		if (!ch->metadata || !metadata_file_relay_stream(ch->metadata))
+			return 1;
+		streams[n] = metadata_file_relay_stream(ch->metadata);
+		next[n++] = 0;
+	}
+	for (unsigned i = 0; !ch->is_metadata && i < ch->stream_count; i++) {
+		struct consumer_stream *s = &ch->streams[i];
+
+		if (!s->file || !stream_file_relay_stream(s->file))
+			return 1;
+		streams[n] = stream_file_relay_stream(s->file);
+		/* The next packet's sequence number: after the last one written. */
+		next[n++] = s->have_seq ? s->last_seq + 1 : 0;
+	}
+	if (!n)
+		return 1;
+	relay = relay_stream_conn(streams[0]);
+	r = relay_streams_rotate(relay, streams, next, n);
+	if (r == -EAGAIN)
+		return 1;
+	if (r < 0)
+		return r;
+	if (ch->is_metadata) {
+		/* The session daemon pushes the whole text again, from offset 0. */
+		metadata_file_restart(ch->metadata);
+		ch->metadata_length = 0;
+	} else {
+		for (unsigned i = 0; i < ch->stream_count; i++)
+			ch->streams[i].packets_at_chunk_start = ch->streams[i].packets_written;
+	}
+	return 0;
+}
+
 int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *msg)
 {
 	struct consumer_channel *ch = channel_find(set, msg->key);
@@ -813,6 +861,16 @@ int channel_rotate(struct channel_set *set, const struct consumer_wire_rotate *m
 
 	if (!ch)
 		return -ENOENT;
+	if (msg->directory[0] && msg->directory[0] != '/' && (ch->has_output || ch->metadata)) {
+		/* Streamed and going on: rotated in place on the relay daemon. */
+		r = !ch->is_metadata ? rotation_flush_and_drain(ch, msg->undeclared) : ch->write_error;
+		if (r == 0) {
+			int e = rotate_relay_streams(ch);
+
+			if (e <= 0)
+				return e;
+		}
+	}
 	/* Whatever is recorded until now goes to the files being closed; every stream
 	 * ends its chunk with a packet, an empty one if need be (as LTTng's chunks: no
 	 * stream file of a chunk is empty). Without files (closed by the last

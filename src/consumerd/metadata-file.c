@@ -176,6 +176,18 @@ int metadata_file_append(struct metadata_file *m, const char *text, size_t len)
 	return 0;
 }
 
+void metadata_file_restart(struct metadata_file *m)
+{
+	m->size = 0;
+	m->last_content = 0;
+	m->first_open = true;
+}
+
+struct relay_stream *metadata_file_relay_stream(const struct metadata_file *m)
+{
+	return m->relay;
+}
+
 int metadata_file_truncate(struct metadata_file *m)
 {
 	if (m->relay) {

@@ -68,6 +68,11 @@ void metadata_file_set_packing(struct metadata_file *m, bool packing);
 /* Appends text (any length, split over as many packets as needed). All or nothing:
  * on error the file is cut back to its length before the call. 0 or -errno. */
 int metadata_file_append(struct metadata_file *m, const char *text, size_t len);
+/* A streamed metadata file whose relay stream was rotated: the text starts again
+ * (from a first packet), in the relay daemon's new chunk. Its relay stream (NULL for
+ * a file). */
+void metadata_file_restart(struct metadata_file *m);
+struct relay_stream *metadata_file_relay_stream(const struct metadata_file *m);
 /* Empties the file (regenerate metadata), keeping it open. 0 or -errno. */
 int metadata_file_truncate(struct metadata_file *m);
 /* Current file length in bytes. */

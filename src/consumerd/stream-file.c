@@ -116,6 +116,11 @@ struct relay_conn *stream_file_relay(const struct stream_file *f)
 	return f->relay ? relay_stream_conn(f->relay) : NULL;
 }
 
+struct relay_stream *stream_file_relay_stream(const struct stream_file *f)
+{
+	return f->relay;
+}
+
 bool stream_file_writable(const struct stream_file *f)
 {
 	return !f->relay || relay_stream_writable(f->relay);

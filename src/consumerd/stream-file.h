@@ -58,8 +58,9 @@ bool stream_file_writable(const struct stream_file *f);
 /* A live session's stream with nothing new sends its time instead
  * (relay_stream_send_beacon); nothing for a file. 0 or -errno. */
 int stream_file_send_beacon(struct stream_file *f, uint64_t ts, uint64_t ctf_stream_id);
-/* The relay connection of a streamed file, NULL for a file. */
+/* The relay connection of a streamed file, NULL for a file; its relay stream. */
 struct relay_conn *stream_file_relay(const struct stream_file *f);
+struct relay_stream *stream_file_relay_stream(const struct stream_file *f);
 void stream_file_close(struct stream_file *f);
 /* Whether the data file being written was deleted (no name left to reach it). */
 bool stream_file_unlinked(const struct stream_file *f);

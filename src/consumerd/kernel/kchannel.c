@@ -444,7 +444,7 @@ static int start_reading(struct kchannel *ch, sd_event *loop)
 	ch->live_timer_us = ch->trace->relay ? relay_conn_live_timer_us(ch->trace->relay) : 0;
 	if (ch->live_timer_us) {
 		r = sd_event_add_time_relative(loop, &ch->live_timer, CLOCK_MONOTONIC,
-					       ch->live_timer_us, 0, live_timer_cb, ch);
+					       ch->live_timer_us, 1, live_timer_cb, ch);
 		if (r < 0)
 			return r;
 		(void) sd_event_source_set_enabled(ch->live_timer, SD_EVENT_ON);

@@ -844,7 +844,7 @@ int relay_set_open(struct relay_set *set, const struct consumer_wire_relay_open 
 	if (r == 0)
 		r = queue_handshake(c, m);
 	if (r == 0)
-		r = sd_event_add_time_relative(set->loop, &c->tick, CLOCK_MONOTONIC, TICK_US / 10, 0,
+		r = sd_event_add_time_relative(set->loop, &c->tick, CLOCK_MONOTONIC, TICK_US / 10, 1,
 					       tick_cb, c);
 	if (r < 0) {
 		log_error_errno(r, "Session \"%s\": cannot connect to lttng-relayd", c->session_name);
@@ -871,7 +871,12 @@ static void sync_step(struct relay_conn *c)
 	if (c->round_done) {
 		c->round_done = false;
 		if (c->query_found_pending) {
-			c->next_round_us = now_us() + SYNC_RETRY_US; /* the tick comes back */
+			c->next_round_us = now_us() + SYNC_RETRY_US;
+			/* The tick comes back for the next round, not a second later. */
+			if (c->tick) {
+				(void) sd_event_source_set_time_relative(c->tick, SYNC_RETRY_US);
+				(void) sd_event_source_set_enabled(c->tick, SD_EVENT_ONESHOT);
+			}
 		} else {
 			list_for_each_entry_safe(w, tmp, &c->sync_waiters, link) {
 				if (!w->covered)
@@ -1254,6 +1259,49 @@ int relay_stream_send_metadata(struct relay_stream *s, const void *packet, size_
 	c->refs++;
 	conn_progress(c);
 	r = stream_usable(s);
+	if (!--c->refs)
+		free(c);
+	return r;
+}
+
+int relay_streams_rotate(struct relay_conn *c, struct relay_stream *const *streams,
+			 const uint64_t *next_packet_seq, unsigned count)
+{
+	struct relayd_wire_rotate_streams head = {
+		.stream_count = htobe32(count),
+		.new_chunk_is_set = 1,
+		.new_chunk_id = htobe64(c->chunk_id),
+	};
+	struct buffer body;
+	int r = 0;
+
+	if (c->state != CONN_OPEN)
+		return c->error ? c->error : -ENOTCONN;
+	for (unsigned i = 0; i < count; i++)
+		if (!streams[i]->has_handle || streams[i]->dead)
+			return -EAGAIN;
+	buffer_init(&body);
+	r = buffer_append(&body, &head, sizeof(head));
+	for (unsigned i = 0; i < count && r == 0; i++) {
+		struct relayd_wire_rotation_position p = {
+			.stream_id = htobe64(streams[i]->handle),
+			.rotate_at_seq_num = htobe64(next_packet_seq[i]),
+		};
+
+		r = buffer_append(&body, &p, sizeof(p));
+	}
+	/* Sent with no stream to patch: every handle is known (checked above). */
+	if (r == 0)
+		r = control_send(c, RELAYD_CMD_ROTATE_STREAMS, body.data, body.size, NULL, 0, NULL, 0,
+				 EXPECT_OK, NULL);
+	buffer_fini(&body);
+	if (r < 0) {
+		conn_fail(c, r, "stream rotation");
+		return r;
+	}
+	c->refs++;
+	conn_progress(c);
+	r = c->error;
 	if (!--c->refs)
 		free(c);
 	return r;

@@ -128,6 +128,14 @@ int relay_stream_send_beacon(struct relay_stream *s, uint64_t ts, uint64_t ctf_s
 /* The metadata is written anew from its start (regenerate metadata). */
 int relay_stream_reset_metadata(struct relay_stream *s);
 struct relay_conn *relay_stream_conn(const struct relay_stream *s);
+/* Moves streams to the connection's current chunk (the one RELAY_CHUNK_NEW made) in
+ * place, as LTTng's ROTATE_STREAMS: a data stream's packets from CTF packet sequence
+ * number next_packet_seq[i] on go to the new chunk; a metadata stream switches at
+ * once (the whole text is sent again). Live viewers keep reading the same streams.
+ * -EAGAIN when a stream has no handle yet (the caller closes and adds it again
+ * instead), else 0 or the connection's error. */
+int relay_streams_rotate(struct relay_conn *c, struct relay_stream *const *streams,
+			 const uint64_t *next_packet_seq, unsigned count);
 /* Closes the stream on the relay daemon after its last packet and drops it. */
 void relay_stream_close(struct relay_stream *s);
 
