@@ -380,6 +380,8 @@ void channel_set_fini(struct channel_set *set)
 {
 	struct consumer_channel *ch, *tmp;
 
+	if (set->relays)
+		relay_set_unlisten(set->relays, &set->relay_listener);
 	list_for_each_entry_safe(ch, tmp, &set->channels, link) {
 		/* Close the packets being filled too: nothing buffered is lost. */
 		for (unsigned i = 0; i < ch->stream_count && ch->has_output; i++)

@@ -416,6 +416,7 @@ static void use_saved_tgids(struct kchannel *ch)
 
 static int start_reading(struct kchannel *ch, sd_event *loop)
 {
+	struct relay_conn *relay;
 	int r;
 
 	ch->stream_watch = calloc(ch->cpu_count, sizeof(*ch->stream_watch));
@@ -441,7 +442,8 @@ static int start_reading(struct kchannel *ch, sd_event *loop)
 			return r;
 		(void) sd_event_source_set_enabled(ch->switch_timer, SD_EVENT_ON);
 	}
-	ch->live_timer_us = ch->trace->relay ? relay_conn_live_timer_us(ch->trace->relay) : 0;
+	relay = ktrace_relay(ch->trace);
+	ch->live_timer_us = relay ? relay_conn_live_timer_us(relay) : 0;
 	if (ch->live_timer_us) {
 		r = sd_event_add_time_relative(loop, &ch->live_timer, CLOCK_MONOTONIC,
 					       ch->live_timer_us, 1, live_timer_cb, ch);
@@ -456,6 +458,7 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 		 struct kchannel **ret)
 {
 	struct kchannel *ch = calloc(1, sizeof(*ch));
+	struct relay_conn *relay;
 	int r = 0;
 
 	if (!ch)
@@ -500,8 +503,8 @@ int kchannel_new(struct ktrace *t, const struct consumer_wire_kernel_channel *m,
 			log_error_errno(r, "Kernel channel %s: cannot open CPU %u of %s", ch->name, i,
 					ch->instance);
 	}
-	if (r == 0 && t->relay)
-		relay_conn_streams_sent(t->relay);
+	if (r == 0 && (relay = ktrace_relay(t)))
+		relay_conn_streams_sent(relay);
 	if (r == 0) {
 		use_saved_tgids(ch);
 		r = start_reading(ch, t->loop);

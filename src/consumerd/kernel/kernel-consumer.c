@@ -82,6 +82,7 @@ void kernel_consumer_free(struct kernel_consumer *kc)
 
 	if (!kc)
 		return;
+	relay_set_unlisten(kc->relays, &kc->relay_listener);
 	list_for_each_entry_safe(t, tmp, &kc->traces, link)
 		trace_destroy(t);
 	sd_event_source_disable_unref(kc->feed_source);

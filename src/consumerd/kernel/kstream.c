@@ -33,7 +33,7 @@ int kstream_open(struct kstream *s, struct kchannel *ch, unsigned cpu, const cha
 	snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", instance, cpu);
 	s->stats_fd = open(path, O_RDONLY | O_CLOEXEC);
 	s->dropped_base = kstream_read_dropped(s);
-	if (dir_fd >= 0 || ch->trace->relay) {
+	if (dir_fd >= 0 || ch->trace->streamed) {
 		r = kstream_open_file(s, dir_fd, channel_name);
 		if (r < 0)
 			return r;
@@ -66,8 +66,12 @@ int kstream_open_file(struct kstream *s, int dir_fd, const char *channel_name)
 	int r = 0;
 
 	snprintf(name, sizeof(name), "%s_%u", channel_name, s->cpu);
-	if (ch->trace->relay) {
-		s->file = stream_file_open_relay(ch->trace->relay, ch->trace->relay_path, name,
+	if (ch->trace->streamed) {
+		struct relay_conn *relay = ktrace_relay(ch->trace);
+
+		if (!relay)
+			return -ENOTCONN;
+		s->file = stream_file_open_relay(relay, ch->trace->relay_path, name,
 						 ch->tracefile_size, ch->tracefile_count, true, &r);
 		return s->file ? 0 : r;
 	}

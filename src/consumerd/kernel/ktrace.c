@@ -57,7 +57,12 @@ static int write_preamble(struct ktrace *t)
 
 bool ktrace_streams_out(const struct ktrace *t)
 {
-	return t->dir_fd >= 0 || t->relay;
+	return t->dir_fd >= 0 || t->streamed;
+}
+
+struct relay_conn *ktrace_relay(const struct ktrace *t)
+{
+	return t->streamed && t->relays ? relay_set_find(t->relays, t->session_id) : NULL;
 }
 
 /* Makes directory (as the session's user) and opens its metadata file, empty; a
@@ -68,16 +73,17 @@ static int open_output(struct ktrace *t, const char *directory, struct relay_set
 	int r;
 
 	if (directory[0] != '/') {
-		t->relay = relays ? relay_set_find(relays, t->session_id) : NULL;
-		if (!t->relay)
+		struct relay_conn *relay = relays ? relay_set_find(relays, t->session_id) : NULL;
+
+		if (!relay)
 			return -ENOTCONN;
 		(void) copy_string(t->relay_path, sizeof(t->relay_path), directory);
-		t->md = metadata_file_open_relay(t->relay, directory, t->uuid, &r);
+		t->md = metadata_file_open_relay(relay, directory, t->uuid, &r);
 		if (!t->md)
-			t->relay = NULL;
-		else
-			relay_conn_streams_sent(t->relay);
-		return t->md ? 0 : r;
+			return r;
+		t->streamed = true;
+		relay_conn_streams_sent(relay);
+		return 0;
 	}
 
 	fs_identity_enter(t->uid, t->gid, &identity);
@@ -171,16 +177,22 @@ int ktrace_rotate(struct ktrace *t, const char *directory)
 		e = kchannel_rotate(ch, false, -1);
 		r = r ? r : e;
 	}
-	if (t->relay) {
+	if (t->streamed) {
 		/* Streamed: the same streams again in the relay daemon's new chunk
 		 * (RELAY_CHUNK_NEW came first), the whole metadata with them. */
+		struct relay_conn *relay;
+
 		metadata_file_close(t->md);
 		t->md = NULL;
 		if (!directory[0])
 			return r;
-		t->md = metadata_file_open_relay(t->relay, t->relay_path, t->uuid, &e);
+		relay = ktrace_relay(t);
+		if (!relay)
+			return log_error_errno(-ENOTCONN, "Kernel trace: its relay connection "
+					       "is gone; cannot start its streams again");
+		t->md = metadata_file_open_relay(relay, t->relay_path, t->uuid, &e);
 		if (t->md) {
-			relay_conn_streams_sent(t->relay);
+			relay_conn_streams_sent(relay);
 			e = metadata_file_append(t->md, (const char *) t->text.data, t->text.size);
 		}
 		if (e < 0)
@@ -188,8 +200,8 @@ int ktrace_rotate(struct ktrace *t, const char *directory)
 		list_for_each_entry(ch, &t->channels, link) {
 			e = kchannel_rotate(ch, true, -1);
 			r = r ? r : e;
-			if (e == 0)
-				relay_conn_streams_sent(t->relay);
+			if (e == 0 && (relay = ktrace_relay(t)))
+				relay_conn_streams_sent(relay);
 		}
 		return r;
 	}

@@ -28,9 +28,10 @@ struct ktrace {
 	gid_t gid;
 	uint8_t uuid[16];
 	int dir_fd;		  /* -1: no output (snapshot session), or closed by a rotation */
-	/* Streamed to lttng-relayd instead (dir_fd is then -1): the session's
-	 * connection and the trace's directory there ("kernel"). */
-	struct relay_conn *relay;
+	/* Streamed to lttng-relayd instead (dir_fd is then -1), to the trace's
+	 * directory there ("kernel"). The connection is looked up each time
+	 * (ktrace_relay): a failed one leaves the set, and its memory may go. */
+	bool streamed;
 	char relay_path[CONSUMER_PATH_MAX];
 	struct relay_set *relays; /* the consumer's connections (snapshot records) */
 	bool has_output;	  /* not a snapshot session's */
@@ -79,6 +80,8 @@ int ktrace_rotate(struct ktrace *t, const char *directory);
 int ktrace_write_metadata_to(struct ktrace *t, int dir_fd, uid_t uid, gid_t gid);
 /* The same, as a metadata stream below path on a relay daemon (a snapshot record). */
 int ktrace_send_metadata_to(struct ktrace *t, struct relay_conn *relay, const char *path);
+/* The session's open relay connection, or NULL (not streamed, or it failed). */
+struct relay_conn *ktrace_relay(const struct ktrace *t);
 /* Closes the metadata (the channels must be gone). */
 void ktrace_free(struct ktrace *t);
 

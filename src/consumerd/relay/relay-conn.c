@@ -27,6 +27,9 @@
  * handshake has the connect timeout (LTTNG_NETWORK_SOCKET_TIMEOUT, default 3 s). */
 #define STALL_TIMEOUT_US (10ULL * 1000 * 1000)
 #define DEFAULT_CONNECT_TIMEOUT_MS 3000
+/* The session daemon waits 30 s for each of our answers: a connect or a sync that
+ * has not ended after this long answers with a time-out instead of never. */
+#define ANSWER_DEADLINE_US (20ULL * 1000 * 1000)
 #define TICK_US (1000ULL * 1000)
 /* Pause between two data-pending rounds of a sync while the relay daemon still
  * writes. */
@@ -39,6 +42,7 @@ struct frame {
 	struct list_node link;
 	struct relay_stream *patch; /* whose relay handle goes at patch_at before sending */
 	size_t patch_at;
+	struct expect *expect;      /* the reply it asks for, until it is sent */
 	size_t len, sent;
 	uint8_t bytes[];
 };
@@ -139,7 +143,9 @@ static uint64_t connect_timeout_us(void)
 	const char *v = getenv("LTTNG_NETWORK_SOCKET_TIMEOUT");
 	long ms = v ? strtol(v, NULL, 10) : 0;
 
-	return (uint64_t) (ms > 0 ? ms : DEFAULT_CONNECT_TIMEOUT_MS) * 1000ULL;
+	uint64_t us = (uint64_t) (ms > 0 ? ms : DEFAULT_CONNECT_TIMEOUT_MS) * 1000ULL;
+
+	return MIN(us, ANSWER_DEADLINE_US);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -155,6 +161,14 @@ static void stream_put(struct relay_stream *s)
 	free(s);
 	if (!--c->refs)
 		free(c);
+}
+
+static void expect_drop(struct expect *e)
+{
+	list_remove(&e->link);
+	if (e->stream)
+		stream_put(e->stream);
+	free(e);
 }
 
 static void socket_drop_frames(struct relay_socket *sk)
@@ -189,12 +203,42 @@ static void complete_all(struct list_node *waiters, int status)
 	}
 }
 
+static int notify_cb(sd_event_source *src, void *userdata)
+{
+	struct relay_set *set = userdata;
+
+	while (set->notify_count) {
+		uint64_t id = set->notify_ids[--set->notify_count];
+		struct relay_listener *l, *tmp;
+
+		list_for_each_entry_safe(l, tmp, &set->listeners, link)
+			l->writable(l, id);
+	}
+	return 0;
+}
+
+/* Tells the listeners soon (a deferred event): a writer may be the caller. */
 static void notify_writable(struct relay_conn *c)
 {
-	struct relay_listener *l, *tmp;
+	struct relay_set *set = c->set;
 
-	list_for_each_entry_safe(l, tmp, &c->set->listeners, link)
-		l->writable(l, c->session_id);
+	for (size_t i = 0; i < set->notify_count; i++)
+		if (set->notify_ids[i] == c->session_id)
+			return;
+	if (set->notify_count == set->notify_capacity) {
+		size_t cap = set->notify_capacity ? set->notify_capacity * 2 : 8;
+		uint64_t *ids = realloc(set->notify_ids, cap * sizeof(*ids));
+
+		if (!ids)
+			return; /* the read timers come back anyway */
+		set->notify_ids = ids;
+		set->notify_capacity = cap;
+	}
+	set->notify_ids[set->notify_count++] = c->session_id;
+	if (!set->notify_source &&
+	    sd_event_add_defer(set->loop, &set->notify_source, notify_cb, set) < 0)
+		return;
+	(void) sd_event_source_set_enabled(set->notify_source, SD_EVENT_ONESHOT);
 }
 
 /* The connection leaves the set (a later RELAY_OPEN makes a new one) and lets its
@@ -264,8 +308,16 @@ static void update_io_events(struct relay_socket *sk)
 
 	if (!sk->io)
 		return;
-	if (!sk->connected || !list_is_empty(&sk->frames))
+	if (!sk->connected) {
 		events |= EPOLLOUT;
+	} else if (!list_is_empty(&sk->frames)) {
+		const struct frame *f = container_of(sk->frames.next, struct frame, link);
+
+		/* A frame waiting for its stream's handle waits for a reply, not for
+		 * room (the reply's arrival sends it). */
+		if (f->sent || !f->patch || f->patch->has_handle || f->patch->dead)
+			events |= EPOLLOUT;
+	}
 	(void) sd_event_source_set_io_events(sk->io, events);
 }
 
@@ -284,6 +336,8 @@ static int socket_flush(struct relay_socket *sk)
 			if (f->patch->dead) { /* its stream was refused: drop what names it */
 				list_remove(&f->link);
 				sk->queued -= f->len;
+				if (f->expect) /* never sent: no reply will come */
+					expect_drop(f->expect);
 				stream_put(f->patch);
 				free(f);
 				continue;
@@ -363,18 +417,19 @@ static void frame_queue(struct relay_socket *sk, struct frame *f, struct relay_s
 	sk->queued += f->len;
 }
 
-static int expect_push(struct relay_conn *c, enum expect_kind kind, struct relay_stream *s)
+static struct expect *expect_push(struct relay_conn *c, enum expect_kind kind,
+				  struct relay_stream *s)
 {
 	struct expect *e = calloc(1, sizeof(*e));
 
 	if (!e)
-		return -ENOMEM;
+		return NULL;
 	e->kind = kind;
 	e->stream = s;
 	if (s)
 		s->refs++;
 	list_append(&c->expects, &e->link);
-	return 0;
+	return e;
 }
 
 /*
@@ -400,7 +455,7 @@ static int control_send(struct relay_conn *c, enum relayd_command cmd, const voi
 		memcpy(f->bytes + sizeof(h), body, body_len);
 	if (tail_len)
 		memcpy(f->bytes + sizeof(h) + body_len, tail, tail_len);
-	if (expect != EXPECT_NOTHING && expect_push(c, expect, expect_stream) < 0) {
+	if (expect != EXPECT_NOTHING && !(f->expect = expect_push(c, expect, expect_stream))) {
 		free(f);
 		return -ENOMEM;
 	}
@@ -646,6 +701,19 @@ static int tick_cb(sd_event_source *src, uint64_t usec, void *userdata)
 		return 0;
 	}
 	c->refs++;
+	{
+		struct relay_waiter *w, *tmp;
+
+		list_for_each_entry_safe(w, tmp, &c->sync_waiters, link) {
+			if (now < w->deadline_us)
+				continue;
+			log_error("Session \"%s\": lttng-relayd still has data in flight after "
+				  "%llu s; giving up waiting for it", c->session_name,
+				  (unsigned long long) (ANSWER_DEADLINE_US / 1000000));
+			list_remove(&w->link);
+			w->done(w, -ETIMEDOUT);
+		}
+	}
 	conn_progress(c); /* a sync waiting for its next round */
 	if (c->tick) {
 		uint64_t next = !list_is_empty(&c->sync_waiters) ? SYNC_RETRY_US : TICK_US;
@@ -712,11 +780,20 @@ void relay_set_fini(struct relay_set *set)
 
 		conn_fail(c, -ESHUTDOWN, "consumer daemon exiting");
 	}
+	set->notify_source = sd_event_source_disable_unref(set->notify_source);
+	free(set->notify_ids);
+	set->notify_ids = NULL;
+	set->notify_count = set->notify_capacity = 0;
 }
 
 void relay_set_listen(struct relay_set *set, struct relay_listener *l)
 {
 	list_append(&set->listeners, &l->link);
+}
+
+void relay_set_unlisten(struct relay_set *set, struct relay_listener *l)
+{
+	list_remove(&l->link);
 }
 
 struct relay_conn *relay_set_find(struct relay_set *set, uint64_t session_id)
@@ -934,6 +1011,7 @@ int relay_set_sync(struct relay_set *set, uint64_t session_id, struct relay_wait
 	if (!c)
 		return 1;
 	w->covered = false;
+	w->deadline_us = now_us() + ANSWER_DEADLINE_US;
 	list_append(&c->sync_waiters, &w->link);
 	if (c->state == CONN_OPEN) {
 		c->refs++;
@@ -978,8 +1056,17 @@ int relay_set_close(struct relay_set *set, const struct consumer_wire_relay_chun
 		conn_fail(c, -ECANCELED, "closed before it opened");
 		return 1;
 	}
-	list_for_each_entry_safe(s, tmp, &c->streams, link)
+	c->refs++;
+	list_for_each_entry_safe(s, tmp, &c->streams, link) {
 		stream_queue_close(s);
+		if (c->state != CONN_OPEN)
+			break;
+	}
+	if (c->state != CONN_OPEN) { /* failed on the way: nothing left to close */
+		if (!--c->refs)
+			free(c);
+		return 1;
+	}
 	m = (struct relayd_wire_close_trace_chunk) {
 		.chunk_id = htobe64(c->chunk_id),
 		.close_timestamp = htobe64(cm->timestamp),
@@ -993,6 +1080,8 @@ int relay_set_close(struct relay_set *set, const struct consumer_wire_relay_chun
 	c->chunk_open = false;
 	if (r < 0) {
 		conn_fail(c, r, "close");
+		if (!--c->refs)
+			free(c);
 		return 1;
 	}
 	c->closing = true;
@@ -1000,7 +1089,6 @@ int relay_set_close(struct relay_set *set, const struct consumer_wire_relay_chun
 	 * set's reference until it ends. */
 	list_remove(&c->link);
 	c->in_set = false;
-	c->refs++;
 	list_append(&c->close_waiters, &w->link);
 	conn_progress(c);
 	if (!--c->refs)

@@ -39,6 +39,7 @@ struct relay_waiter {
 	struct list_node link;
 	void (*done)(struct relay_waiter *w, int status);
 	bool covered; /* a sync: the data-pending round under way includes it */
+	uint64_t deadline_us; /* a sync: when it gives up (CLOCK_MONOTONIC) */
 	/* A chunk close: where the relay daemon put the chunk (NUL-terminated). */
 	char path[CONSUMER_PATH_MAX];
 	/* An open: what the relay daemon allows (RELAY_OPEN's STATUS value). */
@@ -60,12 +61,19 @@ struct relay_set {
 	sd_event *loop;
 	struct list_node conns;     /* struct relay_conn, open ones */
 	struct list_node listeners; /* struct relay_listener */
+	/* Listeners are told from a deferred event, never from inside a writer's call
+	 * (a writer in the middle of a packet or of closing its files): the sessions
+	 * to tell, and that event. */
+	uint64_t *notify_ids;
+	size_t notify_count, notify_capacity;
+	sd_event_source *notify_source;
 };
 
 void relay_set_init(struct relay_set *set, sd_event *loop);
 /* Ends every connection at once (the consumer is exiting). */
 void relay_set_fini(struct relay_set *set);
 void relay_set_listen(struct relay_set *set, struct relay_listener *l);
+void relay_set_unlisten(struct relay_set *set, struct relay_listener *l);
 
 /* Opens the session's connection (RELAY_OPEN). w completes once the relay daemon
  * has created the session and its trace chunk, or with the failure. A session whose

@@ -513,6 +513,9 @@ struct clear_job {
 	bool reopen; /* the session records: a new chunk starts */
 	bool from_root;
 	int code;
+	/* The session's chunks before the clear, back if its buffers could not be
+	 * emptied (then no chunk changes, here or on the relay daemon). */
+	struct session_chunks chunks_before;
 	char old_dir[PATH_MAX];
 	char new_dir[PATH_MAX];
 	unsigned subdir_count;
@@ -628,6 +631,8 @@ static void clear_next(struct daemon *d, struct operation *op)
 	if (op->code != LTTNG_OK && j->code == LTTNG_OK)
 		j->code = op->code == LTTNG_ERR_ROTATION_FAIL_CONSUMER ? LTTNG_ERR_CLEAR_FAIL_CONSUMER
 									: op->code;
+	if (s && j->phase == CLEAR_BUFFERS && (j->relay || j->files) && j->code != LTTNG_OK)
+		s->chunks = j->chunks_before; /* clearing ends in clear_finish */
 	if (!s || j->phase == CLEAR_DONE || (j->phase == CLEAR_BUFFERS && !j->files && !j->relay) ||
 	    j->phase == CLEAR_REOPEN || j->phase == CLEAR_RELAY ||
 	    (j->phase == CLEAR_BUFFERS && j->code != LTTNG_OK)) {
@@ -702,6 +707,7 @@ enum lttng_error_code clear_start(struct daemon *d, struct session *s, struct op
 	j->fs.gid = s->gid;
 	j->files = s->output == SESSION_OUTPUT_LOCAL && !s->snapshot_mode;
 	j->relay = session_streams_to_relay(s);
+	j->chunks_before = s->chunks;
 	if (j->relay) {
 		/* The relay daemon deletes the chunk and, recording, makes the next. */
 		s->chunks.relay_close_command = CONSUMER_CHUNK_DELETE;
