@@ -32,6 +32,7 @@
 #ifdef CONSUMERD_KERNEL
 #include "kernel-consumer.h"
 #endif
+#include "fd-limit.h"
 #include "log.h"
 #include "macros.h"
 #include "relay-conn.h"
@@ -370,6 +371,9 @@ int main(int argc, char **argv)
 		log_error("lttng-consumerd needs --consumerd-cmd-sock and --consumerd-err-sock");
 		return EXIT_FAILURE;
 	}
+	/* Every stream costs descriptors: take the whole hard limit (the session
+	 * daemon that spawned us has raised it already; this covers a manual start). */
+	(void) fd_limit_raise(false, 0);
 	/* Never outlive the session daemon that spawned us. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	signal(SIGPIPE, SIG_IGN);

@@ -24,6 +24,7 @@
 #include "consumer/consumer-supervisor.h"
 #include "model/model.h"
 #include "core/health.h"
+#include "fd-limit.h"
 #include "log.h"
 #include "core/rundir.h"
 #include "agent/agent-listener.h"
@@ -60,11 +61,13 @@ static int wait_for_daemon_child(pid_t child)
 /* Closes every inherited descriptor above stderr except keep_fd. */
 static void close_inherited_fds(int keep_fd)
 {
-	long max = sysconf(_SC_OPEN_MAX);
-
-	for (int fd = 3; fd < (max > 0 ? max : 1024) && fd < 65536; fd++)
-		if (fd != keep_fd)
-			(void) close(fd);
+	if (keep_fd < 3) {
+		(void) close_range(3, ~0u, 0);
+		return;
+	}
+	if (keep_fd > 3)
+		(void) close_range(3, (unsigned) keep_fd - 1, 0);
+	(void) close_range((unsigned) keep_fd + 1, ~0u, 0);
 }
 
 /* Forks; returns in the child only. With close_console the child detaches from the
@@ -110,14 +113,17 @@ static int on_quit_signal(sd_event_source *s, const struct signalfd_siginfo *si,
 	return sd_event_exit(d->loop, 0);
 }
 
-/* lttng-sessiond(8), LIMITATIONS: every application costs descriptors, so a root
- * daemon raises its limit to 65535. */
+/* lttng-sessiond(8), LIMITATIONS: every application costs descriptors. Root's
+ * daemon gets 65535 at least, as the real one; every daemon takes its whole hard
+ * limit (the real per-user one stays at the soft limit, usually 1024). */
 static void raise_fd_limit(const struct sessiond_config *cfg)
 {
-	struct rlimit lim = { .rlim_cur = 65535, .rlim_max = 65535 };
+	unsigned long soft = fd_limit_raise(cfg->is_root, 65535);
 
-	if (cfg->is_root && setrlimit(RLIMIT_NOFILE, &lim) < 0)
-		log_warn("Cannot raise the open file limit to 65535: %s", strerror(errno));
+	if (cfg->is_root && soft < 65535)
+		log_warn("Cannot raise the open file limit to 65535 (it is %lu)", soft);
+	else
+		log_debug("Open file limit: %lu", soft);
 }
 
 static gid_t lookup_tracing_gid(const char *group_name)

@@ -347,18 +347,7 @@ static void ust_app_complete_registration(struct daemon *d, struct ust_app *app,
 }
 
 /* ------------------------------------------------------------------------- */
-/* Registration messages.                                                     */
-
-struct registration_job {
-	struct worker_job base;
-	int sock;
-	int result;
-	enum lttng_ust_ctl_socket_type type;
-	uint32_t major, minor, pid, ppid, uid, gid, bits_per_long;
-	uint32_t align_u8, align_u16, align_u32, align_u64, align_long;
-	int byte_order;
-	char name[LTTNG_UST_ABI_PROCNAME_LEN + 1];
-};
+/* Registered sockets (the intake, ust-registration.c, read their messages).  */
 
 struct orphan_notify {
 	struct list_node link;
@@ -366,17 +355,6 @@ struct orphan_notify {
 	int sock;
 	time_t since;
 };
-
-static void registration_job_run(struct worker_job *job)
-{
-	struct registration_job *j = (struct registration_job *) job;
-
-	j->result = lttng_ust_ctl_recv_reg_msg(j->sock, &j->type, &j->major, &j->minor, &j->pid,
-					       &j->ppid, &j->uid, &j->gid, &j->bits_per_long,
-					       &j->align_u8, &j->align_u16, &j->align_u32,
-					       &j->align_u64, &j->align_long, &j->byte_order, j->name);
-	j->name[LTTNG_UST_ABI_PROCNAME_LEN] = '\0';
-}
 
 static struct ust_app *find_registering_app(struct ust_apps *apps, pid_t pid)
 {
@@ -388,34 +366,34 @@ static struct ust_app *find_registering_app(struct ust_apps *apps, pid_t pid)
 	return NULL;
 }
 
-static void registration_add_command_socket(struct daemon *d, struct registration_job *j)
+void ust_app_add_command_socket(struct daemon *d, const struct ust_reg_info *r, int sock)
 {
 	struct ust_apps *apps = d->apps;
 	struct ust_app *app = calloc(1, sizeof(*app));
 	struct orphan_notify *o, *tmp;
 
 	if (!app) {
-		close(j->sock);
+		close(sock);
 		return;
 	}
 	app->owner = apps;
 	app->id = ++apps->next_app_id;
 	app->state = UST_APP_REGISTERING;
-	app->pid = (pid_t) j->pid;
-	app->ppid = (pid_t) j->ppid;
-	app->uid = (uid_t) j->uid;
-	app->gid = (gid_t) j->gid;
-	app->abi_major = j->major;
-	app->abi_minor = j->minor;
-	app->bits_per_long = j->bits_per_long;
-	app->alignment_uint8 = j->align_u8;
-	app->alignment_uint16 = j->align_u16;
-	app->alignment_uint32 = j->align_u32;
-	app->alignment_uint64 = j->align_u64;
-	app->alignment_long = j->align_long;
-	app->byte_order = j->byte_order;
-	memcpy(app->name, j->name, sizeof(app->name));
-	app->cmd_sock = j->sock;
+	app->pid = (pid_t) r->pid;
+	app->ppid = (pid_t) r->ppid;
+	app->uid = (uid_t) r->uid;
+	app->gid = (gid_t) r->gid;
+	app->abi_major = r->major;
+	app->abi_minor = r->minor;
+	app->bits_per_long = r->bits_per_long;
+	app->alignment_uint8 = r->align_u8;
+	app->alignment_uint16 = r->align_u16;
+	app->alignment_uint32 = r->align_u32;
+	app->alignment_uint64 = r->align_u64;
+	app->alignment_long = r->align_long;
+	app->byte_order = r->byte_order;
+	memcpy(app->name, r->name, sizeof(app->name));
+	app->cmd_sock = sock;
 	app->notify_sock = -1;
 	list_init(&app->sessions);
 	app->registration_time = time(NULL);
@@ -430,133 +408,58 @@ static void registration_add_command_socket(struct daemon *d, struct registratio
 	}
 	list_for_each_entry_safe(o, tmp, &apps->orphan_notify, link) {
 		if (o->pid == app->pid) {
-			int sock = o->sock;
+			int notify_sock = o->sock;
 
 			list_remove(&o->link);
+			apps->orphan_count--;
 			free(o);
-			ust_app_complete_registration(d, app, sock);
+			ust_app_complete_registration(d, app, notify_sock);
 			return;
 		}
 	}
 }
 
-static void expire_orphans(struct ust_apps *apps)
+bool ust_apps_expire_orphans(struct ust_apps *apps, int timeout_s)
 {
-	int timeout = apps->daemon->cfg->app_socket_timeout_s;
 	time_t now = time(NULL);
 	struct orphan_notify *o, *tmp;
-	size_t kept = 0;
 
 	list_for_each_entry_safe(o, tmp, &apps->orphan_notify, link) {
-		if ((timeout > 0 && now - o->since > timeout) || kept >= 1024) {
-			close(o->sock);
-			list_remove(&o->link);
-			free(o);
+		if (now - o->since < timeout_s && apps->orphan_count <= UST_MAX_ORPHAN_NOTIFY)
 			continue;
-		}
-		kept++;
+		log_debug("Application pid %d: notify socket without a command socket, closed",
+			  (int) o->pid);
+		close(o->sock);
+		list_remove(&o->link);
+		apps->orphan_count--;
+		free(o);
 	}
+	return apps->orphan_count > 0;
 }
 
-static void registration_add_notify_socket(struct daemon *d, struct registration_job *j)
+bool ust_app_add_notify_socket(struct daemon *d, const struct ust_reg_info *r, int sock)
 {
 	struct ust_apps *apps = d->apps;
-	struct ust_app *app = find_registering_app(apps, (pid_t) j->pid);
+	struct ust_app *app = find_registering_app(apps, (pid_t) r->pid);
 	struct orphan_notify *o;
 
 	if (app) {
-		ust_app_complete_registration(d, app, j->sock);
-		return;
+		ust_app_complete_registration(d, app, sock);
+		return false;
 	}
-	/* The command socket's message may still be in another worker. A notify socket
-	 * whose command socket never comes is dropped after the app socket timeout. */
-	expire_orphans(apps);
+	/* Its command socket may come next; if it never does, the intake's timer
+	 * closes this one (ust_apps_expire_orphans). */
 	o = calloc(1, sizeof(*o));
 	if (!o) {
-		close(j->sock);
-		return;
+		close(sock);
+		return false;
 	}
-	o->pid = (pid_t) j->pid;
-	o->sock = j->sock;
+	o->pid = (pid_t) r->pid;
+	o->sock = sock;
 	o->since = time(NULL);
 	list_append(&apps->orphan_notify, &o->link);
-}
-
-static void forget_pending_sock(struct ust_apps *apps, int sock)
-{
-	for (unsigned i = 0; i < apps->pending_registrations; i++) {
-		if (apps->pending_socks[i] == sock) {
-			apps->pending_socks[i] = apps->pending_socks[--apps->pending_registrations];
-			return;
-		}
-	}
-}
-
-static void registration_job_done(struct daemon *d, struct worker_job *job)
-{
-	struct registration_job *j = (struct registration_job *) job;
-
-	if (d->apps)
-		forget_pending_sock(d->apps, j->sock);
-
-	if (!d->apps || j->result < 0) {
-		if (j->result == -LTTNG_UST_ERR_UNSUP_MAJOR)
-			log_warn("Application pid %u uses an incompatible lttng-ust ABI %u.%u",
-				 j->pid, j->major, j->minor);
-		else if (d->apps)
-			log_debug("Application registration failed: %d", j->result);
-		close(j->sock);
-	} else if (j->type == LTTNG_UST_CTL_SOCKET_CMD) {
-		registration_add_command_socket(d, j);
-	} else if (j->type == LTTNG_UST_CTL_SOCKET_NOTIFY) {
-		registration_add_notify_socket(d, j);
-	} else {
-		close(j->sock);
-	}
-	free(j);
-}
-
-/* Applies the application socket timeout (LTTNG_APP_SOCKET_TIMEOUT) to a socket. */
-static void set_app_socket_timeout(int fd, int timeout_s)
-{
-	struct timeval tv = { .tv_sec = timeout_s > 0 ? timeout_s : 0 };
-
-	(void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	(void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
-
-static int apps_accept_cb(sd_event_source *s, int fd, uint32_t revents, void *userdata)
-{
-	struct ust_apps *apps = userdata;
-
-	for (;;) {
-		int sock = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-		struct registration_job *job;
-
-		if (sock < 0) {
-			(void) listen_backoff(s, errno);
-			return 0;
-		}
-		/* Registration messages come right after connecting; a flood of silent
-		 * connections must not queue without bound. */
-		if (apps->pending_registrations >= UST_MAX_PENDING_REGISTRATIONS ||
-		    apps->app_count >= UST_MAX_APPS) {
-			log_debug("Too many application registrations; refusing one");
-			close(sock);
-			continue;
-		}
-		job = calloc(1, sizeof(*job));
-		if (!job) {
-			close(sock);
-			continue;
-		}
-		set_app_socket_timeout(sock, apps->daemon->cfg->app_socket_timeout_s);
-		job->base.run = registration_job_run;
-		job->base.done = registration_job_done;
-		job->sock = sock;
-		apps->pending_socks[apps->pending_registrations++] = sock;
-		worker_queue_submit(apps->registration_queue, &job->base);
-	}
+	apps->orphan_count++;
+	return true;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -738,21 +641,13 @@ int ust_apps_start(struct daemon *d)
 		return -ENOMEM;
 	d->apps = apps;
 	apps->daemon = d;
-	apps->listen_fd = -1;
 	list_init(&apps->apps);
 	list_init(&apps->orphan_notify);
 	apps->consumer_death.died = ust_trace_consumer_died;
 	consumer_death_subscribe(d, &apps->consumer_death);
-	apps->registration_queue = worker_queue_start(&d->workers.completions, 2);
-	if (!apps->registration_queue)
-		return log_error_errno(-ENOMEM, "Cannot start registration workers");
-	apps->listen_fd = unix_listen(cfg->apps_sock_path, 0666, 128);
-	if (apps->listen_fd < 0)
-		return log_error_errno(apps->listen_fd, "Cannot listen on %s", cfg->apps_sock_path);
-	r = sd_event_add_io(d->loop, &apps->listen_source, apps->listen_fd, EPOLLIN,
-			    apps_accept_cb, apps);
+	r = ust_registration_start(d, apps);
 	if (r < 0)
-		return log_error_errno(r, "Cannot watch the application socket");
+		return r;
 	/* Only once the socket listens may waiting applications be woken. */
 	r = wait_shm_open(cfg, apps);
 	if (r < 0)
@@ -770,15 +665,7 @@ void ust_apps_stop(struct daemon *d)
 		return;
 	consumer_death_unsubscribe(&apps->consumer_death);
 	wait_shm_close(apps);
-	apps->listen_source = sd_event_source_disable_unref(apps->listen_source);
-	if (apps->listen_fd >= 0) {
-		close(apps->listen_fd);
-		(void) unlink(d->cfg->apps_sock_path);
-	}
-	/* Registration workers may wait on silent sockets: wake them up first. */
-	for (unsigned i = 0; i < apps->pending_registrations; i++)
-		shutdown(apps->pending_socks[i], SHUT_RDWR);
-	worker_queue_stop(apps->registration_queue);
+	ust_registration_stop(d, apps);
 	while (!list_is_empty(&apps->apps))
 		ust_app_free(container_of(apps->apps.next, struct ust_app, link));
 	list_for_each_entry_safe(o, otmp, &apps->orphan_notify, link) {

@@ -10,10 +10,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include <systemd/sd-event.h>
 
 #include <lttng/ust-abi.h>
 
 #include "list.h"
+#include "ust/ust-reg-check.h"
 #include "consumer/consumer-supervisor.h"
 #include "core/worker.h"
 
@@ -28,6 +32,19 @@ enum ust_app_state {
 };
 
 struct ust_apps;
+
+/* Connections to the registration socket whose message has not come yet. */
+struct ust_registration_intake {
+	int listen_fd;
+	sd_event_source *listen_source;
+	sd_event_source *timer;       /* expires silent connections and orphans */
+	struct list_node waiting;     /* struct waiting_registration, oldest first */
+	unsigned waiting_count;
+	uint64_t evicted, refused;    /* counts, for rate-limited warnings */
+	time_t last_warning;
+	pid_t recently_refused[64];   /* applications told once why they are refused */
+	unsigned recently_refused_next;
+};
 
 struct ust_app {
 	struct list_node link;
@@ -57,27 +74,40 @@ struct ust_app {
 };
 
 /* Bounds on what applications (any local user may connect) can make us hold. */
-#define UST_MAX_PENDING_REGISTRATIONS 256
 #define UST_MAX_APPS 8192
+/* Connections whose registration message has not come yet: past this many, a new
+ * one closes the one that has waited longest (an idle flood cannot lock out a
+ * well-behaved application, whose message comes right after it connects). */
+#define UST_MAX_WAITING_REGISTRATIONS 256
+#define UST_MAX_ORPHAN_NOTIFY 1024
 
 struct ust_apps {
 	struct daemon *daemon;
 	/* The traces whose buffers a dead consumer held end (ust-trace.c). */
 	struct consumer_death_subscription consumer_death;
-	unsigned pending_registrations; /* sockets whose registration message is awaited */
-	int pending_socks[UST_MAX_PENDING_REGISTRATIONS];
 	unsigned app_count;
-	int listen_fd;
-	sd_event_source *listen_source;
-	struct worker_queue *registration_queue;
+	struct ust_registration_intake intake;
 	struct list_node apps;           /* struct ust_app, registration order */
 	struct list_node orphan_notify;  /* notify sockets whose command socket is not known yet */
+	unsigned orphan_count;
 	uint64_t next_app_id;
 	void *wait_shm;                  /* first int32 is the futex word apps wait on */
 	size_t wait_shm_size;
 };
 
 int ust_apps_start(struct daemon *d);
+/* The registration intake (ust-registration.c): listens, reads each connection's
+ * registration message once it has fully arrived, checks it and hands the socket on. */
+int ust_registration_start(struct daemon *d, struct ust_apps *apps);
+void ust_registration_stop(struct daemon *d, struct ust_apps *apps);
+/* A checked command socket: a new application (the socket is its from now on). */
+void ust_app_add_command_socket(struct daemon *d, const struct ust_reg_info *r, int sock);
+/* A checked notify socket: its application's, or kept as an orphan until the
+ * command socket comes (true then: the intake's timer must expire it). */
+bool ust_app_add_notify_socket(struct daemon *d, const struct ust_reg_info *r, int sock);
+/* Closes orphan notify sockets older than timeout_s (and the oldest past the
+ * bound); true while some remain. */
+bool ust_apps_expire_orphans(struct ust_apps *apps, int timeout_s);
 void ust_apps_stop(struct daemon *d);
 struct ust_app *ust_app_find(struct ust_apps *apps, uint64_t id);
 /* Forgets an application (its sockets are closed, its sessions ended there). */

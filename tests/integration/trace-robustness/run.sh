@@ -19,6 +19,9 @@
 #                  stop and destroy stay bounded, a healthy app is fully recorded
 #   dir-gone       a session's output directory deleted (rm -rf) while it records:
 #                  its stop says so, another session's trace is complete
+#   reg-abuse      hostile peers on the registration socket: a sustained flood of
+#                  silent connections, forged registration fields, an orphan notify
+#                  socket; a well-behaved app registers meanwhile and is recorded
 #
 # Each scenario runs against each daemon in its own mount + PID namespace (tmpfs on
 # /var/run/lttng and /dev/shm, private HOME); every process is ended by its PID.
@@ -30,7 +33,7 @@
 #   BUILD_DIR (default: the build dir of $OUR_SESSIOND, else build/) provides
 #   src/sessiond/lttng-sessiond and tests/apps/sample/lttng-sample-app.
 # Environment: REAL_SESSIOND (default /usr/bin/lttng-sessiond; "none" skips it),
-#   TR_SCENARIOS (default: all seven), TR_KEEP=1 keeps the work directory.
+#   TR_SCENARIOS (default: all of them), TR_KEEP=1 keeps the work directory.
 # Output: TAP, then "N passed, N failed" ("0 passed, 0 failed, 1 skipped" when the
 # suite cannot run here, the reason in its "1..0 # SKIP" line). Needs root, unshare, babeltrace2 and
 # python3-bt2 (/usr/bin/python3).
@@ -53,7 +56,7 @@ fi
 # apps' exit, under both daemons), else the build's own.
 app=${SAMPLE_APP:-$build/tests/apps/sample/lttng-sample-app}
 real=${REAL_SESSIOND:-/usr/bin/lttng-sessiond}
-scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader app-stall setup-changes dir-gone}
+scenarios=${TR_SCENARIOS:-app-kill consumer-kill disk-full many-apps bt2-reader app-stall setup-changes dir-gone reg-abuse}
 
 skip() {
 	echo "1..0 # SKIP $1"

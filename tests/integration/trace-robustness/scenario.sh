@@ -6,7 +6,7 @@
 #   scenario.sh SCENARIO KIND SESSIOND APP OUTDIR ASAN MANY_APP
 #
 # SCENARIO  app-kill | consumer-kill | disk-full | many-apps | bt2-reader | app-stall |
-#           dir-gone
+#           dir-gone | reg-abuse
 # KIND      ours | real (what is asserted differs: see check -o below)
 # SESSIOND  the lttng-sessiond binary (ours finds its own lttng-consumerd)
 # APP       lttng-sample-app;  MANY_APP: the one to start 200 times
@@ -908,6 +908,73 @@ sc_dir_gone() {
 	finish
 }
 
+# =====================================================================================
+# 7. Hostile peers on the registration socket (any local user may connect to root's):
+#    a sustained flood of 500 silent connections (each one closed is opened again),
+#    two forged applications whose registration messages no lttng-ust sends (an
+#    alignment of 0 bits, a long of 1000 bits) and an orphan notify socket, with
+#    LTTNG_APP_SOCKET_TIMEOUT=3. A well-behaved application started during the flood
+#    must register and be recorded, the per-UID trace stay readable, the forged
+#    ones be refused with their pids named in the log, the orphan closed.
+# =====================================================================================
+sc_reg_abuse() {
+	local healthy t0 ms forged_pid line
+	export LTTNG_APP_SOCKET_TIMEOUT=3
+	start_daemon
+	unset LTTNG_APP_SOCKET_TIMEOUT
+	setup "session ra set up (per-UID, sample:*, vpid)" \
+		"create ra --output='$out/ra'" "enable-event -u 'sample:*' -s ra" \
+		"add-context -u -t vpid -s ra" "start ra"
+	"$py" "$here/reg-peers.py" /var/run/lttng/lttng-ust-sock-8 "$out" 500 >"$out/peers.log" 2>&1 &
+	apps+=("$!")
+	check -o "the hostile peers connected (500 silent connections, 2 forged apps, 1 orphan)" \
+		wait_for $((30 * slow)) test -e "$out/peers.ready"
+	sleep 1 # the flood is under way: the daemon has closed and seen reopened some
+	t0=$(date +%s%N)
+	"$app" -n 2 -t 1 --ready-file "$out/healthy.ready" --wait-file "$out/healthy.go" \
+		>"$out/healthy.log" 2>&1 &
+	healthy=$!
+	apps+=("$healthy")
+	check -o "a well-behaved app (pid $healthy) registers during the flood" \
+		wait_for $((10 * slow)) test -e "$out/healthy.ready"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "# the app passed its registration after ${ms} ms"
+	cli - list -u
+	check -o "lttng list -u answers (exit 0, ${cli_ms} ms) and lists it" \
+		bash -c "[ $cli_rc = 0 ] && grep -q 'PID: $healthy ' '$out/cli.txt'"
+	touch "$out/healthy.go"
+	wait_pid "$healthy" $((30 * slow))
+	expect_eq "the app runs to its end, exit 0" 0 "$?"
+	check -o "the orphan notify socket is closed (within 3 s + 2 s of timer)" \
+		wait_for $((15 * slow)) grep -q "closed after" "$out/orphan.txt"
+	echo "# orphan: $(cat "$out/orphan.txt" 2>/dev/null)"
+	for line in "align0:a uint8_t alignment of 0 bits" "long1000:a long of 1000 bits"; do
+		check -o "forged app ${line%%:*}: its command socket is closed" \
+			wait_for $((15 * slow)) grep -q " closed" "$out/forged-${line%%:*}.txt"
+		forged_pid=$(cut -d' ' -f1 "$out/forged-${line%%:*}.txt" 2>/dev/null)
+		check -o "forged app ${line%%:*}: the log names pid $forged_pid and says why" \
+			grep -q "(pid $forged_pid, uid [0-9]*) refused: its registration message says ${line#*:}" \
+			"$out/sessiond.log"
+	done
+	touch "$out/stop"
+	check "the flood ends" wait_for $((30 * slow)) test -e "$out/flood.txt"
+	echo "# flood: $(cat "$out/flood.txt" 2>/dev/null)"
+	check -o "the daemon closed silent connections to make room (some closed)" \
+		bash -c "awk '{ exit !(\$4 > 0) }' '$out/flood.txt'"
+	cli reg-abuse.stop stop ra
+	expect_eq -o "lttng stop: exit 0" 0 "$cli_rc"
+	cli reg-abuse.destroy destroy ra
+	expect_eq -o "lttng destroy: exit 0" 0 "$cli_rc"
+	# The real 2.13.9 was seen to die here (its "no session daemon" is then noted).
+	check -o "the daemon is alive" alive "$sd"
+	alive "$sd" || real_hung=1
+	read_trace ra "$out/ra"
+	expect_eq -o "babeltrace2 reads the per-UID trace (exit 0)" 0 "$bt_rc"
+	[ "$bt_rc" = 0 ] || echo "# babeltrace2: $(bt_first_error ra)"
+	expect_eq -o "all 52 events of the well-behaved app" 52 "$(count_events ra "$healthy")"
+	finish
+}
+
 case $sc in
 	app-kill) sc_app_kill ;;
 	consumer-kill) sc_consumer_kill ;;
@@ -917,5 +984,6 @@ case $sc in
 	app-stall) sc_app_stall ;;
 	setup-changes) sc_setup_changes ;;
 	dir-gone) sc_dir_gone ;;
+	reg-abuse) sc_reg_abuse ;;
 	*) echo "not ok - unknown scenario $sc"; exit 1 ;;
 esac
