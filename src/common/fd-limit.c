@@ -2,6 +2,7 @@
 /* See fd-limit.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <sys/resource.h>
 
 #include "fd-limit.h"
@@ -32,9 +33,9 @@ unsigned long fd_limit_soft(void)
 	return lim.rlim_cur == RLIM_INFINITY ? (unsigned long) -1 : (unsigned long) lim.rlim_cur;
 }
 
-long fd_count_open(void)
+static long count_entries(const char *path)
 {
-	DIR *dir = opendir("/proc/self/fd");
+	DIR *dir = opendir(path);
 	struct dirent *e;
 	long n = 0;
 
@@ -44,5 +45,20 @@ long fd_count_open(void)
 		if (e->d_name[0] != '.')
 			n++;
 	closedir(dir);
-	return n - 1; /* the directory's own descriptor */
+	return n;
+}
+
+long fd_count_open(void)
+{
+	long n = count_entries("/proc/self/fd");
+
+	return n < 0 ? n : n - 1; /* the directory's own descriptor */
+}
+
+long fd_count_of(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd", (long) pid);
+	return count_entries(path);
 }

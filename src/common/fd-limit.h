@@ -9,6 +9,7 @@
 #define COMMON_FD_LIMIT_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Raises the soft limit to the hard one; root also raises both to at least
  * root_minimum (lttng-sessiond(8): 65535). Returns the soft limit now in force. */
@@ -18,5 +19,7 @@ unsigned long fd_limit_soft(void);
 /* How many descriptors the process has open (its /proc/self/fd entries), or -errno;
  * -EMFILE when not even one more can be opened to count them. */
 long fd_count_open(void);
+/* The same for another process of ours (its /proc/PID/fd entries). */
+long fd_count_of(pid_t pid);
 
 #endif

@@ -555,21 +555,39 @@ static int watch_streams(struct channel_set *set, struct consumer_channel *ch)
 	return 0;
 }
 
+/*
+ * Once the session daemon has the buffers' objects, this daemon needs of them only
+ * the mapped memory and each stream's wait end (its wake-ups): the shared-memory
+ * files, the channel's pipe and the streams' wake-up ends are closed (liblttng-ust-ctl
+ * reads none of them after the sending, doc/protocol/app-fd-budget.md). That is
+ * three descriptors fewer per stream, per application with per-PID buffers. The
+ * applications hold the wake-up ends, so a stream's pipe also reports its last
+ * writer's exit as a hang-up.
+ */
+static void close_handed_on_fds(struct consumer_channel *ch)
+{
+	(void) lttng_ust_ctl_channel_close_wakeup_fd(ch->ust);
+	(void) lttng_ust_ctl_channel_close_wait_fd(ch->ust);
+	for (unsigned i = 0; i < ch->stream_count; i++)
+		(void) lttng_ust_ctl_stream_close_wakeup_fd(ch->streams[i].ust);
+	for (int i = 0; i < ch->shm_fd_count; i++) {
+		if (ch->shm_fds[i] >= 0)
+			close(ch->shm_fds[i]);
+		ch->shm_fds[i] = -1;
+	}
+}
+
 static int send_objects(struct consumer_channel *ch, int sock)
 {
 	int r = lttng_ust_ctl_send_channel_to_sessiond(sock, ch->ust);
 
-	if (r < 0)
-		return r;
-	/* The applications hold the wake-up ends; ours would keep the pipes from ever
-	 * reporting a hang-up. */
-	(void) lttng_ust_ctl_channel_close_wakeup_fd(ch->ust);
-	for (unsigned i = 0; i < ch->stream_count; i++) {
+	for (unsigned i = 0; i < ch->stream_count && r >= 0; i++)
 		r = lttng_ust_ctl_send_stream_to_sessiond(sock, ch->streams[i].ust);
-		if (r < 0)
-			return r;
-	}
-	return lttng_ust_ctl_send_stream_to_sessiond(sock, NULL);
+	if (r >= 0)
+		r = lttng_ust_ctl_send_stream_to_sessiond(sock, NULL);
+	if (r >= 0)
+		close_handed_on_fds(ch);
+	return r;
 }
 
 /* Opens the channel's files (metadata: an empty one) in directory: a local

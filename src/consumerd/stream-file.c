@@ -182,6 +182,15 @@ struct stream_file *stream_file_open(int channel_dir_fd, const char *name, uint6
 	ret = open_generation(f, 0, &f->fd, &f->index);
 	if (ret < 0)
 		goto fail;
+	if (tracefile_size == 0) {
+		/* Never rolled over: the directories are not needed again (two
+		 * descriptors fewer per stream). */
+		close(f->dir_fd);
+		f->dir_fd = -1;
+		if (f->index_dir_fd >= 0)
+			close(f->index_dir_fd);
+		f->index_dir_fd = -1;
+	}
 	return f;
 fail:
 	stream_file_close(f);

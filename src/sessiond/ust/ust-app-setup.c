@@ -269,7 +269,7 @@ static int setup_job_fill(struct app_setup_job *j, const struct session *s, stru
 		const struct context_spec *ctx;
 		const struct event_rule *rule;
 
-		if (!rc || rc->state != REGISTRY_CHANNEL_READY)
+		if (!rc || rc->state != REGISTRY_CHANNEL_READY || !rc->channel_object)
 			continue; /* added after the buffers were made: not recorded */
 		sc->chan_id = rc->chan_id;
 		sc->enabled = c->enabled;
@@ -405,6 +405,13 @@ static void setup_job_done(struct daemon *d, struct worker_job *job)
 		}
 		as->event_count = j->event_count;
 		setup_job_free(j);
+		{
+			struct ust_registry *reg = registry_by_id(d, as->registry_id);
+
+			/* The application's own buffers are in it now. */
+			if (reg && reg->per_pid)
+				ust_registry_drop_objects(reg);
+		}
 		/* Not started when the session stopped meanwhile, or when a tracker
 		 * changed meanwhile now leaves this application out. */
 		if (!s || !s->active || (as->resync && !session_follows_app(s, app))) {

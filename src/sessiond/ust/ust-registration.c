@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <lttng/ust-ctl.h>
@@ -27,6 +28,7 @@
 #include "list.h"
 #include "log.h"
 #include "macros.h"
+#include "model/model.h"
 #include "unix-io.h"
 #include "ust/ust-app.h"
 
@@ -102,21 +104,59 @@ static void warn_refused(struct ust_registration_intake *in, const struct ust_re
 		 r->pid, r->uid, why);
 }
 
-/* Whether this daemon can take one more application's sockets. */
-static bool have_descriptors_for_app(char *why, size_t why_size)
+/*
+ * What the consumer daemon will open for one more application: in each session
+ * recording now with per-PID buffers, per channel three per stream (the stream's
+ * wake-up pipe end, data file and index file), and the metadata file
+ * (doc/architecture.md, "Descriptors").
+ */
+static unsigned long consumer_fds_for_app(struct daemon *d)
+{
+	unsigned long cpus = (unsigned long) get_nprocs_conf(), n = 0;
+	const struct session *s;
+
+	list_for_each_entry(s, &d->sessions->sessions, link) {
+		const struct domain *ust = &s->domains[DOMAIN_INDEX_UST];
+
+		if (!s->active || !ust->exists || ust->buffer_type != LTTNG_BUFFER_PER_PID)
+			continue;
+		n += 1 + 3 * cpus * list_count(&ust->channels);
+	}
+	return n;
+}
+
+/* Whether both daemons can take one more application (the consumer inherits our
+ * limit: the same soft limit applies to it). */
+static bool have_descriptors_for_app(struct daemon *d, unsigned bits_per_long, char *why,
+				     size_t why_size)
 {
 	unsigned long limit = fd_limit_soft();
 	long open_now = fd_count_open();
+	const struct consumer_supervisor *cs;
+	unsigned long consumer_need;
+	long consumer_open;
 
-	if (open_now >= 0 && (unsigned long) open_now + FDS_PER_APP + FD_RESERVE <= limit)
+	if (open_now < 0 || (unsigned long) open_now + FDS_PER_APP + FD_RESERVE > limit) {
+		if (open_now < 0)
+			snprintf(why, why_size, "the session daemon has no file descriptor left");
+		else
+			snprintf(why, why_size,
+				 "the session daemon has %ld of its %lu file descriptors open and "
+				 "keeps %d for its own work (raise its limit: ulimit -n)", open_now,
+				 limit, FD_RESERVE);
+		return false;
+	}
+	consumer_need = consumer_fds_for_app(d);
+	cs = consumer_need ? consumer_for_bits(d, bits_per_long) : NULL;
+	if (!cs || cs->pid <= 0)
+		return true; /* nothing to open there now (or the start will say) */
+	consumer_open = fd_count_of(cs->pid);
+	if (consumer_open < 0 || (unsigned long) consumer_open + consumer_need + FD_RESERVE <= limit)
 		return true;
-	if (open_now < 0)
-		snprintf(why, why_size, "the session daemon has no file descriptor left");
-	else
-		snprintf(why, why_size,
-			 "the session daemon has %ld of its %lu file descriptors open and keeps "
-			 "%d for its own work (raise its limit: ulimit -n)", open_now, limit,
-			 FD_RESERVE);
+	snprintf(why, why_size,
+		 "its per-PID buffers would need %lu more file descriptors in the consumer "
+		 "daemon, which has %ld of its %lu open and keeps %d for its own work (raise "
+		 "the limit: ulimit -n)", consumer_need, consumer_open, limit, FD_RESERVE);
 	return false;
 }
 
@@ -133,7 +173,7 @@ static void registration_read(struct daemon *d, struct ust_apps *apps, int sock)
 {
 	struct ust_registration_intake *in = &apps->intake;
 	struct ust_reg_info r = { 0 };
-	char why[160];
+	char why[256];
 	int flags, ret;
 
 	ret = lttng_ust_ctl_recv_reg_msg(sock, &r.type, &r.major, &r.minor, &r.pid, &r.ppid,
@@ -151,7 +191,7 @@ static void registration_read(struct daemon *d, struct ust_apps *apps, int sock)
 		return;
 	}
 	if (!ust_reg_info_valid(&r, why, sizeof(why))) {
-		char what[256];
+		char what[320];
 
 		snprintf(what, sizeof(what), "its registration message says %s, which no "
 			 "lttng-ust sends", why);
@@ -167,7 +207,7 @@ static void registration_read(struct daemon *d, struct ust_apps *apps, int sock)
 			close(sock);
 			return;
 		}
-		if (!have_descriptors_for_app(why, sizeof(why))) {
+		if (!have_descriptors_for_app(d, r.bits_per_long, why, sizeof(why))) {
 			warn_refused(in, &r, why);
 			close(sock);
 			return;

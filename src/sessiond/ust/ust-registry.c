@@ -22,6 +22,8 @@ struct ust_registry *ust_registry_new(uint64_t id, uint64_t session_id, bool per
 	return reg;
 }
 
+/* Closes the descriptors of the buffers' objects (stream_count stays: sizes are
+ * still computed from it). */
 static void release_objects(struct ust_registry_channel *chan)
 {
 	if (chan->channel_object) {
@@ -29,13 +31,20 @@ static void release_objects(struct ust_registry_channel *chan)
 		free(chan->channel_object);
 		chan->channel_object = NULL;
 	}
-	for (unsigned i = 0; i < chan->stream_count; i++) {
+	for (unsigned i = 0; chan->stream_objects && i < chan->stream_count; i++) {
 		(void) lttng_ust_ctl_release_object(-1, chan->stream_objects[i]);
 		free(chan->stream_objects[i]);
 	}
 	free(chan->stream_objects);
 	chan->stream_objects = NULL;
-	chan->stream_count = 0;
+}
+
+void ust_registry_drop_objects(struct ust_registry *reg)
+{
+	struct ust_registry_channel *chan;
+
+	list_for_each_entry(chan, &reg->channels, link)
+		release_objects(chan);
 }
 
 static void event_free(struct ust_registry_event *ev)

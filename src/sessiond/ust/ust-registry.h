@@ -101,6 +101,10 @@ struct ust_registry {
 
 struct ust_registry *ust_registry_new(uint64_t id, uint64_t session_id, bool per_pid);
 void ust_registry_free(struct ust_registry *reg);
+/* A per-PID registry once its application holds its buffers: our copies of their
+ * objects (shared memory and wake-up pipes, five descriptors per channel and CPU
+ * pair) are closed; nothing else needs them. */
+void ust_registry_drop_objects(struct ust_registry *reg);
 struct ust_registry_channel *ust_registry_channel_add(struct ust_registry *reg, const char *name);
 struct ust_registry_channel *ust_registry_channel_find(struct ust_registry *reg, const char *name);
 /* Generates the metadata header once meta is filled. 0 or -errno. */
