@@ -189,6 +189,7 @@ static void app_sessions_ready(struct daemon *d, uint64_t app_id)
 
 	if (!app)
 		return;
+	app->settled = true;
 	job = calloc(1, sizeof(*job));
 	if (!job) {
 		ust_app_unregister(d, app, "out of memory");
@@ -435,6 +436,25 @@ bool ust_apps_expire_orphans(struct ust_apps *apps, int timeout_s)
 		free(o);
 	}
 	return apps->orphan_count > 0;
+}
+
+void ust_apps_drop_orphans_of(struct ust_apps *apps, pid_t pid)
+{
+	struct orphan_notify *o, *tmp;
+
+	list_for_each_entry_safe(o, tmp, &apps->orphan_notify, link) {
+		if (o->pid != pid)
+			continue;
+		close(o->sock);
+		list_remove(&o->link);
+		apps->orphan_count--;
+		free(o);
+	}
+}
+
+bool ust_app_has_registering(struct ust_apps *apps, pid_t pid)
+{
+	return find_registering_app(apps, pid) != NULL;
 }
 
 bool ust_app_add_notify_socket(struct daemon *d, const struct ust_reg_info *r, int sock)

@@ -44,6 +44,10 @@ struct ust_registration_intake {
 	time_t last_warning;
 	pid_t recently_refused[64];   /* applications told once why they are refused */
 	unsigned recently_refused_next;
+	/* Applications whose command socket was just refused: their notify socket of
+	 * the same attempt is closed when it comes, never paired with a later one. */
+	pid_t notify_to_drop[64];
+	unsigned notify_to_drop_next;
 };
 
 struct ust_app {
@@ -63,6 +67,9 @@ struct ust_app {
 	char name[17];
 	struct lttng_ust_abi_tracer_version version;
 	bool has_version;
+	/* Its sessions are set up (its buffers made): the descriptors it costs are
+	 * those it keeps (doc/architecture.md, "Descriptors"). */
+	bool settled;
 	int cmd_sock;
 	int notify_sock;
 	sd_event_source *cmd_watch;    /* hang-up of the command socket */
@@ -108,6 +115,11 @@ bool ust_app_add_notify_socket(struct daemon *d, const struct ust_reg_info *r, i
 /* Closes orphan notify sockets older than timeout_s (and the oldest past the
  * bound); true while some remain. */
 bool ust_apps_expire_orphans(struct ust_apps *apps, int timeout_s);
+/* Closes the orphan notify sockets of pid (its command socket was refused: they
+ * belong to an attempt that will never complete). */
+void ust_apps_drop_orphans_of(struct ust_apps *apps, pid_t pid);
+/* Whether pid has a command socket waiting for its notify socket. */
+bool ust_app_has_registering(struct ust_apps *apps, pid_t pid);
 void ust_apps_stop(struct daemon *d);
 struct ust_app *ust_app_find(struct ust_apps *apps, uint64_t id);
 /* Forgets an application (its sockets are closed, its sessions ended there). */

@@ -35,9 +35,11 @@
 /* lttng-ust 2.13's struct lttng_ust_ctl_reg_msg: 14 32-bit fields, a 16-byte name,
  * 64 bytes of padding (v2.13.5:src/common/ustcomm.h). */
 #define REG_MSG_SIZE 136
-/* Descriptors kept free for clients, consumers, files and the kernel domain: an
- * application is refused rather than take the last of them. */
-#define FD_RESERVE 64
+/* Descriptors kept free for clients, consumers, files and the kernel domain (an
+ * eighth of the limit, 16 to 64): an application is refused rather than take the
+ * last of them. */
+#define FD_RESERVE_MIN 16
+#define FD_RESERVE_MAX 64
 /* Each application costs this daemon two sockets (command and notify). */
 #define FDS_PER_APP 2
 #define TIMER_PERIOD_US (1000ULL * 1000)
@@ -105,23 +107,46 @@ static void warn_refused(struct ust_registration_intake *in, const struct ust_re
 }
 
 /*
- * What the consumer daemon will open for one more application: in each session
- * recording now with per-PID buffers, per channel three per stream (the stream's
- * wake-up pipe end, data file and index file), and the metadata file
- * (doc/architecture.md, "Descriptors").
+ * What one more application costs while its sessions are set up, in the sessions
+ * recording now (doc/architecture.md, "Descriptors"): in the consumer daemon, per
+ * channel with per-PID buffers three per stream (the stream's wake-up pipe end, data
+ * file and index file) and a metadata file; in this daemon, besides its two
+ * sockets, each channel's objects (its pipe, a shared-memory file and a pipe per
+ * stream) twice at most (the registry's and the set-up job's copies).
  */
-static unsigned long consumer_fds_for_app(struct daemon *d)
+struct app_fd_cost {
+	unsigned long consumer, sessiond;
+};
+
+static struct app_fd_cost fd_cost_of_app(struct daemon *d)
 {
-	unsigned long cpus = (unsigned long) get_nprocs_conf(), n = 0;
+	unsigned long cpus = (unsigned long) get_nprocs_conf();
+	struct app_fd_cost cost = { .sessiond = FDS_PER_APP };
 	const struct session *s;
 
 	list_for_each_entry(s, &d->sessions->sessions, link) {
 		const struct domain *ust = &s->domains[DOMAIN_INDEX_UST];
+		unsigned long channels;
 
-		if (!s->active || !ust->exists || ust->buffer_type != LTTNG_BUFFER_PER_PID)
+		if (!s->active || !ust->exists)
 			continue;
-		n += 1 + 3 * cpus * list_count(&ust->channels);
+		channels = list_count(&ust->channels);
+		cost.sessiond += 2 * channels * (1 + 2 * cpus);
+		if (ust->buffer_type == LTTNG_BUFFER_PER_PID)
+			cost.consumer += 1 + 3 * cpus * channels;
 	}
+	return cost;
+}
+
+/* Applications whose sessions are still being set up: what they will open is not
+ * counted in /proc yet. */
+static unsigned long unsettled_apps(const struct ust_apps *apps)
+{
+	const struct ust_app *app;
+	unsigned long n = 0;
+
+	list_for_each_entry(app, &apps->apps, link)
+		n += !app->settled;
 	return n;
 }
 
@@ -131,32 +156,38 @@ static bool have_descriptors_for_app(struct daemon *d, unsigned bits_per_long, c
 				     size_t why_size)
 {
 	unsigned long limit = fd_limit_soft();
+	unsigned long reserve = MIN(MAX(limit / 8, (unsigned long) FD_RESERVE_MIN),
+				    (unsigned long) FD_RESERVE_MAX);
 	long open_now = fd_count_open();
+	struct app_fd_cost cost = fd_cost_of_app(d);
+	unsigned long coming = unsettled_apps(d->apps) + 1;
 	const struct consumer_supervisor *cs;
-	unsigned long consumer_need;
+	unsigned long consumer_need, sessiond_need = cost.sessiond * coming;
 	long consumer_open;
 
-	if (open_now < 0 || (unsigned long) open_now + FDS_PER_APP + FD_RESERVE > limit) {
+	if (open_now < 0 || (unsigned long) open_now + sessiond_need + reserve > limit) {
 		if (open_now < 0)
 			snprintf(why, why_size, "the session daemon has no file descriptor left");
 		else
 			snprintf(why, why_size,
-				 "the session daemon has %ld of its %lu file descriptors open and "
-				 "keeps %d for its own work (raise its limit: ulimit -n)", open_now,
-				 limit, FD_RESERVE);
+				 "the session daemon has %ld of its %lu file descriptors open, "
+				 "applications being set up need up to %lu more and it keeps %lu for "
+				 "its own work (raise its limit: ulimit -n)", open_now, limit,
+				 sessiond_need, reserve);
 		return false;
 	}
-	consumer_need = consumer_fds_for_app(d);
+	consumer_need = cost.consumer * coming;
 	cs = consumer_need ? consumer_for_bits(d, bits_per_long) : NULL;
 	if (!cs || cs->pid <= 0)
 		return true; /* nothing to open there now (or the start will say) */
 	consumer_open = fd_count_of(cs->pid);
-	if (consumer_open < 0 || (unsigned long) consumer_open + consumer_need + FD_RESERVE <= limit)
+	if (consumer_open < 0 || (unsigned long) consumer_open + consumer_need + reserve <= limit)
 		return true;
 	snprintf(why, why_size,
-		 "its per-PID buffers would need %lu more file descriptors in the consumer "
-		 "daemon, which has %ld of its %lu open and keeps %d for its own work (raise "
-		 "the limit: ulimit -n)", consumer_need, consumer_open, limit, FD_RESERVE);
+		 "the consumer daemon has %ld of its %lu file descriptors open, the per-PID "
+		 "buffers of applications being set up need up to %lu more and it keeps %lu for "
+		 "its own work (raise the limit: ulimit -n)", consumer_open, limit, consumer_need,
+		 reserve);
 	return false;
 }
 
@@ -166,6 +197,33 @@ static void set_app_socket_timeout(int fd, int timeout_s)
 
 	(void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	(void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Whether a notify socket of pid is to be closed (and forgets it: one per refusal). */
+static bool notify_expected_to_drop(struct ust_registration_intake *in, pid_t pid)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(in->notify_to_drop); i++) {
+		if (in->notify_to_drop[i] == pid) {
+			in->notify_to_drop[i] = -1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A refused command socket: the application's attempt ends with it, its notify
+ * socket too (already there as an orphan, or still to come). lttng-ust tries again
+ * later with two new sockets. */
+static void refuse_command_socket(struct ust_registration_intake *in, const struct ust_reg_info *r,
+				  const char *why, int sock)
+{
+	struct ust_apps *apps = container_of(in, struct ust_apps, intake);
+
+	warn_refused(in, r, why);
+	close(sock);
+	ust_apps_drop_orphans_of(apps, (pid_t) r->pid);
+	in->notify_to_drop[in->notify_to_drop_next] = (pid_t) r->pid;
+	in->notify_to_drop_next = (in->notify_to_drop_next + 1) % ARRAY_SIZE(in->notify_to_drop);
 }
 
 /* The whole message is there: read it (no wait), check it, hand the socket on. */
@@ -200,18 +258,18 @@ static void registration_read(struct daemon *d, struct ust_apps *apps, int sock)
 		return;
 	}
 	if (r.type == LTTNG_UST_CTL_SOCKET_CMD) {
-		if (apps->app_count >= UST_MAX_APPS) {
+		if (apps->app_count >= UST_MAX_APPS)
 			snprintf(why, sizeof(why), "%u applications are registered already",
 				 UST_MAX_APPS);
-			warn_refused(in, &r, why);
-			close(sock);
+		if (apps->app_count >= UST_MAX_APPS ||
+		    !have_descriptors_for_app(d, r.bits_per_long, why, sizeof(why))) {
+			refuse_command_socket(in, &r, why, sock);
 			return;
 		}
-		if (!have_descriptors_for_app(d, r.bits_per_long, why, sizeof(why))) {
-			warn_refused(in, &r, why);
-			close(sock);
-			return;
-		}
+	} else if (notify_expected_to_drop(in, (pid_t) r.pid) &&
+		   !ust_app_has_registering(apps, (pid_t) r.pid)) {
+		close(sock); /* its command socket was refused */
+		return;
 	}
 	/* From now on the application's ust-ctl calls run on workers, blocking with
 	 * the application socket timeout. */
@@ -336,6 +394,8 @@ int ust_registration_start(struct daemon *d, struct ust_apps *apps)
 	list_init(&in->waiting);
 	for (unsigned i = 0; i < ARRAY_SIZE(in->recently_refused); i++)
 		in->recently_refused[i] = -1;
+	for (unsigned i = 0; i < ARRAY_SIZE(in->notify_to_drop); i++)
+		in->notify_to_drop[i] = -1;
 	r = sd_event_add_time_relative(d->loop, &in->timer, CLOCK_MONOTONIC, TIMER_PERIOD_US,
 				       100 * 1000, timer_cb, apps);
 	if (r < 0)

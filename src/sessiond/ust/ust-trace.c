@@ -373,7 +373,12 @@ static void registry_end_ops(struct daemon *d, struct consumer_batch *b, struct 
 		if (rc->state == REGISTRY_CHANNEL_NEW)
 			continue;
 		if (what & REGISTRY_END_FLUSH) {
-			add_key_op(b, CONSUMER_OP_FLUSH, rc->consumer_key);
+			/* A final flush writes a packet even into an empty buffer: not for a
+			 * channel no application registered (its application failed or went
+			 * before its start), whose stream class the metadata does not
+			 * declare and which holds no event. */
+			if (rc->registered)
+				add_key_op(b, CONSUMER_OP_FLUSH, rc->consumer_key);
 			add_key_op(b, CONSUMER_OP_STATS, rc->consumer_key);
 		}
 		if (what & REGISTRY_END_DESTROY)
